@@ -1,0 +1,69 @@
+import { defineCodes } from './entry.js';
+
+/** Codes raised by certificate handling and S/MIME (@sealpost/smime). */
+export const SMIME_CODES = defineCodes({
+  ECERT_PARSE: {
+    description: 'A certificate or PKCS#12 file could not be read.',
+    action: 'Give a PEM or DER certificate, or a .p12/.pfx file with its password.',
+    retry: 'permanent',
+    category: 'crypto',
+  },
+  EPKCS12_PASSWORD: {
+    description: 'The PKCS#12 password is missing or wrong.',
+    action: 'Give the password with --passphrase-env VAR or --passphrase-file FILE.',
+    retry: 'permanent',
+    category: 'crypto',
+  },
+  ESMIME_CERT_EXPIRED: {
+    description: 'The S/MIME certificate has expired or is not valid yet.',
+    action: "Ask the certificate's owner for a current certificate.",
+    retry: 'permanent',
+    category: 'crypto',
+  },
+  ESMIME_CERT_UNTRUSTED: {
+    description: 'The S/MIME certificate does not chain to a trusted anchor.',
+    action: 'Add the issuing CA as a trust anchor if, and only if, you trust it.',
+    retry: 'permanent',
+    category: 'crypto',
+  },
+  ESMIME_CERT_USAGE: {
+    description:
+      'The certificate may not be used for this (key usage or emailProtection EKU missing).',
+    action: 'Use a certificate issued for e-mail protection with the right key usage.',
+    retry: 'permanent',
+    category: 'crypto',
+  },
+  ESMIME_CERT_ADDRESS: {
+    description:
+      'The certificate does not name the recipient address (subjectAltName rfc822Name or emailAddress).',
+    action: 'Check that this is the right certificate for this recipient.',
+    retry: 'permanent',
+    category: 'crypto',
+  },
+  ESMIME_CERT_WEAK: {
+    description: 'The certificate key is too weak (RSA below 2048 bits or an unsupported curve).',
+    action: 'Ask the owner for a certificate with RSA of at least 2048 bits or EC P-256/384/521.',
+    retry: 'permanent',
+    category: 'crypto',
+  },
+  ESMIME_FORMAT: {
+    description: 'The input is not a well-formed S/MIME (RFC 8551) message or CMS structure.',
+    action:
+      'Check that the file is the whole message, including its application/pkcs7-mime or multipart/signed header.',
+    retry: 'permanent',
+    category: 'crypto',
+  },
+  ESMIME_DECRYPT: {
+    description:
+      'The S/MIME message could not be decrypted (no matching certificate, or it was altered).',
+    action: 'Check that you used the right private key; a modified message must not be trusted.',
+    retry: 'permanent',
+    category: 'crypto',
+  },
+  ESMIME_UNSUPPORTED: {
+    description: 'The S/MIME message uses an algorithm or structure sealpost does not support.',
+    action: 'Ask the sender to use AES-GCM or AES-CBC with RSA-OAEP, RSA PKCS#1 v1.5 or ECDH.',
+    retry: 'permanent',
+    category: 'crypto',
+  },
+});

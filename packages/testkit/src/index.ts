@@ -1,0 +1,8 @@
+export {
+  generateTestKeyPair,
+  type IssuedCertificate,
+  type IssueOptions,
+  sharedTestCa,
+  TestCa,
+  type TestKeyType,
+} from './test-ca.js';
