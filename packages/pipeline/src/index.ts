@@ -1,0 +1,35 @@
+export {
+  type ExposureCell,
+  type ExposureInput,
+  type ExposureMatrix,
+  exposureMatrix,
+  type LinkProtection,
+  MESSAGE_PARTS,
+  type MessagePart,
+  OBSERVERS,
+  type Observer,
+  renderExposureTable,
+  type Visibility,
+} from './exposure.js';
+export type { E2eScheme, KeySet, KeySource, RecipientKey, RejectedKey, SignerKey } from './keys.js';
+export {
+  assertSendable,
+  type PlanAddress,
+  type PlanInput,
+  type PlannedMessage,
+  planSend,
+  type RecipientDecision,
+  type RecipientField,
+  type Scheme,
+  type SendPlan,
+} from './plan-send.js';
+export {
+  DEFAULT_POLICY,
+  type EffectiveRule,
+  type EncryptionRequirement,
+  type RecipientRule,
+  ruleFor,
+  type SchemePreference,
+  type SendPolicy,
+  validatePolicy,
+} from './policy.js';
