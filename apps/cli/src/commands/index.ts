@@ -1,0 +1,5 @@
+import type { Command } from '../command.js';
+import { errorsCommand } from './errors.js';
+
+/** Every sub-command, in the order `sealpost --help` lists them. */
+export const COMMANDS: readonly Command[] = [errorsCommand];

@@ -1,0 +1,54 @@
+/** Where the CLI writes: human text or JSON on stdout, diagnostics on stderr, colour only when wanted. */
+import type { Writable } from 'node:stream';
+
+export interface Output {
+  readonly json: boolean;
+  readonly color: boolean;
+  /** Human output (ignored in --json mode, where only `result()` writes to stdout). */
+  print(text: string): void;
+  /** The command's result in --json mode; in human mode, nothing (commands print instead). */
+  result(value: unknown): void;
+  /** Diagnostics and progress: always stderr. */
+  note(text: string): void;
+  bold(text: string): string;
+  dim(text: string): string;
+  red(text: string): string;
+  green(text: string): string;
+}
+
+export interface OutputOptions {
+  readonly stdout: Writable & { isTTY?: boolean };
+  readonly stderr: Writable & { isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+  readonly json: boolean;
+}
+
+/** https://no-color.org: any non-empty NO_COLOR disables colour; so do pipes and TERM=dumb. */
+export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return Boolean(stream.isTTY) && env.TERM !== 'dumb';
+}
+
+export function createOutput(options: OutputOptions): Output {
+  const color = !options.json && wantsColor(options.stdout, options.env);
+  const paint = (code: number, reset: number) => (text: string) =>
+    color ? `\u001b[${code}m${text}\u001b[${reset}m` : text;
+  return {
+    json: options.json,
+    color,
+    print(text) {
+      if (!options.json) options.stdout.write(`${text}\n`);
+    },
+    result(value) {
+      if (options.json) options.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    },
+    note(text) {
+      options.stderr.write(`${text}\n`);
+    },
+    bold: paint(1, 22),
+    dim: paint(2, 22),
+    red: paint(31, 39),
+    green: paint(32, 39),
+  };
+}

@@ -1,0 +1,46 @@
+// End-to-end: the built `sealpost` binary, as a user or a script runs it.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+
+function sealpost(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    timeout: 15_000,
+    env: { PATH: process.env.PATH, ...env },
+  });
+}
+
+describe('the sealpost binary', () => {
+  beforeAll(() => {
+    if (!existsSync(bin))
+      throw new Error('apps/cli is not built: run "bash scripts/setup.sh" (or pnpm build) first');
+  });
+
+  it('prints its version', () => {
+    const result = sealpost(['--version']);
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('returns documented exit codes and JSON on stdout', () => {
+    const ok = sealpost(['errors', 'EAMBIGUOUS', '--json']);
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).codes[0]).toMatchObject({
+      code: 'EAMBIGUOUS',
+      retry: 'ambiguous',
+    });
+    const usage = sealpost(['errors', '--password', 'x']);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain('EUSAGE');
+  });
+
+  it('writes no colour codes when NO_COLOR is set', () => {
+    const result = sealpost(['errors', 'EAUTH'], { NO_COLOR: '1', FORCE_COLOR: '1' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toMatch(/\u001b\[/);
+  });
+});
