@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, createServer } from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sharedTestCa, TestCa } from './index.js';
+import { ThrowawayCa } from './index.js';
+
+let sharedCa: Promise<ThrowawayCa> | undefined;
+const sharedThrowawayCa = () => (sharedCa ??= ThrowawayCa.create());
 
 const dir = mkdtempSync(join(tmpdir(), 'sealpost-testca-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,16 +29,16 @@ function opensslVerify(caPem: string, certPem: string, purpose: string): string 
   }
 }
 
-describe('TestCa', () => {
+describe('ThrowawayCa', () => {
   it('issues a TLS server certificate that OpenSSL accepts for sslserver', async () => {
-    const ca = await sharedTestCa();
+    const ca = await sharedThrowawayCa();
     const leaf = await ca.issueServerCertificate();
     expect(opensslVerify(ca.certPem, leaf.certPem, 'sslserver')).toContain('OK');
     expect(leaf.fingerprint256).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('issues S/MIME certificates (RSA and EC) that OpenSSL accepts for S/MIME', async () => {
-    const ca = await sharedTestCa();
+    const ca = await sharedThrowawayCa();
     // OpenSSL's "smimeencrypt" purpose demands keyEncipherment, which an ECDH certificate
     // rightly lacks (it has keyAgreement), so the EC certificate is checked as a signer.
     const cases = [
@@ -55,7 +58,7 @@ describe('TestCa', () => {
   });
 
   it('issues an expired certificate that OpenSSL rejects as expired', async () => {
-    const ca = await sharedTestCa();
+    const ca = await sharedThrowawayCa();
     const leaf = await ca.issueServerCertificate({
       notBefore: new Date(Date.now() - 10 * 86400_000),
       notAfter: new Date(Date.now() - 86400_000),
@@ -64,7 +67,7 @@ describe('TestCa', () => {
   });
 
   it('serves TLS that Node verifies against the CA and rejects without it', async () => {
-    const ca = await TestCa.create({ name: 'sealpost TLS check CA' });
+    const ca = await ThrowawayCa.create({ name: 'sealpost TLS check CA' });
     const leaf = await ca.issueServerCertificate();
     const server = createServer({ key: leaf.keyPem, cert: leaf.chainPem }, (socket) =>
       socket.end('hello'),
@@ -80,7 +83,9 @@ describe('TestCa', () => {
           ca,
           timeout: 5000,
         });
-        socket.once('secureConnect', () => resolve(socket.getPeerCertificate().subject.CN ?? ''));
+        socket.once('secureConnect', () =>
+          resolve(String(socket.getPeerCertificate().subject.CN ?? '')),
+        );
         socket.once('error', reject);
         socket.once('timeout', () => reject(new Error('timeout')));
       });
