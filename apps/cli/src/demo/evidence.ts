@@ -1,0 +1,113 @@
+/**
+ * What each observer of the demo really saw: the demo knows the secrets it sent (subject,
+ * a phrase of the body, the attachment's name, the addresses), searches every hop's stored copy
+ * and every link recording for them, and keeps a short excerpt as proof either way.
+ */
+import type { MessagePart } from '@sealpost/pipeline';
+
+export interface DemoSecrets {
+  readonly subject: string;
+  readonly bodyPhrase: string;
+  readonly attachmentName: string;
+  readonly sender: string;
+  readonly recipient: string;
+}
+
+export interface Finding {
+  readonly part: MessagePart;
+  readonly seen: boolean;
+  /** A short, printable excerpt around where it was seen (or of what was there instead). */
+  readonly excerpt?: string;
+}
+
+export interface ObserverEvidence {
+  readonly observer: string;
+  readonly kind: 'server-copy' | 'link-recording';
+  readonly bytes: number;
+  readonly findings: readonly Finding[];
+  /** For links: what the bytes are (e.g. "TLS records only" or "cleartext EHLO, then TLS"). */
+  readonly summary: string;
+}
+
+const PARTS: readonly [MessagePart, keyof DemoSecrets][] = [
+  ['body', 'bodyPhrase'],
+  ['subject', 'subject'],
+  ['attachment-names', 'attachmentName'],
+  ['sender', 'sender'],
+  ['recipients', 'recipient'],
+];
+
+/** Printable ASCII of the bytes around an index; everything else shown as "·". */
+export function excerpt(bytes: Buffer, index: number, length: number): string {
+  const start = Math.max(0, index - 12);
+  const slice = bytes.subarray(start, Math.min(bytes.length, index + length + 12));
+  return Array.from(slice, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '·')).join('');
+}
+
+/** A hex view of the first bytes: what a wiretap shows when it cannot read the content. */
+export function hexStart(bytes: Buffer, count = 16): string {
+  return Array.from(bytes.subarray(0, count), (b) => b.toString(16).padStart(2, '0')).join(' ');
+}
+
+function find(bytes: Buffer, needle: string): number {
+  return bytes.indexOf(Buffer.from(needle, 'utf8'));
+}
+
+export function inspectServerCopy(
+  observer: string,
+  bytes: Buffer,
+  secrets: DemoSecrets,
+): ObserverEvidence {
+  const findings: Finding[] = PARTS.map(([part, key]) => {
+    const at = find(bytes, secrets[key]);
+    return at >= 0
+      ? { part, seen: true, excerpt: excerpt(bytes, at, secrets[key].length) }
+      : { part, seen: false };
+  });
+  findings.push({ part: 'size', seen: true, excerpt: `${bytes.length} bytes` });
+  return {
+    observer,
+    kind: 'server-copy',
+    bytes: bytes.length,
+    findings,
+    summary: 'the copy this server stored',
+  };
+}
+
+/** TLS record types (RFC 8446 §5.1): 22 handshake, 23 application data, 21 alert, 20 CCS. */
+function looksLikeTls(bytes: Buffer): boolean {
+  const first = bytes[0];
+  return bytes.length >= 5 && first !== undefined && first >= 20 && first <= 23 && bytes[1] === 3;
+}
+
+export function inspectLink(
+  observer: string,
+  up: Buffer,
+  down: Buffer,
+  secrets: DemoSecrets,
+): ObserverEvidence {
+  const both = Buffer.concat([up, down]);
+  const findings: Finding[] = PARTS.map(([part, key]) => {
+    const at = find(both, secrets[key]);
+    return at >= 0
+      ? { part, seen: true, excerpt: excerpt(both, at, secrets[key].length) }
+      : { part, seen: false };
+  });
+  findings.push({ part: 'size', seen: true, excerpt: `${both.length} bytes crossed the link` });
+  // STARTTLS links begin in cleartext: show where TLS starts.
+  const starttls = up.indexOf(Buffer.from('STARTTLS\r\n'));
+  let summary: string;
+  if (looksLikeTls(up)) {
+    summary = `TLS from the first byte (${hexStart(up, 6)} …: a TLS handshake record)`;
+  } else if (starttls >= 0) {
+    const before = up
+      .subarray(0, starttls + 10)
+      .toString('latin1')
+      .replace(/\r\n/g, ' ⏎ ')
+      .trim();
+    summary = `cleartext "${before}", then TLS records only`;
+  } else {
+    summary = `cleartext SMTP: ${excerpt(up, 0, 40)}`;
+  }
+  return { observer, kind: 'link-recording', bytes: both.length, findings, summary };
+}
