@@ -158,10 +158,13 @@ export function smtpFailure(err: unknown, ctx: FailureContext): SealpostError {
   if (command === 'STARTTLS' || /STARTTLS/.test(e.message ?? '')) {
     const low = tlsOrNetworkError(err, { ...ctx, implicitTls: false });
     if (low && low.code !== 'ECONNREFUSED') return low;
+    // No responseCode on purpose: a 454 would make the error "transient" (RFC 5321 §4.2.1),
+    // but a refused or stripped STARTTLS is a hard stop (DESIGN.md §4), not something to retry.
+    const { responseCode: replyCode, ...rest } = smtp;
     return new SealpostError(
       'ESTARTTLS',
       `${where} did not start TLS after STARTTLS${shown}. Possible STARTTLS stripping; nothing was sent in cleartext.`,
-      { ...smtp, details: { host: ctx.host, port: ctx.port } },
+      { ...rest, details: { host: ctx.host, port: ctx.port, replyCode: replyCode ?? null } },
     );
   }
   const low = tlsOrNetworkError(err, ctx);

@@ -62,6 +62,8 @@ export interface SmtpSession {
 interface SmtpConnectionInternals {
   _socket: Socket | false | null;
   _supportedExtensions: string[];
+  /** The last EHLO reply's lines without codes and without the greeting line. */
+  _ehloLines?: string[];
   _supportedAuth: string[];
   _authMethod?: string | false;
 }
@@ -206,7 +208,7 @@ export async function openSession(endpoint: SmtpEndpoint): Promise<SmtpSession> 
   }
   const tls = assertProtected(conn, endpoint);
   const connectMs = performance.now() - started;
-  const capabilities = [...internals(conn)._supportedExtensions];
+  const capabilities = [...(internals(conn)._ehloLines ?? internals(conn)._supportedExtensions)];
   let auth: SmtpSession['auth'] = null;
   let authMs = 0;
   if (endpoint.auth) {

@@ -178,7 +178,9 @@ describe('createSmtpTransport on STARTTLS (RFC 6409 + RFC 3207)', () => {
     expect(report.mode).toBe('starttls');
     expect(report.auth).toEqual({ mechanism: 'LOGIN', user: 'alice' });
     expect(report.tls?.version).toMatch(/^TLSv1\.[23]$/);
-    expect(report.capabilities).toEqual(expect.arrayContaining(['PIPELINING', '8BITMIME']));
+    expect(report.capabilities).toEqual(
+      expect.arrayContaining(['PIPELINING', '8BITMIME', 'AUTH PLAIN LOGIN']),
+    );
     expect(report.capabilities).not.toContain('STARTTLS');
     const received = starttls.messages.at(-1)!;
     expect(received.secure).toBe(true);
