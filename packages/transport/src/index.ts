@@ -1,5 +1,17 @@
 export type { Envelope, SendInput } from './envelope.js';
 export { explainPort, PORTS, type PortInfo, type PortTlsMode } from './ports.js';
+export {
+  DEFAULT_PROBE_PORTS,
+  type EhloExtensions,
+  type PortProbeResult,
+  type ProbeMode,
+  type ProbeOptions,
+  type ProbePort,
+  type ProbeReport,
+  type ProbeTlsResult,
+  parseEhlo,
+  probe,
+} from './probe.js';
 export type {
   CertificateSummary,
   RejectedRecipient,
