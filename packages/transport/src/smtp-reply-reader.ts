@@ -65,7 +65,10 @@ export class SmtpReplyReader {
       const line = this.buffer.slice(0, eol).replace(/\r$/, '');
       this.buffer = this.buffer.slice(eol + 1);
       const match = /^(\d{3})([ -]?)(.*)$/.exec(line);
-      if (!match) return this.fail(new Error(`not an SMTP reply: ${line.slice(0, 80)}`));
+      if (!match) {
+        this.fail(new Error(`not an SMTP reply: ${line.slice(0, 80)}`));
+        return;
+      }
       this.lines.push(match[3]!);
       if (match[2] !== '-') {
         const reply = { code: Number(match[1]), lines: this.lines };
