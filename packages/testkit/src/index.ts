@@ -1,4 +1,27 @@
 export {
+  closedPort,
+  type HostileServer,
+  type RecordingServer,
+  type StrippingProxy,
+  startCleartextServer,
+  startDropAfterDataServer,
+  startSilentServer,
+  startStartTlsInjectionServer,
+  startStartTlsStrippingProxy,
+} from './smtp/hostile-servers.js';
+export {
+  type RawResponderOptions,
+  type RawResponderRecord,
+  respondSmtp,
+} from './smtp/raw-smtp-responder.js';
+export {
+  type ReceivedMessage,
+  type RunningSubmissionServer,
+  type ServerCertificate,
+  type SubmissionServerOptions,
+  startSubmissionServer,
+} from './smtp/submission-server.js';
+export {
   generateTestKeyPair,
   type IssuedCertificate,
   type IssueOptions,

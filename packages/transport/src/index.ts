@@ -1,1 +1,30 @@
-export {};
+export type { Envelope, SendInput } from './envelope.js';
+export { explainPort, PORTS, type PortInfo, type PortTlsMode } from './ports.js';
+export {
+  DEFAULT_PROBE_PORTS,
+  type EhloExtensions,
+  type PortProbeResult,
+  type ProbeMode,
+  type ProbeOptions,
+  type ProbePort,
+  type ProbeReport,
+  type ProbeTlsResult,
+  parseEhlo,
+  probe,
+} from './probe.js';
+export type {
+  CertificateSummary,
+  RejectedRecipient,
+  TlsReport,
+  TransportMode,
+  TransportReport,
+  TransportTimings,
+} from './report.js';
+export type { SmtpAuth, SmtpEndpoint, SmtpTimeouts } from './smtp-session.js';
+export {
+  createSmtpTransport,
+  type SmtpTransport,
+  type SmtpTransportOptions,
+  type Transport,
+} from './smtp-transport.js';
+export type { TlsTrustOptions } from './tls-policy.js';
