@@ -4,6 +4,7 @@ import * as openpgp from 'openpgp';
 import { openPgpConfig } from '../config.js';
 import { checkKey } from '../keys/check-key.js';
 import type { PrivateKey } from '../keys/read-keys.js';
+import { hashName } from './hash-name.js';
 
 export interface DetachedSignature {
   /** ASCII-armored signature (RFC 9580 §6.2 "PGP SIGNATURE"). */
@@ -52,7 +53,7 @@ export async function signDetached(
     const packet = signature.packets[0]!;
     return {
       armored,
-      hashAlgorithm: openpgp.enums.read(openpgp.enums.hash, packet.hashAlgorithm).toLowerCase(),
+      hashAlgorithm: hashName(packet.hashAlgorithm),
     };
   } catch (cause) {
     throw new SealpostError('ESIGN', 'The content could not be signed.', { cause });

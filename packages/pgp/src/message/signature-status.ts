@@ -1,6 +1,7 @@
 /** The outcome of checking one OpenPGP signature (RFC 9580 §5.2.4), in terms a report can show. */
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
 import type { PublicKey } from '../keys/read-keys.js';
+import { hashName } from './hash-name.js';
 
 export interface SignatureStatus {
   /**
@@ -42,9 +43,7 @@ export async function toSignatureStatuses(
         keyId,
         ...(signer ? { signerFingerprint: signer.getFingerprint().toUpperCase() } : {}),
         ...(packet?.created ? { created: packet.created } : {}),
-        ...(packet
-          ? { hashAlgorithm: openpgp.enums.read(openpgp.enums.hash, packet.hashAlgorithm) }
-          : {}),
+        ...(packet ? { hashAlgorithm: hashName(packet.hashAlgorithm) } : {}),
       };
       try {
         await result.verified;
