@@ -1,4 +1,15 @@
 export {
+  assertOk,
+  createGnupgHome,
+  type GnupgHome,
+  type GnupgRunOptions,
+  gpgAvailable,
+  type RunToolOptions,
+  runInteropTool,
+  type ToolResult,
+} from './gnupg.js';
+export { createSopSession, type SopSession, sopAvailable } from './sop.js';
+export {
   generateTestKeyPair,
   type IssuedCertificate,
   type IssueOptions,
