@@ -13,6 +13,11 @@ export async function verifyDetached(
 ): Promise<SignatureStatus[]> {
   const config = openPgpConfig({ rfc9580: true });
   let parsed: openpgp.Signature;
+  // A MIME part carries the signature armored (RFC 3156 §5) but as bytes.
+  if (signature instanceof Uint8Array) {
+    const head = new TextDecoder().decode(signature.subarray(0, 64)).trimStart();
+    if (head.startsWith('-----BEGIN PGP')) signature = new TextDecoder().decode(signature);
+  }
   try {
     parsed =
       typeof signature === 'string'
