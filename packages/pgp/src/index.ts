@@ -1,1 +1,40 @@
-export {};
+export { type OpenPgpProfile, openPgpConfig } from './config.js';
+export {
+  type CheckKeyOptions,
+  checkKey,
+  type KeyCheck,
+  type KeyPurpose,
+} from './keys/check-key.js';
+export {
+  type GeneratedKey,
+  type GeneratedKeyType,
+  type GenerateKeyOptions,
+  generateKey,
+} from './keys/generate-key.js';
+export {
+  armorPrivateKey,
+  armorPublicKey,
+  type Key,
+  type KeyInput,
+  type PrivateKey,
+  type PublicKey,
+  type ReadPrivateKeyOptions,
+  readKeys,
+  readPrivateKey,
+  readPublicKey,
+  unlockPrivateKey,
+} from './keys/read-keys.js';
+export {
+  type DecryptedMessage,
+  type DecryptOptions,
+  decryptMessage,
+} from './message/decrypt-message.js';
+export { type EncryptOptions, encryptMessage } from './message/encrypt-message.js';
+export { type DetachedSignature, type SignOptions, signDetached } from './message/sign-detached.js';
+export type { SignatureStatus } from './message/signature-status.js';
+export { verifyDetached } from './message/verify-detached.js';
+export { type DecryptMimeOptions, decryptMime } from './mime/decrypt-mime.js';
+export { type EncryptMimeOptions, encryptMime } from './mime/encrypt-mime.js';
+export type { HeaderProtectionOptions, OpenedMessage } from './mime/pgp-mime.js';
+export { type SignMimeOptions, signMime } from './mime/sign-mime.js';
+export { type VerifyMimeOptions, verifyMime } from './mime/verify-mime.js';

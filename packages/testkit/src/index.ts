@@ -22,6 +22,17 @@ export {
   startSubmissionServer,
 } from './smtp/submission-server.js';
 export {
+  assertOk,
+  createGnupgHome,
+  type GnupgHome,
+  type GnupgRunOptions,
+  gpgAvailable,
+  type RunToolOptions,
+  runInteropTool,
+  type ToolResult,
+} from './gnupg.js';
+export { createSopSession, type SopSession, sopAvailable } from './sop.js';
+export {
   generateTestKeyPair,
   type IssuedCertificate,
   type IssueOptions,

@@ -1,0 +1,72 @@
+/**
+ * Decrypting an OpenPGP message (RFC 9580 §10.3) and checking the signatures inside it.
+ * A missing or wrong MDC, a tag-9 packet or a failed AEAD tag is an error, never data.
+ */
+import { SealpostError } from '@sealpost/errors';
+import * as openpgp from 'openpgp';
+import { openPgpConfig } from '../config.js';
+import type { PrivateKey, PublicKey } from '../keys/read-keys.js';
+import { type SignatureStatus, toSignatureStatuses } from './signature-status.js';
+
+export interface DecryptOptions {
+  readonly decryptionKeys: readonly PrivateKey[];
+  readonly verificationKeys?: readonly PublicKey[];
+  /** Time at which signing keys must have been valid; default: each signature's creation time. */
+  readonly date?: Date;
+}
+
+export interface DecryptedMessage {
+  readonly content: Uint8Array;
+  readonly signatures: readonly SignatureStatus[];
+}
+
+function decryptError(cause: unknown): SealpostError {
+  return new SealpostError(
+    'EDECRYPT',
+    'The message could not be decrypted: no matching key, or it was altered.',
+    { cause },
+  );
+}
+
+async function readAnyMessage(input: string | Uint8Array) {
+  const config = openPgpConfig({ rfc9580: true });
+  return typeof input === 'string'
+    ? openpgp.readMessage({ armoredMessage: input, config })
+    : openpgp.readMessage({ binaryMessage: input, config });
+}
+
+export async function decryptMessage(
+  input: string | Uint8Array,
+  options: DecryptOptions,
+): Promise<DecryptedMessage> {
+  const locked = options.decryptionKeys.find((k) => !k.isDecrypted());
+  if (locked) {
+    throw new SealpostError(
+      'EKEY_PASSPHRASE',
+      'A decryption key is still locked; unlock it first.',
+    );
+  }
+  let message: openpgp.Message<Uint8Array>;
+  try {
+    message = (await readAnyMessage(input)) as openpgp.Message<Uint8Array>;
+  } catch (cause) {
+    throw decryptError(cause);
+  }
+  const verificationKeys = options.verificationKeys ?? [];
+  let result: Awaited<ReturnType<typeof openpgp.decrypt<Uint8Array>>>;
+  try {
+    result = await openpgp.decrypt({
+      message,
+      decryptionKeys: [...options.decryptionKeys],
+      verificationKeys: [...verificationKeys],
+      format: 'binary',
+      ...(options.date ? { date: options.date } : {}),
+      config: openPgpConfig({ rfc9580: true }),
+    });
+  } catch (cause) {
+    throw decryptError(cause);
+  }
+  const content = result.data as Uint8Array;
+  const signatures = await toSignatureStatuses(result.signatures, verificationKeys);
+  return { content, signatures };
+}
