@@ -85,7 +85,7 @@ function certificateAddresses(cert: pkijs.Certificate): string[] {
 
 /** Wraps a parsed pkijs certificate (DER re-encoded only if the original bytes are absent). */
 export function fromPkijsCertificate(cert: pkijs.Certificate, der?: Uint8Array): SmimeCertificate {
-  const bytes = der ?? new Uint8Array(cert.toSchema(true).toBER());
+  const bytes = der ?? new Uint8Array(cert.toSchema().toBER());
   return {
     der: bytes,
     subject: formatName(cert.subject),
