@@ -1,1 +1,25 @@
-export {};
+export type { ContentType } from './entity/content-type.js';
+export { formatContentType, parseContentType } from './entity/content-type.js';
+export { decodeHeaderText, encodeHeaderText } from './entity/encoded-word.js';
+export type { HeaderField } from './entity/header-field.js';
+export type {
+  HeaderConfidentialityPolicy,
+  HeaderProtectionMode,
+  ProtectHeadersOptions,
+} from './entity/header-protection.js';
+export { protectHeaders, unprotectHeaders } from './entity/header-protection.js';
+export { canonicalizeLineEnds } from './entity/line-ends.js';
+export { joinMessage, splitMessage } from './entity/message.js';
+export type { CreateEntityInput, MimeEntity } from './entity/mime-entity.js';
+export {
+  createEntity,
+  decodeBody,
+  entityContentType,
+  getHeader,
+  getHeaders,
+  parseEntity,
+  serializeEntity,
+} from './entity/mime-entity.js';
+export type { CreateMultipartOptions, MultipartPart } from './entity/multipart.js';
+export { createMultipart, parseMultipart } from './entity/multipart.js';
+export type { TransferEncoding } from './entity/transfer-encoding.js';
