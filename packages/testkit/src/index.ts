@@ -1,3 +1,5 @@
+export { type CommandResult, openssl, runCommand, tempFiles } from './openssl.js';
+export { exportPkcs12 } from './smime-fixtures.js';
 export {
   closedPort,
   type HostileServer,

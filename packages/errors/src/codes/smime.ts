@@ -15,8 +15,15 @@ export const SMIME_CODES = defineCodes({
     category: 'crypto',
   },
   ESMIME_CERT_EXPIRED: {
-    description: 'The S/MIME certificate has expired or is not valid yet.',
+    description: 'The S/MIME certificate (or one in its chain) has expired.',
     action: "Ask the certificate's owner for a current certificate.",
+    retry: 'permanent',
+    category: 'crypto',
+  },
+  ESMIME_CERT_NOT_YET_VALID: {
+    description: 'The S/MIME certificate is not valid yet (its notBefore date is in the future).',
+    action:
+      "Check this machine's clock; otherwise wait, or ask the owner for a current certificate.",
     retry: 'permanent',
     category: 'crypto',
   },
@@ -57,6 +64,13 @@ export const SMIME_CODES = defineCodes({
     description:
       'The S/MIME message could not be decrypted (no matching certificate, or it was altered).',
     action: 'Check that you used the right private key; a modified message must not be trusted.',
+    retry: 'permanent',
+    category: 'crypto',
+  },
+  ESMIME_SIGNATURE_INVALID: {
+    description:
+      'An S/MIME signature does not verify: the signed content or the signature was changed, or the key does not match.',
+    action: 'Do not trust this message; ask the sender to send it again.',
     retry: 'permanent',
     category: 'crypto',
   },

@@ -1,0 +1,84 @@
+/**
+ * SignedData (RFC 5652 §5) as S/MIME 4.0 writes it (RFC 8551 §2.5): SHA-256, signed attributes
+ * contentType, signingTime, messageDigest and smimeCapabilities, the signer's certificate and
+ * chain included; detached (multipart/signed) or with the content inside (opaque).
+ */
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { toArrayBuffer } from '../bytes.js';
+import type { SmimeCertificate } from '../certificate.js';
+import { cryptoEngine } from '../engine.js';
+import { OID } from '../oids.js';
+import { importPrivateKey, type SmimePrivateKey } from '../private-key.js';
+import { toDer } from './der.js';
+import { issuerAndSerialOf } from './recipient-identifier.js';
+
+export interface SignCmsOptions {
+  readonly certificate: SmimeCertificate;
+  readonly privateKey: SmimePrivateKey;
+  /** Issuer certificates to include after the signer's (not the root, usually). */
+  readonly chain?: readonly SmimeCertificate[];
+  /** true: the content is not inside (multipart/signed). */
+  readonly detached: boolean;
+  readonly signingTime?: Date;
+  readonly crypto?: Crypto;
+}
+
+/** What we can decrypt, strongest first (RFC 8551 §2.5.2): AES-GCM, then AES-CBC. */
+const CAPABILITIES = [OID.aes256Gcm, OID.aes128Gcm, OID.aes256Cbc, OID.aes192Cbc, OID.aes128Cbc];
+
+function attribute(type: string, value: asn1js.AsnType): pkijs.Attribute {
+  return new pkijs.Attribute({ type, values: [value] });
+}
+
+function signingTimeValue(date: Date): asn1js.AsnType {
+  // RFC 5652 §11.3: UTCTime for 1950–2049, GeneralizedTime otherwise.
+  const year = date.getUTCFullYear();
+  return year >= 1950 && year < 2050
+    ? new asn1js.UTCTime({ valueDate: date })
+    : new asn1js.GeneralizedTime({ valueDate: date });
+}
+
+export async function signCms(content: Uint8Array, options: SignCmsOptions): Promise<Uint8Array> {
+  const crypto = options.crypto ?? globalThis.crypto;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', content as BufferSource));
+  const capabilities = new asn1js.Sequence({
+    value: CAPABILITIES.map(
+      (oid) => new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid })] }),
+    ),
+  });
+  const signedAttrs = new pkijs.SignedAndUnsignedAttributes({
+    type: 0,
+    attributes: [
+      attribute(OID.contentTypeAttr, new asn1js.ObjectIdentifier({ value: OID.data })),
+      attribute(OID.signingTimeAttr, signingTimeValue(options.signingTime ?? new Date())),
+      attribute(OID.messageDigestAttr, new asn1js.OctetString({ valueHex: toArrayBuffer(digest) })),
+      attribute(OID.smimeCapabilitiesAttr, capabilities),
+    ],
+  });
+  const signedData = new pkijs.SignedData({
+    version: 1,
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({
+      eContentType: OID.data,
+      ...(options.detached
+        ? {}
+        : { eContent: new asn1js.OctetString({ valueHex: toArrayBuffer(content) }) }),
+    }),
+    signerInfos: [
+      new pkijs.SignerInfo({
+        version: 1,
+        sid: issuerAndSerialOf(options.certificate),
+        signedAttrs,
+      }),
+    ],
+    certificates: [options.certificate, ...(options.chain ?? [])].map((c) => c.pkijs),
+  });
+  const key = await importPrivateKey(options.privateKey, 'sign', 'SHA-256', crypto);
+  await signedData.sign(key, 0, 'SHA-256', toArrayBuffer(content), cryptoEngine(crypto));
+  return toDer(
+    new pkijs.ContentInfo({
+      contentType: OID.signedData,
+      content: signedData.toSchema(true),
+    }).toSchema(),
+  );
+}

@@ -1,0 +1,174 @@
+/**
+ * Verifying SignedData (RFC 5652 §5.6): each signer's signature and messageDigest (via pkijs),
+ * the contentType attribute, then the signer certificate with checkCertificate (chain to a
+ * trust anchor, dates, usage). A signer is 'valid' only if all of these pass.
+ */
+import { type ErrorCode, SealpostError } from '@sealpost/errors';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { toArrayBuffer } from '../bytes.js';
+import { fromPkijsCertificate, type SmimeCertificate } from '../certificate.js';
+import { checkCertificate } from '../check-certificate.js';
+import { cryptoEngine } from '../engine.js';
+import { OID } from '../oids.js';
+import { octetStringBytes, parseBer } from './der.js';
+
+export interface VerifyCmsOptions {
+  /** The signed bytes of a detached signature (multipart/signed first part, as received). */
+  readonly detachedContent?: Uint8Array;
+  readonly trustAnchors: readonly SmimeCertificate[];
+  /** Time for the certificate checks; default now. */
+  readonly now?: Date;
+  /** Address the signer certificate must name (RFC 8550 §3: the From address). */
+  readonly signerAddress?: string;
+  readonly crypto?: Crypto;
+}
+
+export interface SignerResult {
+  readonly status: 'valid' | 'invalid';
+  /** Why it is invalid: ESMIME_SIGNATURE_INVALID, ESMIME_CERT_UNTRUSTED, …_EXPIRED, …_ADDRESS, … */
+  readonly error?: SealpostError;
+  readonly certificate?: SmimeCertificate;
+  /** Leaf to trust anchor, when the chain validated. */
+  readonly chain?: readonly SmimeCertificate[];
+  readonly signingTime?: Date;
+}
+
+export interface VerifiedCms {
+  /** The signed content (the eContent for opaque, the given bytes for detached). */
+  readonly content: Uint8Array;
+  readonly signers: readonly SignerResult[];
+}
+
+function attributeValue(signer: pkijs.SignerInfo, type: string): asn1js.AsnType | undefined {
+  return signer.signedAttrs?.attributes.find((a) => a.type === type)?.values[0];
+}
+
+function signingTimeOf(signer: pkijs.SignerInfo): Date | undefined {
+  const value = attributeValue(signer, OID.signingTimeAttr);
+  if (value instanceof asn1js.UTCTime || value instanceof asn1js.GeneralizedTime)
+    return value.toDate();
+  return undefined;
+}
+
+function invalid(
+  code: ErrorCode,
+  message: string,
+  extra: Omit<SignerResult, 'status' | 'error'> = {},
+  cause?: unknown,
+): SignerResult {
+  return {
+    status: 'invalid',
+    error: new SealpostError(code, message, cause ? { cause } : {}),
+    ...extra,
+  };
+}
+
+export function parseSignedData(bytes: Uint8Array): pkijs.SignedData {
+  try {
+    const info = new pkijs.ContentInfo({ schema: parseBer(bytes) });
+    if (info.contentType !== OID.signedData) throw new Error(`content type ${info.contentType}`);
+    return new pkijs.SignedData({ schema: info.content });
+  } catch (cause) {
+    throw new SealpostError('ESMIME_FORMAT', 'The signature is not a CMS SignedData structure.', {
+      cause,
+    });
+  }
+}
+
+async function verifySigner(
+  signedData: pkijs.SignedData,
+  index: number,
+  content: Uint8Array,
+  certificates: readonly SmimeCertificate[],
+  options: VerifyCmsOptions,
+): Promise<SignerResult> {
+  const signer = signedData.signerInfos[index]!;
+  const signingTime = signingTimeOf(signer);
+  const base = signingTime ? { signingTime } : {};
+  let found: pkijs.Certificate | null | undefined;
+  let verified = false;
+  try {
+    const result = await signedData.verify(
+      { signer: index, data: toArrayBuffer(content), extendedMode: true, checkChain: false },
+      cryptoEngine(options.crypto),
+    );
+    found = result.signerCertificate;
+    verified = result.signatureVerified === true;
+  } catch (cause) {
+    found = (cause as pkijs.SignedDataVerifyError).signerCertificate;
+    if (!found)
+      return invalid(
+        'ESMIME_SIGNATURE_INVALID',
+        'The signer certificate is not in the signature.',
+        base,
+        cause,
+      );
+    return invalid(
+      'ESMIME_SIGNATURE_INVALID',
+      'The signature does not match the signed content.',
+      {
+        ...base,
+        certificate: fromPkijsCertificate(found),
+      },
+      cause,
+    );
+  }
+  const certificate =
+    certificates.find((c) => found && c.pkijs === found) ?? fromPkijsCertificate(found!);
+  const withCert = { ...base, certificate };
+  if (!verified)
+    return invalid('ESMIME_SIGNATURE_INVALID', 'The signature does not verify.', withCert);
+  const contentType = attributeValue(signer, OID.contentTypeAttr);
+  if (
+    signer.signedAttrs &&
+    !(
+      contentType instanceof asn1js.ObjectIdentifier &&
+      contentType.valueBlock.toString() === signedData.encapContentInfo.eContentType
+    )
+  ) {
+    return invalid(
+      'ESMIME_SIGNATURE_INVALID',
+      'The signed contentType attribute does not match the content.',
+      withCert,
+    );
+  }
+  try {
+    const { chain } = await checkCertificate(certificate, {
+      purpose: 'sign',
+      trustAnchors: options.trustAnchors,
+      intermediates: certificates.filter((c) => c !== certificate),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.signerAddress !== undefined ? { address: options.signerAddress } : {}),
+      ...(options.crypto ? { crypto: options.crypto } : {}),
+    });
+    return { status: 'valid', ...withCert, chain };
+  } catch (error) {
+    if (!(error instanceof SealpostError)) throw error;
+    return { status: 'invalid', error, ...withCert };
+  }
+}
+
+/** Verifies every signer of a SignedData; never throws for a bad signature, only for bad input. */
+export async function verifyCms(
+  bytes: Uint8Array,
+  options: VerifyCmsOptions,
+): Promise<VerifiedCms> {
+  const signedData = parseSignedData(bytes);
+  const eContent = signedData.encapContentInfo.eContent;
+  const content = eContent ? octetStringBytes(eContent) : options.detachedContent;
+  if (!content) {
+    throw new SealpostError('ESMIME_FORMAT', 'A detached signature needs the signed content.');
+  }
+  if (signedData.signerInfos.length === 0) {
+    throw new SealpostError('ESMIME_FORMAT', 'The SignedData has no signers.');
+  }
+  const certificates = (signedData.certificates ?? [])
+    .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
+    .map((c) => fromPkijsCertificate(c));
+  const signers: SignerResult[] = [];
+  for (let i = 0; i < signedData.signerInfos.length; i++) {
+    signers.push(await verifySigner(signedData, i, content, certificates, options));
+  }
+  return { content, signers };
+}
