@@ -1,3 +1,13 @@
+export {
+  assertOk,
+  createGnupgHome,
+  type GnupgHome,
+  type GnupgRunOptions,
+  gpgAvailable,
+  type RunToolOptions,
+  runInteropTool,
+  type ToolResult,
+} from './gnupg.js';
 export { type CommandResult, openssl, runCommand, tempFiles } from './openssl.js';
 export { exportPkcs12 } from './smime-fixtures.js';
 export {
@@ -23,16 +33,6 @@ export {
   type SubmissionServerOptions,
   startSubmissionServer,
 } from './smtp/submission-server.js';
-export {
-  assertOk,
-  createGnupgHome,
-  type GnupgHome,
-  type GnupgRunOptions,
-  gpgAvailable,
-  type RunToolOptions,
-  runInteropTool,
-  type ToolResult,
-} from './gnupg.js';
 export { createSopSession, type SopSession, sopAvailable } from './sop.js';
 export {
   generateTestKeyPair,

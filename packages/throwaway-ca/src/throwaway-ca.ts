@@ -101,10 +101,10 @@ export class ThrowawayCa {
   static async create(
     options: { name?: string; keyType?: CaKeyType; notAfter?: Date } = {},
   ): Promise<ThrowawayCa> {
-    const name = options.name ?? 'sealpost throwaway CA';
+    const name = options.name ?? 'sealpost Test CA';
     const keys = await generateCaKeyPair(options.keyType ?? 'ec-p256');
     const certificate = await x509.X509CertificateGenerator.createSelfSigned({
-      name: `CN=${name}, O=sealpost demo (not for production)`,
+      name: `CN=${name}, O=sealpost tests (not for production)`,
       keys,
       notBefore: new Date(Date.now() - DAY),
       notAfter: options.notAfter ?? new Date(Date.now() + 365 * DAY),
