@@ -1,4 +1,12 @@
 export {
+  type BuildOptions,
+  type BuiltMessage,
+  buildMessages,
+  type PgpSignerMaterial,
+  type SmimeSignerMaterial,
+} from './build-messages.js';
+export { type ExecuteOptions, executePlan } from './execute-plan.js';
+export {
   type ExposureCell,
   type ExposureInput,
   type ExposureMatrix,
@@ -33,3 +41,12 @@ export {
   type SendPolicy,
   validatePolicy,
 } from './policy.js';
+export { checkLineFormat, type SelfCheckInput, selfCheck } from './self-check.js';
+export {
+  type EndToEndFacts,
+  linkFromTransport,
+  type MessageReport,
+  messageReport,
+  renderSendReport,
+  type SendReport,
+} from './send-report.js';

@@ -1,0 +1,126 @@
+/**
+ * Turns a plan into the exact bytes of every message, before anything is sent: sign and/or
+ * encrypt each planned copy (PGP/MIME or S/MIME, with RFC 9788 header protection) and run the
+ * self-check on the result. A crypto or self-check error therefore never leaves a half-sent plan.
+ */
+import { SealpostError } from '@sealpost/errors';
+import * as pgp from '@sealpost/pgp';
+import * as smime from '@sealpost/smime';
+import type { SignerKey } from './keys.js';
+import type { PlannedMessage, SendPlan } from './plan-send.js';
+import { selfCheck } from './self-check.js';
+
+/** What a SignerKey's material holds, per scheme. */
+export interface PgpSignerMaterial {
+  readonly privateKey: pgp.PrivateKey;
+}
+export interface SmimeSignerMaterial {
+  readonly certificate: smime.SmimeCertificate;
+  readonly privateKey: smime.SmimePrivateKey;
+  readonly chain?: readonly smime.SmimeCertificate[];
+}
+
+export interface BuiltMessage {
+  readonly planned: PlannedMessage;
+  readonly envelope: { readonly from: string; readonly to: readonly string[] };
+  readonly raw: Uint8Array;
+}
+
+export interface BuildOptions {
+  /** Signing keys by scheme (the plan only names them). */
+  readonly signers?: { readonly pgp?: SignerKey; readonly smime?: SignerKey };
+  /** S/MIME content encryption; default AES-256-GCM AuthEnvelopedData. */
+  readonly smimeContentEncryption?: smime.ContentEncryption;
+  readonly date?: Date;
+}
+
+function pgpSigner(options: BuildOptions): PgpSignerMaterial {
+  const material = options.signers?.pgp?.material as PgpSignerMaterial | undefined;
+  if (!material?.privateKey)
+    throw new SealpostError('ECONFIG', 'No OpenPGP signing key was given.');
+  return material;
+}
+
+function smimeSigner(options: BuildOptions): SmimeSignerMaterial {
+  const material = options.signers?.smime?.material as SmimeSignerMaterial | undefined;
+  if (!material?.certificate || !material.privateKey)
+    throw new SealpostError('ECONFIG', 'No S/MIME signing certificate and key were given.');
+  return material;
+}
+
+async function buildOne(
+  mime: Uint8Array,
+  planned: PlannedMessage,
+  options: BuildOptions,
+): Promise<Uint8Array> {
+  const date = options.date ? { date: options.date } : {};
+  const hp = planned.headerProtection;
+  if (planned.scheme === 'pgp') {
+    return pgp.encryptMime(mime, {
+      recipientKeys: planned.encryptTo.map((k) => k.material as pgp.PublicKey),
+      ...(planned.sign === 'pgp' ? { signingKey: pgpSigner(options).privateKey } : {}),
+      headerProtection: hp,
+      ...date,
+    });
+  }
+  if (planned.scheme === 'smime') {
+    const signer = planned.sign === 'smime' ? smimeSigner(options) : undefined;
+    return smime.encryptMime(mime, {
+      recipients: planned.encryptTo.map((k) => k.material as smime.SmimeCertificate),
+      ...(options.smimeContentEncryption
+        ? { contentEncryption: options.smimeContentEncryption }
+        : {}),
+      ...(signer
+        ? {
+            sign: {
+              certificate: signer.certificate,
+              privateKey: signer.privateKey,
+              ...(signer.chain ? { chain: signer.chain } : {}),
+            },
+          }
+        : {}),
+      ...(hp ? {} : { headerProtection: false as const }),
+    });
+  }
+  if (planned.sign === 'pgp') {
+    return pgp.signMime(mime, { signingKey: pgpSigner(options).privateKey, ...date });
+  }
+  if (planned.sign === 'smime') {
+    const signer = smimeSigner(options);
+    return smime.signMime(mime, {
+      certificate: signer.certificate,
+      privateKey: signer.privateKey,
+      ...(signer.chain ? { chain: signer.chain } : {}),
+    });
+  }
+  return mime;
+}
+
+/** Builds and self-checks every message of the plan; throws before anything could be sent. */
+export async function buildMessages(
+  plan: SendPlan,
+  mime: Uint8Array,
+  options: BuildOptions = {},
+): Promise<BuiltMessage[]> {
+  if (!plan.sendable) {
+    throw new SealpostError(
+      'EPOLICY',
+      'The plan refuses at least one recipient; nothing is built or sent.',
+    );
+  }
+  const built: BuiltMessage[] = [];
+  for (const planned of plan.messages) {
+    const raw = await buildOne(mime, planned, options);
+    await selfCheck({
+      raw,
+      scheme: planned.scheme,
+      sign: planned.sign,
+      ...(planned.sign === 'pgp'
+        ? { pgpVerificationKey: pgpSigner(options).privateKey.toPublic() }
+        : {}),
+      ...(planned.sign === 'smime' ? { smimeSigner: smimeSigner(options) } : {}),
+    });
+    built.push({ planned, envelope: { from: plan.from, to: planned.envelopeTo }, raw });
+  }
+  return built;
+}

@@ -1,0 +1,61 @@
+/**
+ * executePlan: compose → sign/encrypt → self-check every message, and only then send them one
+ * after another. If the server fails part-way, the error says exactly which copies went out.
+ */
+import { type Message, toMime } from '@sealpost/compose';
+import { isSealpostError, SealpostError } from '@sealpost/errors';
+import type { Transport } from '@sealpost/transport';
+import { type BuildOptions, buildMessages } from './build-messages.js';
+import type { SendPlan } from './plan-send.js';
+import { type MessageReport, messageReport, type SendReport } from './send-report.js';
+
+export interface ExecuteOptions extends BuildOptions {
+  /**
+   * The RFC 5322 message to send, when it did not come from compose (e.g. `sendmail -t` input).
+   * Otherwise the plan's message is composed with toMime (7-bit clean, as signing needs).
+   */
+  readonly mime?: Uint8Array;
+  readonly message?: Message;
+  /** Called after each message is handed over. */
+  readonly onProgress?: (sent: number, total: number) => void;
+}
+
+export async function executePlan(
+  plan: SendPlan,
+  transport: Transport,
+  options: ExecuteOptions,
+): Promise<SendReport> {
+  let mime = options.mime;
+  if (!mime) {
+    if (!options.message)
+      throw new SealpostError('ECONFIG', 'executePlan needs the message or its MIME bytes.');
+    mime = await toMime(options.message, { forSigning: true });
+  }
+  const built = await buildMessages(plan, mime, options);
+  const reports: MessageReport[] = [];
+  for (const [index, message] of built.entries()) {
+    try {
+      const sent = await transport.send({ envelope: message.envelope, raw: message.raw });
+      reports.push(messageReport(message, sent));
+      options.onProgress?.(index + 1, built.length);
+    } catch (err) {
+      if (index === 0) throw err;
+      const already = reports.flatMap((r) => r.envelope.to);
+      const cause = isSealpostError(err)
+        ? err
+        : new SealpostError('EINTERNAL', String(err), { cause: err });
+      throw new SealpostError(
+        cause.code,
+        `Copy ${index + 1} of ${built.length} failed (${cause.message}); ${index} ${index === 1 ? 'copy was' : 'copies were'} already sent, to ${already.join(', ')}.`,
+        {
+          cause: err,
+          ...(cause.command ? { command: cause.command } : {}),
+          ...(cause.responseCode ? { responseCode: cause.responseCode } : {}),
+          ...(cause.response ? { response: cause.response } : {}),
+          details: { sentTo: already, notSentTo: built.slice(index).flatMap((b) => b.envelope.to) },
+        },
+      );
+    }
+  }
+  return { from: plan.from, decisions: plan.decisions, messages: reports };
+}
