@@ -45,11 +45,12 @@ beforeAll(async () => {
     auth: { user: 'me', pass: 'secret-pass' },
     timeouts: { connectMs: 5000, greetingMs: 5000, socketMs: 10000 },
   });
-  [alice, dora, sender] = await Promise.all(
-    ['alice@example.org', 'dora@example.org', 'me@example.net'].map((email) =>
-      pgp.generateKey({ userIds: [{ email }] }),
-    ),
-  );
+  const generate = (email: string) => pgp.generateKey({ userIds: [{ email }] });
+  [alice, dora, sender] = await Promise.all([
+    generate('alice@example.org'),
+    generate('dora@example.org'),
+    generate('me@example.net'),
+  ]);
   const bob = await ca.issueEmailCertificate('bob@example.org');
   bobCert = smime.readCertificate(bob.certPem);
   bobKey = smime.readPrivateKey(bob.keyPem);
