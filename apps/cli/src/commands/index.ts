@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
+import { demoCommand } from './demo.js';
 import { errorsCommand } from './errors.js';
 
 /** Every sub-command, in the order `sealpost --help` lists them. */
-export const COMMANDS: readonly Command[] = [errorsCommand];
+export const COMMANDS: readonly Command[] = [demoCommand, errorsCommand];

@@ -27,6 +27,8 @@ export interface ObserverEvidence {
   readonly findings: readonly Finding[];
   /** For links: what the bytes are (e.g. "TLS records only" or "cleartext EHLO, then TLS"). */
   readonly summary: string;
+  /** For server copies: the Subject and top Content-Type lines, as stored. */
+  readonly glimpse?: readonly string[];
 }
 
 const PARTS: readonly [MessagePart, keyof DemoSecrets][] = [
@@ -65,19 +67,35 @@ export function inspectServerCopy(
       : { part, seen: false };
   });
   findings.push({ part: 'size', seen: true, excerpt: `${bytes.length} bytes` });
+  const text = bytes.toString('latin1');
+  const headerBlock = text.slice(0, Math.max(0, text.indexOf('\r\n\r\n')));
+  const glimpse = [/^Subject:[^\r\n]*/im, /^Content-Type:[^\r\n]*/im]
+    .map((pattern) => pattern.exec(headerBlock)?.[0])
+    .filter((line): line is string => line !== undefined)
+    .map((line) => (line.length > 90 ? `${line.slice(0, 89)}…` : line));
   return {
     observer,
     kind: 'server-copy',
     bytes: bytes.length,
     findings,
     summary: 'the copy this server stored',
+    glimpse,
   };
 }
 
-/** TLS record types (RFC 8446 §5.1): 22 handshake, 23 application data, 21 alert, 20 CCS. */
-function looksLikeTls(bytes: Buffer): boolean {
+/** TLS record content types (RFC 8446 §5.1). */
+const TLS_RECORD_TYPES: Record<number, string> = {
+  20: 'change_cipher_spec',
+  21: 'alert',
+  22: 'handshake',
+  23: 'application data',
+};
+
+function tlsRecordType(bytes: Buffer): string | undefined {
   const first = bytes[0];
-  return bytes.length >= 5 && first !== undefined && first >= 20 && first <= 23 && bytes[1] === 3;
+  return bytes.length >= 5 && first !== undefined && bytes[1] === 3
+    ? TLS_RECORD_TYPES[first]
+    : undefined;
 }
 
 export function inspectLink(
@@ -97,8 +115,9 @@ export function inspectLink(
   // STARTTLS links begin in cleartext: show where TLS starts.
   const starttls = up.indexOf(Buffer.from('STARTTLS\r\n'));
   let summary: string;
-  if (looksLikeTls(up)) {
-    summary = `TLS from the first byte (${hexStart(up, 6)} …: a TLS handshake record)`;
+  const recordType = tlsRecordType(up);
+  if (recordType) {
+    summary = `TLS from the first byte (${hexStart(up, 6)} …: a TLS ${recordType} record)`;
   } else if (starttls >= 0) {
     const before = up
       .subarray(0, starttls + 10)

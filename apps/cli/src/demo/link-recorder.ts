@@ -5,6 +5,8 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
 export interface RecordedChunk {
+  /** Which TCP connection through the recorder carried it (1, 2, …). */
+  readonly connection: number;
   /** 'up' = client to server, 'down' = server to client. */
   readonly direction: 'up' | 'down';
   readonly bytes: Buffer;
@@ -14,19 +16,28 @@ export interface LinkRecorder {
   readonly name: string;
   /** Where clients connect: 127.0.0.1 and this port. */
   readonly port: number;
-  /** Every chunk that crossed the link, in order, over all connections. */
+  /** Every chunk that crossed the link since the last reset, in order. */
   readonly chunks: readonly RecordedChunk[];
-  /** All bytes sent by clients (up) and by the server (down). */
+  /** All bytes sent by clients (up) and by the server (down) since the last reset. */
   bytes(direction: 'up' | 'down'): Buffer;
-  /** Forget what was recorded (between demo runs). */
+  /**
+   * Start a new recording: forget what was recorded and ignore the rest of connections that
+   * were already open (their closing bytes may still be in flight).
+   */
   reset(): void;
   close(): Promise<void>;
 }
 
 export async function startLinkRecorder(name: string, upstreamPort: number): Promise<LinkRecorder> {
   let chunks: RecordedChunk[] = [];
+  let connections = 0;
+  let firstRecorded = 1;
   const sockets = new Set<Socket>();
+  const record = (chunk: RecordedChunk) => {
+    if (chunk.connection >= firstRecorded) chunks.push(chunk);
+  };
   const server: Server = createServer((client) => {
+    const connection = ++connections;
     const upstream = connect({ host: '127.0.0.1', port: upstreamPort });
     for (const s of [client, upstream]) {
       sockets.add(s);
@@ -38,11 +49,11 @@ export async function startLinkRecorder(name: string, upstreamPort: number): Pro
       });
     }
     client.on('data', (bytes: Buffer) => {
-      chunks.push({ direction: 'up', bytes });
+      record({ connection, direction: 'up', bytes });
       upstream.write(bytes);
     });
     upstream.on('data', (bytes: Buffer) => {
-      chunks.push({ direction: 'down', bytes });
+      record({ connection, direction: 'down', bytes });
       client.write(bytes);
     });
     client.once('end', () => upstream.end());
@@ -64,6 +75,7 @@ export async function startLinkRecorder(name: string, upstreamPort: number): Pro
     },
     reset() {
       chunks = [];
+      firstRecorded = connections + 1;
     },
     close() {
       for (const s of sockets) s.destroy();
