@@ -139,6 +139,21 @@ describe('toMime', () => {
     expect(c).not.toEqual(d);
   });
 
+  it('deterministic mode refuses content that holds its fixed boundary', async () => {
+    const forged =
+      '----_sealpost-deterministic-Part_1\r\nContent-Type: application/x-evil\r\n\r\nx';
+    const message = createMessage({
+      ...base,
+      text: forged,
+      attachments: [{ filename: 'a', content: 'a' }],
+    });
+    expect(() => toMimeStream(message, { deterministic: true })).toThrow(
+      expect.objectContaining({ code: 'EMESSAGE' }),
+    );
+    const parsed = await simpleParser(Buffer.from(await toMime(message)));
+    expect(parsed.attachments.map((a) => a.filename)).toEqual(['a']);
+  });
+
   it('streams canonical bytes equal to the buffered form', async () => {
     const message = createMessage({
       ...base,
