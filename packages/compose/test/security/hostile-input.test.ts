@@ -195,6 +195,16 @@ const HEADER_CASES: readonly { title: string; input: MessageInput; code: string 
     code: 'EMESSAGE',
   },
   { title: 'no recipients', input: { from: 'alice@example.org', to: [] }, code: 'EMESSAGE' },
+  {
+    title: 'duplicate recipient inside one list string',
+    input: { ...base, to: 'bob@example.org, Bob <bob@example.org>' },
+    code: 'EMESSAGE',
+  },
+  {
+    title: 'date given as text with CRLF',
+    input: { ...base, date: `Mon, 1 Jan 2026${INJECT}` as unknown as Date },
+    code: 'EMESSAGE',
+  },
 ];
 
 describe('header injection through every field is refused', () => {
