@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { Transform, type TransformCallback } from 'node:stream';
 import { SealpostError } from '@sealpost/errors';
 
@@ -29,6 +30,34 @@ export class CanonicalLineEnds extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.inBody && !this.lastWasCr && this.isCanonical(chunk)) {
+      callback(null, chunk);
+      return;
+    }
+    this.rewrite(chunk, callback);
+  }
+
+  /**
+   * Fast path for the bulk of a message (base64 attachments): native scans confirm the chunk
+   * is already CRLF-only, short-lined and, when asked, 7-bit; then it passes through uncopied.
+   */
+  private isCanonical(chunk: Buffer): boolean {
+    for (let i = chunk.indexOf(CR); i !== -1; i = chunk.indexOf(CR, i + 1)) {
+      if (chunk[i + 1] !== LF) return false;
+    }
+    let lineStart = -this.lineLength;
+    for (let i = chunk.indexOf(LF); i !== -1; i = chunk.indexOf(LF, i + 1)) {
+      if (i === 0 || chunk[i - 1] !== CR || i - 1 - lineStart > MAX_LINE) return false;
+      lineStart = i + 1;
+    }
+    const tail = chunk.length - lineStart;
+    if (tail > MAX_LINE) return false;
+    if (this.sevenBitBody && (!isAscii(chunk) || chunk.includes(0))) return false;
+    this.lineLength = tail;
+    return true;
+  }
+
+  private rewrite(chunk: Buffer, callback: TransformCallback): void {
     const out = Buffer.allocUnsafe(chunk.length * 2);
     let o = 0;
     for (let i = 0; i < chunk.length; i++) {

@@ -8,7 +8,11 @@ import type { Attachment, Message } from '../message/message.js';
 export interface ToMimeOptions {
   /** Every part 7-bit clean: text quoted-printable, attachments base64 (RFC 3156 §3, RFC 8551 §3.1). */
   readonly forSigning?: boolean;
-  /** Fixed boundaries, and a fixed Date and Message-ID unless the message set them. */
+  /**
+   * Fixed boundaries, and a fixed Date and Message-ID unless the message set them: for tests
+   * and vectors. Refuses (EMESSAGE) text, HTML or in-memory attachments containing the fixed
+   * boundary; stream and file attachments are not scanned, so use it with trusted content.
+   */
   readonly deterministic?: boolean;
 }
 
@@ -51,10 +55,31 @@ function attachmentOptions(attachment: Attachment, forSigning: boolean): MailCom
   };
 }
 
+const DETERMINISTIC_BOUNDARY = '_sealpost-deterministic-Part_';
+
+/**
+ * Fixed boundaries are predictable: content that contains one could end a part early and
+ * forge another (RFC 2046 §5.1.1). Random boundaries (the default) cannot be guessed.
+ */
+function assertNoFixedBoundary(message: Message): void {
+  const marker = new TextEncoder().encode(DETERMINISTIC_BOUNDARY);
+  const texts = [message.text ?? '', message.html ?? ''];
+  const found =
+    texts.some((t) => t.includes(DETERMINISTIC_BOUNDARY)) ||
+    message.attachments.some((a) => a.content && Buffer.from(a.content).indexOf(marker) !== -1);
+  if (found) {
+    throw new SealpostError(
+      'EMESSAGE',
+      'The content contains the fixed boundary of deterministic mode: encode it without deterministic.',
+    );
+  }
+}
+
 /** Maps a validated Message onto MailComposer options (Bcc is never passed on). */
 export function composerOptions(message: Message, options: ToMimeOptions): MailComposerOptions {
   const forSigning = options.forSigning ?? false;
   const deterministic = options.deterministic ?? false;
+  if (deterministic) assertNoFixedBoundary(message);
   const textEncoding = forSigning ? { contentTransferEncoding: 'quoted-printable' } : {};
   const domain = message.from.address.slice(message.from.address.lastIndexOf('@') + 1);
   const composer: MailComposerOptions = {

@@ -69,6 +69,40 @@ describe('toMime', () => {
     expect([...parsed.attachments[0]!.content]).toEqual([1, 2, 3]);
   });
 
+  it('keeps every line at or under 998 octets with long text, HTML, subject and headers', async () => {
+    const long = 'word '.repeat(600);
+    const bytes = await toMime(
+      createMessage({
+        ...base,
+        subject: long.trim(),
+        text: 'x'.repeat(5000),
+        html: `<p>${'y'.repeat(5000)}</p>`,
+        headers: { 'X-Long': long.trim() },
+      }),
+    );
+    expectCanonical(bytes);
+    const parsed = await simpleParser(Buffer.from(bytes));
+    expect(parsed.text?.trim()).toBe('x'.repeat(5000));
+    expect(parsed.headers.get('x-long')).toBe(long.trim());
+  });
+
+  it('writes IDN domains as A-labels and a non-ASCII local part as UTF-8 (RFC 6532)', async () => {
+    const message = createMessage({
+      from: 'Jörg <jörg@example.org>',
+      to: 'info@bücher.example',
+      text: 'x',
+    });
+    const bytes = await toMime(message);
+    expectCanonical(bytes);
+    const parsed = await simpleParser(Buffer.from(bytes));
+    expect(parsed.from?.value).toEqual([{ name: 'Jörg', address: 'jörg@example.org' }]);
+    const to = parsed.to && !Array.isArray(parsed.to) ? parsed.to.value : [];
+    // The header carries the A-label; mailparser shows it decoded.
+    expect(text(bytes)).toMatch(/^To: info@xn--bcher-kva\.example\r$/m);
+    expect(to.map((a) => a.address)).toEqual(['info@bücher.example']);
+    expect(message.envelope.smtputf8).toBe(true);
+  });
+
   it('writes a message with an empty body', async () => {
     const bytes = await toMime(createMessage({ ...base, subject: 'empty', text: '' }));
     expectCanonical(bytes);
@@ -137,6 +171,21 @@ describe('toMime', () => {
     const c = await toMime(createMessage(input));
     const d = await toMime(createMessage(input));
     expect(c).not.toEqual(d);
+  });
+
+  it('deterministic mode refuses content that holds its fixed boundary', async () => {
+    const forged =
+      '----_sealpost-deterministic-Part_1\r\nContent-Type: application/x-evil\r\n\r\nx';
+    const message = createMessage({
+      ...base,
+      text: forged,
+      attachments: [{ filename: 'a', content: 'a' }],
+    });
+    expect(() => toMimeStream(message, { deterministic: true })).toThrow(
+      expect.objectContaining({ code: 'EMESSAGE' }),
+    );
+    const parsed = await simpleParser(Buffer.from(await toMime(message)));
+    expect(parsed.attachments.map((a) => a.filename)).toEqual(['a']);
   });
 
   it('streams canonical bytes equal to the buffered form', async () => {
