@@ -20,6 +20,21 @@ export type {
   TransportReport,
   TransportTimings,
 } from './report.js';
+export {
+  DEFAULT_SUBMISSION_CANDIDATES,
+  type Selection,
+  type SelectionAttempt,
+  type SelectionPolicy,
+  type SelectionSource,
+  type SrvRecord,
+  type SrvResolver,
+  selectTransport,
+} from './select-transport.js';
+export {
+  type CachedSelection,
+  SelectionCache,
+  type SelectionCacheOptions,
+} from './selection-cache.js';
 export type { SmtpAuth, SmtpEndpoint, SmtpTimeouts } from './smtp-session.js';
 export {
   createSmtpTransport,

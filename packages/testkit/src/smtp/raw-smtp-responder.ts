@@ -65,6 +65,9 @@ export function respondSmtp(
       } else if (verb === 'DATA') {
         inData = true;
         write('354 End data with <CR><LF>.<CR><LF>\r\n');
+      } else if (verb === 'STARTTLS') {
+        // Reached only when onCommand did not take it: this responder has no TLS to offer.
+        write('502 5.5.1 STARTTLS not supported\r\n');
       } else if (verb === 'QUIT') {
         write('221 2.0.0 Bye\r\n');
         socket.end();
