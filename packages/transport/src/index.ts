@@ -42,4 +42,5 @@ export {
   type SmtpTransportOptions,
   type Transport,
 } from './smtp-transport.js';
+export { FileTransport, type RecordedMessage, StubTransport } from './stub-transport.js';
 export type { TlsTrustOptions } from './tls-policy.js';
