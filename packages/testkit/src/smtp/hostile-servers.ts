@@ -156,16 +156,25 @@ export async function startStartTlsStallServer(): Promise<RecordingServer> {
   return { ...(await listen(server, sockets)), record };
 }
 
-/** Implicit TLS, honest until the final "." of DATA, then drops the connection unanswered. */
+/**
+ * Implicit TLS, honest until the final "." of DATA, then drops the connection unanswered
+ * (or, with `hang`, keeps it open and never answers; with `drop-at-354`, drops before the
+ * message has arrived, which is not ambiguous).
+ */
 export async function startDropAfterDataServer(
   certificate: ServerCertificate,
+  behaviour: 'drop' | 'hang' | 'drop-at-354' = 'drop',
 ): Promise<RecordingServer> {
   const sockets = new Set<Socket>();
   const record: RawResponderRecord = { commands: [], messages: [] };
   const server = createTlsServer(
     { key: certificate.keyPem, cert: certificate.chainPem ?? certificate.certPem },
     (socket) =>
-      respondSmtp(socket, { extensions: ['AUTH PLAIN', 'PIPELINING'], afterData: 'drop' }, record),
+      respondSmtp(
+        socket,
+        { extensions: ['AUTH PLAIN', 'PIPELINING'], afterData: behaviour },
+        record,
+      ),
   );
   server.on('tlsClientError', () => {});
   const running = await listen(server, sockets);
