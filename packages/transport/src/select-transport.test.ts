@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SrvRecord, type SrvResolver, selectTransport } from './select-transport.js';
 import { SelectionCache } from './selection-cache.js';
 
-const timeouts = { connectMs: 400, greetingMs: 400, socketMs: 1_000 };
+// Long enough for a loaded CI machine; the silent port makes one attempt wait this long.
+const timeouts = { connectMs: 1_500, greetingMs: 1_500, socketMs: 3_000 };
 let caPem: string;
 let implicit: RunningSubmissionServer;
 let starttls: RunningSubmissionServer;
