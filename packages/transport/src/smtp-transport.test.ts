@@ -208,6 +208,20 @@ describe('createSmtpTransport on STARTTLS (RFC 6409 + RFC 3207)', () => {
     expect(picky.messages.length).toBe(before);
   });
 
+  it('with partialDelivery, sends to the accepted recipients and reports the rejected', async () => {
+    const transport = createSmtpTransport(options(picky, 'starttls', { partialDelivery: true }));
+    const report = await transport.send({
+      envelope: { from: 'alice@example.test', to: ['bob@example.test', 'nobody@example.test'] },
+      raw: message('partial-ok'),
+    });
+    await transport.close();
+    expect(report.accepted).toEqual(['bob@example.test']);
+    expect(report.rejected).toEqual([
+      { address: 'nobody@example.test', response: expect.stringMatching(/^550 /) },
+    ]);
+    expect(picky.messages.at(-1)!.to).toEqual(['bob@example.test']);
+  });
+
   it('maps a wrong password to EAUTH without echoing it', async () => {
     const transport = createSmtpTransport(
       options(starttls, 'starttls', { auth: { user: 'alice', pass: 'hunter2-wrong' } }),
