@@ -307,6 +307,28 @@ describe('pooled sending', () => {
     expect(logins.every((l) => l.secure)).toBe(true);
   });
 
+  it('recovers after a pipelined partial rejection dropped the pooled session', async () => {
+    const before = picky.messages.length;
+    const transport = createSmtpTransport(
+      options(picky, 'starttls', { pool: true, maxConnections: 1 }),
+    );
+    const err = await failure(
+      transport.send({
+        envelope: { from: 'a@x.test', to: ['bob@x.test', 'nobody@x.test'] },
+        raw: message('partial-pooled'),
+      }),
+    );
+    expect(err.code).toBe('ERECIPIENT');
+    const report = await transport.send({
+      envelope: { from: 'a@x.test', to: ['carol@x.test'] },
+      raw: message('next'),
+    });
+    await transport.close();
+    expect(report.accepted).toEqual(['carol@x.test']);
+    expect(picky.messages.length - before).toBe(1);
+    expect(picky.messages.at(-1)!.to).toEqual(['carol@x.test']);
+  });
+
   it('keeps a pooled session usable after a refused recipient (RSET)', async () => {
     const transport = createSmtpTransport(
       options(picky, 'starttls', { pool: true, maxConnections: 1 }),
