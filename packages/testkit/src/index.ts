@@ -20,6 +20,7 @@ export {
   startDropAfterDataServer,
   startSilentServer,
   startStartTlsInjectionServer,
+  startStartTlsStallServer,
   startStartTlsStrippingProxy,
 } from './smtp/hostile-servers.js';
 export {

@@ -167,6 +167,14 @@ export function smtpFailure(err: unknown, ctx: FailureContext): SealpostError {
       { ...rest, details: { host: ctx.host, port: ctx.port, replyCode: replyCode ?? null } },
     );
   }
+  if (e.code === 'ETIMEDOUT' && (e as { timeoutType?: string }).timeoutType === 'UPGRADE_TIMEOUT') {
+    // The server said yes to STARTTLS and then never finished the handshake: a TLS failure,
+    // not a filtered port, so selection stops instead of trying the next port.
+    return new SealpostError('ETLS', `The TLS handshake with ${where} after STARTTLS timed out.`, {
+      ...smtp,
+      details: { host: ctx.host, port: ctx.port },
+    });
+  }
   const low = tlsOrNetworkError(err, ctx);
   if (low) return low;
   if (e.code === 'ETIMEDOUT') {

@@ -20,6 +20,21 @@ export type {
   TransportReport,
   TransportTimings,
 } from './report.js';
+export {
+  DEFAULT_SUBMISSION_CANDIDATES,
+  type Selection,
+  type SelectionAttempt,
+  type SelectionPolicy,
+  type SelectionSource,
+  type SrvRecord,
+  type SrvResolver,
+  selectTransport,
+} from './select-transport.js';
+export {
+  type CachedSelection,
+  SelectionCache,
+  type SelectionCacheOptions,
+} from './selection-cache.js';
 export type { SmtpAuth, SmtpEndpoint, SmtpTimeouts } from './smtp-session.js';
 export {
   createSmtpTransport,
@@ -27,4 +42,5 @@ export {
   type SmtpTransportOptions,
   type Transport,
 } from './smtp-transport.js';
+export { FileTransport, type RecordedMessage, StubTransport } from './stub-transport.js';
 export type { TlsTrustOptions } from './tls-policy.js';

@@ -56,6 +56,7 @@ export interface TransportReport {
   /** EHLO keywords the server offered on the protected session, e.g. ["PIPELINING", "SIZE"]. */
   readonly capabilities: readonly string[];
   readonly accepted: readonly string[];
+  /** Empty unless `partialDelivery` was chosen: by default a rejection fails the message. */
   readonly rejected: readonly RejectedRecipient[];
   /** The server's reply to the end of DATA, e.g. "250 2.0.0 Ok: queued as 4Xk2". */
   readonly response: string;

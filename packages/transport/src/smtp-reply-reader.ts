@@ -3,6 +3,7 @@
  * for the probe, which speaks only EHLO, STARTTLS and QUIT and needs the exact replies.
  */
 import type { Socket } from 'node:net';
+import { quoteUntrusted } from '@sealpost/errors';
 
 export interface SmtpReply {
   readonly code: number;
@@ -66,7 +67,7 @@ export class SmtpReplyReader {
       this.buffer = this.buffer.slice(eol + 1);
       const match = /^(\d{3})([ -]?)(.*)$/.exec(line);
       if (!match) {
-        this.fail(new Error(`not an SMTP reply: ${line.slice(0, 80)}`));
+        this.fail(new Error(`not an SMTP reply: ${quoteUntrusted(line)}`));
         return;
       }
       this.lines.push(match[3]!);

@@ -69,6 +69,7 @@ function refusePartialEnvelopes(session: SmtpSession): void {
 interface SendInfo {
   accepted: string[];
   rejected: string[];
+  rejectedErrors?: Array<{ recipient?: string; response?: string }>;
   response: string;
   envelopeTime: number;
   messageTime: number;
@@ -81,9 +82,10 @@ export async function sendOnSession(
   input: SendInput,
   startedAt: number,
   opened: boolean,
+  partialDelivery = false,
 ): Promise<TransportReport> {
   checkEnvelope(input);
-  refusePartialEnvelopes(session);
+  if (!partialDelivery) refusePartialEnvelopes(session);
   const { endpoint } = session;
   let dataComplete = false;
   const body = new PassThrough();
@@ -132,7 +134,10 @@ export async function sendOnSession(
     auth: session.auth,
     capabilities: session.capabilities,
     accepted: info.accepted,
-    rejected: [],
+    rejected: info.rejected.map((address) => ({
+      address,
+      response: info.rejectedErrors?.find((e) => e.recipient === address)?.response ?? '',
+    })),
     response: info.response,
     queueId: parseQueueId(info.response),
     messageSize: info.messageSize,

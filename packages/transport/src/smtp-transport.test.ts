@@ -208,6 +208,20 @@ describe('createSmtpTransport on STARTTLS (RFC 6409 + RFC 3207)', () => {
     expect(picky.messages.length).toBe(before);
   });
 
+  it('with partialDelivery, sends to the accepted recipients and reports the rejected', async () => {
+    const transport = createSmtpTransport(options(picky, 'starttls', { partialDelivery: true }));
+    const report = await transport.send({
+      envelope: { from: 'alice@example.test', to: ['bob@example.test', 'nobody@example.test'] },
+      raw: message('partial-ok'),
+    });
+    await transport.close();
+    expect(report.accepted).toEqual(['bob@example.test']);
+    expect(report.rejected).toEqual([
+      { address: 'nobody@example.test', response: expect.stringMatching(/^550 /) },
+    ]);
+    expect(picky.messages.at(-1)!.to).toEqual(['bob@example.test']);
+  });
+
   it('maps a wrong password to EAUTH without echoing it', async () => {
     const transport = createSmtpTransport(
       options(starttls, 'starttls', { auth: { user: 'alice', pass: 'hunter2-wrong' } }),
@@ -291,6 +305,28 @@ describe('pooled sending', () => {
     expect(opened).toBeLessThanOrEqual(2);
     const logins = starttls.logins.slice(-opened);
     expect(logins.every((l) => l.secure)).toBe(true);
+  });
+
+  it('recovers after a pipelined partial rejection dropped the pooled session', async () => {
+    const before = picky.messages.length;
+    const transport = createSmtpTransport(
+      options(picky, 'starttls', { pool: true, maxConnections: 1 }),
+    );
+    const err = await failure(
+      transport.send({
+        envelope: { from: 'a@x.test', to: ['bob@x.test', 'nobody@x.test'] },
+        raw: message('partial-pooled'),
+      }),
+    );
+    expect(err.code).toBe('ERECIPIENT');
+    const report = await transport.send({
+      envelope: { from: 'a@x.test', to: ['carol@x.test'] },
+      raw: message('next'),
+    });
+    await transport.close();
+    expect(report.accepted).toEqual(['carol@x.test']);
+    expect(picky.messages.length - before).toBe(1);
+    expect(picky.messages.at(-1)!.to).toEqual(['carol@x.test']);
   });
 
   it('keeps a pooled session usable after a refused recipient (RSET)', async () => {

@@ -23,6 +23,11 @@ export interface SmtpTransportOptions extends SmtpEndpoint {
   readonly maxConnections?: number;
   /** Messages per session before it is replaced. Default 100. */
   readonly maxMessagesPerConnection?: number;
+  /**
+   * Send to the accepted recipients even when the server rejects some (they are listed in
+   * `report.rejected`). Default false: any rejected recipient fails the message, unsent.
+   */
+  readonly partialDelivery?: boolean;
 }
 
 export interface SmtpTransport extends Transport {
@@ -96,7 +101,13 @@ export function createSmtpTransport(options: SmtpTransportOptions): SmtpTranspor
     const startedAt = performance.now();
     const lease = await pool.acquire(fresh);
     try {
-      const report = await sendOnSession(lease.session, input, startedAt, lease.opened);
+      const report = await sendOnSession(
+        lease.session,
+        input,
+        startedAt,
+        lease.opened,
+        options.partialDelivery === true,
+      );
       pool.release(lease.session);
       return report;
     } catch (err) {

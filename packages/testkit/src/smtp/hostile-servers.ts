@@ -11,11 +11,15 @@ import type { ServerCertificate } from './submission-server.js';
 export interface HostileServer {
   readonly host: '127.0.0.1';
   readonly port: number;
+  /** TCP connections accepted so far (to prove a client did not even try). */
+  connections(): number;
   close(): Promise<void>;
 }
 
 async function listen(server: Server, sockets: Set<Socket>): Promise<HostileServer> {
+  let accepted = 0;
   server.on('connection', (socket: Socket) => {
+    accepted += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -23,6 +27,7 @@ async function listen(server: Server, sockets: Set<Socket>): Promise<HostileServ
   return {
     host: '127.0.0.1',
     port: (server.address() as AddressInfo).port,
+    connections: () => accepted,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -129,16 +134,47 @@ export async function startStartTlsInjectionServer(
   return { ...(await listen(server, sockets)), record };
 }
 
-/** Implicit TLS, honest until the final "." of DATA, then drops the connection unanswered. */
+/** Says yes to STARTTLS ("220") and then never starts the TLS handshake. */
+export async function startStartTlsStallServer(): Promise<RecordingServer> {
+  const sockets = new Set<Socket>();
+  const record: RawResponderRecord = { commands: [], messages: [] };
+  const server = createServer((socket) => {
+    respondSmtp(
+      socket,
+      {
+        extensions: ['STARTTLS'],
+        onCommand(line, raw) {
+          if (line.toUpperCase() !== 'STARTTLS') return false;
+          raw.removeAllListeners('data');
+          raw.write('220 2.0.0 Ready to start TLS\r\n');
+          return true;
+        },
+      },
+      record,
+    );
+  });
+  return { ...(await listen(server, sockets)), record };
+}
+
+/**
+ * Implicit TLS, honest until the final "." of DATA, then drops the connection unanswered
+ * (or, with `hang`, keeps it open and never answers; with `drop-at-354`, drops before the
+ * message has arrived, which is not ambiguous).
+ */
 export async function startDropAfterDataServer(
   certificate: ServerCertificate,
+  behaviour: 'drop' | 'hang' | 'drop-at-354' = 'drop',
 ): Promise<RecordingServer> {
   const sockets = new Set<Socket>();
   const record: RawResponderRecord = { commands: [], messages: [] };
   const server = createTlsServer(
     { key: certificate.keyPem, cert: certificate.chainPem ?? certificate.certPem },
     (socket) =>
-      respondSmtp(socket, { extensions: ['AUTH PLAIN', 'PIPELINING'], afterData: 'drop' }, record),
+      respondSmtp(
+        socket,
+        { extensions: ['AUTH PLAIN', 'PIPELINING'], afterData: behaviour },
+        record,
+      ),
   );
   server.on('tlsClientError', () => {});
   const running = await listen(server, sockets);

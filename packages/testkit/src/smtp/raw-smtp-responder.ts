@@ -9,8 +9,11 @@ export interface RawResponderOptions {
   readonly extensions: readonly string[];
   /** Called with the command line; return true when the responder should stop handling it. */
   readonly onCommand?: (line: string, socket: Duplex) => boolean;
-  /** What to do after the final "." of DATA: reply 250 (default) or drop the connection. */
-  readonly afterData?: 'accept' | 'drop';
+  /**
+   * After the final "." of DATA: reply 250 (default), drop the connection, or say nothing.
+   * `drop-at-354` drops right after the 354 instead, before the message has arrived.
+   */
+  readonly afterData?: 'accept' | 'drop' | 'hang' | 'drop-at-354';
   /** Send the 220 greeting on start (not after STARTTLS). Default true. */
   readonly greet?: boolean;
 }
@@ -47,6 +50,7 @@ export function respondSmtp(
           socket.destroy();
           return;
         }
+        if (options.afterData === 'hang') return;
         write(`250 2.0.0 Ok: queued as RAW${record.messages.length}\r\n`);
         continue;
       }
@@ -65,6 +69,13 @@ export function respondSmtp(
       } else if (verb === 'DATA') {
         inData = true;
         write('354 End data with <CR><LF>.<CR><LF>\r\n');
+        if (options.afterData === 'drop-at-354') {
+          socket.destroy();
+          return;
+        }
+      } else if (verb === 'STARTTLS') {
+        // Reached only when onCommand did not take it: this responder has no TLS to offer.
+        write('502 5.5.1 STARTTLS not supported\r\n');
       } else if (verb === 'QUIT') {
         write('221 2.0.0 Bye\r\n');
         socket.end();

@@ -16,7 +16,10 @@ export interface ServerCertificate {
 export interface ReceivedMessage {
   readonly from: string;
   readonly to: readonly string[];
+  /** The message bytes (empty when the server was told not to keep them). */
   readonly raw: Buffer;
+  /** Bytes received, kept or not. */
+  readonly size: number;
   /** True when the session was TLS-protected when the message arrived. */
   readonly secure: boolean;
   readonly tlsProtocol: string | null;
@@ -37,6 +40,8 @@ export interface SubmissionServerOptions {
   readonly minVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
   readonly maxVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
   readonly size?: number;
+  /** Keep each message's bytes (default true); false only counts them (large-message tests). */
+  readonly keepData?: boolean;
 }
 
 export interface RunningSubmissionServer {
@@ -92,7 +97,11 @@ export async function startSubmissionServer(
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (options.keepData !== false) chunks.push(chunk);
+      });
       stream.on('end', () => {
         if (options.dataReply) {
           callback(smtpError(options.dataReply.code, options.dataReply.message));
@@ -103,6 +112,7 @@ export async function startSubmissionServer(
           from: mailFrom ? mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks),
+          size,
           secure: session.secure,
           tlsProtocol: session.tlsOptions ? session.tlsOptions.version : null,
           user: typeof session.user === 'string' ? session.user : null,

@@ -3,6 +3,7 @@
  * §6.1: only the reply makes the server responsible), cleartext on an implicit-TLS port is an
  * error, and a silent or closed port fails within the configured time with its own code.
  */
+import { Readable } from 'node:stream';
 import { isAmbiguous, isTransient } from '@sealpost/errors';
 import {
   closedPort,
@@ -19,19 +20,24 @@ import { envelope, failure, message, timeouts } from './helpers.js';
 
 let caPem: string;
 let dropper: RecordingServer;
+let hanger: RecordingServer;
+let early: RecordingServer;
 let cleartext: RecordingServer;
 let silent: HostileServer;
 
 beforeAll(async () => {
   const ca = await sharedTestCa();
   caPem = ca.certPem;
-  dropper = await startDropAfterDataServer(await ca.issueServerCertificate());
+  const certificate = await ca.issueServerCertificate();
+  dropper = await startDropAfterDataServer(certificate);
+  hanger = await startDropAfterDataServer(certificate, 'hang');
+  early = await startDropAfterDataServer(certificate, 'drop-at-354');
   cleartext = await startCleartextServer();
   silent = await startSilentServer();
 });
 
 afterAll(async () => {
-  await Promise.all([dropper, cleartext, silent].map((s) => s?.close()));
+  await Promise.all([dropper, hanger, early, cleartext, silent].map((s) => s?.close()));
 });
 
 describe('connection failures', () => {
@@ -51,6 +57,38 @@ describe('connection failures', () => {
     expect(isTransient(err)).toBe(false);
     // The server really got the whole message: it may well deliver it.
     expect(dropper.record.messages).toHaveLength(1);
+  });
+
+  it('no reply after the final "." (timeout) is EAMBIGUOUS too', async () => {
+    const err = await failure(
+      createSmtpTransport({
+        host: hanger.host,
+        port: hanger.port,
+        mode: 'implicit-tls',
+        ca: caPem,
+        timeouts: { ...timeouts, socketMs: 500 },
+      }).send({ envelope, raw: message('hang') }),
+    );
+    expect(err.code).toBe('EAMBIGUOUS');
+    expect(isAmbiguous(err)).toBe(true);
+    expect(hanger.record.messages).toHaveLength(1);
+  });
+
+  it('a drop before the message was transmitted is ECONNLOST (transient), not ambiguous', async () => {
+    const line = `${'z'.repeat(76)}\r\n`;
+    const big = new TextEncoder().encode(`Subject: early\r\n\r\n${line.repeat(64 * 1024)}`);
+    const err = await failure(
+      createSmtpTransport({
+        host: early.host,
+        port: early.port,
+        mode: 'implicit-tls',
+        ca: caPem,
+        timeouts,
+      }).send({ envelope, raw: Readable.from([big.subarray(0, 65536), big.subarray(65536)]) }),
+    );
+    expect(err.code).toBe('ECONNLOST');
+    expect(isTransient(err)).toBe(true);
+    expect(early.record.messages).toHaveLength(0);
   });
 
   it('cleartext on an implicit-TLS port is ETLS_CLEARTEXT and nothing is sent', async () => {
