@@ -11,6 +11,7 @@ export {
   type GenerateKeyOptions,
   generateKey,
 } from './keys/generate-key.js';
+export { type KeySource, type KeySourceKind, keyEmails } from './keys/key-source.js';
 export {
   armorPrivateKey,
   armorPublicKey,
