@@ -1,5 +1,26 @@
 export { type OpenPgpProfile, openPgpConfig } from './config.js';
 export {
+  type AutocryptHeader,
+  autocryptKey,
+  formatAutocryptHeader,
+  parseAutocryptHeader,
+} from './discovery/autocrypt.js';
+export {
+  type DiscoverKeyOptions,
+  type DiscoveryMethod,
+  discoverKey,
+} from './discovery/discover-key.js';
+export {
+  type DiscoveryOptions,
+  defaultFetcher,
+  type Fetcher,
+  type FetchOptions,
+  type FetchResponse,
+} from './discovery/fetcher.js';
+export { KEYS_OPENPGP_ORG, lookupVks, type VksOptions } from './discovery/vks.js';
+export { type DiscoveredKey, lookupWkd, type WkdUrls, wkdHash, wkdUrls } from './discovery/wkd.js';
+export { zBase32 } from './discovery/z-base-32.js';
+export {
   type CheckKeyOptions,
   checkKey,
   type KeyCheck,
