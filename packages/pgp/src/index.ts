@@ -1,5 +1,26 @@
 export { type OpenPgpProfile, openPgpConfig } from './config.js';
 export {
+  type AutocryptHeader,
+  autocryptKey,
+  formatAutocryptHeader,
+  parseAutocryptHeader,
+} from './discovery/autocrypt.js';
+export {
+  type DiscoverKeyOptions,
+  type DiscoveryMethod,
+  discoverKey,
+} from './discovery/discover-key.js';
+export {
+  type DiscoveryOptions,
+  defaultFetcher,
+  type Fetcher,
+  type FetchOptions,
+  type FetchResponse,
+} from './discovery/fetcher.js';
+export { KEYS_OPENPGP_ORG, lookupVks, type VksOptions } from './discovery/vks.js';
+export { type DiscoveredKey, lookupWkd, type WkdUrls, wkdHash, wkdUrls } from './discovery/wkd.js';
+export { zBase32 } from './discovery/z-base-32.js';
+export {
   type CheckKeyOptions,
   checkKey,
   type KeyCheck,
@@ -11,6 +32,7 @@ export {
   type GenerateKeyOptions,
   generateKey,
 } from './keys/generate-key.js';
+export { type KeySource, type KeySourceKind, keyEmails } from './keys/key-source.js';
 export {
   armorPrivateKey,
   armorPublicKey,
@@ -35,6 +57,7 @@ export type { SignatureStatus } from './message/signature-status.js';
 export { verifyDetached } from './message/verify-detached.js';
 export { type DecryptMimeOptions, decryptMime } from './mime/decrypt-mime.js';
 export { type EncryptMimeOptions, encryptMime } from './mime/encrypt-mime.js';
+export { type EncryptMimeStreamOptions, encryptMimeStream } from './mime/encrypt-mime-stream.js';
 export type { HeaderProtectionOptions, OpenedMessage } from './mime/pgp-mime.js';
 export { type SignMimeOptions, signMime } from './mime/sign-mime.js';
 export { type VerifyMimeOptions, verifyMime } from './mime/verify-mime.js';

@@ -44,3 +44,10 @@ export {
   TestCa,
   type TestKeyType,
 } from './test-ca.js';
+export {
+  startWkdServer,
+  type WkdFetcher,
+  type WkdFetchResponse,
+  type WkdServer,
+  type WkdServerOptions,
+} from './wkd-server.js';

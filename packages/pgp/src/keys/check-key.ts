@@ -6,6 +6,7 @@
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import * as openpgp from 'openpgp';
 import { openPgpConfig } from '../config.js';
+import { recall, remember } from './check-cache.js';
 import type { Key } from './read-keys.js';
 
 export type KeyPurpose = 'encrypt' | 'sign';
@@ -33,6 +34,8 @@ export interface KeyCheck {
   readonly userIds: readonly string[];
   /** When the primary key expires; null when it never does. */
   readonly expires: Date | null;
+  /** Until when this result holds (the earlier of the key's and the chosen subkey's expiry). */
+  readonly validUntil: Date;
 }
 
 type KeyOrSubkey = ReturnType<Key['getKeys']>[number];
@@ -127,7 +130,18 @@ async function judgeSubkey(
  * EKEY_NO_SIGNING. A revoked or expired subkey is skipped when another valid one exists.
  */
 export async function checkKey(key: Key, options: CheckKeyOptions): Promise<KeyCheck> {
-  const now = options.now ?? new Date();
+  // Only checks for "now" are memoised; an explicit date is always checked afresh.
+  if (options.now !== undefined) return checkKeyAt(key, options, options.now);
+  const now = Date.now();
+  const query = `${options.purpose}|${options.address?.trim().toLowerCase() ?? ''}`;
+  const known = recall<KeyCheck>(key, query, now);
+  if (known) return known;
+  const result = await checkKeyAt(key, options, new Date(now));
+  remember(key, query, now, result.validUntil.getTime(), result);
+  return result;
+}
+
+async function checkKeyAt(key: Key, options: CheckKeyOptions, now: Date): Promise<KeyCheck> {
   const config: openpgp.Config = { ...openpgp.config, ...openPgpConfig({ rfc9580: true }) };
   const fingerprint = fingerprintOf(key);
 
@@ -155,7 +169,14 @@ export async function checkKey(key: Key, options: CheckKeyOptions): Promise<KeyC
   const usable = await pickUsableKey(key, options.purpose, now, config);
   const info = key.getAlgorithmInfo();
   const expiry = await key.getExpirationTime(undefined, config);
+  const usableExpiry =
+    usable === key ? expiry : await (usable as SubkeyObject).getExpirationTime(now, config);
+  const validUntil = Math.min(
+    expiry instanceof Date ? expiry.getTime() : Number.POSITIVE_INFINITY,
+    usableExpiry instanceof Date ? usableExpiry.getTime() : Number.POSITIVE_INFINITY,
+  );
   return {
+    validUntil: new Date(Math.min(validUntil, 8.64e15)),
     fingerprint,
     usableKeyFingerprint: fingerprintOf(usable),
     usableKeyId: usable.getKeyID().toHex().toUpperCase(),

@@ -158,4 +158,14 @@ describe('keys', () => {
     const reread = await readPublicKey(armorPublicKey(weak.publicKey));
     expect(await codeOf(checkKey(reread, { purpose: 'encrypt' }))).toBe('EKEY_WEAK');
   });
+
+  it('does not serve a remembered result after the key object changed', async () => {
+    const key = await generateKey({ userIds: [{ email: 'memo@example.org' }] });
+    const first = await checkKey(key.privateKey, { purpose: 'encrypt' });
+    expect(await checkKey(key.privateKey, { purpose: 'encrypt' })).toBe(first);
+    key.privateKey.subkeys[0] = await key.privateKey.subkeys[0]!.revoke(
+      key.privateKey.keyPacket as openpgp.SecretKeyPacket,
+    );
+    expect(await codeOf(checkKey(key.privateKey, { purpose: 'encrypt' }))).toBe('EKEY_REVOKED');
+  });
 });

@@ -24,6 +24,7 @@ import {
 } from '../../src/keys/read-keys.js';
 import { decryptMime } from '../../src/mime/decrypt-mime.js';
 import { encryptedWrapper, encryptMime } from '../../src/mime/encrypt-mime.js';
+import { encryptMimeStream } from '../../src/mime/encrypt-mime-stream.js';
 import { signMime } from '../../src/mime/sign-mime.js';
 import { verifyMime } from '../../src/mime/verify-mime.js';
 import { encryptedPart, sampleMessage, signedParts, text } from './mime-parts.js';
@@ -158,5 +159,23 @@ describe('PGP/MIME interop with gpg 2.2', () => {
     ]);
     expect(opened.hp).toBeUndefined();
     expect(opened.headers).toEqual([{ name: 'Subject', value: 'signed by gpg' }]);
+  });
+
+  it('gpg decrypts and verifies the streaming path output', async () => {
+    const stream = new Blob([sampleMessage]).stream();
+    const out = new Uint8Array(
+      await new Response(
+        await encryptMimeStream(stream, {
+          recipientKeys: [bob.publicKey],
+          signingKey: alice.privateKey,
+        }),
+      ).arrayBuffer(),
+    );
+    const result = await gpg.ok(['--status-fd', '2', '--decrypt'], {
+      input: encryptedPart(out),
+      passphrase: 'bob pass',
+    });
+    expect(result.stderr).toContain(`VALIDSIG ${alice.fingerprint}`);
+    expect(text(result.stdout)).toContain('Grüße from sealpost.');
   });
 });

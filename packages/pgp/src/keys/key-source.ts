@@ -1,0 +1,27 @@
+/** Where a key came from, so reports can say it (DESIGN.md §5: "where the key came from"). */
+export type KeySourceKind =
+  | 'file'
+  | 'keyring'
+  | 'gnupg'
+  | 'wkd-advanced'
+  | 'wkd-direct'
+  | 'vks'
+  | 'autocrypt';
+
+export interface KeySource {
+  readonly kind: KeySourceKind;
+  /** URL, file path, keyring directory or message ID the key was read from. */
+  readonly location?: string;
+  /** When it was fetched or imported (ISO 8601). */
+  readonly obtainedAt: string;
+}
+
+/** All user-ID e-mail addresses of a key, lower-cased (for indexes and matching). */
+export function keyEmails(key: {
+  users: readonly { userID: { email: string } | null }[];
+}): string[] {
+  const emails = key.users
+    .map((u) => u.userID?.email.trim().toLowerCase() ?? '')
+    .filter((e) => e.length > 0);
+  return [...new Set(emails)];
+}

@@ -1,0 +1,6 @@
+export {
+  exportFromGnupg,
+  type GnupgExportOptions,
+  importFromGnupg,
+} from './gnupg-import.js';
+export { Keyring, type KeyringEntry } from './keyring.js';
