@@ -1,3 +1,4 @@
+export { GpgsmHome } from './gpgsm.js';
 export { type CommandResult, openssl, runCommand, tempFiles } from './openssl.js';
 export { exportPkcs12 } from './smime-fixtures.js';
 export {
