@@ -17,7 +17,12 @@ import { buildKeyTransRecipient, type RsaPadding } from './key-trans-recipient.j
 /** A recipient certificate, optionally with its own RSA padding choice. */
 export type CmsRecipient =
   | SmimeCertificate
-  | { readonly certificate: SmimeCertificate; readonly rsaPadding?: RsaPadding };
+  | {
+      readonly certificate: SmimeCertificate;
+      readonly rsaPadding?: RsaPadding;
+      /** The recipient's address, checked against the certificate when trust anchors are given. */
+      readonly address?: string;
+    };
 
 export interface EncryptCmsOptions {
   /** Default 'aes-256-gcm' (AuthEnvelopedData); 'aes-256-cbc' writes EnvelopedData. */
