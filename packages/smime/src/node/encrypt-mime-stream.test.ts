@@ -67,4 +67,27 @@ describe('encryptMimeStream', () => {
       await files.dispose();
     }
   });
+
+  it('canonicalizes CRLF, bare LF and bare CR split across 1–3 byte chunks', async () => {
+    const { canonicalizeLineEnds } = await import('@sealpost/compose');
+    const ca = await sharedTestCa();
+    const issued = await ca.issueEmailCertificate('bob@example.test', { keyType: 'ec-p256' });
+    const certificate = readCertificate(issued.certDer);
+    const body = 'a\r\nb\nc\rd\r\r\n\n\re\r\n';
+    const message = new TextEncoder().encode(
+      `Subject: x\r\nContent-Type: text/plain\r\n\r\n${body}`,
+    );
+    for (const sizes of [[1], [2], [3], [1, 2]]) {
+      const encrypted = await collect(
+        encryptMimeStream(chunks(message, sizes), { recipients: [certificate] }),
+      );
+      const result = await decryptMime(encrypted, {
+        certificate,
+        privateKey: readPrivateKey(issued.keyPem),
+      });
+      expect(decodeBody(result.entity)).toEqual(
+        canonicalizeLineEnds(new TextEncoder().encode(body)),
+      );
+    }
+  });
 });

@@ -64,35 +64,63 @@ async function* headerThenBody(
   if (!headDone) yield { head: pending };
 }
 
-/** Bare LF / CR to CRLF across chunk borders (RFC 5322 §2.3 canonical form). */
+/**
+ * Bare LF / CR to CRLF across chunk borders (RFC 5322 §2.3 canonical form). Scans with
+ * Buffer.indexOf and copies untouched runs, so CRLF text costs one native search per line.
+ */
 function lineEndCanonicalizer(): (chunk: Buffer) => Buffer {
   let lastWasCr = false;
   return (chunk) => {
-    const out = Buffer.allocUnsafe(chunk.length * 2);
-    let n = 0;
+    if (chunk.length === 0) return chunk;
+    const pieces: Buffer[] = [];
+    let start = 0;
+    if (lastWasCr && chunk[0] !== 0x0a) pieces.push(Buffer.from([0x0a]));
     for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i]!;
-      if (b === 0x0a && !lastWasCr) out[n++] = 0x0d;
-      if (lastWasCr && b !== 0x0a) out[n++] = 0x0a;
-      out[n++] = b;
-      lastWasCr = b === 0x0d;
+      const lf = chunk.indexOf(0x0a, i);
+      const cr = chunk.indexOf(0x0d, i);
+      if (lf === -1 && cr === -1) break;
+      if (cr !== -1 && (lf === -1 || cr < lf)) {
+        // A CR: fine if an LF follows (or may follow in the next chunk).
+        if (cr + 1 < chunk.length && chunk[cr + 1] !== 0x0a) {
+          pieces.push(chunk.subarray(start, cr + 1), Buffer.from([0x0a]));
+          start = cr + 1;
+        }
+        i = cr;
+        continue;
+      }
+      const previous = lf > 0 ? chunk[lf - 1] : lastWasCr ? 0x0d : undefined;
+      if (previous !== 0x0d) {
+        pieces.push(chunk.subarray(start, lf), Buffer.from([0x0d]));
+        start = lf;
+      }
+      i = lf;
     }
-    return out.subarray(0, n);
+    lastWasCr = chunk[chunk.length - 1] === 0x0d;
+    if (pieces.length === 0) return chunk;
+    pieces.push(chunk.subarray(start));
+    return Buffer.concat(pieces);
   };
 }
 
-/** Base64 with CRLF every 76 characters, across chunk borders. */
-function base64Lines(): { push(bytes: Buffer): Buffer; end(): Buffer } {
+/** Base64 with CRLF every 76 characters (RFC 2045 §6.8), across chunk borders. */
+function base64Lines(): { push(bytes: Uint8Array): Buffer; end(): Buffer } {
   let carry = Buffer.alloc(0);
-  const encode = (bytes: Buffer) => {
-    const lines: string[] = [];
-    for (let i = 0; i < bytes.length; i += LINE_BYTES) {
-      lines.push(bytes.subarray(i, i + LINE_BYTES).toString('base64'));
+  const encode = (bytes: Buffer): Buffer => {
+    if (bytes.length === 0) return Buffer.alloc(0);
+    const text = Buffer.from(bytes.toString('base64'), 'latin1');
+    const lines = Math.ceil(text.length / 76);
+    const out = Buffer.allocUnsafe(text.length + lines * 2);
+    let o = 0;
+    for (let i = 0; i < text.length; i += 76) {
+      o += text.copy(out, o, i, Math.min(i + 76, text.length));
+      out[o++] = 0x0d;
+      out[o++] = 0x0a;
     }
-    return lines.length ? Buffer.from(`${lines.join('\r\n')}\r\n`, 'latin1') : Buffer.alloc(0);
+    return out;
   };
   return {
-    push(bytes) {
+    push(input) {
+      const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
       const all = carry.length ? Buffer.concat([carry, bytes]) : bytes;
       const whole = all.length - (all.length % LINE_BYTES);
       carry = Buffer.from(all.subarray(whole));

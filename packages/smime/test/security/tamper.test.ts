@@ -61,7 +61,7 @@ describe('AuthEnvelopedData (AES-256-GCM) integrity', () => {
     const good = parseEnvelope(await encryptCms(new Uint8Array(10), [bob.certificate]));
     const der = encodeEnvelope({
       kind: 'envelopedData',
-      recipientInfos: good.recipientInfos,
+      recipientInfos: good.recipientInfos.map((r) => new Uint8Array(r.toSchema().toBER())),
       contentEncryptionAlgorithm: contentEncryptionAlgorithm('gcm', new Uint8Array(12)),
       ciphertext: good.ciphertext,
     });
