@@ -9,6 +9,7 @@ export {
   runInteropTool,
   type ToolResult,
 } from './gnupg.js';
+export { GpgsmHome } from './gpgsm.js';
 export { type CommandResult, openssl, runCommand, tempFiles } from './openssl.js';
 export { exportPkcs12 } from './smime-fixtures.js';
 export {

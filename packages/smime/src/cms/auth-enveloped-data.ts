@@ -17,21 +17,27 @@ export type EnvelopeKind = 'authEnvelopedData' | 'envelopedData';
 
 export interface EncodeEnvelopeInput {
   readonly kind: EnvelopeKind;
-  readonly recipientInfos: readonly pkijs.RecipientInfo[];
+  /** Each RecipientInfo, DER-encoded. */
+  readonly recipientInfos: readonly Uint8Array[];
   readonly contentEncryptionAlgorithm: pkijs.AlgorithmIdentifier;
   readonly ciphertext: Uint8Array;
   /** The GCM tag (AuthEnvelopedData only). */
   readonly mac?: Uint8Array;
 }
 
-function envelopedVersion(recipients: readonly pkijs.RecipientInfo[]): number {
-  // RFC 5652 §6.1: 0 if all RecipientInfos are version 0 (ktri with issuerAndSerialNumber),
-  // otherwise 2 (a kari has version 3).
-  return recipients.every(
-    (r) => r.variant === 1 && (r.value as pkijs.KeyTransRecipientInfo).version === 0,
-  )
-    ? 0
-    : 2;
+function envelopedVersion(recipients: readonly Uint8Array[]): number {
+  // RFC 5652 §6.1: 0 if all RecipientInfos are version 0 (a ktri SEQUENCE starting with
+  // INTEGER 0), otherwise 2 (a kari is [1] with version 3).
+  const versionZero = (r: Uint8Array) => {
+    const header = r[1]! < 0x80 ? 2 : 2 + (r[1]! & 0x7f);
+    return (
+      r[0] === TAG.sequence &&
+      r[header] === TAG.integer &&
+      r[header + 1] === 1 &&
+      r[header + 2] === 0
+    );
+  };
+  return recipients.every(versionZero) ? 0 : 2;
 }
 
 /** The DER ContentInfo prefix up to the encrypted content, for streaming encoders. */
@@ -44,7 +50,7 @@ export function envelopeHeader(input: Omit<EncodeEnvelopeInput, 'ciphertext' | '
   const version = input.kind === 'authEnvelopedData' ? 0 : envelopedVersion(input.recipientInfos);
   return {
     version: Uint8Array.of(TAG.integer, 1, version),
-    recipientInfos: derSetOf(input.recipientInfos.map((r) => toDer(r.toSchema()))),
+    recipientInfos: derSetOf(input.recipientInfos),
     contentType: derOid(OID.data),
     algorithm: toDer(input.contentEncryptionAlgorithm.toSchema()),
   };

@@ -3,7 +3,6 @@
  * RFC 8551 §2.7 prefers it) or EnvelopedData with AES-256-CBC (RFC 5652 §6, RFC 3565).
  */
 import { SealpostError } from '@sealpost/errors';
-import type * as pkijs from 'pkijs';
 import type { SmimeCertificate } from '../certificate.js';
 import { encodeEnvelope } from './auth-enveloped-data.js';
 import {
@@ -17,7 +16,12 @@ import { buildKeyTransRecipient, type RsaPadding } from './key-trans-recipient.j
 /** A recipient certificate, optionally with its own RSA padding choice. */
 export type CmsRecipient =
   | SmimeCertificate
-  | { readonly certificate: SmimeCertificate; readonly rsaPadding?: RsaPadding };
+  | {
+      readonly certificate: SmimeCertificate;
+      readonly rsaPadding?: RsaPadding;
+      /** The recipient's address, checked against the certificate when trust anchors are given. */
+      readonly address?: string;
+    };
 
 export interface EncryptCmsOptions {
   /** Default 'aes-256-gcm' (AuthEnvelopedData); 'aes-256-cbc' writes EnvelopedData. */
@@ -29,13 +33,13 @@ export interface EncryptCmsOptions {
 
 export const CEK_BYTES = 32;
 
-/** Builds one RecipientInfo per recipient for the content key `cek`. */
+/** Builds one RecipientInfo (DER) per recipient for the content key `cek`. */
 export async function buildRecipientInfos(
   recipients: readonly CmsRecipient[],
   cek: Uint8Array,
   rsaPadding: RsaPadding,
   crypto: Crypto,
-): Promise<pkijs.RecipientInfo[]> {
+): Promise<Uint8Array[]> {
   if (recipients.length === 0) {
     throw new SealpostError('ESMIME_FORMAT', 'An encrypted message needs at least one recipient.');
   }

@@ -71,7 +71,7 @@ export async function buildKeyAgreeRecipient(
   cert: SmimeCertificate,
   cek: Uint8Array,
   crypto: Crypto,
-): Promise<pkijs.RecipientInfo> {
+): Promise<Uint8Array> {
   const key = cert.publicKey;
   if (key.type !== 'ec' || !key.curve) {
     throw new SealpostError(
@@ -129,7 +129,7 @@ export async function buildKeyAgreeRecipient(
       ],
     }),
   });
-  return new pkijs.RecipientInfo({ variant: 2, value: kari });
+  return new Uint8Array(new pkijs.RecipientInfo({ variant: 2, value: kari }).toSchema().toBER());
 }
 
 /** The encrypted key in this KeyAgreeRecipientInfo meant for `cert`, if any. */

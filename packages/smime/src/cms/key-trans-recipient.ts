@@ -5,12 +5,11 @@
 import { SealpostError } from '@sealpost/errors';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { toArrayBuffer } from '../bytes.js';
 import type { SmimeCertificate } from '../certificate.js';
 import { HASH_BY_OID, OID } from '../oids.js';
 import { importPrivateKey, type SmimePrivateKey } from '../private-key.js';
-import { parseBer } from './der.js';
-import { issuerAndSerialOf } from './recipient-identifier.js';
+import { derTlv, parseBer, TAG, toDer } from './der.js';
+import { issuerAndSerialDer } from './recipient-identifier.js';
 import {
   implicitRejectionKey,
   pkcs1v15DecodeImplicit,
@@ -45,27 +44,44 @@ function rsaPublicKey(cert: SmimeCertificate): pkijs.RSAPublicKey {
   });
 }
 
+// Per Web Crypto instance and certificate: importing an RSA key costs more than using it.
+const oaepKeys = new WeakMap<Crypto, WeakMap<SmimeCertificate, Promise<CryptoKey>>>();
+let oaepAlgorithmDer: Uint8Array | undefined;
+let pkcs1AlgorithmDer: Uint8Array | undefined;
+
+function oaepKey(cert: SmimeCertificate, crypto: Crypto): Promise<CryptoKey> {
+  let perCrypto = oaepKeys.get(crypto);
+  if (!perCrypto) {
+    perCrypto = new WeakMap();
+    oaepKeys.set(crypto, perCrypto);
+  }
+  let key = perCrypto.get(cert);
+  if (!key) {
+    const spki = cert.pkijs.subjectPublicKeyInfo.toSchema().toBER();
+    key = crypto.subtle.importKey('spki', spki, { name: 'RSA-OAEP', hash: 'SHA-256' }, false, [
+      'encrypt',
+    ]);
+    perCrypto.set(cert, key);
+  }
+  return key;
+}
+
+/** DER of a KeyTransRecipientInfo (version 0, issuerAndSerialNumber) inside RecipientInfo. */
 export async function buildKeyTransRecipient(
   cert: SmimeCertificate,
   cek: Uint8Array,
   padding: RsaPadding,
   crypto: Crypto,
-): Promise<pkijs.RecipientInfo> {
+): Promise<Uint8Array> {
   let encryptedKey: Uint8Array;
-  let algorithm: pkijs.AlgorithmIdentifier;
+  let algorithm: Uint8Array;
   if (padding === 'oaep') {
-    const spki = cert.pkijs.subjectPublicKeyInfo.toSchema().toBER();
-    const key = await crypto.subtle.importKey(
-      'spki',
-      spki,
-      { name: 'RSA-OAEP', hash: 'SHA-256' },
-      false,
-      ['encrypt'],
-    );
+    const key = await oaepKey(cert, crypto);
     encryptedKey = new Uint8Array(
       await crypto.subtle.encrypt({ name: 'RSA-OAEP' }, key, cek as BufferSource),
     );
-    algorithm = oaepSha256Algorithm();
+    oaepAlgorithmDer ??= toDer(oaepSha256Algorithm().toSchema());
+    algorithm = oaepAlgorithmDer;
   } else {
     const pub = rsaPublicKey(cert);
     encryptedKey = pkcs1v15Encrypt(
@@ -74,20 +90,21 @@ export async function buildKeyTransRecipient(
       cek,
       crypto,
     );
-    algorithm = new pkijs.AlgorithmIdentifier({
-      algorithmId: OID.rsaEncryption,
-      algorithmParams: new asn1js.Null(),
-    });
+    pkcs1AlgorithmDer ??= toDer(
+      new pkijs.AlgorithmIdentifier({
+        algorithmId: OID.rsaEncryption,
+        algorithmParams: new asn1js.Null(),
+      }).toSchema(),
+    );
+    algorithm = pkcs1AlgorithmDer;
   }
-  return new pkijs.RecipientInfo({
-    variant: 1,
-    value: new pkijs.KeyTransRecipientInfo({
-      version: 0,
-      rid: issuerAndSerialOf(cert),
-      keyEncryptionAlgorithm: algorithm,
-      encryptedKey: new asn1js.OctetString({ valueHex: toArrayBuffer(encryptedKey) }),
-    }),
-  });
+  return derTlv(
+    TAG.sequence,
+    Uint8Array.of(TAG.integer, 1, 0),
+    issuerAndSerialDer(cert),
+    algorithm,
+    derTlv(TAG.octetString, encryptedKey),
+  );
 }
 
 /** The OAEP hash (default SHA-1 per RFC 4055); Web Crypto needs the MGF1 hash to match it. */

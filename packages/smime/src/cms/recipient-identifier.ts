@@ -20,6 +20,17 @@ export function issuerAndSerialOf(cert: SmimeCertificate): pkijs.IssuerAndSerial
   });
 }
 
+const issuerAndSerialCache = new WeakMap<SmimeCertificate, Uint8Array>();
+
+export function issuerAndSerialDer(cert: SmimeCertificate): Uint8Array {
+  let der = issuerAndSerialCache.get(cert);
+  if (!der) {
+    der = new Uint8Array(issuerAndSerialOf(cert).toSchema().toBER());
+    issuerAndSerialCache.set(cert, der);
+  }
+  return der;
+}
+
 /** `rid` is an IssuerAndSerialNumber or a subjectKeyIdentifier OCTET STRING. */
 export function identifiesCertificate(rid: unknown, cert: SmimeCertificate): boolean {
   if (rid instanceof pkijs.IssuerAndSerialNumber) {

@@ -60,9 +60,6 @@ export async function signCms(content: Uint8Array, options: SignCmsOptions): Pro
     version: 1,
     encapContentInfo: new pkijs.EncapsulatedContentInfo({
       eContentType: OID.data,
-      ...(options.detached
-        ? {}
-        : { eContent: new asn1js.OctetString({ valueHex: toArrayBuffer(content) }) }),
     }),
     signerInfos: [
       new pkijs.SignerInfo({
@@ -73,6 +70,13 @@ export async function signCms(content: Uint8Array, options: SignCmsOptions): Pro
     ],
     certificates: [options.certificate, ...(options.chain ?? [])].map((c) => c.pkijs),
   });
+  if (!options.detached) {
+    // pkijs turns eContent into a constructed OCTET STRING with a definite length, which
+    // gpgsm (libksba) rejects; CMS (RFC 5652 §5.2) wants the plain DER OCTET STRING.
+    signedData.encapContentInfo.eContent = new asn1js.OctetString({
+      valueHex: toArrayBuffer(content),
+    });
+  }
   const key = await importPrivateKey(options.privateKey, 'sign', 'SHA-256', crypto);
   await signedData.sign(key, 0, 'SHA-256', toArrayBuffer(content), cryptoEngine(crypto));
   return toDer(

@@ -13,6 +13,8 @@ import {
   serializeEntity,
   splitMessage,
 } from '@sealpost/compose';
+import type { SmimeCertificate } from '../certificate.js';
+import { checkCertificate } from '../check-certificate.js';
 import type { ContentEncryption } from '../cms/content-encryption.js';
 import { type CmsRecipient, encryptCms } from '../cms/encrypt-cms.js';
 import type { RsaPadding } from '../cms/key-trans-recipient.js';
@@ -28,6 +30,12 @@ export interface EncryptMimeOptions {
   readonly rsaPadding?: RsaPadding;
   /** Sign before encrypting. */
   readonly sign?: SignerOptions;
+  /**
+   * When given, every recipient certificate is checked first (checkCertificate, purpose
+   * 'encrypt': chain, dates, usage, key strength, and the address if the recipient has one).
+   */
+  readonly trustAnchors?: readonly SmimeCertificate[];
+  readonly now?: Date;
   /** RFC 9788: { hcp } (default 'baseline') or false for none. */
   readonly headerProtection?: false | { readonly hcp?: 'baseline' | 'no_confidentiality' };
   readonly crypto?: Crypto;
@@ -38,6 +46,19 @@ export async function encryptMime(
   message: Uint8Array,
   options: EncryptMimeOptions,
 ): Promise<Uint8Array> {
+  if (options.trustAnchors) {
+    for (const recipient of options.recipients) {
+      const certificate = 'der' in recipient ? recipient : recipient.certificate;
+      const address = 'der' in recipient ? undefined : recipient.address;
+      await checkCertificate(certificate, {
+        purpose: 'encrypt',
+        trustAnchors: options.trustAnchors,
+        ...(address !== undefined ? { address } : {}),
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.crypto ? { crypto: options.crypto } : {}),
+      });
+    }
+  }
   const canonical = canonicalizeLineEnds(message);
   let outer: HeaderField[];
   let payload: MimeEntity;
