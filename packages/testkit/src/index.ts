@@ -1,4 +1,14 @@
 export {
+  type DeliveredMessage,
+  readMaildir,
+  waitForMaildir,
+} from './postfix/maildir.js';
+export {
+  type PostfixInstance,
+  type StartPostfixOptions,
+  startPostfix,
+} from './postfix/start-postfix.js';
+export {
   generateTestKeyPair,
   type IssuedCertificate,
   type IssueOptions,

@@ -80,7 +80,9 @@ describe('TestCa', () => {
           ca,
           timeout: 5000,
         });
-        socket.once('secureConnect', () => resolve(socket.getPeerCertificate().subject.CN ?? ''));
+        socket.once('secureConnect', () =>
+          resolve(String(socket.getPeerCertificate().subject.CN ?? '')),
+        );
         socket.once('error', reject);
         socket.once('timeout', () => reject(new Error('timeout')));
       });
