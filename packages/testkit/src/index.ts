@@ -38,6 +38,16 @@ export {
 } from './smtp/submission-server.js';
 export { createSopSession, type SopSession, sopAvailable } from './sop.js';
 export {
+  type DeliveredMessage,
+  readMaildir,
+  waitForMaildir,
+} from './postfix/maildir.js';
+export {
+  type PostfixInstance,
+  type StartPostfixOptions,
+  startPostfix,
+} from './postfix/start-postfix.js';
+export {
   generateTestKeyPair,
   type IssuedCertificate,
   type IssueOptions,
