@@ -11,6 +11,16 @@ export {
 } from './gnupg.js';
 export { GpgsmHome } from './gpgsm.js';
 export { type CommandResult, openssl, runCommand, tempFiles } from './openssl.js';
+export {
+  type DeliveredMessage,
+  readMaildir,
+  waitForMaildir,
+} from './postfix/maildir.js';
+export {
+  type PostfixInstance,
+  type StartPostfixOptions,
+  startPostfix,
+} from './postfix/start-postfix.js';
 export { exportPkcs12 } from './smime-fixtures.js';
 export {
   closedPort,
@@ -37,16 +47,6 @@ export {
   startSubmissionServer,
 } from './smtp/submission-server.js';
 export { createSopSession, type SopSession, sopAvailable } from './sop.js';
-export {
-  type DeliveredMessage,
-  readMaildir,
-  waitForMaildir,
-} from './postfix/maildir.js';
-export {
-  type PostfixInstance,
-  type StartPostfixOptions,
-  startPostfix,
-} from './postfix/start-postfix.js';
 export {
   generateTestKeyPair,
   type IssuedCertificate,
