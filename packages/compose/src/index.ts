@@ -1,3 +1,5 @@
+export type { Address } from './address/address.js';
+export { parseAddress, parseAddressList } from './address/address.js';
 export type { ContentType } from './entity/content-type.js';
 export { formatContentType, parseContentType } from './entity/content-type.js';
 export { decodeHeaderText, encodeHeaderText } from './entity/encoded-word.js';
@@ -23,3 +25,15 @@ export {
 export type { CreateMultipartOptions, MultipartPart } from './entity/multipart.js';
 export { createMultipart, parseMultipart } from './entity/multipart.js';
 export type { TransferEncoding } from './entity/transfer-encoding.js';
+export { createMessage } from './message/create-message.js';
+export type {
+  AddressInput,
+  AddressListInput,
+  Attachment,
+  AttachmentInput,
+  Envelope,
+  Message,
+  MessageInput,
+} from './message/message.js';
+export type { ToMimeOptions } from './mime/composer-options.js';
+export { toMime, toMimeStream } from './mime/to-mime.js';

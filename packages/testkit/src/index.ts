@@ -1,3 +1,4 @@
+export { HOSTILE_ADDRESSES, type HostileAddress } from './compose-hostile.js';
 export {
   assertOk,
   createGnupgHome,

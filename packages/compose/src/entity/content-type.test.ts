@@ -37,6 +37,18 @@ describe('Content-Type (RFC 2045 §5.1, RFC 2231)', () => {
     expect(parseContentType(value).params).toEqual(params);
   });
 
+  it('keeps long printable ASCII quoted (a 70-character boundary must not become RFC 2231)', () => {
+    const boundary = `b${'-'.repeat(60)}123456789`;
+    expect(formatContentType('multipart/mixed', { boundary })).toBe(
+      `multipart/mixed; boundary=${boundary}`,
+    );
+    const name = `${'long file name '.repeat(10)}.txt`;
+    expect(formatContentType('text/plain', { name })).toBe(`text/plain; name="${name}"`);
+    expect(
+      parseContentType(formatContentType('text/plain', { name: 'x'.repeat(600) })).params.name,
+    ).toBe('x'.repeat(600));
+  });
+
   it('rejects malformed values with EMIME and bad media types with EHEADER', () => {
     for (const bad of [
       'text',

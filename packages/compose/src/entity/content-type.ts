@@ -14,6 +14,8 @@ export interface ContentType {
 const TOKEN = /^[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]+$/;
 /** Longest RFC 2231 section we write, so a parameter folds into short lines. */
 const SECTION = 60;
+/** Longest plain (token or quoted) value we write; its line stays well under 998 octets. */
+const MAX_PLAIN = 500;
 
 export function isToken(text: string): boolean {
   return TOKEN.test(text);
@@ -171,8 +173,10 @@ export function parseTokenWithParameters(value: string): {
 export function formatParameter(name: string, value: string): string {
   if (!isToken(name))
     throw new SealpostError('EHEADER', `Bad MIME parameter name ${quoteUntrusted(name)}.`);
-  if (isToken(value) && value.length <= SECTION) return `${name}=${value}`;
-  if (/^[\x20-\x7e]*$/.test(value) && value.length <= SECTION) {
+  // Printable ASCII stays a token or quoted string (some parsers, e.g. for boundaries, know no
+  // RFC 2231); only longer values than a line can carry are split into RFC 2231 sections.
+  if (isToken(value) && value.length <= MAX_PLAIN) return `${name}=${value}`;
+  if (/^[\x20-\x7e]*$/.test(value) && value.length <= MAX_PLAIN) {
     return `${name}="${value.replace(/["\\]/g, '\\$&')}"`;
   }
   const encoded = [...utf8(value)].map((b) => {

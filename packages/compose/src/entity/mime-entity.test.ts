@@ -79,6 +79,19 @@ describe('createEntity', () => {
     expect(decodeBody(bin)).toEqual(binary);
   });
 
+  it('treats a string body of any type as text: armored data stays 7bit with CRLF', () => {
+    const armor = '-----BEGIN PGP SIGNATURE-----\n\nabc\n-----END PGP SIGNATURE-----\n';
+    const sig = createEntity({ contentType: 'application/pgp-signature', body: armor });
+    expect(getHeader(sig, 'Content-Transfer-Encoding')).toBe('7bit');
+    expect(latin1(sig.body)).toBe(armor.replace(/\n/g, '\r\n'));
+    const control = createEntity({
+      contentType: 'application/pgp-encrypted',
+      body: 'Version: 1\n',
+    });
+    expect(getHeader(control, 'Content-Type')).toBe('application/pgp-encrypted');
+    expect(latin1(control.body)).toBe('Version: 1\r\n');
+  });
+
   it('honours an explicit encoding and rejects one the data cannot use', () => {
     const b64 = createEntity({
       contentType: 'text/plain',

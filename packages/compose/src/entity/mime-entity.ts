@@ -141,15 +141,16 @@ function encodeBody(body: Uint8Array, encoding: TransferEncoding): Uint8Array {
 }
 
 /**
- * Builds a body part (RFC 2045 §5–6, RFC 2183 for the disposition) from content; text given
- * as a string becomes UTF-8 with CRLF line ends. Non-ASCII file names use RFC 2231.
+ * Builds a body part (RFC 2045 §5–6, RFC 2183 for the disposition) from content; a string
+ * body becomes UTF-8 with CRLF line ends. Non-ASCII file names use RFC 2231.
  */
 export function createEntity(input: CreateEntityInput): MimeEntity {
   const [type] = input.contentType.toLowerCase().split('/');
   const isText = type === 'text';
   let body = typeof input.body === 'string' ? utf8(input.body) : input.body;
-  // RFC 2046 §4.1.1: text line breaks are CRLF in canonical form.
-  if (isText) body = canonicalizeLineEnds(body);
+  // RFC 2046 §4.1.1: text line breaks are CRLF in canonical form. A string is text whatever
+  // its type (an ASCII-armored signature, "Version: 1"); other bytes are left exactly as given.
+  if (isText || typeof input.body === 'string') body = canonicalizeLineEnds(body);
   const params: Record<string, string> = { ...input.params };
   if (isText && typeof input.body === 'string' && params.charset === undefined) {
     params.charset = 'utf-8';

@@ -1,0 +1,50 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { CanonicalLineEnds, type CanonicalStreamOptions } from './canonical-stream.js';
+
+async function run(chunks: readonly string[], options?: CanonicalStreamOptions): Promise<string> {
+  const out: Buffer[] = [];
+  const stream = Readable.from(chunks.map((c) => Buffer.from(c, 'latin1'))).pipe(
+    new CanonicalLineEnds(options),
+  );
+  for await (const chunk of stream) out.push(chunk as Buffer);
+  return Buffer.concat(out).toString('latin1');
+}
+
+describe('CanonicalLineEnds', () => {
+  it('rewrites bare LF/CR across chunk boundaries, CRLF split over two chunks included', async () => {
+    const chunks = ['A: 1\n', '\r\nbody\r', '\nnext\n', 'x\r', 'y\r\n', 'z\n'];
+    expect(await run(chunks)).toBe('A: 1\r\n\r\nbody\r\nnext\r\nx\r\ny\r\nz\r\n');
+  });
+
+  it('passes canonical body chunks through unchanged (fast path) and keeps counting lines', async () => {
+    const body = `${'a'.repeat(500)}\r\n${'b'.repeat(500)}`;
+    const out = await run(['H: v\r\n\r\n', body, `${'c'.repeat(498)}\r\n`]);
+    expect(out).toBe(`H: v\r\n\r\n${body}${'c'.repeat(498)}\r\n`);
+    // 500 + 498 = 998 octets on one line across two chunks is allowed; one more is not.
+    await expect(run(['H: v\r\n\r\n', body, `${'c'.repeat(499)}\r\n`])).rejects.toMatchObject({
+      code: 'EMIME',
+    });
+  });
+
+  it('refuses a line over 998 octets in the header section too', async () => {
+    await expect(run([`X: ${'a'.repeat(996)}\r\n\r\n`])).rejects.toMatchObject({ code: 'EMIME' });
+  });
+
+  it('with sevenBitBody, allows 8-bit header text but refuses 8-bit body bytes', async () => {
+    expect(
+      await run(['To: j\u00f6rg@example.org\r\n\r\nascii\r\n'], { sevenBitBody: true }),
+    ).toContain('ascii');
+    await expect(
+      run(['A: b\r\n\r\n', 'caf\u00e9\r\n'], { sevenBitBody: true }),
+    ).rejects.toMatchObject({
+      code: 'EMIME',
+    });
+    await expect(
+      run(['A: b\r\n\r\n', 'nul\u0000\r\n'], { sevenBitBody: true }),
+    ).rejects.toMatchObject({
+      code: 'EMIME',
+    });
+    expect(await run(['A: b\r\n\r\n', 'caf\u00e9\r\n'])).toContain('caf\u00e9');
+  });
+});

@@ -1,0 +1,98 @@
+import { isAscii } from 'node:buffer';
+import { Transform, type TransformCallback } from 'node:stream';
+import { SealpostError } from '@sealpost/errors';
+
+const CR = 0x0d;
+const LF = 0x0a;
+/** RFC 5322 §2.1.1: at most 998 octets per line, excluding CRLF. */
+const MAX_LINE = 998;
+
+export interface CanonicalStreamOptions {
+  /** Fail when a byte after the top-level header section is not 7-bit (RFC 3156 §3, RFC 8551 §3.1.1). */
+  readonly sevenBitBody?: boolean;
+}
+
+/**
+ * Rewrites bare LF and bare CR to CRLF chunk by chunk (RFC 5322 §2.3; MailComposer keeps a
+ * 7bit part's bare LF, see TOOLCHAIN.md), holding no more than one chunk, and fails with EMIME
+ * on a line over 998 octets or, when asked, on 8-bit data in the body.
+ */
+export class CanonicalLineEnds extends Transform {
+  private lastWasCr = false;
+  private lineLength = 0;
+  private inBody = false;
+  private lineCount = 0;
+  private readonly sevenBitBody: boolean;
+
+  constructor(options: CanonicalStreamOptions = {}) {
+    super();
+    this.sevenBitBody = options.sevenBitBody ?? false;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.inBody && !this.lastWasCr && this.isCanonical(chunk)) {
+      callback(null, chunk);
+      return;
+    }
+    this.rewrite(chunk, callback);
+  }
+
+  /**
+   * Fast path for the bulk of a message (base64 attachments): native scans confirm the chunk
+   * is already CRLF-only, short-lined and, when asked, 7-bit; then it passes through uncopied.
+   */
+  private isCanonical(chunk: Buffer): boolean {
+    for (let i = chunk.indexOf(CR); i !== -1; i = chunk.indexOf(CR, i + 1)) {
+      if (chunk[i + 1] !== LF) return false;
+    }
+    let lineStart = -this.lineLength;
+    for (let i = chunk.indexOf(LF); i !== -1; i = chunk.indexOf(LF, i + 1)) {
+      if (i === 0 || chunk[i - 1] !== CR || i - 1 - lineStart > MAX_LINE) return false;
+      lineStart = i + 1;
+    }
+    const tail = chunk.length - lineStart;
+    if (tail > MAX_LINE) return false;
+    if (this.sevenBitBody && (!isAscii(chunk) || chunk.includes(0))) return false;
+    this.lineLength = tail;
+    return true;
+  }
+
+  private rewrite(chunk: Buffer, callback: TransformCallback): void {
+    const out = Buffer.allocUnsafe(chunk.length * 2);
+    let o = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!;
+      if (b === LF && this.lastWasCr) {
+        this.lastWasCr = false; // the CRLF was written when the CR came
+        continue;
+      }
+      if (b === CR || b === LF) {
+        out[o++] = CR;
+        out[o++] = LF;
+        this.endLine();
+        this.lastWasCr = b === CR;
+        continue;
+      }
+      this.lastWasCr = false;
+      out[o++] = b;
+      if (++this.lineLength > MAX_LINE) {
+        callback(new SealpostError('EMIME', `The message has a line over ${MAX_LINE} octets.`));
+        return;
+      }
+      if (this.inBody && this.sevenBitBody && (b > 0x7f || b === 0)) {
+        callback(
+          new SealpostError('EMIME', 'The message body is not 7-bit clean, as signing requires.'),
+        );
+        return;
+      }
+    }
+    callback(null, out.subarray(0, o));
+  }
+
+  private endLine(): void {
+    // The first empty line ends the top-level header section (RFC 5322 §2.1).
+    if (this.lineLength === 0 && this.lineCount > 0) this.inBody = true;
+    this.lineLength = 0;
+    this.lineCount++;
+  }
+}

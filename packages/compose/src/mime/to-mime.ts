@@ -1,0 +1,44 @@
+import type { Readable } from 'node:stream';
+import { SealpostError } from '@sealpost/errors';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { Message } from '../message/message.js';
+import { CanonicalLineEnds } from './canonical-stream.js';
+import { composerOptions, type ToMimeOptions } from './composer-options.js';
+
+function asSealpostError(error: unknown): SealpostError {
+  if (error instanceof SealpostError) return error;
+  return new SealpostError(
+    'EATTACHMENT',
+    'The message could not be encoded: an attachment could not be read.',
+    {
+      cause: error,
+    },
+  );
+}
+
+/**
+ * The message as a stream of canonical RFC 5322 / MIME bytes (CRLF only, lines ≤ 998),
+ * built by nodemailer's MailComposer and never buffered whole.
+ */
+export function toMimeStream(message: Message, options: ToMimeOptions = {}): Readable {
+  const source = new MailComposer(composerOptions(message, options)).compile().createReadStream();
+  const canonical = new CanonicalLineEnds({ sevenBitBody: options.forSigning ?? false });
+  // Errors of the source (an unreadable attachment) reach the reader as SealpostError, and a
+  // reader that stops early stops the source too.
+  source.once('error', (error: unknown) => canonical.destroy(asSealpostError(error)));
+  canonical.once('close', () => source.destroy());
+  source.pipe(canonical);
+  return canonical;
+}
+
+/** The message as canonical bytes (see toMimeStream); buffers the whole message. */
+export async function toMime(message: Message, options: ToMimeOptions = {}): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of toMimeStream(message, options)) chunks.push(chunk as Buffer);
+  } catch (error) {
+    throw asSealpostError(error);
+  }
+  const all = Buffer.concat(chunks);
+  return new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
+}
