@@ -56,7 +56,12 @@ export { type DetachedSignature, type SignOptions, signDetached } from './messag
 export type { SignatureStatus } from './message/signature-status.js';
 export { verifyDetached } from './message/verify-detached.js';
 export { type DecryptMimeOptions, decryptMime } from './mime/decrypt-mime.js';
-export { type EncryptMimeOptions, encryptMime } from './mime/encrypt-mime.js';
+export {
+  type EncryptMimeOptions,
+  encryptedWrapper,
+  encryptionPayload,
+  encryptMime,
+} from './mime/encrypt-mime.js';
 export { type EncryptMimeStreamOptions, encryptMimeStream } from './mime/encrypt-mime-stream.js';
 export type { HeaderProtectionOptions, OpenedMessage } from './mime/pgp-mime.js';
 export { type SignMimeOptions, signMime } from './mime/sign-mime.js';

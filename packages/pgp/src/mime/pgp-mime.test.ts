@@ -137,6 +137,21 @@ describe('PGP/MIME', () => {
     expect(dec.decode(back.entity.body)).toBe('hello\r\n');
   });
 
+  it('opens RFC 3156 §6.1 sign-then-encrypt (multipart/signed inside the encryption)', async () => {
+    const signedEntity = await signMime(enc.encode('Content-Type: text/plain\r\n\r\nnested\r\n'), {
+      signingKey: alice.privateKey,
+    });
+    const encrypted = await encryptMime(signedEntity, { recipientKeys: [bob.publicKey] });
+    const opened = await decryptMime(encrypted, {
+      decryptionKeys: [bob.privateKey],
+      verificationKeys: [alice.publicKey],
+    });
+    expect(opened.signatures).toMatchObject([
+      { status: 'valid', signerFingerprint: alice.fingerprint },
+    ]);
+    expect(dec.decode(opened.entity.body)).toBe('nested\r\n');
+  });
+
   it('refuses input that is not PGP/MIME with EPGP_FORMAT', async () => {
     await expect(verifyMime(message, { verificationKeys: [] })).rejects.toMatchObject({
       code: 'EPGP_FORMAT',

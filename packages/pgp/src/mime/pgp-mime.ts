@@ -16,7 +16,11 @@ export interface HeaderProtectionOptions {
   readonly hcp?: 'baseline' | 'no_confidentiality';
 }
 
-/** What the recipient side returns for a signed or encrypted PGP/MIME message. */
+/**
+ * What the recipient side returns for a signed or encrypted PGP/MIME message. Nothing in it
+ * is vouched for unless `signatures` holds a `valid` entry and no `invalid` one: with
+ * hp="clear", the protected header fields are only as trustworthy as the signature.
+ */
 export interface OpenedMessage {
   /** The inner entity (the cryptographic payload without its protected header fields). */
   readonly entity: MimeEntity;
