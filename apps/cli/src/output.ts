@@ -8,8 +8,10 @@ export interface Output {
   print(text: string): void;
   /** The command's result in --json mode; in human mode, nothing (commands print instead). */
   result(value: unknown): void;
-  /** Diagnostics and progress: always stderr. */
+  /** Diagnostics: always stderr. */
   note(text: string): void;
+  /** A progress line, only when stderr is a terminal (it is redrawn in place). */
+  progress(text: string): void;
   bold(text: string): string;
   dim(text: string): string;
   red(text: string): string;
@@ -45,6 +47,9 @@ export function createOutput(options: OutputOptions): Output {
     },
     note(text) {
       options.stderr.write(`${text}\n`);
+    },
+    progress(text) {
+      if (options.stderr.isTTY) options.stderr.write(`\r${text}\u001b[K`);
     },
     bold: paint(1, 22),
     dim: paint(2, 22),

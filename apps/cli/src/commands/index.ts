@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { demoCommand } from './demo.js';
 import { errorsCommand } from './errors.js';
+import { sendCommand } from './send.js';
 
 /** Every sub-command, in the order `sealpost --help` lists them. */
-export const COMMANDS: readonly Command[] = [demoCommand, errorsCommand];
+export const COMMANDS: readonly Command[] = [sendCommand, demoCommand, errorsCommand];
