@@ -45,6 +45,34 @@ export function encodeBase64(bytes: Uint8Array, lineLength = 0): string {
   return out;
 }
 
+const B64_CODES = new TextEncoder().encode(B64);
+
+/**
+ * Base64 as bytes with a CRLF after every 76 characters (RFC 2045 §6.8), written into one
+ * preallocated buffer: for large bodies this is far cheaper than building a string.
+ */
+export function encodeBase64Lines(bytes: Uint8Array): Uint8Array {
+  const chars = Math.ceil(bytes.length / 3) * 4;
+  const out = new Uint8Array(chars + Math.ceil(chars / 76) * 2);
+  let o = 0;
+  let line = 0;
+  for (let i = 0; i < bytes.length; i += 3) {
+    const remaining = bytes.length - i;
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out[o++] = B64_CODES[(n >> 18) & 63]!;
+    out[o++] = B64_CODES[(n >> 12) & 63]!;
+    out[o++] = remaining > 1 ? B64_CODES[(n >> 6) & 63]! : 0x3d;
+    out[o++] = remaining > 2 ? B64_CODES[n & 63]! : 0x3d;
+    line += 4;
+    if (line === 76 || i + 3 >= bytes.length) {
+      out[o++] = 0x0d;
+      out[o++] = 0x0a;
+      line = 0;
+    }
+  }
+  return out.subarray(0, o);
+}
+
 /** Decodes base64, ignoring whitespace; returns undefined on any other character. */
 export function decodeBase64(text: string): Uint8Array | undefined {
   const out = new Uint8Array(Math.floor((text.length * 3) / 4) + 3);

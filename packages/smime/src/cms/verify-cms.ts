@@ -40,6 +40,8 @@ export interface VerifiedCms {
   readonly signers: readonly SignerResult[];
 }
 
+const STRONG_DIGESTS = new Set<string>([OID.sha256, OID.sha384, OID.sha512]);
+
 function attributeValue(signer: pkijs.SignerInfo, type: string): asn1js.AsnType | undefined {
   return signer.signedAttrs?.attributes.find((a) => a.type === type)?.values[0];
 }
@@ -86,6 +88,14 @@ async function verifySigner(
   const signer = signedData.signerInfos[index]!;
   const signingTime = signingTimeOf(signer);
   const base = signingTime ? { signingTime } : {};
+  if (!STRONG_DIGESTS.has(signer.digestAlgorithm.algorithmId)) {
+    // RFC 8551 §2.1: SHA-1 (and MD5) signatures are no longer trustworthy for new messages.
+    return invalid(
+      'ESMIME_SIGNATURE_INVALID',
+      `The signature uses a weak or unknown digest (${signer.digestAlgorithm.algorithmId}).`,
+      base,
+    );
+  }
   let found: pkijs.Certificate | null | undefined;
   let verified = false;
   try {

@@ -1,18 +1,21 @@
 /** The S/MIME MIME types (RFC 8551 §3.2): application/pkcs7-mime and application/pkcs7-signature. */
 import { createEntity, entityContentType, type MimeEntity } from '@sealpost/compose';
+import { encodeBase64Lines } from '../bytes.js';
 
 export type SmimeType = 'authEnveloped-data' | 'enveloped-data' | 'signed-data';
 
 /** An application/pkcs7-mime entity named smime.p7m, base64 (RFC 8551 §3.2.1–3.2.2). */
 export function pkcs7MimeEntity(smimeType: SmimeType, der: Uint8Array): MimeEntity {
-  return createEntity({
+  const { headers } = createEntity({
     contentType: 'application/pkcs7-mime',
     params: { 'smime-type': smimeType, name: 'smime.p7m' },
-    body: der,
+    body: new Uint8Array(0),
     transferEncoding: 'base64',
     filename: 'smime.p7m',
     disposition: 'attachment',
   });
+  // The body is encoded here, as bytes: large messages would otherwise become huge strings.
+  return { headers, body: encodeBase64Lines(der) };
 }
 
 /** The signature part of multipart/signed, named smime.p7s (RFC 8551 §3.5.3). */

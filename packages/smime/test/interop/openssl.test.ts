@@ -102,6 +102,29 @@ describe('ours → openssl cms', () => {
 });
 
 describe('openssl cms → ours', () => {
+  it('reports an openssl -md sha1 signature as invalid (weak digest)', async () => {
+    const alice = f.alice.rsa;
+    const { cert, key } = await pathsOf('alice-rsa', alice);
+    const input = await files.write('entity.txt', ENTITY);
+    const signed = await openssl([
+      'cms',
+      '-sign',
+      '-md',
+      'sha1',
+      '-in',
+      input,
+      '-from',
+      'alice@example.test',
+      '-signer',
+      cert,
+      '-inkey',
+      key,
+    ]);
+    const result = await verifyMime(new Uint8Array(signed), { trustAnchors: [f.anchor] });
+    expect(result.signature.status).toBe('invalid');
+    expect(result.signature.signers[0]!.error!.message).toContain('weak');
+  });
+
   it.each<[string, BobKey, string[]]>([
     ['-aes-256-gcm, RSA PKCS#1 v1.5 (openssl default)', 'rsa', ['-aes-256-gcm']],
     ['-aes-256-cbc, RSA PKCS#1 v1.5', 'rsa', ['-aes-256-cbc']],
