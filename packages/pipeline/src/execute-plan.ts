@@ -5,7 +5,7 @@
 import { type Message, toMime } from '@sealpost/compose';
 import { isSealpostError, SealpostError } from '@sealpost/errors';
 import type { Transport } from '@sealpost/transport';
-import { type BuildOptions, buildMessages } from './build-messages.js';
+import { type BuildOptions, type BuiltMessage, buildMessages } from './build-messages.js';
 import type { SendPlan } from './plan-send.js';
 import { type MessageReport, messageReport, type SendReport } from './send-report.js';
 
@@ -32,6 +32,19 @@ export async function executePlan(
     mime = await toMime(options.message, { forSigning: true });
   }
   const built = await buildMessages(plan, mime, options);
+  return sendBuilt(plan, built, transport, options);
+}
+
+/**
+ * Sends messages already built (and self-checked) by buildMessages, one after another. If the
+ * server fails part-way, the error says exactly which copies went out and which did not.
+ */
+export async function sendBuilt(
+  plan: SendPlan,
+  built: readonly BuiltMessage[],
+  transport: Transport,
+  options: { readonly onProgress?: (sent: number, total: number) => void } = {},
+): Promise<SendReport> {
   const reports: MessageReport[] = [];
   for (const [index, message] of built.entries()) {
     try {

@@ -5,7 +5,7 @@ export {
   type PgpSignerMaterial,
   type SmimeSignerMaterial,
 } from './build-messages.js';
-export { type ExecuteOptions, executePlan } from './execute-plan.js';
+export { type ExecuteOptions, executePlan, sendBuilt } from './execute-plan.js';
 export {
   type ExposureCell,
   type ExposureInput,

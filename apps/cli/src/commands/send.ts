@@ -1,21 +1,91 @@
 /** `sealpost send`: compose, apply the per-recipient policy, sign/encrypt, self-check, send, report. */
-import { writeFile } from 'node:fs/promises';
-import { quoteUntrusted, SealpostError } from '@sealpost/errors';
-import type { Command, CommandContext } from '../command.js';
-import { loadConfig } from '../config.js';
-import { readSecret } from '../secrets.js';
+import { SealpostError } from '@sealpost/errors';
+import type { Command, CommandContext, OptionSpec } from '../command.js';
+import { loadConfig, type SealpostConfig } from '../config.js';
+import { deliver } from '../send/deliver.js';
 import { messageFromFlags } from '../send/message-from-flags.js';
 import { policyFromFlags } from '../send/policy-from-flags.js';
 
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+export const list = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-/** FILE.eml → FILE.1.eml, FILE.2.eml … when a plan has several messages. */
-export function outFileName(out: string, index: number, count: number): string {
-  if (count === 1) return out;
-  const dot = out.lastIndexOf('.');
-  return dot > out.lastIndexOf('/') && dot > 0 ? `${out.slice(0, dot)}.${index + 1}${out.slice(dot)}` : `${out}.${index + 1}`;
-}
+/** Policy, keys, transport and output flags, shared by `send` and `sendmail`. */
+export const DELIVERY_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  encrypt: {
+    type: 'string',
+    valueName: 'pgp|smime|auto|none',
+    description: 'End-to-end scheme (default auto: encrypt where a key exists).',
+  },
+  sign: {
+    type: 'string',
+    valueName: 'pgp|smime|none',
+    description: 'Sign with --sign-key (default none).',
+  },
+  policy: {
+    type: 'string',
+    valueName: 'require|prefer',
+    description: 'Missing key: refuse everything (require) or send TLS-only (prefer).',
+  },
+  key: {
+    type: 'string',
+    multiple: true,
+    valueName: 'FILE',
+    description: 'Recipient OpenPGP public key(s) or S/MIME certificate(s).',
+  },
+  keyring: {
+    type: 'string',
+    valueName: 'DIR',
+    description: 'Keyring and certificate store directory.',
+  },
+  'sign-key': {
+    type: 'string',
+    valueName: 'FILE',
+    description: 'Your OpenPGP secret key, PKCS#12 file, or PEM certificate + key.',
+  },
+  'passphrase-env': {
+    type: 'string',
+    valueName: 'VAR',
+    description: 'Environment variable holding the signing key passphrase.',
+  },
+  'passphrase-file': {
+    type: 'string',
+    valueName: 'FILE',
+    description: 'File holding the signing key passphrase.',
+  },
+  server: {
+    type: 'string',
+    valueName: 'HOST[:PORT]',
+    description: 'Submission server; without a port: SRV, then 465, 587, 2525.',
+  },
+  tls: {
+    type: 'string',
+    valueName: 'auto|implicit|starttls',
+    description: 'TLS mode (default: from the port).',
+  },
+  user: { type: 'string', valueName: 'USER', description: 'SMTP login (sent only inside TLS).' },
+  'password-env': {
+    type: 'string',
+    valueName: 'VAR',
+    description: 'Environment variable holding the SMTP password.',
+  },
+  ca: {
+    type: 'string',
+    valueName: 'FILE',
+    description: "Trust this CA (PEM) for the server's certificate.",
+  },
+  timeout: {
+    type: 'string',
+    valueName: 'MS',
+    description: 'Connection and greeting timeout (default 15000).',
+  },
+  'dry-run': { type: 'boolean', description: 'Build, check and report, but do not connect.' },
+  out: {
+    type: 'string',
+    valueName: 'FILE.eml',
+    description: 'Write the exact bytes of each message (FILE.1.eml, … when several).',
+  },
+};
 
 export const sendCommand: Command = {
   name: 'send',
@@ -35,36 +105,45 @@ export const sendCommand: Command = {
     'sent) unless --policy prefer. The report says who on the path can read what.',
   options: {
     from: { type: 'string', valueName: 'ADDRESS', description: 'Sender (From; also MAIL FROM).' },
-    to: { type: 'string', multiple: true, valueName: 'ADDRESS', description: 'Recipient; repeat or give a comma-separated list.' },
+    to: {
+      type: 'string',
+      multiple: true,
+      valueName: 'ADDRESS',
+      description: 'Recipient; repeat or give a comma-separated list.',
+    },
     cc: { type: 'string', multiple: true, valueName: 'ADDRESS', description: 'Copy recipient.' },
-    bcc: { type: 'string', multiple: true, valueName: 'ADDRESS', description: 'Blind copy: gets a private copy, never named to others.' },
-    subject: { type: 'string', valueName: 'TEXT', description: 'Subject (hidden from servers as "[...]" when encrypted).' },
+    bcc: {
+      type: 'string',
+      multiple: true,
+      valueName: 'ADDRESS',
+      description: 'Blind copy: gets a private copy, never named to others.',
+    },
+    subject: {
+      type: 'string',
+      valueName: 'TEXT',
+      description: 'Subject (hidden from servers as "[...]" when encrypted).',
+    },
     text: { type: 'string', valueName: 'TEXT', description: 'Plain-text body.' },
-    'text-file': { type: 'string', valueName: 'FILE', description: 'Plain-text body from a file ("-" reads stdin).' },
+    'text-file': {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'Plain-text body from a file ("-" reads stdin).',
+    },
     'html-file': { type: 'string', valueName: 'FILE', description: 'HTML body from a file.' },
     attach: { type: 'string', multiple: true, valueName: 'FILE', description: 'Attach a file.' },
-    header: { type: 'string', multiple: true, valueName: '"NAME: VALUE"', description: 'Add a header field.' },
-    encrypt: { type: 'string', valueName: 'pgp|smime|auto|none', description: 'End-to-end scheme (default auto: encrypt where a key exists).' },
-    sign: { type: 'string', valueName: 'pgp|smime|none', description: 'Sign with --sign-key (default none).' },
-    policy: { type: 'string', valueName: 'require|prefer', description: 'Missing key: refuse everything (require) or send TLS-only (prefer).' },
-    key: { type: 'string', multiple: true, valueName: 'FILE', description: 'Recipient OpenPGP public key(s) or S/MIME certificate(s).' },
-    keyring: { type: 'string', valueName: 'DIR', description: 'Keyring and certificate store directory.' },
-    'sign-key': { type: 'string', valueName: 'FILE', description: 'Your OpenPGP secret key, PKCS#12 file, or PEM certificate + key.' },
-    'passphrase-env': { type: 'string', valueName: 'VAR', description: 'Environment variable holding the signing key passphrase.' },
-    'passphrase-file': { type: 'string', valueName: 'FILE', description: 'File holding the signing key passphrase.' },
-    server: { type: 'string', valueName: 'HOST[:PORT]', description: 'Submission server; without a port: SRV, then 465, 587, 2525.' },
-    tls: { type: 'string', valueName: 'auto|implicit|starttls', description: 'TLS mode (default: from the port).' },
-    user: { type: 'string', valueName: 'USER', description: 'SMTP login (sent only inside TLS).' },
-    'password-env': { type: 'string', valueName: 'VAR', description: 'Environment variable holding the SMTP password.' },
-    ca: { type: 'string', valueName: 'FILE', description: "Trust this CA (PEM) for the server's certificate." },
-    timeout: { type: 'string', valueName: 'MS', description: 'Connection and greeting timeout (default 15000).' },
-    'dry-run': { type: 'boolean', description: 'Build, check and report, but do not connect.' },
-    out: { type: 'string', valueName: 'FILE.eml', description: 'Write the exact bytes of each message (FILE.1.eml, … when several).' },
+    header: {
+      type: 'string',
+      multiple: true,
+      valueName: '"NAME: VALUE"',
+      description: 'Add a header field.',
+    },
+    ...DELIVERY_OPTIONS,
   },
   positionals: { min: 0, max: 0 },
   examples: [
     {
-      command: 'sealpost send --from me@example.org --to alice@example.net --subject Hi --text-file note.txt --encrypt pgp --key alice.asc --server smtp.example.org',
+      command:
+        'sealpost send --from me@example.org --to alice@example.net --subject Hi --text-file note.txt --encrypt pgp --key alice.asc --server smtp.example.org',
       says: 'encrypt to Alice with OpenPGP and submit (465 implicit TLS, else 587 STARTTLS)',
     },
     {
@@ -82,10 +161,9 @@ export const sendCommand: Command = {
 };
 
 async function runSend(ctx: CommandContext): Promise<number> {
-  const { values: v, out } = ctx;
+  const { values: v } = ctx;
   const config = loadConfig(ctx.cwd, ctx.env);
-  const [{ createMessage, toMime }, pipeline] = await Promise.all([import('@sealpost/compose'), import('@sealpost/pipeline')]);
-
+  const { createMessage, toMime } = await import('@sealpost/compose');
   const message = createMessage(
     await messageFromFlags(
       {
@@ -108,83 +186,38 @@ async function runSend(ctx: CommandContext): Promise<number> {
     policy: str(v.policy) ?? config.policy,
     sign: str(v.sign) ?? config.sign,
   });
-
-  const signKeyFile = str(v['sign-key']) ?? config.signKey;
-  const signers = {} as { pgp?: import('@sealpost/pipeline').SignerKey; smime?: import('@sealpost/pipeline').SignerKey };
-  if (signKeyFile) {
-    const passphraseEnv = str(v['passphrase-env']) ?? config.passphraseEnv;
-    const passphrase = await readSecret(
-      { ...(passphraseEnv ? { env: passphraseEnv } : {}), ...(str(v['passphrase-file']) ? { file: str(v['passphrase-file'])! } : {}), prompt: 'Signing key passphrase (empty if none): ' },
-      ctx,
-      'signing key passphrase',
-    );
-    const signer = await pipeline.loadSigningKey(signKeyFile, { ...(passphrase ? { passphrase } : {}) });
-    signers[signer.scheme] = signer;
-  } else if (policy.sign !== 'none') {
-    throw new SealpostError('EUSAGE', `--sign ${policy.sign} needs --sign-key FILE.`);
-  }
-
-  const recipients = message.envelope.to;
-  const found = await pipeline.resolveKeys(recipients, {
-    files: [...list(v.key), ...(config.keys ?? [])],
-    ...(str(v.keyring) ?? config.keyring ? { keyringDir: (str(v.keyring) ?? config.keyring)! } : {}),
+  return deliver(ctx, {
+    message,
+    recipients: message.envelope.to,
+    // 7-bit clean, as RFC 3156 §3 / RFC 8551 §3.1 require of content that is signed.
+    mime: await toMime(message, { forSigning: true }),
+    policy,
+    config,
+    ...deliveryFlags(v, config),
   });
-  const keys = { ...found, signers };
-  const plan = pipeline.planSend(message, policy, keys);
-  for (const d of plan.decisions) {
-    out.note(`${d.refused ? out.red('refused') : d.scheme === 'none' ? 'TLS only' : out.green(d.scheme === 'pgp' ? 'OpenPGP' : 'S/MIME')}  ${d.address} (${d.field}): ${d.reason}`);
-  }
-  pipeline.assertSendable(plan);
+}
 
-  const mime = await toMime(message, { forSigning: true });
-  const outFile = str(v.out);
-  const writeCopies = async (raws: readonly Uint8Array[]) => {
-    if (!outFile) return [];
-    const names = raws.map((_, i) => outFileName(outFile, i, raws.length));
-    await Promise.all(raws.map((raw, i) => writeFile(names[i]!, raw))).catch((err) => {
-      throw new SealpostError('EIO', `Cannot write ${quoteUntrusted(outFile)}.`, { cause: err });
-    });
-    return names;
-  };
-
-  if (v['dry-run']) {
-    const built = await pipeline.buildMessages(plan, mime, { signers });
-    const files = await writeCopies(built.map((b) => b.raw));
-    const report = { from: plan.from, decisions: plan.decisions, messages: built.map((b) => pipeline.messageReport(b, null)) };
-    out.result({ ok: true, dryRun: true, files, report });
-    out.print(pipeline.renderSendReport(report));
-    for (const f of files) out.print(`wrote ${f}`);
-    return 0;
-  }
-
-  const passwordEnv = str(v['password-env']) ?? config.passwordEnv;
-  const user = str(v.user) ?? config.user;
-  const password = user
-    ? await readSecret({ ...(passwordEnv ? { env: passwordEnv } : {}), prompt: `SMTP password for ${user}: ` }, ctx, 'SMTP password')
-    : undefined;
-  const { transportFromFlags } = await import('../send/transport-from-flags.js');
+/** The flags `send` and `sendmail` share, with the config file and SEALPOST_* as defaults. */
+export function deliveryFlags(v: CommandContext['values'], config: SealpostConfig) {
   const timeout = str(v.timeout);
-  const { transport, describe } = await transportFromFlags({
-    server: str(v.server) ?? config.server,
-    tls: str(v.tls) ?? config.tls,
-    ...(user !== undefined ? { user } : {}),
-    ...(password !== undefined ? { password } : {}),
-    ...((str(v.ca) ?? config.ca) ? { ca: (str(v.ca) ?? config.ca)! } : {}),
+  if (timeout !== undefined && !/^\d+$/.test(timeout))
+    throw new SealpostError('EUSAGE', '--timeout wants milliseconds, e.g. 15000.');
+  const pick = <T extends string | undefined>(flag: T, fallback: T) => flag ?? fallback;
+  const opt = <K extends string>(key: K, value: string | undefined) =>
+    value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+  return {
+    keyFiles: [...list(v.key), ...(config.keys ?? [])],
+    dryRun: v['dry-run'] === true,
+    ...opt('keyring', pick(str(v.keyring), config.keyring)),
+    ...opt('signKeyFile', pick(str(v['sign-key']), config.signKey)),
+    ...opt('passphraseEnv', pick(str(v['passphrase-env']), config.passphraseEnv)),
+    ...opt('passphraseFile', str(v['passphrase-file'])),
+    ...opt('server', pick(str(v.server), config.server)),
+    ...opt('tls', pick(str(v.tls), config.tls)),
+    ...opt('user', pick(str(v.user), config.user)),
+    ...opt('passwordEnv', pick(str(v['password-env']), config.passwordEnv)),
+    ...opt('ca', pick(str(v.ca), config.ca)),
+    ...opt('outFile', str(v.out)),
     ...(timeout ? { timeoutMs: Number(timeout) } : {}),
-  });
-  out.note(`submitting via ${describe}`);
-  try {
-    const built = await pipeline.buildMessages(plan, mime, { signers });
-    const files = await writeCopies(built.map((b) => b.raw));
-    const report = await pipeline.executePlan(plan, transport, {
-      mime,
-      signers,
-      onProgress: (sent, total) => out.progress(`sent ${sent}/${total}`),
-    });
-    out.result({ ok: true, dryRun: false, files, report });
-    out.print(pipeline.renderSendReport(report));
-    return 0;
-  } finally {
-    await transport.close();
-  }
+  };
 }

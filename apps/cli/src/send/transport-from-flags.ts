@@ -23,7 +23,11 @@ export function parseServer(server: string): { host: string; port?: number } {
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(server);
   const plain = /^([^:\s]+)(?::(\d+))?$/.exec(server);
   const match = bracketed ?? plain;
-  if (!match) throw new SealpostError('EUSAGE', `--server wants HOST or HOST:PORT, got ${quoteUntrusted(server)}.`);
+  if (!match)
+    throw new SealpostError(
+      'EUSAGE',
+      `--server wants HOST or HOST:PORT, got ${quoteUntrusted(server)}.`,
+    );
   const port = match[2] === undefined ? undefined : Number(match[2]);
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535))
     throw new SealpostError('EUSAGE', `Port ${quoteUntrusted(match[2]!)} is out of range.`);
@@ -32,28 +36,46 @@ export function parseServer(server: string): { host: string; port?: number } {
 
 const MODES = { implicit: 'implicit-tls', starttls: 'starttls' } as const;
 
-export async function transportFromFlags(flags: TransportFlags): Promise<{ transport: SmtpTransport; describe: string }> {
+export async function transportFromFlags(
+  flags: TransportFlags,
+): Promise<{ transport: SmtpTransport; describe: string }> {
   if (!flags.server) {
-    throw new SealpostError('EUSAGE', 'Give the submission server with --server HOST[:PORT] (or "server" in the config file), or use --dry-run.');
+    throw new SealpostError(
+      'EUSAGE',
+      'Give the submission server with --server HOST[:PORT] (or "server" in the config file), or use --dry-run.',
+    );
   }
   const { host, port } = parseServer(flags.server);
   if (flags.tls !== undefined && flags.tls !== 'auto' && !(flags.tls in MODES))
-    throw new SealpostError('EUSAGE', `--tls must be auto, implicit or starttls, not ${quoteUntrusted(flags.tls)}.`);
-  const mode = flags.tls && flags.tls !== 'auto' ? MODES[flags.tls as keyof typeof MODES] : undefined;
+    throw new SealpostError(
+      'EUSAGE',
+      `--tls must be auto, implicit or starttls, not ${quoteUntrusted(flags.tls)}.`,
+    );
+  const mode =
+    flags.tls && flags.tls !== 'auto' ? MODES[flags.tls as keyof typeof MODES] : undefined;
   let ca: string | undefined;
   if (flags.ca) {
     try {
       ca = await readFile(flags.ca, 'utf8');
     } catch (err) {
-      throw new SealpostError('EIO', `Cannot read the CA file ${quoteUntrusted(flags.ca)}.`, { cause: err });
+      throw new SealpostError('EIO', `Cannot read the CA file ${quoteUntrusted(flags.ca)}.`, {
+        cause: err,
+      });
     }
   }
   if (flags.user !== undefined && flags.password === undefined) {
-    throw new SealpostError('ECONFIG', 'A --user was given without a password: use --password-env VAR (or a prompt on a terminal).');
+    throw new SealpostError(
+      'ECONFIG',
+      'A --user was given without a password: use --password-env VAR (or a prompt on a terminal).',
+    );
   }
   const { selectTransport, createSmtpTransport } = await import('@sealpost/transport');
   const timeoutMs = flags.timeoutMs ?? 15_000;
-  const timeouts = { connectMs: timeoutMs, greetingMs: timeoutMs, socketMs: Math.max(timeoutMs, 30_000) };
+  const timeouts = {
+    connectMs: timeoutMs,
+    greetingMs: timeoutMs,
+    socketMs: Math.max(timeoutMs, 30_000),
+  };
   const selection = await selectTransport(host, {
     ...(port !== undefined ? { port } : {}),
     ...(mode ? { mode } : {}),
@@ -66,5 +88,8 @@ export async function transportFromFlags(flags: TransportFlags): Promise<{ trans
     ...(flags.user !== undefined ? { auth: { user: flags.user, pass: flags.password! } } : {}),
   });
   const endpoint = selection.endpoint;
-  return { transport, describe: `${endpoint.host}:${endpoint.port} (${endpoint.mode}, chosen by ${selection.source})` };
+  return {
+    transport,
+    describe: `${endpoint.host}:${endpoint.port} (${endpoint.mode}, chosen by ${selection.source})`,
+  };
 }

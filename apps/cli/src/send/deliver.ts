@@ -1,0 +1,138 @@
+/**
+ * The half of `send` and `sendmail` after the message exists: find keys, plan per recipient,
+ * refuse (exit 3) before anything is built if the policy says so, build and self-check every
+ * copy, then either write them (--dry-run / --out) or submit them, and report.
+ */
+import { writeFile } from 'node:fs/promises';
+import { quoteUntrusted, SealpostError } from '@sealpost/errors';
+import type { PlanInput, SendPolicy, SignerKey } from '@sealpost/pipeline';
+import type { CommandContext } from '../command.js';
+import type { SealpostConfig } from '../config.js';
+import { readSecret } from '../secrets.js';
+import { transportFromFlags } from './transport-from-flags.js';
+
+export interface DeliverInput {
+  readonly message: PlanInput;
+  /** Envelope recipients (RCPT TO), lower-cased addresses. */
+  readonly recipients: readonly string[];
+  /** The RFC 5322 bytes to sign/encrypt (no Bcc header). */
+  readonly mime: Uint8Array;
+  readonly policy: SendPolicy;
+  readonly config: SealpostConfig;
+  readonly keyFiles: readonly string[];
+  readonly keyring?: string;
+  readonly signKeyFile?: string;
+  readonly passphraseEnv?: string;
+  readonly passphraseFile?: string;
+  readonly server?: string;
+  readonly tls?: string;
+  readonly user?: string;
+  readonly passwordEnv?: string;
+  readonly ca?: string;
+  readonly timeoutMs?: number;
+  readonly dryRun: boolean;
+  readonly outFile?: string;
+}
+
+/** FILE.eml → FILE.1.eml, FILE.2.eml … when a plan has several messages. */
+export function outFileName(out: string, index: number, count: number): string {
+  if (count === 1) return out;
+  const dot = out.lastIndexOf('.');
+  return dot > out.lastIndexOf('/') && dot > 0
+    ? `${out.slice(0, dot)}.${index + 1}${out.slice(dot)}`
+    : `${out}.${index + 1}`;
+}
+
+async function loadSigner(
+  ctx: CommandContext,
+  input: DeliverInput,
+): Promise<{ pgp?: SignerKey; smime?: SignerKey }> {
+  if (!input.signKeyFile) {
+    if (input.policy.sign !== 'none')
+      throw new SealpostError('EUSAGE', `--sign ${input.policy.sign} needs --sign-key FILE.`);
+    return {};
+  }
+  const passphrase = await readSecret(
+    {
+      ...(input.passphraseEnv ? { env: input.passphraseEnv } : {}),
+      ...(input.passphraseFile ? { file: input.passphraseFile } : {}),
+      prompt: 'Signing key passphrase (empty if none): ',
+    },
+    ctx,
+    'signing key passphrase',
+  );
+  const { loadSigningKey } = await import('@sealpost/pipeline');
+  const signer = await loadSigningKey(input.signKeyFile, passphrase ? { passphrase } : {});
+  return { [signer.scheme]: signer };
+}
+
+export async function deliver(ctx: CommandContext, input: DeliverInput): Promise<number> {
+  const { out } = ctx;
+  const pipeline = await import('@sealpost/pipeline');
+  const signers = await loadSigner(ctx, input);
+  const found = await pipeline.resolveKeys(input.recipients, {
+    files: input.keyFiles,
+    ...(input.keyring ? { keyringDir: input.keyring } : {}),
+  });
+  const plan = pipeline.planSend(input.message, input.policy, { ...found, signers });
+  for (const d of plan.decisions) {
+    const label = d.refused
+      ? out.red('refused')
+      : d.scheme === 'none'
+        ? 'TLS only'
+        : out.green(d.scheme === 'pgp' ? 'OpenPGP' : 'S/MIME');
+    out.note(`${label}  ${d.address} (${d.field}): ${d.reason}`);
+  }
+  pipeline.assertSendable(plan);
+
+  const built = await pipeline.buildMessages(plan, input.mime, { signers });
+  let files: string[] = [];
+  if (input.outFile) {
+    const outFile = input.outFile;
+    files = built.map((_, i) => outFileName(outFile, i, built.length));
+    await Promise.all(built.map((b, i) => writeFile(files[i]!, b.raw))).catch((err) => {
+      throw new SealpostError('EIO', `Cannot write ${quoteUntrusted(outFile)}.`, { cause: err });
+    });
+  }
+  if (input.dryRun) {
+    const report = {
+      from: plan.from,
+      decisions: plan.decisions,
+      messages: built.map((b) => pipeline.messageReport(b, null)),
+    };
+    out.result({ ok: true, dryRun: true, files, report });
+    out.print(pipeline.renderSendReport(report));
+    for (const f of files) out.print(`wrote ${f}`);
+    return 0;
+  }
+
+  const password = input.user
+    ? await readSecret(
+        {
+          ...(input.passwordEnv ? { env: input.passwordEnv } : {}),
+          prompt: `SMTP password for ${input.user}: `,
+        },
+        ctx,
+        'SMTP password',
+      )
+    : undefined;
+  const { transport, describe } = await transportFromFlags({
+    ...(input.server ? { server: input.server } : {}),
+    ...(input.tls ? { tls: input.tls } : {}),
+    ...(input.user !== undefined ? { user: input.user } : {}),
+    ...(password !== undefined ? { password } : {}),
+    ...(input.ca ? { ca: input.ca } : {}),
+    ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
+  });
+  out.note(`submitting via ${describe}`);
+  try {
+    const report = await pipeline.sendBuilt(plan, built, transport, {
+      onProgress: (sent, total) => out.progress(`sent ${sent}/${total}`),
+    });
+    out.result({ ok: true, dryRun: false, files, report });
+    out.print(pipeline.renderSendReport(report));
+    return 0;
+  } finally {
+    await transport.close();
+  }
+}
