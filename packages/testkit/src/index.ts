@@ -1,13 +1,9 @@
 export { HOSTILE_ADDRESSES, type HostileAddress } from './compose-hostile.js';
 export {
-  assertOk,
   createGnupgHome,
   type GnupgHome,
   type GnupgRunOptions,
   gpgAvailable,
-  type RunToolOptions,
-  runInteropTool,
-  type ToolResult,
 } from './gnupg.js';
 export { GpgsmHome } from './gpgsm.js';
 export { type CommandResult, openssl, runCommand, tempFiles } from './openssl.js';
@@ -21,6 +17,12 @@ export {
   type StartPostfixOptions,
   startPostfix,
 } from './postfix/start-postfix.js';
+export {
+  assertOk,
+  type RunToolOptions,
+  runInteropTool,
+  type ToolResult,
+} from './run-tool.js';
 export { exportPkcs12 } from './smime-fixtures.js';
 export {
   closedPort,

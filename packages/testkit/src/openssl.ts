@@ -2,44 +2,23 @@
  * Runs the `openssl` command line (OpenSSL 3.x) for interop tests: bytes in on stdin,
  * bytes out, a hard timeout, and files in a private temporary directory.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type RunToolOptions, runInteropTool, type ToolResult } from './run-tool.js';
 
-export interface CommandResult {
-  readonly code: number | null;
+export interface CommandResult extends Omit<ToolResult, 'stdout'> {
   readonly stdout: Buffer;
-  readonly stderr: string;
 }
 
-/** Runs a command with stdin, collects stdout as bytes; kills it after `timeoutMs`. */
-export function runCommand(
+/** The interop runner (run-tool.ts), with stdout as a Buffer for text-minded callers. */
+export async function runCommand(
   command: string,
   args: readonly string[],
-  options: { input?: Uint8Array | string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+  options: RunToolOptions = {},
 ): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: options.env ?? process.env,
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') });
-    });
-    child.stdin.on('error', () => {});
-    child.stdin.end(options.input ?? '');
-  });
+  const result = await runInteropTool(command, args, { timeoutMs: 20_000, ...options });
+  return { ...result, stdout: Buffer.from(result.stdout) };
 }
 
 /** `openssl ARGS`; throws with openssl's stderr when it exits non-zero. */

@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertOk, runInteropTool, type ToolResult } from './gnupg.js';
+import { assertOk, runInteropTool, type ToolResult } from './run-tool.js';
 
 export interface SopSession {
   readonly command: string;
