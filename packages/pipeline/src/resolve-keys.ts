@@ -5,6 +5,7 @@
  * checked (pgp.checkKey / smime.checkCertificate for encryption to that address); a refused one
  * is kept in `rejected` with its error code, never dropped silently.
  */
+import { join } from 'node:path';
 import { isSealpostError, SealpostError } from '@sealpost/errors';
 import * as pgp from '@sealpost/pgp';
 import { Keyring } from '@sealpost/pgp/node';
@@ -34,11 +35,16 @@ export interface DiscoverySettings {
 export interface KeySources {
   /** `--key FILE`: OpenPGP keys or X.509 certificates, tried first. */
   readonly files?: readonly (string | KeyFileSpec)[];
+  /**
+   * The sealpost data directory (the CLI's `--keyring DIR`): the OpenPGP keyring is `pgp/` and
+   * the certificate store `certs/` below it. `keyring` and `certStore` take precedence.
+   */
+  readonly keyringDir?: string;
   /** The OpenPGP keyring, or its directory. */
   readonly keyring?: Keyring | string;
   /** The S/MIME certificate store, or its directory. */
   readonly certStore?: CertStore | string;
-  /** Extra S/MIME trust anchors (`--ca FILE`), added to the store's anchors. */
+  /** Extra S/MIME trust anchors (e.g. a CLI `--anchor FILE`), added to the store's anchors. */
   readonly trustAnchors?: readonly smime.SmimeCertificate[];
   /** Network discovery; off unless enabled. */
   readonly discovery?: DiscoverySettings;
@@ -229,12 +235,12 @@ export async function resolveKeys(
   const { candidates: fileCandidates, certificates: fileCertificates } = await loadFiles(
     sources.files,
   );
-  const keyring =
-    typeof sources.keyring === 'string' ? await Keyring.open(sources.keyring) : sources.keyring;
-  const store =
-    typeof sources.certStore === 'string'
-      ? await CertStore.open(sources.certStore)
-      : sources.certStore;
+  const keyringSpec =
+    sources.keyring ?? (sources.keyringDir ? join(sources.keyringDir, 'pgp') : undefined);
+  const storeSpec =
+    sources.certStore ?? (sources.keyringDir ? join(sources.keyringDir, 'certs') : undefined);
+  const keyring = typeof keyringSpec === 'string' ? await Keyring.open(keyringSpec) : keyringSpec;
+  const store = typeof storeSpec === 'string' ? await CertStore.open(storeSpec) : storeSpec;
   const context: Context = {
     anchors: [...(sources.trustAnchors ?? []), ...((await store?.trustAnchors()) ?? [])],
     // Only CA certificates can complete a chain; leaves among them would only confuse pkijs.
@@ -303,7 +309,7 @@ export async function resolveKeys(
   return { recipients, rejected, unmatched, lookupFailures };
 }
 
-/** Reads trust anchors (`--ca FILE`): every certificate of each PEM or DER file. */
+/** Reads trust anchors (e.g. a CLI `--anchor FILE`): every certificate of each PEM or DER file. */
 export async function readTrustAnchors(
   files: readonly string[],
 ): Promise<smime.SmimeCertificate[]> {

@@ -221,6 +221,24 @@ describe('resolveKeys: keyring, certificate store and their order', () => {
     expect(codes(keys, 'old@example.org')).toEqual([['pgp', 'keyring', 'EKEY_EXPIRED']]);
   });
 
+  it('opens pgp/ and certs/ below keyringDir (the CLI layout)', async () => {
+    const root = await mkdtemp(join(dir, 'data-'));
+    const obtainedAt = new Date().toISOString();
+    await (await Keyring.open(join(root, 'pgp'))).add(carol.publicKey, {
+      kind: 'file',
+      obtainedAt,
+    });
+    const store = await CertStore.open(join(root, 'certs'));
+    await store.add(smime.readCertificate(ca.certPem), 'anchor', { kind: 'file', obtainedAt });
+    await store.add(smime.readCertificate(bob.certPem), 'certificate', {
+      kind: 'file',
+      obtainedAt,
+    });
+    const keys = await resolveKeys(['carol@example.org', 'bob@example.org'], { keyringDir: root });
+    expect(found(keys, 'carol@example.org')).toEqual([['pgp', 'keyring', fp(carol)]]);
+    expect(found(keys, 'bob@example.org')).toEqual([['smime', 'certstore', bob.fingerprint256]]);
+  });
+
   it('refuses store certificates when the store has no anchor for them', async () => {
     const store = await CertStore.open(await mkdtemp(join(dir, 'cs-')));
     await store.add(smime.readCertificate(bob.certPem), 'certificate', {
