@@ -5,6 +5,12 @@ export {
   type PgpSignerMaterial,
   type SmimeSignerMaterial,
 } from './build-messages.js';
+export {
+  type CertRole,
+  type CertSource,
+  CertStore,
+  type CertStoreEntry,
+} from './cert-store.js';
 export { type ExecuteOptions, executePlan, sendBuilt } from './execute-plan.js';
 export {
   type ExposureCell,
@@ -19,6 +25,13 @@ export {
   renderExposureTable,
   type Visibility,
 } from './exposure.js';
+export {
+  detectKeyFormat,
+  type KeyFileContents,
+  type KeyFileFormat,
+  parseKeyFile,
+  readKeyFile,
+} from './key-file.js';
 export type { E2eScheme, KeySet, KeySource, RecipientKey, RejectedKey, SignerKey } from './keys.js';
 export {
   assertSendable,
@@ -41,6 +54,16 @@ export {
   type SendPolicy,
   validatePolicy,
 } from './policy.js';
+export {
+  type DiscoverySettings,
+  type KeyFileSpec,
+  type KeySources,
+  type LookupFailure,
+  type ResolvedKeys,
+  readTrustAnchors,
+  resolveKeys,
+  type UnmatchedKey,
+} from './resolve-keys.js';
 export { checkLineFormat, type SelfCheckInput, selfCheck } from './self-check.js';
 export {
   type EndToEndFacts,
@@ -50,3 +73,4 @@ export {
   renderSendReport,
   type SendReport,
 } from './send-report.js';
+export { type LoadSigningKeyOptions, loadSigningKey } from './signing-key.js';

@@ -30,6 +30,24 @@ describe('checkCertificate', () => {
     }
   });
 
+  // Regression: pkijs validates the LAST certificate of its list, so with the leaf first a
+  // certificate from an unknown CA passed whenever a trusted certificate was among the
+  // intermediates (e.g. any other certificate placed in a forged SignedData).
+  it('validates the leaf, not a trusted certificate given among the intermediates', async () => {
+    const stranger = await TestCa.create({ name: 'Unknown CA' });
+    const forged = readCertificate(
+      (await stranger.issueEmailCertificate('bob@example.test', { keyType: 'ec-p256' })).certDer,
+    );
+    const genuine = readCertificate(
+      (await ca.issueEmailCertificate('bob@example.test', { keyType: 'ec-p256' })).certDer,
+    );
+    for (const purpose of ['encrypt', 'sign'] as const) {
+      await expect(
+        checkCertificate(forged, { purpose, trustAnchors: [anchor], intermediates: [genuine] }),
+      ).rejects.toMatchObject({ code: 'ESMIME_CERT_UNTRUSTED' });
+    }
+  });
+
   it.each([
     ['untrusted issuer', { selfSigned: true }, {}, 'ESMIME_CERT_UNTRUSTED'],
     [

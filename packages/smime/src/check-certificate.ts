@@ -133,7 +133,9 @@ async function validateChain(
 ): Promise<SmimeCertificate[]> {
   const engine = new pkijs.CertificateChainValidationEngine({
     trustedCerts: options.trustAnchors.map((c) => c.pkijs),
-    certs: [cert.pkijs, ...(options.intermediates ?? []).map((c) => c.pkijs)],
+    // pkijs validates the LAST certificate of `certs` as the leaf: the leaf must come last,
+    // or an unrelated trusted certificate among the intermediates would be validated instead.
+    certs: [...(options.intermediates ?? []).map((c) => c.pkijs), cert.pkijs],
     checkDate: now,
   });
   let result: pkijs.CertificateChainValidationEngineVerifyResult;

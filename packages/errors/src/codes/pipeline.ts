@@ -23,4 +23,14 @@ export const PIPELINE_CODES = defineCodes({
     retry: 'permanent',
     category: 'usage',
   },
+
+  // --- key files, certificate store, signing keys (branch `keys`, decisions 0050–0054) ---
+  EKEY_FILE: {
+    description:
+      'A key file is not an OpenPGP key, an X.509 certificate, a PKCS#12 file or a PEM key bundle.',
+    action:
+      'Give an armored/binary OpenPGP key, a PEM/DER certificate, a .p12/.pfx file, or a PEM file with a certificate and its private key.',
+    retry: 'permanent',
+    category: 'crypto',
+  },
 });

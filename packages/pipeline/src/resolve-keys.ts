@@ -1,0 +1,327 @@
+/**
+ * Finds the recipient keys for a send, in one documented order (decision 0050): explicit
+ * files, the OpenPGP keyring, the S/MIME certificate store, then — only when enabled — WKD
+ * (draft-koch-openpgp-webkey-service) and VKS, then cached Autocrypt keys. Every candidate is
+ * checked (pgp.checkKey / smime.checkCertificate for encryption to that address); a refused one
+ * is kept in `rejected` with its error code, never dropped silently.
+ */
+import { join } from 'node:path';
+import { isSealpostError, SealpostError } from '@sealpost/errors';
+import * as pgp from '@sealpost/pgp';
+import { Keyring } from '@sealpost/pgp/node';
+import * as smime from '@sealpost/smime';
+import { CertStore } from './cert-store.js';
+import { readKeyFile } from './key-file.js';
+import type { E2eScheme, KeySet, KeySource, RecipientKey, RejectedKey } from './keys.js';
+
+/** An explicit key file; `address` binds it to that one recipient (checked like any key). */
+export interface KeyFileSpec {
+  readonly path: string;
+  readonly address?: string;
+}
+
+export interface DiscoverySettings {
+  /** Ask the recipient domain's Web Key Directory. Default false (no network unless asked). */
+  readonly wkd?: boolean;
+  /** Ask a Verifying Key Server (keys.openpgp.org or `vksBaseUrl`). Default false. */
+  readonly vks?: boolean;
+  readonly vksBaseUrl?: string;
+  /** The HTTPS GET used for WKD and VKS; default the runtime's fetch. */
+  readonly fetcher?: pgp.Fetcher;
+  /** Per request; default 10 s. */
+  readonly timeoutMs?: number;
+}
+
+export interface KeySources {
+  /** `--key FILE`: OpenPGP keys or X.509 certificates, tried first. */
+  readonly files?: readonly (string | KeyFileSpec)[];
+  /**
+   * The sealpost data directory (the CLI's `--keyring DIR`): the OpenPGP keyring is `pgp/` and
+   * the certificate store `certs/` below it. `keyring` and `certStore` take precedence.
+   */
+  readonly keyringDir?: string;
+  /** The OpenPGP keyring, or its directory. */
+  readonly keyring?: Keyring | string;
+  /** The S/MIME certificate store, or its directory. */
+  readonly certStore?: CertStore | string;
+  /** Extra S/MIME trust anchors (e.g. a CLI `--anchor FILE`), added to the store's anchors. */
+  readonly trustAnchors?: readonly smime.SmimeCertificate[];
+  /** Network discovery; off unless enabled. */
+  readonly discovery?: DiscoverySettings;
+  /** Use Autocrypt keys cached in the keyring (after every other source). Default true. */
+  readonly autocrypt?: boolean;
+  /** The time keys must be valid at; default now. */
+  readonly now?: Date;
+}
+
+/** A key from an explicit file that named none of the addresses (the CLI warns about it). */
+export interface UnmatchedKey {
+  readonly scheme: E2eScheme;
+  readonly fingerprint: string;
+  readonly file: string;
+  readonly addresses: readonly string[];
+}
+
+/** A discovery method that could not be asked (network, bad answer): not a key refusal. */
+export interface LookupFailure {
+  readonly address: string;
+  readonly method: 'wkd' | 'vks';
+  readonly code: string;
+  readonly reason: string;
+}
+
+export interface ResolvedKeys extends KeySet {
+  readonly recipients: ReadonlyMap<string, readonly RecipientKey[]>;
+  readonly rejected: ReadonlyMap<string, readonly RejectedKey[]>;
+  readonly unmatched: readonly UnmatchedKey[];
+  readonly lookupFailures: readonly LookupFailure[];
+}
+
+interface Candidate {
+  readonly scheme: E2eScheme;
+  readonly source: KeySource;
+  readonly material: pgp.PublicKey | smime.SmimeCertificate;
+}
+
+interface FileCandidate extends Candidate {
+  readonly file: string;
+  readonly boundTo?: string;
+  readonly fingerprint: string;
+  readonly addresses: readonly string[];
+}
+
+interface Context {
+  readonly anchors: readonly smime.SmimeCertificate[];
+  readonly intermediates: readonly smime.SmimeCertificate[];
+  readonly now?: Date;
+}
+
+const BASIC_CONSTRAINTS = '2.5.29.19';
+
+/** True for a CA certificate (RFC 5280 §4.2.1.9 basicConstraints cA): chain material only. */
+function isCaCertificate(cert: smime.SmimeCertificate): boolean {
+  const ext = cert.pkijs.extensions?.find((e) => e.extnID === BASIC_CONSTRAINTS);
+  return (ext?.parsedValue as { cA?: boolean } | undefined)?.cA === true;
+}
+
+function normalise(address: string): string {
+  return address.trim().toLowerCase();
+}
+
+async function fingerprintOf(candidate: Candidate): Promise<string> {
+  return candidate.scheme === 'pgp'
+    ? (candidate.material as pgp.PublicKey).getFingerprint().toLowerCase()
+    : smime.certificateFingerprint(candidate.material as smime.SmimeCertificate);
+}
+
+async function loadFiles(files: KeySources['files']): Promise<{
+  candidates: FileCandidate[];
+  certificates: smime.SmimeCertificate[];
+}> {
+  const candidates: FileCandidate[] = [];
+  const certificates: smime.SmimeCertificate[] = [];
+  for (const spec of files ?? []) {
+    const { path, address } = typeof spec === 'string' ? { path: spec, address: undefined } : spec;
+    const contents = await readKeyFile(path);
+    const boundTo = address === undefined ? {} : { boundTo: normalise(address) };
+    for (const key of contents.pgpKeys) {
+      candidates.push({
+        scheme: 'pgp',
+        source: 'file',
+        material: key,
+        file: path,
+        fingerprint: key.getFingerprint().toLowerCase(),
+        addresses: pgp.keyEmails(key),
+        ...boundTo,
+      });
+    }
+    for (const cert of contents.certificates) {
+      if (isCaCertificate(cert)) certificates.push(cert);
+      // A CA certificate in the file is chain material, never a recipient.
+      if (isCaCertificate(cert)) continue;
+      candidates.push({
+        scheme: 'smime',
+        source: 'file',
+        material: cert,
+        file: path,
+        fingerprint: await smime.certificateFingerprint(cert),
+        addresses: cert.addresses.map(normalise),
+        ...boundTo,
+      });
+    }
+  }
+  return { candidates, certificates };
+}
+
+/** Runs the scheme's check for encryption to `address`; a refusal becomes a RejectedKey. */
+async function judge(
+  candidate: Candidate,
+  address: string,
+  context: Context,
+): Promise<RecipientKey | RejectedKey> {
+  const fingerprint = await fingerprintOf(candidate);
+  const base = { scheme: candidate.scheme, address, fingerprint, source: candidate.source };
+  const now = context.now ? { now: context.now } : {};
+  try {
+    if (candidate.scheme === 'pgp') {
+      await pgp.checkKey(candidate.material as pgp.PublicKey, {
+        purpose: 'encrypt',
+        address,
+        ...now,
+      });
+    } else {
+      await smime.checkCertificate(candidate.material as smime.SmimeCertificate, {
+        purpose: 'encrypt',
+        address,
+        trustAnchors: context.anchors,
+        intermediates: context.intermediates,
+        ...now,
+      });
+    }
+    return { ...base, material: candidate.material };
+  } catch (err) {
+    if (!isSealpostError(err)) throw err;
+    return { ...base, code: err.code, reason: err.message };
+  }
+}
+
+function keyringSource(entry: pgp.KeySource): KeySource {
+  return entry.kind === 'gnupg' ? 'gnupg' : 'keyring';
+}
+
+/** WKD then VKS, for an address that has no usable OpenPGP key from a local source. */
+async function discover(
+  address: string,
+  settings: DiscoverySettings,
+  failures: LookupFailure[],
+): Promise<Candidate[]> {
+  const options = {
+    ...(settings.fetcher ? { fetcher: settings.fetcher } : {}),
+    ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
+  };
+  const methods = [
+    ...(settings.wkd ? (['wkd'] as const) : []),
+    ...(settings.vks ? (['vks'] as const) : []),
+  ];
+  const found: Candidate[] = [];
+  for (const method of methods) {
+    try {
+      const keys =
+        method === 'wkd'
+          ? await pgp.lookupWkd(address, options)
+          : await pgp.lookupVks(address, {
+              ...options,
+              ...(settings.vksBaseUrl ? { baseUrl: settings.vksBaseUrl } : {}),
+            });
+      for (const k of keys) found.push({ scheme: 'pgp', source: method, material: k.key });
+    } catch (err) {
+      if (!isSealpostError(err)) throw err;
+      failures.push({ address, method, code: err.code, reason: err.message });
+    }
+  }
+  return found;
+}
+
+/**
+ * Resolves keys for each address. Throws only when an explicit input is broken (a key file
+ * that cannot be read or parsed, an unreadable keyring or store); everything about a single
+ * key ends up in `recipients` or `rejected`.
+ */
+export async function resolveKeys(
+  addresses: readonly string[],
+  sources: KeySources = {},
+): Promise<ResolvedKeys> {
+  const wanted = [...new Set(addresses.map(normalise))];
+  const { candidates: fileCandidates, certificates: fileCertificates } = await loadFiles(
+    sources.files,
+  );
+  const keyringSpec =
+    sources.keyring ?? (sources.keyringDir ? join(sources.keyringDir, 'pgp') : undefined);
+  const storeSpec =
+    sources.certStore ?? (sources.keyringDir ? join(sources.keyringDir, 'certs') : undefined);
+  const keyring = typeof keyringSpec === 'string' ? await Keyring.open(keyringSpec) : keyringSpec;
+  const store = typeof storeSpec === 'string' ? await CertStore.open(storeSpec) : storeSpec;
+  const context: Context = {
+    anchors: [...(sources.trustAnchors ?? []), ...((await store?.trustAnchors()) ?? [])],
+    // Only CA certificates can complete a chain; leaves among them would only confuse pkijs.
+    intermediates: [...fileCertificates, ...((await store?.intermediates()) ?? [])].filter(
+      isCaCertificate,
+    ),
+    ...(sources.now ? { now: sources.now } : {}),
+  };
+
+  const recipients = new Map<string, RecipientKey[]>();
+  const rejected = new Map<string, RejectedKey[]>();
+  const lookupFailures: LookupFailure[] = [];
+  const used = new Set<FileCandidate>();
+
+  for (const address of wanted) {
+    const accepted: RecipientKey[] = [];
+    const refused: RejectedKey[] = [];
+    const seen = new Set<string>();
+    const consider = async (candidate: Candidate): Promise<void> => {
+      const id = `${candidate.scheme}:${await fingerprintOf(candidate)}`;
+      if (seen.has(id)) return; // the same key from a later source adds nothing
+      seen.add(id);
+      const verdict = await judge(candidate, address, context);
+      if ('code' in verdict) refused.push(verdict);
+      else accepted.push(verdict);
+    };
+
+    for (const c of fileCandidates) {
+      const applies =
+        c.boundTo === undefined ? c.addresses.includes(address) : c.boundTo === address;
+      if (!applies) continue;
+      used.add(c);
+      await consider(c);
+    }
+    const cached = (await keyring?.keysForEmail(address)) ?? [];
+    for (const { key, source } of cached) {
+      if (source.kind === 'autocrypt') continue;
+      await consider({ scheme: 'pgp', source: keyringSource(source), material: key });
+    }
+    for (const { certificate } of (await store?.certificatesForEmail(address)) ?? []) {
+      await consider({ scheme: 'smime', source: 'certstore', material: certificate });
+    }
+    const discovery = sources.discovery;
+    if ((discovery?.wkd || discovery?.vks) && !accepted.some((k) => k.scheme === 'pgp')) {
+      for (const c of await discover(address, discovery, lookupFailures)) await consider(c);
+    }
+    if (sources.autocrypt !== false) {
+      for (const { key, source } of cached) {
+        if (source.kind === 'autocrypt') {
+          await consider({ scheme: 'pgp', source: 'autocrypt', material: key });
+        }
+      }
+    }
+    if (accepted.length > 0) recipients.set(address, accepted);
+    if (refused.length > 0) rejected.set(address, refused);
+  }
+
+  const unmatched: UnmatchedKey[] = fileCandidates
+    .filter((c) => !used.has(c))
+    .map((c) => ({
+      scheme: c.scheme,
+      fingerprint: c.fingerprint,
+      file: c.file,
+      addresses: c.boundTo === undefined ? c.addresses : [c.boundTo],
+    }));
+  return { recipients, rejected, unmatched, lookupFailures };
+}
+
+/** Reads trust anchors (e.g. a CLI `--anchor FILE`): every certificate of each PEM or DER file. */
+export async function readTrustAnchors(
+  files: readonly string[],
+): Promise<smime.SmimeCertificate[]> {
+  const anchors: smime.SmimeCertificate[] = [];
+  for (const file of files) {
+    const contents = await readKeyFile(file);
+    if (contents.format !== 'x509') {
+      throw new SealpostError('EKEY_FILE', 'A trust anchor file must hold X.509 certificates.', {
+        details: { file },
+      });
+    }
+    anchors.push(...contents.certificates);
+  }
+  return anchors;
+}
