@@ -66,6 +66,7 @@ afterAll(async () => {
 });
 
 const base = [
+  'send',
   '--from',
   'me@example.net',
   '--subject',
@@ -150,6 +151,8 @@ describe('sealpost send', () => {
         'smime',
         '--key',
         'bob.pem',
+        '--anchor',
+        'ca.pem',
         ...submit(startTlsServer, 'starttls'),
       ],
       {
@@ -258,7 +261,7 @@ describe('sealpost send', () => {
     expect(r.stdout).toContain('not sent (dry run)');
     writeFileSync(file('dry.asc'), armoredPart(readFileSync(file('dry.eml'), 'latin1')));
     const decrypted = await gpg.ok(['--decrypt', file('dry.asc')]);
-    expect(decrypted.stdout.toString('utf8')).toContain(SECRET);
+    expect(Buffer.from(decrypted.stdout).toString('utf8')).toContain(SECRET);
   });
 
   it('--dry-run --out writes one file per message when the plan has several; openssl decrypts the S/MIME one', async () => {
@@ -275,6 +278,8 @@ describe('sealpost send', () => {
         'alice.asc',
         '--key',
         'bob.pem',
+        '--anchor',
+        'ca.pem',
         '--dry-run',
         '--out',
         'multi.eml',

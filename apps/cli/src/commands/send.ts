@@ -33,6 +33,12 @@ export const DELIVERY_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     valueName: 'FILE',
     description: 'Recipient OpenPGP public key(s) or S/MIME certificate(s).',
   },
+  anchor: {
+    type: 'string',
+    multiple: true,
+    valueName: 'FILE',
+    description: 'Trust this CA for recipient S/MIME certificates (this run only).',
+  },
   keyring: {
     type: 'string',
     valueName: 'DIR',
@@ -207,6 +213,7 @@ export function deliveryFlags(v: CommandContext['values'], config: SealpostConfi
     value === undefined ? {} : ({ [key]: value } as Record<K, string>);
   return {
     keyFiles: [...list(v.key), ...(config.keys ?? [])],
+    anchors: list(v.anchor),
     dryRun: v['dry-run'] === true,
     ...opt('keyring', pick(str(v.keyring), config.keyring)),
     ...opt('signKeyFile', pick(str(v['sign-key']), config.signKey)),

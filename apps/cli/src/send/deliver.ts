@@ -3,7 +3,7 @@
  * refuse (exit 3) before anything is built if the policy says so, build and self-check every
  * copy, then either write them (--dry-run / --out) or submit them, and report.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { PlanInput, SendPolicy, SignerKey } from '@sealpost/pipeline';
 import type { CommandContext } from '../command.js';
@@ -20,6 +20,8 @@ export interface DeliverInput {
   readonly policy: SendPolicy;
   readonly config: SealpostConfig;
   readonly keyFiles: readonly string[];
+  /** S/MIME trust anchors for recipient certificates (PEM/DER files), for this run. */
+  readonly anchors: readonly string[];
   readonly keyring?: string;
   readonly signKeyFile?: string;
   readonly passphraseEnv?: string;
@@ -66,14 +68,42 @@ async function loadSigner(
   return { [signer.scheme]: signer };
 }
 
+async function readAnchors(files: readonly string[]) {
+  if (files.length === 0) return [];
+  const smime = await import('@sealpost/smime');
+  const anchors = [];
+  for (const file of files) {
+    try {
+      anchors.push(...smime.readCertificates(new Uint8Array(await readFile(file))));
+    } catch (err) {
+      throw new SealpostError(
+        'ECERT_PARSE',
+        `Cannot read the trust anchor ${quoteUntrusted(file)}.`,
+        { cause: err },
+      );
+    }
+  }
+  return anchors;
+}
+
 export async function deliver(ctx: CommandContext, input: DeliverInput): Promise<number> {
   const { out } = ctx;
   const pipeline = await import('@sealpost/pipeline');
   const signers = await loadSigner(ctx, input);
   const found = await pipeline.resolveKeys(input.recipients, {
     files: input.keyFiles,
+    trustAnchors: await readAnchors(input.anchors),
     ...(input.keyring ? { keyringDir: input.keyring } : {}),
   });
+  for (const key of found.unmatched) {
+    out.note(
+      `note: ${key.file} holds a ${key.scheme === 'pgp' ? 'key' : 'certificate'} for ${key.addresses.join(', ') || 'no address'}, not for any recipient`,
+    );
+  }
+  for (const f of found.lookupFailures)
+    out.note(
+      `note: ${f.method.toUpperCase()} lookup for ${f.address} failed (${f.code}): ${f.reason}`,
+    );
   const plan = pipeline.planSend(input.message, input.policy, { ...found, signers });
   for (const d of plan.decisions) {
     const label = d.refused
