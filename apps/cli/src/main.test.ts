@@ -92,3 +92,19 @@ describe('colour', () => {
     expect(wantsColor({ isTTY: true }, { TERM: 'dumb' })).toBe(false);
   });
 });
+
+describe('progress', () => {
+  it('draws progress only on a terminal, and ends the line when done', async () => {
+    const { createOutput } = await import('./output.js');
+    const { PassThrough } = await import('node:stream');
+    for (const isTTY of [true, false]) {
+      const stderr = Object.assign(new PassThrough(), { isTTY });
+      let text = '';
+      stderr.on('data', (c) => (text += c));
+      const out = createOutput({ stdout: new PassThrough(), stderr, env: {}, json: false });
+      out.progress('sent 1/2');
+      out.progress('sent 2/2', true);
+      expect(text).toBe(isTTY ? '\rsent 1/2\u001b[K\rsent 2/2\u001b[K\n' : '');
+    }
+  });
+});

@@ -10,8 +10,8 @@ export interface Output {
   result(value: unknown): void;
   /** Diagnostics: always stderr. */
   note(text: string): void;
-  /** A progress line, only when stderr is a terminal (it is redrawn in place). */
-  progress(text: string): void;
+  /** A progress line, only when stderr is a terminal (redrawn in place; `done` ends the line). */
+  progress(text: string, done?: boolean): void;
   bold(text: string): string;
   dim(text: string): string;
   red(text: string): string;
@@ -48,8 +48,8 @@ export function createOutput(options: OutputOptions): Output {
     note(text) {
       options.stderr.write(`${text}\n`);
     },
-    progress(text) {
-      if (options.stderr.isTTY) options.stderr.write(`\r${text}\u001b[K`);
+    progress(text, done = false) {
+      if (options.stderr.isTTY) options.stderr.write(`\r${text}\u001b[K${done ? '\n' : ''}`);
     },
     bold: paint(1, 22),
     dim: paint(2, 22),

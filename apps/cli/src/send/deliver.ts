@@ -157,7 +157,7 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
   out.note(`submitting via ${describe}`);
   try {
     const report = await pipeline.sendBuilt(plan, built, transport, {
-      onProgress: (sent, total) => out.progress(`sent ${sent}/${total}`),
+      onProgress: (sent, total) => out.progress(`sent ${sent}/${total}`, sent === total),
     });
     out.result({ ok: true, dryRun: false, files, report });
     out.print(pipeline.renderSendReport(report));
