@@ -10,7 +10,7 @@ import { isSealpostError, SealpostError } from '@sealpost/errors';
 import * as pgp from '@sealpost/pgp';
 import { Keyring } from '@sealpost/pgp/node';
 import * as smime from '@sealpost/smime';
-import { CertStore } from './cert-store.js';
+import { CertStore, isCaCertificate } from './cert-store.js';
 import { readKeyFile } from './key-file.js';
 import type { E2eScheme, KeySet, KeySource, RecipientKey, RejectedKey } from './keys.js';
 
@@ -94,14 +94,6 @@ interface Context {
   readonly anchors: readonly smime.SmimeCertificate[];
   readonly intermediates: readonly smime.SmimeCertificate[];
   readonly now?: Date;
-}
-
-const BASIC_CONSTRAINTS = '2.5.29.19';
-
-/** True for a CA certificate (RFC 5280 §4.2.1.9 basicConstraints cA): chain material only. */
-function isCaCertificate(cert: smime.SmimeCertificate): boolean {
-  const ext = cert.pkijs.extensions?.find((e) => e.extnID === BASIC_CONSTRAINTS);
-  return (ext?.parsedValue as { cA?: boolean } | undefined)?.cA === true;
 }
 
 function normalise(address: string): string {
