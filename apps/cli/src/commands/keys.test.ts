@@ -198,6 +198,17 @@ describe('sealpost keys import, list, export', () => {
     expect(human.out).toContain(alice.fingerprint);
   });
 
+  it('keeps only the public part of a secret key file it is given', async () => {
+    const keyring = join(dir, 'kr-secret');
+    await writeFile(join(dir, 'alice.sec.asc'), alice.armoredPrivateKey);
+    const { code, doc } = await json(['keys', 'import', 'alice.sec.asc', '--keyring', keyring]);
+    expect(code).toBe(0);
+    expect(doc.imported[0].fingerprint).toBe(alice.fingerprint);
+    const stored = await readFile(join(keyring, 'pgp', 'keys', `${alice.fingerprint}.asc`), 'utf8');
+    expect(stored).toContain('-----BEGIN PGP PUBLIC KEY BLOCK-----');
+    expect(stored).not.toContain('PRIVATE');
+  });
+
   it('exports armored public keys by address and by fingerprint', async () => {
     const keyring = join(dir, 'kr-export');
     await run(['keys', 'import', 'two.asc', '--keyring', keyring]);
