@@ -157,6 +157,39 @@ describe('sealpost keys generate', () => {
     expect(again.err).toContain('already exists');
   });
 
+  it('asks twice on a terminal and refuses when the answers differ', async () => {
+    const ask = async (answers: string, out: string) => {
+      const stdin = Object.assign(new PassThrough(), { isTTY: true });
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      stdout.resume();
+      stderr.resume();
+      // One answer per prompt, written once a new prompt (readline) listens on stdin.
+      const lines = answers.split('\n');
+      let fed: unknown;
+      const feeder = setInterval(() => {
+        const listener = stdin.listeners('keypress')[0];
+        if (listener === undefined || listener === fed) return;
+        fed = listener;
+        const line = lines.shift();
+        if (line !== undefined) stdin.write(`${line}\n`);
+      }, 5);
+      try {
+        return await main(
+          ['keys', 'generate', 'tty@example.net', '--out', out, '--keyring', join(dir, 'kr-tty')],
+          { stdout, stderr, stdin, env: {}, cwd: dir },
+        );
+      } finally {
+        clearInterval(feeder);
+      }
+    };
+    expect(await ask('first try\nsecond try', 'tty1.sec')).toBe(2);
+    await expect(stat(join(dir, 'tty1.sec'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await ask('same words\nsame words', 'tty2.sec')).toBe(0);
+    const armored = await readFile(join(dir, 'tty2.sec'), 'utf8');
+    await expect(pgp.readPrivateKey(armored, { passphrase: 'same words' })).resolves.toBeTruthy();
+  });
+
   it('refuses to store a secret key unprotected unless told so (no terminal to ask on)', async () => {
     const { code, err } = await run([
       'keys',

@@ -83,6 +83,13 @@ async function runGenerate(ctx: Ctx, [address]: readonly string[]): Promise<numb
         'The secret key needs a passphrase: give --passphrase-env VAR or --passphrase-file FILE (or run on a terminal to be asked), or --unprotected to store it in the clear.',
       );
     }
+    if (!env && !file) {
+      // Typed blind: a typo would lock the new key away for good, so ask twice.
+      const again = await readSecret({ prompt: 'Repeat the passphrase: ' }, ctx, 'passphrase');
+      if (again !== passphrase) {
+        throw new SealpostError('EUSAGE', 'The two passphrases differ; nothing was generated.');
+      }
+    }
   }
   const { generateKeyFile } = await import('../keystore/generate.js');
   const paths = keyringPaths(ctx);
