@@ -284,6 +284,78 @@ describe('sealpost keys import, list, export', () => {
   });
 });
 
+describe('sealpost keys import --autocrypt', () => {
+  const message = (from: string, key: pgp.GeneratedKey, addr: string) => {
+    const keydata = pgp.formatAutocryptHeader(key.publicKey, addr).replace(/.{1,70}/g, '$&\r\n ');
+    return [
+      `From: ${from}`,
+      'To: me@example.net',
+      'Subject: hello',
+      'Message-ID: <m1@example.org>',
+      `Autocrypt: ${keydata.trimEnd()}`,
+      '',
+      'Hi!',
+      '',
+    ].join('\r\n');
+  };
+
+  it('keeps the key of a valid Autocrypt header as source "autocrypt", tried last by resolveKeys', async () => {
+    const keyring = join(dir, 'kr-autocrypt');
+    await writeFile(
+      join(dir, 'from-carol.eml'),
+      message('Carol <carol@example.org>', carol, 'carol@example.org'),
+    );
+    await writeFile(
+      join(dir, 'spoofed.eml'),
+      message('mallory@example.org', alice, 'alice@example.org'),
+    );
+    const { code, doc, err } = await json([
+      'keys',
+      'import',
+      '--autocrypt',
+      'from-carol.eml',
+      'spoofed.eml',
+      '--keyring',
+      keyring,
+    ]);
+    expect(code).toBe(0);
+    expect(doc.imported).toEqual([
+      expect.objectContaining({
+        fingerprint: carol.fingerprint,
+        usable: true,
+        source: expect.objectContaining({ kind: 'autocrypt', location: '<m1@example.org>' }),
+      }),
+    ]);
+    expect(err).toMatch(
+      /spoofed\.eml: ignored: no valid Autocrypt header for mallory@example\.org/,
+    );
+    const { resolveKeys } = await import('@sealpost/pipeline');
+    const keys = await resolveKeys(['carol@example.org'], { keyringDir: keyring });
+    expect(keys.recipients.get('carol@example.org')?.map((k) => k.source)).toEqual(['autocrypt']);
+  });
+
+  it('never downgrades a key imported from a file to trust-on-first-use', async () => {
+    const keyring = join(dir, 'kr-autocrypt-2');
+    await run(['keys', 'import', 'two.asc', '--keyring', keyring]);
+    await writeFile(
+      join(dir, 'from-alice.eml'),
+      message('alice@example.org', alice, 'alice@example.org'),
+    );
+    const { doc, err } = await json([
+      'keys',
+      'import',
+      '--autocrypt',
+      'from-alice.eml',
+      '--keyring',
+      keyring,
+    ]);
+    expect(doc.imported).toEqual([]);
+    expect(err).toContain('kept as it is');
+    const listed = await json(['keys', 'list', 'alice@example.org', '--keyring', keyring]);
+    expect(listed.doc.keys[0].source.kind).toBe('file');
+  });
+});
+
 describe('sealpost keys import --from-gnupg', () => {
   let gnupg: GnupgHome;
   beforeAll(async () => {

@@ -16,9 +16,9 @@ const SUB_COMMANDS = {
   },
   import: {
     positionals: { min: 0, max: 64 },
-    flags: ['from-gnupg', 'gnupg-home'],
+    flags: ['from-gnupg', 'gnupg-home', 'autocrypt'],
     usage:
-      'sealpost keys import FILE... | --from-gnupg [--gnupg-home DIR] [ADDRESS|FINGERPRINT...]',
+      'sealpost keys import FILE... | --autocrypt MESSAGE.eml... | --from-gnupg [--gnupg-home DIR] [ADDRESS|FINGERPRINT...]',
   },
   export: {
     positionals: { min: 0, max: 64 },
@@ -109,66 +109,6 @@ async function runGenerate(ctx: Ctx, [address]: readonly string[]): Promise<numb
   );
   ctx.out.print(`Revocation certificate: ${result.revocationFile} (keep it apart from the key).`);
   ctx.out.print(`Public key imported into ${paths.pgp}.`);
-  return 0;
-}
-
-async function runImport(ctx: Ctx, args: readonly string[]): Promise<number> {
-  const [{ Keyring, importFromGnupg }, { parseKeyFile }, { describeKey }, { readFile }] =
-    await Promise.all([
-      import('@sealpost/pgp/node'),
-      import('@sealpost/pipeline'),
-      import('../keystore/key-info.js'),
-      import('node:fs/promises'),
-    ]);
-  const keyring = await Keyring.open(keyringPaths(ctx).pgp);
-  const imported: KeyInfo[] = [];
-  if (ctx.values['from-gnupg'] === true) {
-    const home = stringFlag(ctx, 'gnupg-home');
-    const entries = await importFromGnupg(keyring, {
-      ...(home ? { gnupgHome: resolve(ctx.cwd, home) } : {}),
-      ...(args.length ? { select: args } : {}),
-    });
-    for (const entry of entries) {
-      const key = await keyring.get(entry.fingerprint);
-      if (key) imported.push(await describeKey(key, { source: entry.source }));
-    }
-  } else {
-    if (args.length === 0) {
-      throw new SealpostError(
-        'EUSAGE',
-        `Name key files or use --from-gnupg. Usage: ${SUB_COMMANDS.import.usage}`,
-      );
-    }
-    for (const arg of args) {
-      const path = resolve(ctx.cwd, arg);
-      let bytes: Uint8Array;
-      try {
-        bytes = new Uint8Array(await readFile(path));
-      } catch (cause) {
-        throw new SealpostError('EIO', `Cannot read ${quoteUntrusted(arg)}.`, { cause });
-      }
-      const contents = await parseKeyFile(bytes, arg);
-      if (contents.format !== 'pgp') {
-        throw new SealpostError(
-          'EKEY_FILE',
-          `${quoteUntrusted(arg)} holds X.509 certificates: import them with "sealpost certs import".`,
-        );
-      }
-      for (const key of contents.pgpKeys) {
-        const source = {
-          kind: 'file' as const,
-          location: path,
-          obtainedAt: new Date().toISOString(),
-        };
-        await keyring.add(key, source);
-        const stored = await keyring.get(key.getFingerprint());
-        imported.push(await describeKey(stored ?? key, { source }));
-      }
-    }
-  }
-  ctx.out.result({ ok: true, imported });
-  print(ctx, imported, await renderer(ctx));
-  ctx.out.note(`${imported.length} key(s) imported into ${keyring.directory}.`);
   return 0;
 }
 
@@ -358,6 +298,11 @@ export const keysCommand: Command = {
       type: 'boolean',
       description: 'import: copy public keys from GnuPG (gpg --export).',
     },
+    autocrypt: {
+      type: 'boolean',
+      description:
+        'import: the files are received messages; keep the key of their Autocrypt header.',
+    },
     'gnupg-home': {
       type: 'string',
       valueName: 'DIR',
@@ -394,6 +339,10 @@ export const keysCommand: Command = {
       says: "copy alice's key from GnuPG",
     },
     {
+      command: 'sealpost keys import --autocrypt received.eml',
+      says: 'keep the key a correspondent sent in an Autocrypt header (used last, after other sources)',
+    },
+    {
       command: 'sealpost keys export me@example.org > me.asc',
       says: 'your public key, armored, to give to others',
     },
@@ -411,8 +360,10 @@ export const keysCommand: Command = {
     switch (name) {
       case 'generate':
         return runGenerate(ctx, args);
-      case 'import':
-        return runImport(ctx, args);
+      case 'import': {
+        const { runImport } = await import('../keystore/import-keys.js');
+        return runImport(ctx, args, SUB_COMMANDS.import.usage);
+      }
       case 'export':
         return runExport(ctx, args);
       case 'list':
