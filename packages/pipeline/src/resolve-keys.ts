@@ -181,9 +181,10 @@ function keyringSource(entry: pgp.KeySource): KeySource {
   return entry.kind === 'gnupg' ? 'gnupg' : 'keyring';
 }
 
-/** WKD then VKS, for an address that has no usable OpenPGP key from a local source. */
+/** One discovery method's keys for the address; a method that cannot be asked is recorded. */
 async function discover(
   address: string,
+  method: 'wkd' | 'vks',
   settings: DiscoverySettings,
   failures: LookupFailure[],
 ): Promise<Candidate[]> {
@@ -191,27 +192,20 @@ async function discover(
     ...(settings.fetcher ? { fetcher: settings.fetcher } : {}),
     ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
   };
-  const methods = [
-    ...(settings.wkd ? (['wkd'] as const) : []),
-    ...(settings.vks ? (['vks'] as const) : []),
-  ];
-  const found: Candidate[] = [];
-  for (const method of methods) {
-    try {
-      const keys =
-        method === 'wkd'
-          ? await pgp.lookupWkd(address, options)
-          : await pgp.lookupVks(address, {
-              ...options,
-              ...(settings.vksBaseUrl ? { baseUrl: settings.vksBaseUrl } : {}),
-            });
-      for (const k of keys) found.push({ scheme: 'pgp', source: method, material: k.key });
-    } catch (err) {
-      if (!isSealpostError(err)) throw err;
-      failures.push({ address, method, code: err.code, reason: err.message });
-    }
+  try {
+    const keys =
+      method === 'wkd'
+        ? await pgp.lookupWkd(address, options)
+        : await pgp.lookupVks(address, {
+            ...options,
+            ...(settings.vksBaseUrl ? { baseUrl: settings.vksBaseUrl } : {}),
+          });
+    return keys.map((k) => ({ scheme: 'pgp' as const, source: method, material: k.key }));
+  } catch (err) {
+    if (!isSealpostError(err)) throw err;
+    failures.push({ address, method, code: err.code, reason: err.message });
+    return [];
   }
-  return found;
 }
 
 /**
@@ -275,9 +269,12 @@ export async function resolveKeys(
     for (const { certificate } of (await store?.certificatesForEmail(address)) ?? []) {
       await consider({ scheme: 'smime', source: 'certstore', material: certificate });
     }
-    const discovery = sources.discovery;
-    if ((discovery?.wkd || discovery?.vks) && !accepted.some((k) => k.scheme === 'pgp')) {
-      for (const c of await discover(address, discovery, lookupFailures)) await consider(c);
+    // WKD (the domain's own answer) before VKS (a third party), and each only while no usable
+    // OpenPGP key is known: every lookup tells a server whom we are writing to.
+    const discovery = sources.discovery ?? {};
+    for (const method of ['wkd', 'vks'] as const) {
+      if (!discovery[method] || accepted.some((k) => k.scheme === 'pgp')) continue;
+      for (const c of await discover(address, method, discovery, lookupFailures)) await consider(c);
     }
     if (sources.autocrypt !== false) {
       for (const { key, source } of cached) {

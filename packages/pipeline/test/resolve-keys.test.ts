@@ -307,9 +307,17 @@ describe('resolveKeys: WKD and VKS', () => {
     expect(offline.recipients.size).toBe(0);
     expect(wkd.requests.length).toBe(before);
     const keys = await resolveKeys(['carol@example.org'], {
-      discovery: { wkd: true, fetcher: wkd.fetcher, timeoutMs: 5000 },
+      discovery: {
+        wkd: true,
+        vks: true,
+        vksBaseUrl: 'https://keys.example.net',
+        fetcher: wkd.fetcher,
+        timeoutMs: 5000,
+      },
     });
     expect(found(keys, 'carol@example.org')).toEqual([['pgp', 'wkd', fp(carol)]]);
+    // WKD answered with a usable key: the third-party key server is not told about carol.
+    expect(wkd.requests.slice(before).some((r) => r.startsWith('keys.example.net'))).toBe(false);
   });
 
   it('falls back to VKS, refuses a revoked discovered key, and skips discovery when a local key is usable', async () => {
