@@ -193,6 +193,20 @@ describe('sealpost certs', () => {
     expect(stranger.doc.results[0]).toMatchObject({ ok: false, code: 'ESMIME_CERT_UNTRUSTED' });
   });
 
+  it('removes a trust anchor, after which its certificates are refused', async () => {
+    const keyring = ['--keyring', join(dir, 'remove')];
+    const imported = await json(['certs', 'import', 'bob.pem', '--anchor', 'ca.pem', ...keyring]);
+    const anchor = imported.doc.imported.find((c: { role: string }) => c.role === 'anchor');
+    expect((await run(['certs', 'check', 'bob@example.org', ...keyring])).code).toBe(0);
+    const colons = anchor.fingerprint.toUpperCase().replace(/(..)(?!$)/g, '$1:');
+    const removed = await json(['certs', 'remove', colons, ...keyring]);
+    expect(removed.doc).toEqual({ ok: true, removed: [anchor.fingerprint] });
+    const after = await json(['certs', 'check', 'bob@example.org', ...keyring]);
+    expect(after.code).toBe(5);
+    expect(after.doc.results[0]).toMatchObject({ ok: false, code: 'ESMIME_CERT_UNTRUSTED' });
+    expect((await run(['certs', 'remove', 'ab'.repeat(32), ...keyring])).code).toBe(5);
+  });
+
   it('sends OpenPGP keys to "keys import"', async () => {
     const result = await json(['certs', 'import', 'key.asc', '--keyring', join(dir, 'pgp-file')]);
     expect(result.code).toBe(5);

@@ -1,4 +1,4 @@
-/** `sealpost certs import|list|check`: the S/MIME certificate store and its trust anchors. */
+/** `sealpost certs import|list|remove|check`: the S/MIME certificate store and its trust anchors. */
 import { resolve } from 'node:path';
 import { isSealpostError, quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { SmimeCertificate } from '@sealpost/smime';
@@ -17,6 +17,11 @@ const SUB_COMMANDS = {
     positionals: { min: 0, max: 1 },
     flags: [],
     usage: 'sealpost certs list [ADDRESS]',
+  },
+  remove: {
+    positionals: { min: 1, max: 64 },
+    flags: [],
+    usage: 'sealpost certs remove SHA256-FINGERPRINT...',
   },
   check: {
     positionals: { min: 1, max: 1 },
@@ -100,6 +105,23 @@ async function runList(ctx: Ctx, [address]: readonly string[]): Promise<number> 
   return 0;
 }
 
+async function runRemove(ctx: Ctx, args: readonly string[]): Promise<number> {
+  const { CertStore } = await import('@sealpost/pipeline');
+  const store = await CertStore.open(keyringPaths(ctx).certs);
+  const wanted = args.map((a) => a.replace(/[\s:]+/g, '').toLowerCase());
+  const unknown = wanted.filter((fp) => !store.list().some((e) => e.fingerprint === fp));
+  if (unknown.length > 0) {
+    throw new SealpostError(
+      'EKEY_NOT_FOUND',
+      `No certificate with the SHA-256 fingerprint ${unknown.map((u) => quoteUntrusted(u)).join(', ')} in the store; nothing was removed ("sealpost certs list" shows them).`,
+    );
+  }
+  for (const fp of wanted) await store.remove(fp);
+  ctx.out.result({ ok: true, removed: wanted });
+  for (const fp of wanted) ctx.out.print(`removed ${fp}`);
+  return 0;
+}
+
 async function runCheck(ctx: Ctx, [address]: readonly string[]): Promise<number> {
   const purpose = stringFlag(ctx, 'purpose') ?? 'encrypt';
   if (purpose !== 'encrypt' && purpose !== 'sign') {
@@ -178,9 +200,9 @@ async function runCheck(ctx: Ctx, [address]: readonly string[]): Promise<number>
 
 export const certsCommand: Command = {
   name: 'certs',
-  summary: 'S/MIME certificates: import, list, check (with the chain to a trust anchor)',
+  summary: 'S/MIME certificates: import, list, remove, check (with the chain to a trust anchor)',
   usage:
-    'sealpost certs import|list|check [ARGS] [--keyring DIR] [--json]\n' +
+    'sealpost certs import|list|remove|check [ARGS] [--keyring DIR] [--json]\n' +
     Object.values(SUB_COMMANDS)
       .map((s) => `       ${s.usage}`)
       .join('\n'),
@@ -235,6 +257,8 @@ export const certsCommand: Command = {
         return runImport(ctx, args);
       case 'list':
         return runList(ctx, args);
+      case 'remove':
+        return runRemove(ctx, args);
       case 'check':
         return runCheck(ctx, args);
     }

@@ -271,6 +271,34 @@ describe('sealpost keys import, list, export', () => {
     expect((await run(['keys', 'export', 'nonsense', '--keyring', keyring])).code).toBe(2);
   });
 
+  it('removes keys by full fingerprint only, all or nothing', async () => {
+    const keyring = join(dir, 'kr-remove');
+    await run(['keys', 'import', 'two.asc', '--keyring', keyring]);
+    const partial = await json([
+      'keys',
+      'remove',
+      alice.fingerprint,
+      'ALICE@example.org',
+      '--keyring',
+      keyring,
+    ]);
+    expect(partial.code).toBe(5);
+    expect(partial.doc.error.code).toBe('EKEY_NOT_FOUND');
+    expect((await json(['keys', 'list', '--keyring', keyring])).doc.keys).toHaveLength(2);
+    const removed = await json([
+      'keys',
+      'remove',
+      alice.fingerprint.toLowerCase(),
+      '--keyring',
+      keyring,
+    ]);
+    expect(removed.doc).toEqual({ ok: true, removed: [alice.fingerprint] });
+    const left = await json(['keys', 'list', '--keyring', keyring]);
+    expect(left.doc.keys.map((k: { fingerprint: string }) => k.fingerprint)).toEqual([
+      carol.fingerprint,
+    ]);
+  });
+
   it('sends certificates to "certs import" and fails loudly on unreadable files', async () => {
     const ca = await sharedTestCa();
     await writeFile(join(dir, 'ca.pem'), ca.certPem);

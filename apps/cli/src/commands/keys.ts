@@ -1,4 +1,4 @@
-/** `sealpost keys generate|import|export|list|discover`: the OpenPGP keyring (public keys). */
+/** `sealpost keys generate|import|export|list|remove|discover`: the OpenPGP keyring (public keys). */
 import { resolve } from 'node:path';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { Command, CommandContext } from '../command.js';
@@ -29,6 +29,11 @@ const SUB_COMMANDS = {
     positionals: { min: 0, max: 1 },
     flags: [],
     usage: 'sealpost keys list [ADDRESS]',
+  },
+  remove: {
+    positionals: { min: 1, max: 64 },
+    flags: [],
+    usage: 'sealpost keys remove FINGERPRINT...',
   },
   discover: {
     positionals: { min: 1, max: 1 },
@@ -185,6 +190,26 @@ async function runList(ctx: Ctx, [address]: readonly string[]): Promise<number> 
   return 0;
 }
 
+async function runRemove(ctx: Ctx, args: readonly string[]): Promise<number> {
+  const { Keyring } = await import('@sealpost/pgp/node');
+  const keyring = await Keyring.open(keyringPaths(ctx).pgp);
+  const wanted = args.map((a) => a.replace(/\s+/g, '').toUpperCase());
+  // Full fingerprints only: removing by address could take more keys than the user meant.
+  const unknown = wanted.filter(
+    (fp) => !FINGERPRINT.test(fp) || !keyring.list().some((e) => e.fingerprint === fp),
+  );
+  if (unknown.length > 0) {
+    throw new SealpostError(
+      'EKEY_NOT_FOUND',
+      `No key with the full fingerprint ${unknown.map((u) => quoteUntrusted(u)).join(', ')} in the keyring; nothing was removed ("sealpost keys list" shows them).`,
+    );
+  }
+  for (const fp of wanted) await keyring.remove(fp);
+  ctx.out.result({ ok: true, removed: wanted });
+  for (const fp of wanted) ctx.out.print(`removed ${fp}`);
+  return 0;
+}
+
 async function runDiscover(ctx: Ctx, [address]: readonly string[]): Promise<number> {
   const methods = listFlag(ctx, 'method');
   for (const m of methods) {
@@ -243,9 +268,9 @@ async function runDiscover(ctx: Ctx, [address]: readonly string[]): Promise<numb
 
 export const keysCommand: Command = {
   name: 'keys',
-  summary: 'OpenPGP keys: generate, import, export, list, discover (WKD/VKS)',
+  summary: 'OpenPGP keys: generate, import, export, list, remove, discover (WKD/VKS)',
   usage:
-    'sealpost keys generate|import|export|list|discover [ARGS] [--keyring DIR] [--json]\n' +
+    'sealpost keys generate|import|export|list|remove|discover [ARGS] [--keyring DIR] [--json]\n' +
     Object.values(SUB_COMMANDS)
       .map((s) => `       ${s.usage}`)
       .join('\n'),
@@ -368,6 +393,8 @@ export const keysCommand: Command = {
         return runExport(ctx, args);
       case 'list':
         return runList(ctx, args);
+      case 'remove':
+        return runRemove(ctx, args);
       case 'discover':
         return runDiscover(ctx, args);
     }
