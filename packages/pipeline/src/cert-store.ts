@@ -40,6 +40,13 @@ interface IndexFile {
 }
 
 const FINGERPRINT = /^[0-9a-f]{64}$/;
+const BASIC_CONSTRAINTS = '2.5.29.19';
+
+/** True for a CA certificate (RFC 5280 §4.2.1.9 basicConstraints cA): chain material only. */
+export function isCaCertificate(cert: smime.SmimeCertificate): boolean {
+  const ext = cert.pkijs.extensions?.find((e) => e.extnID === BASIC_CONSTRAINTS);
+  return (ext?.parsedValue as { cA?: boolean } | undefined)?.cA === true;
+}
 
 export class CertStore {
   private constructor(
@@ -138,9 +145,9 @@ export class CertStore {
     return this.certificatesWithRole('anchor');
   }
 
-  /** Every non-anchor certificate: offered to chain building as (untrusted) intermediates. */
+  /** Non-anchor CA certificates: offered to chain building as (untrusted) intermediates. */
   async intermediates(): Promise<smime.SmimeCertificate[]> {
-    return this.certificatesWithRole('certificate');
+    return (await this.certificatesWithRole('certificate')).filter(isCaCertificate);
   }
 
   async remove(fingerprint: string): Promise<boolean> {

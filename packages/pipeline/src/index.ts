@@ -10,6 +10,7 @@ export {
   type CertSource,
   CertStore,
   type CertStoreEntry,
+  isCaCertificate,
 } from './cert-store.js';
 export { type ExecuteOptions, executePlan, sendBuilt } from './execute-plan.js';
 export {

@@ -10,7 +10,7 @@ import { isSealpostError, SealpostError } from '@sealpost/errors';
 import * as pgp from '@sealpost/pgp';
 import { Keyring } from '@sealpost/pgp/node';
 import * as smime from '@sealpost/smime';
-import { CertStore } from './cert-store.js';
+import { CertStore, isCaCertificate } from './cert-store.js';
 import { readKeyFile } from './key-file.js';
 import type { E2eScheme, KeySet, KeySource, RecipientKey, RejectedKey } from './keys.js';
 
@@ -94,14 +94,6 @@ interface Context {
   readonly anchors: readonly smime.SmimeCertificate[];
   readonly intermediates: readonly smime.SmimeCertificate[];
   readonly now?: Date;
-}
-
-const BASIC_CONSTRAINTS = '2.5.29.19';
-
-/** True for a CA certificate (RFC 5280 §4.2.1.9 basicConstraints cA): chain material only. */
-function isCaCertificate(cert: smime.SmimeCertificate): boolean {
-  const ext = cert.pkijs.extensions?.find((e) => e.extnID === BASIC_CONSTRAINTS);
-  return (ext?.parsedValue as { cA?: boolean } | undefined)?.cA === true;
 }
 
 function normalise(address: string): string {
@@ -189,9 +181,10 @@ function keyringSource(entry: pgp.KeySource): KeySource {
   return entry.kind === 'gnupg' ? 'gnupg' : 'keyring';
 }
 
-/** WKD then VKS, for an address that has no usable OpenPGP key from a local source. */
+/** One discovery method's keys for the address; a method that cannot be asked is recorded. */
 async function discover(
   address: string,
+  method: 'wkd' | 'vks',
   settings: DiscoverySettings,
   failures: LookupFailure[],
 ): Promise<Candidate[]> {
@@ -199,27 +192,20 @@ async function discover(
     ...(settings.fetcher ? { fetcher: settings.fetcher } : {}),
     ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
   };
-  const methods = [
-    ...(settings.wkd ? (['wkd'] as const) : []),
-    ...(settings.vks ? (['vks'] as const) : []),
-  ];
-  const found: Candidate[] = [];
-  for (const method of methods) {
-    try {
-      const keys =
-        method === 'wkd'
-          ? await pgp.lookupWkd(address, options)
-          : await pgp.lookupVks(address, {
-              ...options,
-              ...(settings.vksBaseUrl ? { baseUrl: settings.vksBaseUrl } : {}),
-            });
-      for (const k of keys) found.push({ scheme: 'pgp', source: method, material: k.key });
-    } catch (err) {
-      if (!isSealpostError(err)) throw err;
-      failures.push({ address, method, code: err.code, reason: err.message });
-    }
+  try {
+    const keys =
+      method === 'wkd'
+        ? await pgp.lookupWkd(address, options)
+        : await pgp.lookupVks(address, {
+            ...options,
+            ...(settings.vksBaseUrl ? { baseUrl: settings.vksBaseUrl } : {}),
+          });
+    return keys.map((k) => ({ scheme: 'pgp' as const, source: method, material: k.key }));
+  } catch (err) {
+    if (!isSealpostError(err)) throw err;
+    failures.push({ address, method, code: err.code, reason: err.message });
+    return [];
   }
-  return found;
 }
 
 /**
@@ -283,9 +269,12 @@ export async function resolveKeys(
     for (const { certificate } of (await store?.certificatesForEmail(address)) ?? []) {
       await consider({ scheme: 'smime', source: 'certstore', material: certificate });
     }
-    const discovery = sources.discovery;
-    if ((discovery?.wkd || discovery?.vks) && !accepted.some((k) => k.scheme === 'pgp')) {
-      for (const c of await discover(address, discovery, lookupFailures)) await consider(c);
+    // WKD (the domain's own answer) before VKS (a third party), and each only while no usable
+    // OpenPGP key is known: every lookup tells a server whom we are writing to.
+    const discovery = sources.discovery ?? {};
+    for (const method of ['wkd', 'vks'] as const) {
+      if (!discovery[method] || accepted.some((k) => k.scheme === 'pgp')) continue;
+      for (const c of await discover(address, method, discovery, lookupFailures)) await consider(c);
     }
     if (sources.autocrypt !== false) {
       for (const { key, source } of cached) {

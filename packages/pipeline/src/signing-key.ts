@@ -162,9 +162,9 @@ export async function loadSigningKey(
   const first = bytes[0] ?? 0;
   if (first === 0x30) {
     // DER SEQUENCE: a PFX (PKCS#12). Without a passphrase try the empty one, as openssl does.
+    let contents: smime.Pkcs12Contents;
     try {
-      const contents = await smime.readPkcs12(bytes, options.passphrase ?? '');
-      return loadSmime(contents, options);
+      contents = await smime.readPkcs12(bytes, options.passphrase ?? '');
     } catch (err) {
       if (isSealpostError(err) && err.code === 'EPKCS12_PASSWORD' && !options.passphrase) {
         throw new SealpostError(
@@ -175,6 +175,7 @@ export async function loadSigningKey(
       }
       throw err;
     }
+    return loadSmime(contents, options);
   }
   if ((first & 0x80) !== 0) return loadPgp(bytes, file, options);
   throw fileError(file, 'is neither an OpenPGP secret key, a PKCS#12 file nor a PEM key bundle');

@@ -152,6 +152,33 @@ describe('resolveKeys: explicit files', () => {
     }
   });
 
+  it('does not let a trusted certificate in the same file lend its trust to an untrusted one', async () => {
+    // The bundle holds an attacker's certificate for bob (from an unknown CA) and a genuine,
+    // trusted certificate for someone else: only the genuine chain may validate. Guarded twice:
+    // smime.checkCertificate validates the leaf, and only CA certificates become intermediates.
+    const genuine = await ca.issueEmailCertificate('carol@example.org', { keyType: 'ec-p256' });
+    const bundle = await file('bundle.pem', `${strangerCert.certPem}${genuine.certPem}`);
+    const keys = await resolveKeys(['bob@example.org'], {
+      files: [bundle],
+      trustAnchors: [smime.readCertificate(ca.certPem)],
+    });
+    expect(keys.recipients.size).toBe(0);
+    expect(codes(keys, 'bob@example.org')).toEqual([['smime', 'file', 'ESMIME_CERT_UNTRUSTED']]);
+  });
+
+  it('does not bind an address through a user ID copied from another key', async () => {
+    // carol's key with alice's user ID (and alice's self-signature) spliced in.
+    const forged = (await pgp.readKeys(carol.armoredPublicKey))[0]!;
+    const aliceCopy = (await pgp.readKeys(alice.armoredPublicKey))[0]!;
+    forged.users.push(aliceCopy.users[0]!);
+    expect(pgp.keyEmails(forged)).toContain('alice@example.org');
+    const keys = await resolveKeys(['alice@example.org'], {
+      files: [await file('forged.asc', forged.armor())],
+    });
+    expect(keys.recipients.size).toBe(0);
+    expect(codes(keys, 'alice@example.org')).toEqual([['pgp', 'file', 'EKEY_USERID']]);
+  });
+
   it('reports keys that named none of the addresses, and fails loudly on broken files', async () => {
     const keys = await resolveKeys(['alice@example.org'], {
       files: [await file('carol-only.asc', carol.armoredPublicKey)],
@@ -280,9 +307,17 @@ describe('resolveKeys: WKD and VKS', () => {
     expect(offline.recipients.size).toBe(0);
     expect(wkd.requests.length).toBe(before);
     const keys = await resolveKeys(['carol@example.org'], {
-      discovery: { wkd: true, fetcher: wkd.fetcher, timeoutMs: 5000 },
+      discovery: {
+        wkd: true,
+        vks: true,
+        vksBaseUrl: 'https://keys.example.net',
+        fetcher: wkd.fetcher,
+        timeoutMs: 5000,
+      },
     });
     expect(found(keys, 'carol@example.org')).toEqual([['pgp', 'wkd', fp(carol)]]);
+    // WKD answered with a usable key: the third-party key server is not told about carol.
+    expect(wkd.requests.slice(before).some((r) => r.startsWith('keys.example.net'))).toBe(false);
   });
 
   it('falls back to VKS, refuses a revoked discovered key, and skips discovery when a local key is usable', async () => {

@@ -1,6 +1,8 @@
 import type { Command } from '../command.js';
+import { certsCommand } from './certs.js';
 import { demoCommand } from './demo.js';
 import { errorsCommand } from './errors.js';
+import { keysCommand } from './keys.js';
 import { sendCommand } from './send.js';
 import { sendmailCommand } from './sendmail.js';
 
@@ -8,6 +10,8 @@ import { sendmailCommand } from './sendmail.js';
 export const COMMANDS: readonly Command[] = [
   sendCommand,
   sendmailCommand,
+  keysCommand,
+  certsCommand,
   demoCommand,
   errorsCommand,
 ];
