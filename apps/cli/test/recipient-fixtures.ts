@@ -1,0 +1,154 @@
+/**
+ * Keys, certificates and protected messages on disk for the inspect / decrypt / verify tests:
+ * what a recipient would have. Made once per test file (key generation is the slow part).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMessage, toMime } from '@sealpost/compose';
+import * as pgp from '@sealpost/pgp';
+import * as smime from '@sealpost/smime';
+import { exportPkcs12, openssl, sharedTestCa, tempFiles } from '@sealpost/testkit';
+
+export const ALICE = 'alice@example.org';
+export const BOB = 'bob@example.net';
+export const SUBJECT = 'Quarterly numbers';
+export const PASSPHRASE = 'correct horse battery staple';
+export const BODY = 'The numbers are in the attachment.';
+
+export interface RecipientFixtures {
+  readonly dir: string;
+  /** File name (in `dir`) → path. */
+  readonly files: Readonly<Record<FixtureFile, string>>;
+  readonly alicePgpFingerprint: string;
+  readonly bobPgpKeyIds: readonly string[];
+  dispose(): Promise<void>;
+}
+
+export type FixtureFile =
+  | 'plain.eml'
+  | 'pgp-encrypted.eml'
+  | 'pgp-encrypted-hidden.eml'
+  | 'pgp-signed.eml'
+  | 'pgp-tampered.eml'
+  | 'pgp-signed-tampered.eml'
+  | 'smime-encrypted.eml'
+  | 'smime-signed.eml'
+  | 'smime-signed-tampered.eml'
+  | 'smime-tampered.eml'
+  | 'smime-openssl-pkcs1.eml'
+  | 'bob.sec.asc'
+  | 'bob.asc'
+  | 'alice.asc'
+  | 'bob-smime.pem'
+  | 'bob.p12'
+  | 'ca.pem'
+  | 'passphrase.txt';
+
+/** Changes one base64/armor character halfway between `marker` and the end of the message. */
+export function tamper(bytes: Uint8Array, marker: string): Uint8Array {
+  const text = new TextDecoder().decode(bytes);
+  const start = text.indexOf(marker);
+  if (start === -1) throw new Error(`marker ${marker} not in message`);
+  // Well inside the ciphertext (past the recipient infos / session-key packets).
+  const lineStart = text.indexOf('\n', start + Math.floor((text.length - start) * 0.6)) + 1;
+  const i = lineStart + 10;
+  const swapped = text[i] === 'A' ? 'B' : 'A';
+  return new TextEncoder().encode(text.slice(0, i) + swapped + text.slice(i + 1));
+}
+
+async function plainMessage(): Promise<Uint8Array> {
+  const message = createMessage({
+    from: `Alice <${ALICE}>`,
+    to: BOB,
+    subject: SUBJECT,
+    text: BODY,
+    attachments: [{ filename: 'numbers.csv', content: 'q,amount\r\n1,100\r\n' }],
+  });
+  return toMime(message);
+}
+
+export async function createRecipientFixtures(): Promise<RecipientFixtures> {
+  const dir = await mkdtemp(join(tmpdir(), 'sealpost-cli-recipient-'));
+  const ca = await sharedTestCa();
+  const [alicePgp, bobPgp, aliceCert, bobCert] = await Promise.all([
+    pgp.generateKey({ userIds: [{ name: 'Alice', email: ALICE }] }),
+    pgp.generateKey({ userIds: [{ name: 'Bob', email: BOB }], passphrase: PASSPHRASE }),
+    ca.issueEmailCertificate(ALICE, { keyType: 'ec-p256' }),
+    ca.issueEmailCertificate(BOB, { keyType: 'rsa-2048' }),
+  ]);
+  const caCert = smime.readCertificate(ca.certPem);
+  const aliceSmime = {
+    certificate: smime.readCertificate(aliceCert.certPem),
+    privateKey: smime.readPrivateKey(aliceCert.keyPem),
+    chain: [caCert],
+  };
+  const bobSmimeCert = smime.readCertificate(bobCert.certPem);
+  const plain = await plainMessage();
+  const pgpEncrypted = await pgp.encryptMime(plain, {
+    recipientKeys: [bobPgp.publicKey],
+    signingKey: alicePgp.privateKey,
+  });
+  const pgpHidden = await pgp.encryptMime(plain, {
+    recipientKeys: [bobPgp.publicKey],
+    hideRecipientIds: true,
+  });
+  const pgpSigned = await pgp.signMime(plain, { signingKey: alicePgp.privateKey });
+  const smimeEncrypted = await smime.encryptMime(plain, {
+    recipients: [bobSmimeCert],
+    sign: aliceSmime,
+  });
+  const smimeSigned = await smime.signMime(plain, aliceSmime);
+  const files: Record<string, string> = {};
+  const put = async (name: FixtureFile, data: Uint8Array | string) => {
+    files[name] = join(dir, name);
+    await writeFile(files[name]!, data, { mode: 0o600 });
+  };
+  const signedText = new TextDecoder().decode(pgpSigned);
+  await Promise.all([
+    put('plain.eml', plain),
+    put('pgp-encrypted.eml', pgpEncrypted),
+    put('pgp-encrypted-hidden.eml', pgpHidden),
+    put('pgp-signed.eml', pgpSigned),
+    put('pgp-tampered.eml', tamper(pgpEncrypted, '-----BEGIN PGP MESSAGE-----')),
+    // The signed text changes, the signature stays: "numbers" → "NUMBERS".
+    put('pgp-signed-tampered.eml', signedText.replace(BODY, BODY.toUpperCase())),
+    put('smime-encrypted.eml', smimeEncrypted),
+    put('smime-signed.eml', smimeSigned),
+    put(
+      'smime-signed-tampered.eml',
+      new TextDecoder().decode(smimeSigned).replace(BODY, BODY.toUpperCase()),
+    ),
+    put('smime-tampered.eml', tamper(smimeEncrypted, 'filename=smime.p7m')),
+    put('bob.sec.asc', bobPgp.armoredPrivateKey),
+    put('bob.asc', bobPgp.armoredPublicKey),
+    put('alice.asc', alicePgp.armoredPublicKey),
+    put('bob-smime.pem', `${bobCert.keyPem}${bobCert.certPem}`),
+    put('bob.p12', await exportPkcs12(bobCert, ca, PASSPHRASE)),
+    put('ca.pem', ca.certPem),
+    put('passphrase.txt', `${PASSPHRASE}\n`),
+  ]);
+  await put('smime-openssl-pkcs1.eml', await opensslEncrypt(plain, bobCert.certPem));
+  return {
+    dir,
+    files: files as Record<FixtureFile, string>,
+    alicePgpFingerprint: alicePgp.fingerprint,
+    bobPgpKeyIds: bobPgp.publicKey.getKeys().map((k) => k.getKeyID().toHex().toUpperCase()),
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** `openssl cms -encrypt` with its defaults: EnvelopedData, RSA PKCS#1 v1.5 key transport. */
+async function opensslEncrypt(plain: Uint8Array, certPem: string): Promise<Uint8Array> {
+  const tmp = await tempFiles();
+  try {
+    const cert = await tmp.write('bob.pem', certPem);
+    const input = await tmp.write('in.eml', plain);
+    const smime = await openssl(['cms', '-encrypt', '-aes-256-cbc', '-in', input, cert]);
+    // openssl writes only the MIME header fields; a mailer adds the message's own.
+    const head = `From: Alice <${ALICE}>\r\nTo: ${BOB}\r\nSubject: ${SUBJECT}\r\n`;
+    return new Uint8Array(Buffer.concat([Buffer.from(head), smime]));
+  } finally {
+    await tmp.dispose();
+  }
+}

@@ -1,0 +1,415 @@
+// In-process tests of `inspect`, `decrypt` and `verify` on messages made by @sealpost/pgp,
+// @sealpost/smime and openssl: argument handling, JSON shapes, exit codes.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BODY,
+  createRecipientFixtures,
+  PASSPHRASE,
+  type RecipientFixtures,
+  SUBJECT,
+} from './recipient-fixtures.js';
+import { runMain } from './run-main.js';
+
+let fx: RecipientFixtures;
+let f: RecipientFixtures['files'];
+
+beforeAll(async () => {
+  fx = await createRecipientFixtures();
+  f = fx.files;
+}, 60_000);
+
+afterAll(async () => {
+  await fx?.dispose();
+});
+
+const json = (out: string) => JSON.parse(out);
+
+describe('sealpost inspect', () => {
+  it('lists the PGP/MIME structure, the recipient key ID and the exposure matrix', async () => {
+    const { code, out } = await runMain(['inspect', f['pgp-encrypted.eml'], '--json']);
+    expect(code).toBe(0);
+    const r = json(out);
+    expect(r.file).toBe(f['pgp-encrypted.eml']);
+    expect(r.headers).toMatchObject({ to: 'bob@example.net', subject: '[...]' });
+    expect(r.structure).toMatchObject({
+      part: '1',
+      contentType: 'multipart/encrypted',
+      params: { protocol: 'application/pgp-encrypted' },
+      children: [
+        { part: '1.1', contentType: 'application/pgp-encrypted' },
+        { part: '1.2', contentType: 'application/octet-stream', filename: 'encrypted.asc' },
+      ],
+    });
+    expect(r.encryption).toMatchObject({
+      scheme: 'pgp',
+      kind: 'encrypted',
+      format: 'pgp-mime-encrypted',
+      part: '1',
+      pgp: { passwords: 0, integrity: 'seipd-v1' },
+    });
+    // The PKESK names bob's encryption subkey, not a wildcard.
+    expect(r.encryption.pgp.recipients).toHaveLength(1);
+    expect(fx.bobPgpKeyIds).toContain(r.encryption.pgp.recipients[0].keyId);
+    expect(r.encryption.pgp.recipients[0]).toMatchObject({ wildcard: false, version: 3 });
+    expect(r.signature).toBeNull();
+    expect(r.headerProtection).toMatchObject({ hp: null, likely: true });
+    expect(r.exposure.scheme).toBe('pgp');
+    expect(r.exposure.headerProtection).toBe(true);
+    expect(r.exposure.matrix['submission-server'].body.visibility).toBe('hidden');
+    expect(r.exposure.matrix['submission-server'].subject.visibility).toBe('hidden');
+    expect(r.exposure.matrix['submission-server'].recipients.visibility).toBe('readable');
+    expect(r.exposure.matrix.recipient.body.visibility).toBe('readable');
+  });
+
+  it('shows a hidden recipient as the wildcard key ID', async () => {
+    const { code, out } = await runMain(['inspect', f['pgp-encrypted-hidden.eml'], '--json']);
+    expect(code).toBe(0);
+    const r = json(out);
+    expect(r.encryption.pgp.recipients).toEqual([
+      { keyId: '0000000000000000', wildcard: true, version: 3, algorithm: 'ecdh' },
+    ]);
+    expect(r.notes.join(' ')).toMatch(/hidden/);
+  });
+
+  it('names the PGP signer of a multipart/signed message and its hp="clear" fields', async () => {
+    const { code, out } = await runMain(['inspect', f['pgp-signed.eml'], '--json']);
+    expect(code).toBe(0);
+    const r = json(out);
+    expect(r.encryption).toBeNull();
+    expect(r.signature).toMatchObject({ scheme: 'pgp', format: 'pgp-mime-signed', part: '1' });
+    expect(r.signature.pgp[0].fingerprint).toBe(fx.alicePgpFingerprint.toUpperCase());
+    expect(r.signature.pgp[0].keyId).toBe(fx.alicePgpFingerprint.slice(-16).toUpperCase());
+    expect(r.headerProtection).toMatchObject({ hp: 'clear', likely: true });
+    expect(r.headerProtection.protectedFields).toEqual(
+      expect.arrayContaining(['From', 'To', 'Subject']),
+    );
+    // Signing hides nothing: every server reads the body.
+    expect(r.exposure.scheme).toBe('none');
+    expect(r.exposure.matrix.relays.body.visibility).toBe('readable');
+    const nested = r.structure.children[0].children.map((c: { filename: string }) => c.filename);
+    expect(nested).toContain('numbers.csv');
+  });
+
+  it('lists S/MIME RecipientInfo identifiers and algorithms without decrypting', async () => {
+    const { code, out } = await runMain(['inspect', f['smime-encrypted.eml'], '--json']);
+    expect(code).toBe(0);
+    const r = json(out);
+    expect(r.encryption).toMatchObject({
+      scheme: 'smime',
+      format: 'smime-enveloped',
+      cms: {
+        structure: 'authEnvelopedData',
+        contentEncryption: expect.stringMatching(/aes256-GCM/),
+      },
+    });
+    expect(r.encryption.cms.recipients).toEqual([
+      {
+        type: 'ktri',
+        issuer: expect.stringContaining('CN=sealpost Test CA'),
+        serialNumber: expect.stringMatching(/^[0-9a-f]+$/),
+        keyEncryption: expect.stringMatching(/RSAES-OAEP/),
+      },
+    ]);
+    expect(r.exposure.matrix['recipient-provider']['attachment-names'].visibility).toBe('hidden');
+  });
+
+  it('reads what openssl cms wrote: EnvelopedData, PKCS#1 v1.5, a readable Subject', async () => {
+    const { code, out } = await runMain(['inspect', f['smime-openssl-pkcs1.eml'], '--json']);
+    expect(code).toBe(0);
+    const r = json(out);
+    expect(r.encryption.cms).toMatchObject({
+      structure: 'envelopedData',
+      contentEncryption: expect.stringMatching(/aes256-CBC/),
+      recipients: [{ type: 'ktri', keyEncryption: expect.stringMatching(/PKCS#1 v1\.5/) }],
+    });
+    expect(r.headerProtection.likely).toBe(false);
+    expect(r.exposure.matrix['submission-server'].subject.visibility).toBe('readable');
+  });
+
+  it('names the S/MIME signer certificate of a multipart/signed message', async () => {
+    const { code, out } = await runMain(['inspect', f['smime-signed.eml'], '--json']);
+    expect(code).toBe(0);
+    const r = json(out);
+    expect(r.signature).toMatchObject({ scheme: 'smime', format: 'smime-signed-detached' });
+    expect(r.signature.cms[0]).toMatchObject({
+      certificateSubject: 'CN=alice@example.org',
+      digestAlgorithm: expect.stringMatching(/sha256/),
+      signingTime: expect.any(String),
+    });
+  });
+
+  it('says so plainly for an unprotected message, in a readable table', async () => {
+    const { code, out } = await runMain(['inspect', f['plain.eml']], { env: { NO_COLOR: '1' } });
+    expect(code).toBe(0);
+    expect(out).toContain('encrypted  no');
+    expect(out).toContain('numbers.csv');
+    expect(out).toMatch(/submission server\s+READS\s+READS\s+READS/);
+  });
+
+  it('refuses a file that is not a message (exit 6) and a missing file (exit 6 EIO)', async () => {
+    const notMail = await runMain(['inspect', f['ca.pem'], '--json']);
+    expect(notMail.code).toBe(6);
+    expect(json(notMail.out).error.code).toBe('EMIME');
+    const missing = await runMain(['inspect', join(fx.dir, 'nope.eml')]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toContain('EIO');
+  });
+});
+
+describe('sealpost decrypt', () => {
+  it('decrypts PGP/MIME with a passphrase file: protected headers win, signature valid', async () => {
+    const { code, out } = await runMain([
+      'decrypt',
+      f['pgp-encrypted.eml'],
+      '--key',
+      f['bob.sec.asc'],
+      '--passphrase-file',
+      f['passphrase.txt'],
+      '--verify-key',
+      f['alice.asc'],
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const r = json(out);
+    expect(r).toMatchObject({ scheme: 'pgp', encrypted: true, headerProtection: 'cipher' });
+    expect(r.headers).toContainEqual({ name: 'Subject', value: SUBJECT });
+    expect(r.outerHeaders).toContainEqual({ name: 'Subject', value: '[...]' });
+    expect(r.hpOuter).toContainEqual({ name: 'Subject', value: '[...]' });
+    expect(r.signatures).toEqual([
+      expect.objectContaining({
+        status: 'valid',
+        signer: fx.alicePgpFingerprint.toUpperCase(),
+        created: expect.any(String),
+      }),
+    ]);
+    expect(r.message).toContain(BODY);
+    expect(r.message).toContain(`Subject: ${SUBJECT}`);
+  });
+
+  it('reports a signature by a key it was not given as unknown-key, and still decrypts', async () => {
+    const { code, out } = await runMain(
+      ['decrypt', f['pgp-encrypted.eml'], '--key', f['bob.sec.asc'], '--passphrase-env', 'PP'],
+      { env: { PP: PASSPHRASE, NO_COLOR: '1' } },
+    );
+    expect(code).toBe(0);
+    expect(out).toMatch(/unknown key — key ID [0-9A-F]{16}/);
+    expect(out).toContain(`Subject     ${SUBJECT}`);
+    expect(out).toContain(BODY);
+    expect(out).not.toContain(PASSPHRASE);
+  });
+
+  it('fails with EKEY_PASSPHRASE (exit 5) when a locked key has no passphrase', async () => {
+    const { code, out } = await runMain([
+      'decrypt',
+      f['pgp-encrypted.eml'],
+      '--key',
+      f['bob.sec.asc'],
+      '--json',
+    ]);
+    expect(code).toBe(5);
+    expect(json(out).error.code).toBe('EKEY_PASSPHRASE');
+  });
+
+  it('decrypts S/MIME AuthEnvelopedData with a PEM key+certificate and checks the signer', async () => {
+    const { code, out } = await runMain([
+      'decrypt',
+      f['smime-encrypted.eml'],
+      '--key',
+      f['bob-smime.pem'],
+      '--ca',
+      f['ca.pem'],
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const r = json(out);
+    expect(r).toMatchObject({
+      scheme: 'smime',
+      encrypted: true,
+      headerProtection: 'cipher',
+      encryption: { structure: 'authEnvelopedData' },
+    });
+    expect(r.headers).toContainEqual({ name: 'Subject', value: SUBJECT });
+    expect(r.signatures).toEqual([
+      expect.objectContaining({
+        status: 'valid',
+        signer: 'CN=alice@example.org',
+        addresses: ['alice@example.org'],
+      }),
+    ]);
+    expect(r.message).toContain(BODY);
+  });
+
+  it('without --ca the S/MIME signer is an unknown key, not a valid one', async () => {
+    const { code, out } = await runMain([
+      'decrypt',
+      f['smime-encrypted.eml'],
+      '--key',
+      f['bob-smime.pem'],
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    expect(json(out).signatures[0]).toMatchObject({
+      status: 'unknown-key',
+      code: 'ESMIME_CERT_UNTRUSTED',
+    });
+  });
+
+  it('decrypts openssl cms output (PKCS#1 v1.5) with a PKCS#12 file and writes --out', async () => {
+    const target = join(fx.dir, 'inner-openssl.eml');
+    const { code, out } = await runMain(
+      [
+        'decrypt',
+        f['smime-openssl-pkcs1.eml'],
+        '--key',
+        f['bob.p12'],
+        '--passphrase-env',
+        'P12',
+        '--out',
+        target,
+        '--json',
+      ],
+      { env: { P12: PASSPHRASE } },
+    );
+    expect(code).toBe(0);
+    const r = json(out);
+    expect(r).toMatchObject({ out: target, encryption: { structure: 'envelopedData' } });
+    expect(r.encryption.keyEncryptionOid).toBe('1.2.840.113549.1.1.1');
+    expect(r.message).toBeUndefined();
+    expect(await readFile(target, 'utf8')).toContain(BODY);
+    // --out never overwrites.
+    const again = await runMain(
+      [
+        'decrypt',
+        f['smime-openssl-pkcs1.eml'],
+        '--key',
+        f['bob.p12'],
+        '--passphrase-env',
+        'P12',
+        '--out',
+        target,
+      ],
+      { env: { P12: PASSPHRASE } },
+    );
+    expect(again.code).not.toBe(0);
+    expect(again.err).toContain('EIO');
+  });
+
+  it('tampered ciphertext exits 5 with the library code and prints no content', async () => {
+    const pgp = await runMain([
+      'decrypt',
+      f['pgp-tampered.eml'],
+      '--key',
+      f['bob.sec.asc'],
+      '--passphrase-file',
+      f['passphrase.txt'],
+      '--json',
+    ]);
+    expect(pgp.code).toBe(5);
+    expect(json(pgp.out)).toMatchObject({ ok: false, error: { code: 'EDECRYPT' } });
+    const smime = await runMain(['decrypt', f['smime-tampered.eml'], '--key', f['bob-smime.pem']]);
+    expect(smime.code).toBe(5);
+    expect(smime.err).toContain('ESMIME_DECRYPT');
+    expect(smime.out).not.toContain(BODY);
+  });
+
+  it('answers usage mistakes: no key (2), a signed-only message (6), a public key (5)', async () => {
+    expect((await runMain(['decrypt', f['pgp-encrypted.eml']])).code).toBe(2);
+    const signed = await runMain(['decrypt', f['pgp-signed.eml'], '--key', f['bob.sec.asc']]);
+    expect(signed.code).toBe(6);
+    expect(signed.err).toContain('ENOT_PROTECTED');
+    const pub = await runMain(['decrypt', f['pgp-encrypted.eml'], '--key', f['bob.asc']]);
+    expect(pub.code).toBe(5);
+    expect(pub.err).toContain('EKEY_PARSE');
+    const wrongScheme = await runMain([
+      'decrypt',
+      f['smime-encrypted.eml'],
+      '--key',
+      f['bob.sec.asc'],
+      '--passphrase-file',
+      f['passphrase.txt'],
+    ]);
+    expect(wrongScheme.code).toBe(2);
+    expect(wrongScheme.err).toMatch(/S\/MIME message/);
+  });
+});
+
+describe('sealpost verify', () => {
+  it('verifies PGP/MIME multipart/signed with the signer key (exit 0)', async () => {
+    const { code, out } = await runMain([
+      'verify',
+      f['pgp-signed.eml'],
+      '--key',
+      f['alice.asc'],
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const r = json(out);
+    expect(r).toMatchObject({ scheme: 'pgp', encrypted: false, headerProtection: 'clear' });
+    expect(r.signatures).toEqual([
+      expect.objectContaining({ status: 'valid', signer: fx.alicePgpFingerprint.toUpperCase() }),
+    ]);
+  });
+
+  it('verifies S/MIME multipart/signed against the CA (exit 0)', async () => {
+    const { code, out } = await runMain(['verify', f['smime-signed.eml'], '--ca', f['ca.pem']], {
+      env: { NO_COLOR: '1' },
+    });
+    expect(code).toBe(0);
+    expect(out).toMatch(/valid — CN=alice@example\.org, <alice@example\.org>/);
+  });
+
+  it('an altered signed message exits 5 with ESIGNATURE_INVALID for both schemes', async () => {
+    for (const [file, trust] of [
+      [f['pgp-signed-tampered.eml'], ['--key', f['alice.asc']]],
+      [f['smime-signed-tampered.eml'], ['--ca', f['ca.pem']]],
+    ] as const) {
+      const { code, out } = await runMain(['verify', file, ...trust, '--json']);
+      expect(code, file).toBe(5);
+      const r = json(out);
+      expect(r.error.code).toBe('ESIGNATURE_INVALID');
+      expect(r.error.details.signatures[0].status).toBe('invalid');
+    }
+  });
+
+  it('no key for the signer exits 5 with ESIGNATURE_UNVERIFIED', async () => {
+    const pgp = await runMain(['verify', f['pgp-signed.eml'], '--json']);
+    expect(pgp.code).toBe(5);
+    expect(json(pgp.out).error.code).toBe('ESIGNATURE_UNVERIFIED');
+    const smime = await runMain(['verify', f['smime-signed.eml']]);
+    expect(smime.code).toBe(5);
+    expect(smime.err).toContain('ESIGNATURE_UNVERIFIED');
+  });
+
+  it('an encrypted or unsigned message is not for verify (exit 6 ENOT_PROTECTED)', async () => {
+    for (const file of [f['pgp-encrypted.eml'], f['plain.eml']]) {
+      const { code, err } = await runMain(['verify', file]);
+      expect(code).toBe(6);
+      expect(err).toContain('ENOT_PROTECTED');
+    }
+  });
+});
+
+describe('--help', () => {
+  it('teaches each command with usage, options and examples', async () => {
+    for (const [name, flags] of [
+      ['inspect', ['--json']],
+      [
+        'decrypt',
+        ['--key', '--passphrase-env', '--passphrase-file', '--verify-key', '--ca', '--out'],
+      ],
+      ['verify', ['--key', '--ca', '--out']],
+    ] as const) {
+      const { code, out } = await runMain([name, '--help']);
+      expect(code).toBe(0);
+      expect(out).toMatch(new RegExp(`^Usage: sealpost ${name} FILE\\.eml`));
+      for (const flag of flags) expect(out, `${name} ${flag}`).toContain(flag);
+      expect(out).toContain('Examples:');
+    }
+    const top = await runMain(['--help']);
+    expect(top.out).toMatch(/inspect\s+Show how a message file is built/);
+    expect(top.out).toMatch(/decrypt\s+Decrypt a PGP\/MIME or S\/MIME message/);
+    expect(top.out).toMatch(/verify\s+Check the signature/);
+  });
+});
