@@ -37,6 +37,10 @@ export type FixtureFile =
   | 'smime-signed-tampered.eml'
   | 'smime-tampered.eml'
   | 'smime-openssl-pkcs1.eml'
+  | 'smime-openssl-signed.eml'
+  | 'smime-opaque.eml'
+  | 'smime-ec-encrypted.eml'
+  | 'bob-ec.pem'
   | 'bob.sec.asc'
   | 'bob.asc'
   | 'alice.asc'
@@ -71,11 +75,12 @@ async function plainMessage(): Promise<Uint8Array> {
 export async function createRecipientFixtures(): Promise<RecipientFixtures> {
   const dir = await mkdtemp(join(tmpdir(), 'sealpost-cli-recipient-'));
   const ca = await sharedTestCa();
-  const [alicePgp, bobPgp, aliceCert, bobCert] = await Promise.all([
+  const [alicePgp, bobPgp, aliceCert, bobCert, bobEcCert] = await Promise.all([
     pgp.generateKey({ userIds: [{ name: 'Alice', email: ALICE }] }),
     pgp.generateKey({ userIds: [{ name: 'Bob', email: BOB }], passphrase: PASSPHRASE }),
     ca.issueEmailCertificate(ALICE, { keyType: 'ec-p256' }),
     ca.issueEmailCertificate(BOB, { keyType: 'rsa-2048' }),
+    ca.issueEmailCertificate(BOB, { keyType: 'ec-p256' }),
   ]);
   const caCert = smime.readCertificate(ca.certPem);
   const aliceSmime = {
@@ -99,6 +104,11 @@ export async function createRecipientFixtures(): Promise<RecipientFixtures> {
     sign: aliceSmime,
   });
   const smimeSigned = await smime.signMime(plain, aliceSmime);
+  const smimeOpaque = await smime.signMime(plain, { ...aliceSmime, format: 'opaque' });
+  // ECDH key agreement (RFC 5753): a KeyAgreeRecipientInfo instead of a KeyTransRecipientInfo.
+  const smimeEc = await smime.encryptMime(plain, {
+    recipients: [smime.readCertificate(bobEcCert.certPem)],
+  });
   const files: Record<string, string> = {};
   const put = async (name: FixtureFile, data: Uint8Array | string) => {
     files[name] = join(dir, name);
@@ -120,6 +130,9 @@ export async function createRecipientFixtures(): Promise<RecipientFixtures> {
       new TextDecoder().decode(smimeSigned).replace(BODY, BODY.toUpperCase()),
     ),
     put('smime-tampered.eml', tamper(smimeEncrypted, 'filename=smime.p7m')),
+    put('smime-opaque.eml', smimeOpaque),
+    put('smime-ec-encrypted.eml', smimeEc),
+    put('bob-ec.pem', `${bobEcCert.keyPem}${bobEcCert.certPem}`),
     put('bob.sec.asc', bobPgp.armoredPrivateKey),
     put('bob.asc', bobPgp.armoredPublicKey),
     put('alice.asc', alicePgp.armoredPublicKey),
@@ -129,6 +142,7 @@ export async function createRecipientFixtures(): Promise<RecipientFixtures> {
     put('passphrase.txt', `${PASSPHRASE}\n`),
   ]);
   await put('smime-openssl-pkcs1.eml', await opensslEncrypt(plain, bobCert.certPem));
+  await put('smime-openssl-signed.eml', await opensslSign(plain, aliceCert, ca.certPem));
   return {
     dir,
     files: files as Record<FixtureFile, string>,
@@ -136,6 +150,34 @@ export async function createRecipientFixtures(): Promise<RecipientFixtures> {
     bobPgpKeyIds: bobPgp.publicKey.getKeys().map((k) => k.getKeyID().toHex().toUpperCase()),
     dispose: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/** `openssl cms -sign`: multipart/signed (detached) with the chain, as an OpenSSL user sends it. */
+async function opensslSign(
+  plain: Uint8Array,
+  signer: { certPem: string; keyPem: string },
+  caPem: string,
+): Promise<Uint8Array> {
+  const tmp = await tempFiles();
+  try {
+    const args = [
+      'cms',
+      '-sign',
+      '-signer',
+      await tmp.write('alice.pem', signer.certPem),
+      '-inkey',
+      await tmp.write('alice.key', signer.keyPem),
+      '-certfile',
+      await tmp.write('ca.pem', caPem),
+      '-in',
+      await tmp.write('in.eml', plain),
+    ];
+    const smime = await openssl(args);
+    const head = `From: Alice <${ALICE}>\r\nTo: ${BOB}\r\nSubject: ${SUBJECT}\r\n`;
+    return new Uint8Array(Buffer.concat([Buffer.from(head), smime]));
+  } finally {
+    await tmp.dispose();
+  }
 }
 
 /** `openssl cms -encrypt` with its defaults: EnvelopedData, RSA PKCS#1 v1.5 key transport. */

@@ -335,6 +335,71 @@ describe('sealpost decrypt', () => {
   });
 });
 
+describe('S/MIME variants: ECDH recipients, opaque signatures, openssl signatures', () => {
+  it('inspect shows a KeyAgreeRecipientInfo; decrypt opens it with the EC key', async () => {
+    const seen = await runMain(['inspect', f['smime-ec-encrypted.eml'], '--json']);
+    expect(seen.code).toBe(0);
+    expect(json(seen.out).encryption.cms.recipients).toEqual([
+      {
+        type: 'kari',
+        issuer: expect.stringContaining('sealpost Test CA'),
+        serialNumber: expect.stringMatching(/^[0-9a-f]+$/),
+        keyEncryption: expect.stringMatching(/ECDH/),
+      },
+    ]);
+    const opened = await runMain([
+      'decrypt',
+      f['smime-ec-encrypted.eml'],
+      '--key',
+      f['bob-ec.pem'],
+      '--json',
+    ]);
+    expect(opened.code, opened.out).toBe(0);
+    expect(json(opened.out).message).toContain(BODY);
+    // The RSA identity is not a recipient: the error names the certificate, exit 5.
+    const wrong = await runMain([
+      'decrypt',
+      f['smime-ec-encrypted.eml'],
+      '--key',
+      f['bob-smime.pem'],
+    ]);
+    expect(wrong.code).toBe(5);
+    expect(wrong.err).toContain('ESMIME_DECRYPT');
+  });
+
+  it('verifies opaque signed-data (application/pkcs7-mime) and inspect names its signer', async () => {
+    const seen = await runMain(['inspect', f['smime-opaque.eml'], '--json']);
+    expect(json(seen.out).signature).toMatchObject({
+      format: 'smime-signed-opaque',
+      cms: [{ certificateSubject: 'CN=alice@example.org' }],
+    });
+    const { code, out } = await runMain([
+      'verify',
+      f['smime-opaque.eml'],
+      '--ca',
+      f['ca.pem'],
+      '--json',
+    ]);
+    expect(code, out).toBe(0);
+    expect(json(out)).toMatchObject({ scheme: 'smime', headerProtection: 'clear' });
+    expect(json(out).signatures[0].status).toBe('valid');
+  });
+
+  it('verifies what openssl cms -sign wrote', async () => {
+    const { code, out } = await runMain([
+      'verify',
+      f['smime-openssl-signed.eml'],
+      '--ca',
+      f['ca.pem'],
+      '--json',
+    ]);
+    expect(code, out).toBe(0);
+    expect(json(out).signatures).toEqual([
+      expect.objectContaining({ status: 'valid', addresses: ['alice@example.org'] }),
+    ]);
+  });
+});
+
 describe('sealpost verify', () => {
   it('verifies PGP/MIME multipart/signed with the signer key (exit 0)', async () => {
     const { code, out } = await runMain([

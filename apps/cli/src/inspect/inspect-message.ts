@@ -153,9 +153,15 @@ async function signatureFacts(
 function findInlinePgp(root: MimeEntity, tree: MimeNode): ProtectionLayer | null {
   for (const node of flattenTree(tree)) {
     if (node.contentType !== 'text/plain' || node.size > INLINE_SCAN_LIMIT) continue;
-    const entity = findPart(root, node.part);
-    if (!entity) continue;
-    const kind = inlinePgpKind(new TextDecoder().decode(decodeBody(entity)));
+    let text: string;
+    try {
+      const entity = findPart(root, node.part);
+      if (!entity) continue;
+      text = new TextDecoder().decode(decodeBody(entity));
+    } catch {
+      continue; // an undecodable part is shown in the tree; it is not inline PGP we can read
+    }
+    const kind = inlinePgpKind(text);
     if (kind === 'message') {
       return { scheme: 'pgp', kind: 'encrypted', format: 'inline-pgp-message', part: node.part };
     }

@@ -84,7 +84,11 @@ function walk(entity: MimeEntity, part: string, depth: number, state: WalkState)
       note = `multipart body cannot be split: ${(err as Error).message}`;
     }
   } else if (type.mediaType === 'message/rfc822' || type.mediaType === 'message/global') {
-    children.push(walk(parseEntity(entity.body), `${part}.1`, depth + 1, state));
+    try {
+      children.push(walk(parseEntity(entity.body), `${part}.1`, depth + 1, state));
+    } catch (err) {
+      note = `attached message cannot be read: ${(err as Error).message}`;
+    }
   }
   return {
     part,
