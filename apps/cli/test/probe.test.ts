@@ -139,6 +139,15 @@ describe('sealpost probe', () => {
     expect(port.recommendation).toMatch(/^Do not use/);
   });
 
+  it('takes the CA from SEALPOST_CA when --ca is not given', async () => {
+    const { code, out } = await runMain(
+      ['probe', '127.0.0.1', '--port', `${implicit.port}:implicit-tls`, '--json'],
+      { env: { SEALPOST_CA: caFile } },
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(out).ports[0].tls.chainValid).toBe(true);
+  });
+
   it('a closed port alone exits 4 with the port reported as refused', async () => {
     const { code, out } = await runMain([
       'probe',

@@ -1,6 +1,10 @@
 /** Runs `main()` in-process with captured stdout/stderr, as the tests of each command do. */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../src/main.js';
+
+const NO_HOME = join(tmpdir(), 'sealpost-cli-tests-no-home');
 
 export interface MainRun {
   readonly code: number;
@@ -22,7 +26,8 @@ export async function runMain(
     stdout,
     stderr,
     stdin: new PassThrough(),
-    env: options.env ?? {},
+    // A home without a config file, so a developer's own ~/.config/sealpost never leaks in.
+    env: { HOME: NO_HOME, XDG_CONFIG_HOME: NO_HOME, ...options.env },
     cwd: options.cwd ?? process.cwd(),
   });
   return { code, out, err };

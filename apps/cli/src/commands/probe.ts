@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { Command } from '../command.js';
+import { loadConfig } from '../config.js';
 import { parseProbePort, parseTimeout } from '../probe/probe-ports.js';
 
 export const probeCommand: Command = {
@@ -29,7 +30,8 @@ export const probeCommand: Command = {
     ca: {
       type: 'string',
       valueName: 'FILE',
-      description: "Trust this CA (PEM) for the chain check instead of the system's roots.",
+      description:
+        'Trust this CA (PEM) for the chain check instead of the system\'s roots (default: the "ca" setting or SEALPOST_CA).',
     },
     timeout: {
       type: 'string',
@@ -49,14 +51,15 @@ export const probeCommand: Command = {
       says: 'a test server whose certificate comes from your own CA, as JSON',
     },
   ],
-  async run({ values, positionals, out, cwd }) {
+  async run({ values, positionals, out, cwd, env }) {
     const host = positionals[0]!;
     if (!/^[A-Za-z0-9.:_-]+$/.test(host)) {
       throw new SealpostError('EUSAGE', `${quoteUntrusted(host)} is not a host name or address.`);
     }
     const ports = ((values.port as string[] | undefined) ?? []).map(parseProbePort);
     const timeoutMs = parseTimeout(values.timeout as string | undefined);
-    const caFile = values.ca as string | undefined;
+    // Flags win over the config file and SEALPOST_* (the same CA a send to this server would use).
+    const caFile = (values.ca as string | undefined) ?? loadConfig(cwd, env).ca;
     let ca: string | undefined;
     if (caFile !== undefined) {
       try {
