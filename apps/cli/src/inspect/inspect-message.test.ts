@@ -85,6 +85,39 @@ describe('inspectMessage', () => {
     expect(nodes.at(-1)?.note).toMatch(/limit/);
   });
 
+  it('reads signed-data sent without smime-type (older clients) as a signature', async () => {
+    const ca = await sharedTestCa();
+    const signer = await ca.issueEmailCertificate('a@example.org', { keyType: 'ec-p256' });
+    const files = await tempFiles();
+    try {
+      const der = await openssl([
+        'cms',
+        '-sign',
+        '-nodetach',
+        '-outform',
+        'DER',
+        '-signer',
+        await files.write('cert.pem', signer.certPem),
+        '-inkey',
+        await files.write('key.pem', signer.keyPem),
+        '-in',
+        await files.write('in.txt', 'Content-Type: text/plain\r\n\r\nhi\r\n'),
+      ]);
+      const body = der.toString('base64').replace(/.{76}/g, '$&\r\n');
+      const bytes = message(
+        `Content-Type: application/pkcs7-mime; name=smime.p7m\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}\r\n`,
+      );
+      const r = await inspectMessage(bytes, libs);
+      expect(r.encryption).toBeNull();
+      expect(r.signature).toMatchObject({
+        format: 'smime-signed-opaque',
+        cms: [{ certificateSubject: 'CN=a@example.org' }],
+      });
+    } finally {
+      await files.dispose();
+    }
+  });
+
   it('refuses a file with no message header fields', async () => {
     await expect(inspectMessage(enc.encode('just text\r\n'), libs)).rejects.toMatchObject({
       code: 'EMIME',

@@ -15,6 +15,7 @@ import { SealpostError } from '@sealpost/errors';
 import { type ExposureMatrix, exposureMatrix } from '@sealpost/pipeline';
 import type * as openpgp from 'openpgp';
 import {
+  CMS_OID,
   type CmsEnvelopeFacts,
   type CmsLibs,
   type CmsSignerFacts,
@@ -149,6 +150,27 @@ async function signatureFacts(
   }
 }
 
+/**
+ * Old clients send application/pkcs7-mime without smime-type (RFC 8551 §3.2.2 made it
+ * mandatory later): the CMS content type then tells signed-data from enveloped-data.
+ */
+function smimeTypeFromContent(
+  libs: InspectLibs,
+  layer: ProtectionLayer,
+  entity: MimeEntity,
+): ProtectionLayer {
+  if (layer.format !== 'smime-enveloped') return layer;
+  try {
+    const info = readContentInfo(libs, decodeBody(entity));
+    if (info.contentType === CMS_OID.signedData) {
+      return { ...layer, kind: 'signed', format: 'smime-signed-opaque' };
+    }
+  } catch {
+    // Unreadable: encryptionFacts reports it.
+  }
+  return layer;
+}
+
 /** Inline PGP in the first text/plain part that carries an armored block (cheap scan). */
 function findInlinePgp(root: MimeEntity, tree: MimeNode): ProtectionLayer | null {
   for (const node of flattenTree(tree)) {
@@ -235,8 +257,9 @@ export async function inspectMessage(bytes: Uint8Array, libs: InspectLibs): Prom
   }
   const structure = mimeTree(entity);
   const notes: string[] = [];
-  const layer = findLayer(structure) ?? findInlinePgp(entity, structure);
-  const layerEntity = layer ? findPart(entity, layer.part) : undefined;
+  const found = findLayer(structure) ?? findInlinePgp(entity, structure);
+  const layerEntity = found ? findPart(entity, found.part) : undefined;
+  const layer = found && layerEntity ? smimeTypeFromContent(libs, found, layerEntity) : found;
   let encryption: EncryptionFacts | null = null;
   let signature: SignatureFacts | null = null;
   if (layer && layerEntity) {
