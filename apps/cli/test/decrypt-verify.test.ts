@@ -86,7 +86,7 @@ describe('sealpost decrypt', () => {
       f['smime-encrypted.eml'],
       '--key',
       f['bob-smime.pem'],
-      '--ca',
+      '--ca', // the brief's name; --anchor is the same here
       f['ca.pem'],
       '--json',
     ]);
@@ -244,7 +244,7 @@ describe('S/MIME variants: ECDH recipients, opaque signatures, openssl signature
     const { code, out } = await runMain([
       'verify',
       f['smime-opaque.eml'],
-      '--ca',
+      '--anchor',
       f['ca.pem'],
       '--json',
     ]);
@@ -257,7 +257,7 @@ describe('S/MIME variants: ECDH recipients, opaque signatures, openssl signature
     const { code, out } = await runMain([
       'verify',
       f['smime-openssl-signed.eml'],
-      '--ca',
+      '--anchor',
       f['ca.pem'],
       '--json',
     ]);
@@ -286,9 +286,12 @@ describe('sealpost verify', () => {
   });
 
   it('verifies S/MIME multipart/signed against the CA (exit 0)', async () => {
-    const { code, out } = await runMain(['verify', f['smime-signed.eml'], '--ca', f['ca.pem']], {
-      env: { NO_COLOR: '1' },
-    });
+    const { code, out } = await runMain(
+      ['verify', f['smime-signed.eml'], '--anchor', f['ca.pem']],
+      {
+        env: { NO_COLOR: '1' },
+      },
+    );
     expect(code).toBe(0);
     expect(out).toMatch(/valid — CN=alice@example\.org, <alice@example\.org>/);
   });
@@ -296,7 +299,7 @@ describe('sealpost verify', () => {
   it('an altered signed message exits 5 with ESIGNATURE_INVALID for both schemes', async () => {
     for (const [file, trust] of [
       [f['pgp-signed-tampered.eml'], ['--key', f['alice.asc']]],
-      [f['smime-signed-tampered.eml'], ['--ca', f['ca.pem']]],
+      [f['smime-signed-tampered.eml'], ['--anchor', f['ca.pem']]],
     ] as const) {
       const { code, out } = await runMain(['verify', file, ...trust, '--json']);
       expect(code, file).toBe(5);
@@ -330,9 +333,9 @@ describe('--help', () => {
       ['inspect', ['--json']],
       [
         'decrypt',
-        ['--key', '--passphrase-env', '--passphrase-file', '--verify-key', '--ca', '--out'],
+        ['--key', '--passphrase-env', '--passphrase-file', '--verify-key', '--anchor', '--out'],
       ],
-      ['verify', ['--key', '--ca', '--out']],
+      ['verify', ['--key', '--anchor', '--out']],
     ] as const) {
       const { code, out } = await runMain([name, '--help']);
       expect(code).toBe(0);

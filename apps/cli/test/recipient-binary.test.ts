@@ -170,7 +170,7 @@ describe('the sealpost binary, recipient side', () => {
       fx.files['bob.p12'],
       '--passphrase-file',
       fx.files['passphrase.txt'],
-      '--ca',
+      '--anchor',
       fx.files['ca.pem'],
     ]);
     expect(r.status, r.stderr).toBe(0);
@@ -193,7 +193,7 @@ describe('the sealpost binary, recipient side', () => {
     const verify = await sealpost([
       'verify',
       fx.files['smime-signed-tampered.eml'],
-      '--ca',
+      '--anchor',
       fx.files['ca.pem'],
       '--json',
     ]);

@@ -2,6 +2,7 @@
 import { SealpostError } from '@sealpost/errors';
 import type { Command } from '../command.js';
 import {
+  anchorFiles,
   emitOpened,
   loadOpenLibs,
   messageBytes,
@@ -15,7 +16,7 @@ export const decryptCommand: Command = {
   name: 'decrypt',
   summary: 'Decrypt a PGP/MIME or S/MIME message and check the signatures inside',
   usage:
-    'sealpost decrypt FILE.eml --key FILE [--passphrase-env VAR | --passphrase-file F] [--verify-key FILE]... [--ca FILE]... [--out FILE] [--json]',
+    'sealpost decrypt FILE.eml --key FILE [--passphrase-env VAR | --passphrase-file F] [--verify-key FILE]... [--anchor FILE]... [--out FILE] [--json]',
   description:
     'Decrypts a message with your private key: an OpenPGP secret key for PGP/MIME, or your\n' +
     'S/MIME private key with its certificate (a PEM file holding both, two PEM files, or a\n' +
@@ -58,7 +59,7 @@ export const decryptCommand: Command = {
     },
     {
       command:
-        'SP_PASS=… sealpost decrypt mail.eml --key bob.p12 --passphrase-env SP_PASS --ca ca.pem',
+        'SP_PASS=… sealpost decrypt mail.eml --key bob.p12 --passphrase-env SP_PASS --anchor ca.pem',
       says: 'S/MIME with a PKCS#12 file; the signer is checked against ca.pem',
     },
     {
@@ -76,7 +77,7 @@ export const decryptCommand: Command = {
       messageBytes(ctx),
       readKeyFiles(ctx.cwd, keyNames),
       readKeyFiles(ctx.cwd, stringList(ctx.values['verify-key'])),
-      readKeyFiles(ctx.cwd, stringList(ctx.values.ca)),
+      readKeyFiles(ctx.cwd, anchorFiles(ctx.values)),
       loadOpenLibs(),
       import('../open/key-files.js'),
       import('../open/open-message.js'),

@@ -128,7 +128,7 @@ export async function loadVerificationKeys(
     if (kind === 'pem' || kind === 'pkcs12-or-der') {
       throw new SealpostError(
         'EKEY_PARSE',
-        `${quoteUntrusted(file.name)} is not an OpenPGP key: S/MIME signers are checked against the CA given with --ca.`,
+        `${quoteUntrusted(file.name)} is not an OpenPGP key: S/MIME signers are checked against the CA given with --anchor.`,
       );
     }
     for (const key of await pgp.readKeys(file.bytes)) keys.push(key.toPublic());

@@ -9,11 +9,18 @@ import { type KeyFile, readKeyFile } from './key-files.js';
 import type { OpenedMessage, OpenLibs } from './open-message.js';
 
 export const OPEN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  anchor: {
+    type: 'string',
+    multiple: true,
+    valueName: 'FILE',
+    description:
+      'Trust this CA certificate (PEM/DER) as an anchor for S/MIME signers (repeatable), as in "send --anchor".',
+  },
   ca: {
     type: 'string',
     multiple: true,
     valueName: 'FILE',
-    description: 'Trust this CA (PEM) for S/MIME signer certificates (repeatable).',
+    description: 'Same as --anchor here (there is no server to connect to).',
   },
   out: {
     type: 'string',
@@ -31,6 +38,11 @@ export async function loadOpenLibs(): Promise<OpenLibs> {
     import('@sealpost/smime/node'),
   ]);
   return { compose, pgp, smime, rsaRawDecrypt: node.rsaRawDecrypt };
+}
+
+/** --anchor and --ca: both name S/MIME trust anchors in decrypt/verify (decision 0058). */
+export function anchorFiles(values: CommandContext['values']): string[] {
+  return [...stringList(values.anchor), ...stringList(values.ca)];
 }
 
 export function stringList(value: unknown): string[] {

@@ -276,7 +276,7 @@ export function assertSignatures(opened: OpenedMessage, requireValid: boolean): 
       'ESIGNATURE_UNVERIFIED',
       opened.scheme === 'pgp'
         ? `The signature was made by key ${opened.signatures[0]?.keyId ?? '(unknown)'}, which is not among the keys given with --key.`
-        : `The signer certificate ${quoteUntrusted(opened.signatures[0]?.signer ?? '')} does not chain to a CA given with --ca.`,
+        : `The signer certificate ${quoteUntrusted(opened.signatures[0]?.signer ?? '')} does not chain to a CA given with --anchor.`,
       { details: { signatures: opened.signatures } },
     );
   }

@@ -35,7 +35,7 @@ export const PIPELINE_CODES = defineCodes({
     description:
       'No signature on the message could be checked: none of the given keys or trust anchors belongs to the signer.',
     action:
-      "Give the signer's OpenPGP key with --key FILE, or the CA that issued the S/MIME certificate with --ca FILE.",
+      "Give the signer's OpenPGP key with --key FILE, or the CA that issued the S/MIME certificate with --anchor FILE.",
     retry: 'permanent',
     category: 'crypto',
   },
