@@ -1,5 +1,6 @@
 // In-process tests of `inspect` on messages made by @sealpost/pgp, @sealpost/smime and
 // openssl: what it reads from each, the JSON shape, exit codes.
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecipientFixtures, type RecipientFixtures } from './recipient-fixtures.js';
@@ -139,6 +140,21 @@ describe('sealpost inspect', () => {
     expect(out).toContain('encrypted  no');
     expect(out).toContain('numbers.csv');
     expect(out).toMatch(/submission server\s+READS\s+READS\s+READS/);
+  });
+
+  it('never lets escape sequences from the message reach the terminal', async () => {
+    const hostile = join(fx.dir, 'hostile.eml');
+    await writeFile(
+      hostile,
+      'From: a@example.org\r\nTo: b@example.org\r\nSubject: \u001b]0;owned\u0007\u001b[2Jhi\r\n' +
+        'Content-Type: text/plain; name="x\u001b[31m.txt"\r\n\r\nbody\r\n',
+    );
+    const human = await runMain(['inspect', hostile]);
+    expect(human.code).toBe(0);
+    expect(human.out).not.toMatch(/[\u001b\u0007]/);
+    expect(human.out).toContain('\uFFFD[2Jhi');
+    const machine = await runMain(['inspect', hostile, '--json']);
+    expect(JSON.parse(machine.out).headers.subject).toBe('\u001b]0;owned\u0007\u001b[2Jhi');
   });
 
   it('refuses a file that is not a message (exit 6) and a missing file (exit 6 EIO)', async () => {

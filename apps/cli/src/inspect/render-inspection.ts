@@ -1,7 +1,7 @@
 /** The human form of `sealpost inspect`: structure, protection, recipients, exposure table. */
 import { renderExposureTable } from '@sealpost/pipeline';
 import type { Output } from '../output.js';
-import { keyValueRows, wrap } from '../text/layout.js';
+import { clean, keyValueRows, wrap } from '../text/layout.js';
 import type { CmsIdentifier } from './cms-structure.js';
 import type { Inspection } from './inspect-message.js';
 import { flattenTree, type MimeNode } from './mime-tree.js';
@@ -29,7 +29,9 @@ function nodeLine(node: MimeNode): string {
     `${node.size} bytes${node.transferEncoding ? ` ${node.transferEncoding}` : ''}`,
     node.note ? `(${node.note})` : '',
   ].filter((s) => s.length > 0);
-  return `  ${node.part.padEnd(8)} ${'  '.repeat(depth)}${node.contentType}${params}  ${extra.join('  ')}`;
+  return clean(
+    `  ${node.part.padEnd(8)} ${'  '.repeat(depth)}${node.contentType}${params}  ${extra.join('  ')}`,
+  );
 }
 
 function identifierText(id: CmsIdentifier): string {
@@ -42,7 +44,7 @@ function encryptionRows(i: Inspection): [string, string][] {
   const e = i.encryption;
   if (!e) return [['encrypted', 'no']];
   const rows: [string, string][] = [['encrypted', `${FORMAT_LABEL[e.format]}, part ${e.part}`]];
-  if (e.error) rows.push(['unreadable', e.error]);
+  if (e.error) rows.push(['unreadable', clean(e.error)]);
   for (const r of e.pgp?.recipients ?? []) {
     rows.push([
       'recipient',
@@ -63,7 +65,7 @@ function encryptionRows(i: Inspection): [string, string][] {
     rows.push(['structure', e.cms.structure]);
     rows.push(['content cipher', e.cms.contentEncryption]);
     for (const r of e.cms.recipients) {
-      rows.push(['recipient', `${r.type}: ${identifierText(r)}; ${r.keyEncryption}`]);
+      rows.push(['recipient', `${r.type}: ${clean(identifierText(r))}; ${r.keyEncryption}`]);
     }
   }
   return rows;
@@ -77,7 +79,7 @@ function signatureRows(i: Inspection): [string, string][] {
     ];
   }
   const rows: [string, string][] = [['signed', `${FORMAT_LABEL[s.format]}, part ${s.part}`]];
-  if (s.error) rows.push(['unreadable', s.error]);
+  if (s.error) rows.push(['unreadable', clean(s.error)]);
   for (const p of s.pgp ?? []) {
     rows.push([
       'signer',
@@ -87,7 +89,7 @@ function signatureRows(i: Inspection): [string, string][] {
   for (const c of s.cms ?? []) {
     rows.push([
       'signer',
-      `${c.certificateSubject ?? identifierText(c)}; ${c.signatureAlgorithm}, ${c.digestAlgorithm}${c.signingTime ? `, signed ${c.signingTime}` : ''}`,
+      `${clean(c.certificateSubject ?? identifierText(c))}; ${c.signatureAlgorithm}, ${c.digestAlgorithm}${c.signingTime ? `, signed ${c.signingTime}` : ''}`,
     ]);
   }
   rows.push(['', 'Not verified here: run "sealpost verify" with the signer\'s key or CA.']);
@@ -105,15 +107,17 @@ export function renderInspection(file: string, i: Inspection, out: Output): stri
       ['Date', h.date],
       ['Message-ID', h.messageId],
     ] as const
-  ).flatMap(([k, v]) => (v === null ? [] : [[k, v] as [string, string]]));
+  ).flatMap(([k, v]) => (v === null ? [] : [[k, clean(v)] as [string, string]]));
   return [
-    `${out.bold(file)}  ${i.size} bytes`,
+    `${out.bold(clean(file))}  ${i.size} bytes`,
     `${out.bold('Outer header fields')} (every server reads these)\n${keyValueRows(headerRows)}`,
     `${out.bold('Structure')}\n${flattenTree(i.structure).map(nodeLine).join('\n')}`,
     `${out.bold('Protection')}\n${keyValueRows([...encryptionRows(i), ...signatureRows(i)])}`,
-    `${out.bold('Header protection')} (RFC 9788)\n  ${wrap(i.headerProtection.explanation, 96, '  ')}`,
+    `${out.bold('Header protection')} (RFC 9788)\n  ${wrap(clean(i.headerProtection.explanation), 96, '  ')}`,
     ...(i.notes.length > 0
-      ? [`${out.bold('Notes')}\n${i.notes.map((n) => `  - ${wrap(n, 94, '    ')}`).join('\n')}`]
+      ? [
+          `${out.bold('Notes')}\n${i.notes.map((n) => `  - ${wrap(clean(n), 94, '    ')}`).join('\n')}`,
+        ]
       : []),
     `${out.bold('Who can read what')} (scheme: ${i.exposure.scheme})\n${renderExposureTable(i.exposure.matrix)}\n${wrap(i.exposure.assumption, 98, '')}`,
   ].join('\n\n');

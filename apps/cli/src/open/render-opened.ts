@@ -2,7 +2,7 @@
 import type { HeaderField } from '@sealpost/compose';
 import { algorithmName } from '../inspect/cms-structure.js';
 import type { Output } from '../output.js';
-import { keyValueRows } from '../text/layout.js';
+import { clean, keyValueRows } from '../text/layout.js';
 import type { OpenedMessage, SignatureLine } from './open-message.js';
 
 const SHOWN = ['from', 'to', 'cc', 'reply-to', 'subject', 'date', 'message-id'];
@@ -23,19 +23,20 @@ function signatureText(s: SignatureLine, out: Output): string {
       : s.status === 'invalid'
         ? out.red('INVALID')
         : 'unknown key';
-  const who = s.signer ?? (s.keyId ? `key ID ${s.keyId}` : 'unknown signer');
+  const who =
+    s.signer !== null ? clean(s.signer) : s.keyId ? `key ID ${s.keyId}` : 'unknown signer';
   const parts = [`${status} — ${who}`];
-  if (s.addresses.length > 0) parts.push(`<${s.addresses.join('>, <')}>`);
+  if (s.addresses.length > 0) parts.push(clean(`<${s.addresses.join('>, <')}>`));
   if (s.signer && s.keyId) parts.push(`key ID ${s.keyId}`);
   if (s.created) parts.push(`made ${s.created}`);
-  if (s.status !== 'valid' && s.reason) parts.push(`(${s.reason})`);
+  if (s.status !== 'valid' && s.reason) parts.push(`(${clean(s.reason)})`);
   return parts.join(', ');
 }
 
 function headerRows(headers: readonly HeaderField[]): [string, string][] {
   return headers
     .filter((h) => SHOWN.includes(h.name.toLowerCase()))
-    .map((h) => [h.name, h.value] as [string, string]);
+    .map((h) => [clean(h.name), clean(h.value)] as [string, string]);
 }
 
 export function renderOpened(opened: OpenedMessage, outFile: string | null, out: Output): string {

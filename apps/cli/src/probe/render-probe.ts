@@ -1,7 +1,7 @@
 /** The human form of `sealpost probe`: one block per port, then what sealpost would use. */
 import type { PortProbeResult, ProbeReport } from '@sealpost/transport';
 import type { Output } from '../output.js';
-import { colonHex, keyValueRows } from '../text/layout.js';
+import { clean, colonHex, keyValueRows } from '../text/layout.js';
 
 export interface ExplainedPort extends PortProbeResult {
   /** explainPort(port): what the port is for. */
@@ -21,7 +21,7 @@ function yesNo(value: boolean, out: Output): string {
 function ehloSummary(port: PortProbeResult): string {
   const ext = port.extensions;
   if (!ext) return 'none (no EHLO reply)';
-  return ext.lines.length > 0 ? ext.lines.join(', ') : '(no extensions)';
+  return ext.lines.length > 0 ? clean(ext.lines.join(', ')) : '(no extensions)';
 }
 
 function portRows(port: ExplainedPort, out: Output): [string, string][] {
@@ -29,16 +29,16 @@ function portRows(port: ExplainedPort, out: Output): [string, string][] {
     ['reachable', `${port.reachable} (${port.durationMs} ms)`],
     ['mode', MODE_LABEL[port.mode]],
   ];
-  if (port.banner !== null) rows.push(['banner', port.banner]);
+  if (port.banner !== null) rows.push(['banner', clean(port.banner)]);
   if (port.reachable === 'open') rows.push(['EHLO', ehloSummary(port)]);
   const tls = port.tls;
   if (tls) {
     rows.push(['TLS', `${tls.version}, ${tls.cipher}, ALPN ${tls.alpn ?? 'none'}`]);
     const cert = tls.certificate;
     if (cert) {
-      rows.push(['certificate', cert.subject || '(empty subject)']);
-      rows.push(['  SANs', cert.subjectAltNames.join(', ') || '(none)']);
-      rows.push(['  issuer', cert.issuer]);
+      rows.push(['certificate', clean(cert.subject) || '(empty subject)']);
+      rows.push(['  SANs', clean(cert.subjectAltNames.join(', ')) || '(none)']);
+      rows.push(['  issuer', clean(cert.issuer)]);
       rows.push(['  valid', `${cert.validFrom} → ${cert.validTo}`]);
       rows.push(['  SHA-256', colonHex(cert.fingerprint256)]);
     } else {
@@ -52,8 +52,8 @@ function portRows(port: ExplainedPort, out: Output): [string, string][] {
   } else if (port.reachable === 'open') {
     rows.push(['TLS', out.red('none')]);
   }
-  if (port.error) rows.push(['stopped by', `${port.error.code}: ${port.error.message}`]);
-  rows.push(['verdict', port.usable ? out.green(port.recommendation) : port.recommendation]);
+  if (port.error) rows.push(['stopped by', `${port.error.code}: ${clean(port.error.message)}`]);
+  rows.push(['verdict', port.usable ? out.green(port.recommendation) : clean(port.recommendation)]);
   rows.push([`about ${port.port}`, port.explanation]);
   return rows;
 }

@@ -36,3 +36,12 @@ export function keyValueRows(
 export function colonHex(hex: string): string {
   return (hex.match(/../g) ?? []).join(':').toUpperCase();
 }
+
+/**
+ * Text from a message or a server, made safe for a terminal: C0/C1 control characters (ESC
+ * sequences could recolour, retitle or rewrite the screen) become U+FFFD. JSON output needs no
+ * such step: JSON.stringify escapes them.
+ */
+export function clean(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\uFFFD');
+}
