@@ -1,5 +1,6 @@
 // In-process tests of `decrypt` and `verify` on messages made by @sealpost/pgp, @sealpost/smime
 // and openssl: argument handling, JSON shapes, exit codes.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +67,30 @@ describe('sealpost decrypt', () => {
     expect(out).toContain(`Subject     ${SUBJECT}`);
     expect(out).toContain(BODY);
     expect(out).not.toContain(PASSPHRASE);
+  });
+
+  it('an invalid signature inside (revoked signing key) exits 5 and shows nothing', async () => {
+    const target = join(fx.dir, 'never-written.eml');
+    const { code, out, err } = await runMain(
+      [
+        'decrypt',
+        f['pgp-encrypted.eml'],
+        '--key',
+        f['bob.sec.asc'],
+        '--passphrase-env',
+        'PP',
+        '--verify-key',
+        f['alice-revoked.asc'],
+        '--out',
+        target,
+      ],
+      { env: { PP: PASSPHRASE } },
+    );
+    expect(code).toBe(5);
+    expect(err).toContain('ESIGNATURE_INVALID');
+    expect(err).toContain('revoked');
+    expect(out).toBe('');
+    expect(existsSync(target)).toBe(false);
   });
 
   it('fails with EKEY_PASSPHRASE (exit 5) when a locked key has no passphrase', async () => {

@@ -9,6 +9,7 @@ import { createMessage, toMime } from '@sealpost/compose';
 import * as pgp from '@sealpost/pgp';
 import * as smime from '@sealpost/smime';
 import { exportPkcs12, openssl, sharedTestCa, tempFiles } from '@sealpost/testkit';
+import * as openpgp from 'openpgp';
 
 export const ALICE = 'alice@example.org';
 export const BOB = 'bob@example.net';
@@ -44,6 +45,7 @@ export type FixtureFile =
   | 'bob.sec.asc'
   | 'bob.asc'
   | 'alice.asc'
+  | 'alice-revoked.asc'
   | 'bob-smime.pem'
   | 'bob.p12'
   | 'ca.pem'
@@ -109,6 +111,13 @@ export async function createRecipientFixtures(): Promise<RecipientFixtures> {
   const smimeEc = await smime.encryptMime(plain, {
     recipients: [smime.readCertificate(bobEcCert.certPem)],
   });
+  // Alice's key as it looks after she revoked it (e.g. compromised): her old signatures must
+  // no longer vouch for anything (RFC 9580 §5.2.3.31).
+  const { publicKey: aliceRevoked } = await openpgp.revokeKey({
+    key: alicePgp.publicKey,
+    revocationCertificate: alicePgp.revocationCertificate,
+    format: 'armored',
+  });
   const files: Record<string, string> = {};
   const put = async (name: FixtureFile, data: Uint8Array | string) => {
     files[name] = join(dir, name);
@@ -136,6 +145,7 @@ export async function createRecipientFixtures(): Promise<RecipientFixtures> {
     put('bob.sec.asc', bobPgp.armoredPrivateKey),
     put('bob.asc', bobPgp.armoredPublicKey),
     put('alice.asc', alicePgp.armoredPublicKey),
+    put('alice-revoked.asc', aliceRevoked),
     put('bob-smime.pem', `${bobCert.keyPem}${bobCert.certPem}`),
     put('bob.p12', await exportPkcs12(bobCert, ca, PASSPHRASE)),
     put('ca.pem', ca.certPem),
