@@ -88,7 +88,7 @@ export const decryptCommand: Command = {
     const opened = await decryptMessage(libs, bytes, {
       keys: await keys.loadDecryptionKeys(keyFiles, passphrase, libs),
       verificationKeys: await keys.loadVerificationKeys(verifyFiles, libs.pgp),
-      trustAnchors: keys.loadTrustAnchors(caFiles, libs.smime),
+      trustAnchors: await keys.loadTrustAnchors(caFiles, libs.smime),
     });
     assertSignatures(opened, false);
     await emitOpened(ctx, opened);

@@ -50,7 +50,7 @@ export const verifyCommand: Command = {
     const { verifyMessage, assertSignatures } = await import('../open/open-message.js');
     const opened = await verifyMessage(libs, bytes, {
       verificationKeys: await keys.loadVerificationKeys(keyFiles, libs.pgp),
-      trustAnchors: keys.loadTrustAnchors(caFiles, libs.smime),
+      trustAnchors: await keys.loadTrustAnchors(caFiles, libs.smime),
     });
     assertSignatures(opened, true);
     await emitOpened(ctx, opened);

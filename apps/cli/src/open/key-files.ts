@@ -71,7 +71,7 @@ export interface DecryptionKeys {
 export async function loadDecryptionKeys(
   files: readonly KeyFile[],
   passphrase: () => Promise<string | undefined>,
-  libs: { pgp: typeof Pgp; smime: typeof Smime },
+  libs: { pgp(): Promise<typeof Pgp>; smime(): Promise<typeof Smime> },
 ): Promise<DecryptionKeys> {
   const pgpKeys: Pgp.PrivateKey[] = [];
   let smimeKey: Smime.SmimePrivateKey | undefined;
@@ -79,11 +79,12 @@ export async function loadDecryptionKeys(
   for (const file of files) {
     const kind = keyFileKind(file.bytes);
     if (kind === 'pgp-private' || kind === 'pgp-binary') {
-      const key = await libs.pgp.readPrivateKey(file.bytes).catch(async (err: unknown) => {
+      const pgp = await libs.pgp();
+      const key = await pgp.readPrivateKey(file.bytes).catch(async (err: unknown) => {
         if ((err as SealpostError).code !== 'EKEY_PASSPHRASE') throw err;
         const secret = await passphrase();
         if (secret === undefined) throw err;
-        return libs.pgp.readPrivateKey(file.bytes, { passphrase: secret });
+        return pgp.readPrivateKey(file.bytes, { passphrase: secret });
       });
       pgpKeys.push(key);
     } else if (kind === 'pgp-public') {
@@ -92,15 +93,17 @@ export async function loadDecryptionKeys(
         `${quoteUntrusted(file.name)} is an OpenPGP public key; decrypting needs the secret key.`,
       );
     } else if (kind === 'pem') {
+      const smime = await libs.smime();
       const text = new TextDecoder('latin1').decode(file.bytes);
       if (/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(text)) {
-        smimeKey = libs.smime.readPrivateKey(text);
+        smimeKey = smime.readPrivateKey(text);
       }
       if (text.includes('-----BEGIN CERTIFICATE-----')) {
-        certificates.push(...libs.smime.readCertificates(text));
+        certificates.push(...smime.readCertificates(text));
       }
     } else {
-      const p12 = await libs.smime.readPkcs12(file.bytes, (await passphrase()) ?? '');
+      const smime = await libs.smime();
+      const p12 = await smime.readPkcs12(file.bytes, (await passphrase()) ?? '');
       smimeKey = p12.privateKey;
       certificates.unshift(p12.certificate, ...p12.chain);
     }
@@ -120,9 +123,11 @@ export async function loadDecryptionKeys(
 /** OpenPGP public keys (certificates) for verifying; a secret key counts as its public part. */
 export async function loadVerificationKeys(
   files: readonly KeyFile[],
-  pgp: typeof Pgp,
+  loadPgp: () => Promise<typeof Pgp>,
 ): Promise<Pgp.PublicKey[]> {
   const keys: Pgp.PublicKey[] = [];
+  if (files.length === 0) return keys;
+  const pgp = await loadPgp();
   for (const file of files) {
     const kind = keyFileKind(file.bytes);
     if (kind === 'pem' || kind === 'pkcs12-or-der') {
@@ -137,9 +142,11 @@ export async function loadVerificationKeys(
 }
 
 /** Trust anchors for S/MIME signatures (PEM with any number of certificates, or one DER). */
-export function loadTrustAnchors(
+export async function loadTrustAnchors(
   files: readonly KeyFile[],
-  smime: typeof Smime,
-): Smime.SmimeCertificate[] {
+  loadSmime: () => Promise<typeof Smime>,
+): Promise<Smime.SmimeCertificate[]> {
+  if (files.length === 0) return [];
+  const smime = await loadSmime();
   return files.flatMap((file) => smime.readCertificates(file.bytes));
 }

@@ -31,13 +31,13 @@ export const OPEN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 /** Loaded on use so that `sealpost --version` does not pay for openpgp.js and pkijs. */
 export async function loadOpenLibs(): Promise<OpenLibs> {
-  const [compose, pgp, smime, node] = await Promise.all([
-    import('@sealpost/compose'),
-    import('@sealpost/pgp'),
-    import('@sealpost/smime'),
-    import('@sealpost/smime/node'),
-  ]);
-  return { compose, pgp, smime, rsaRawDecrypt: node.rsaRawDecrypt };
+  const compose = await import('@sealpost/compose');
+  return {
+    compose,
+    pgp: () => import('@sealpost/pgp'),
+    smime: () => import('@sealpost/smime'),
+    rsaRawDecrypt: async () => (await import('@sealpost/smime/node')).rsaRawDecrypt,
+  };
 }
 
 /** --anchor and --ca: both name S/MIME trust anchors in decrypt/verify (decision 0058). */

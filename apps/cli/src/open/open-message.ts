@@ -13,11 +13,15 @@ import type { DecryptionKeys } from './key-files.js';
 
 export type MessageScheme = 'pgp' | 'smime';
 
+/**
+ * The libraries, each loaded on first use: a PGP/MIME message never pays for pkijs, nor an
+ * S/MIME one for openpgp.js (one-shot start-up time, bench/recipient.bench.ts).
+ */
 export interface OpenLibs {
   readonly compose: typeof Compose;
-  readonly pgp: typeof Pgp;
-  readonly smime: typeof Smime;
-  readonly rsaRawDecrypt: RsaRawDecrypt;
+  pgp(): Promise<typeof Pgp>;
+  smime(): Promise<typeof Smime>;
+  rsaRawDecrypt(): Promise<RsaRawDecrypt>;
 }
 
 export interface SignatureLine {
@@ -140,13 +144,14 @@ async function decryptSmime(
   identity: NonNullable<DecryptionKeys['smime']>,
   trustAnchors: readonly Smime.SmimeCertificate[],
 ): Promise<Smime.DecryptMimeResult> {
+  const [smime, rsaRawDecrypt] = await Promise.all([libs.smime(), libs.rsaRawDecrypt()]);
   let lastError: unknown;
   for (const certificate of identity.certificates) {
     try {
-      return await libs.smime.decryptMime(bytes, {
+      return await smime.decryptMime(bytes, {
         privateKey: identity.privateKey,
         certificate,
-        rsaRawDecrypt: libs.rsaRawDecrypt,
+        rsaRawDecrypt,
         trustAnchors,
       });
     } catch (err) {
@@ -197,7 +202,7 @@ export async function decryptMessage(
         'This is a PGP/MIME message: give your OpenPGP secret key with --key FILE.',
       );
     }
-    const opened = await libs.pgp.decryptMime(bytes, {
+    const opened = await (await libs.pgp()).decryptMime(bytes, {
       decryptionKeys: input.keys.pgp,
       verificationKeys: input.verificationKeys,
     });
@@ -243,10 +248,12 @@ export async function verifyMessage(
     );
   }
   if (protection.scheme === 'pgp') {
-    const opened = await libs.pgp.verifyMime(bytes, { verificationKeys: input.verificationKeys });
+    const pgp = await libs.pgp();
+    const opened = await pgp.verifyMime(bytes, { verificationKeys: input.verificationKeys });
     return { scheme: 'pgp', encryption: null, ...fromPgp(libs.compose, opened) };
   }
-  const result = await libs.smime.verifyMime(bytes, { trustAnchors: input.trustAnchors });
+  const smime = await libs.smime();
+  const result = await smime.verifyMime(bytes, { trustAnchors: input.trustAnchors });
   return {
     scheme: 'smime',
     encrypted: false,
