@@ -1,7 +1,7 @@
 // In-process tests of `decrypt` and `verify` on messages made by @sealpost/pgp, @sealpost/smime
 // and openssl: argument handling, JSON shapes, exit codes.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -215,6 +215,14 @@ describe('sealpost decrypt', () => {
     const pub = await runMain(['decrypt', f['pgp-encrypted.eml'], '--key', f['bob.asc']]);
     expect(pub.code).toBe(5);
     expect(pub.err).toContain('EKEY_PARSE');
+    const encryptedPem = join(fx.dir, 'encrypted-key.pem');
+    await writeFile(
+      encryptedPem,
+      '-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n',
+    );
+    const locked = await runMain(['decrypt', f['smime-encrypted.eml'], '--key', encryptedPem]);
+    expect(locked.code).toBe(5);
+    expect(locked.err).toMatch(/ECERT_PARSE.*PKCS#12/);
     const wrongScheme = await runMain([
       'decrypt',
       f['smime-encrypted.eml'],

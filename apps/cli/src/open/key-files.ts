@@ -95,6 +95,12 @@ export async function loadDecryptionKeys(
     } else if (kind === 'pem') {
       const smime = await libs.smime();
       const text = new TextDecoder('latin1').decode(file.bytes);
+      if (text.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----')) {
+        throw new SealpostError(
+          'ECERT_PARSE',
+          `${quoteUntrusted(file.name)} holds a passphrase-protected PEM key, which sealpost does not read: export key and certificate as PKCS#12 (openssl pkcs12 -export) and give that file.`,
+        );
+      }
       if (/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(text)) {
         smimeKey = smime.readPrivateKey(text);
       }
