@@ -38,6 +38,8 @@ describe('inspectMessage', () => {
     );
     expect(r.notes.join(' ')).toMatch(/Inline PGP protects only the text/);
     expect(r.exposure.scheme).toBe('pgp');
+    expect(r.exposure.matrix.relays.body.visibility).toBe('hidden');
+    expect(r.exposure.matrix.relays['attachment-names'].visibility).toBe('readable');
   });
 
   it('detects an inline cleartext signature and its signer key ID', async () => {

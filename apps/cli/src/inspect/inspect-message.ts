@@ -317,14 +317,31 @@ export async function inspectMessage(bytes: Uint8Array, libs: InspectLibs): Prom
       headerProtection: hidesSubject,
       assumption:
         'A file does not say how it travelled: the network rows assume sealpost’s default, TLS with a verified certificate to the submission server, and opportunistic TLS between servers.',
-      matrix: exposureMatrix({
-        scheme,
-        headerProtection: hidesSubject,
-        firstLink: { mode: 'implicit-tls', certificateVerified: true },
-      }),
+      matrix: exposure(scheme, hidesSubject, encryption?.format === 'inline-pgp-message'),
     },
     notes,
   };
+}
+
+/**
+ * The matrix for the scheme found. Inline PGP encrypts one text part only: attachment names
+ * stay as readable as without encryption, so that column is taken from the unencrypted matrix.
+ */
+function exposure(
+  scheme: 'pgp' | 'smime' | 'none',
+  headerProtection: boolean,
+  inline: boolean,
+): ExposureMatrix {
+  const firstLink = { mode: 'implicit-tls', certificateVerified: true } as const;
+  const matrix = exposureMatrix({ scheme, headerProtection, firstLink });
+  if (!inline) return matrix;
+  const plain = exposureMatrix({ scheme: 'none', headerProtection: false, firstLink });
+  return Object.fromEntries(
+    Object.entries(matrix).map(([observer, parts]) => [
+      observer,
+      { ...parts, 'attachment-names': plain[observer as keyof ExposureMatrix]['attachment-names'] },
+    ]),
+  ) as unknown as ExposureMatrix;
 }
 
 function findNode(tree: MimeNode, part: string): MimeNode | undefined {
