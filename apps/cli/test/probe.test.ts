@@ -1,6 +1,6 @@
 // `sealpost probe` in-process against embedded submission servers (implicit TLS and STARTTLS,
 // trusted through the test CA), a closed port, and a real Postfix on both submission ports.
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -20,12 +20,14 @@ let starttls: RunningSubmissionServer;
 let refused: number;
 let caFile: string;
 let fingerprint: string;
+let dir: string;
 
 beforeAll(async () => {
   const ca = await sharedTestCa();
   const certificate = await ca.issueServerCertificate();
   fingerprint = certificate.fingerprint256;
-  caFile = join(tmpdir(), `sealpost-probe-ca-${process.pid}.pem`);
+  dir = await mkdtemp(join(tmpdir(), 'sealpost-probe-'));
+  caFile = join(dir, 'ca.pem');
   await writeFile(caFile, ca.certPem);
   [implicit, starttls, refused] = await Promise.all([
     startSubmissionServer({ mode: 'implicit-tls', certificate, users: { u: 'p' } }),
@@ -36,6 +38,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([implicit?.close(), starttls?.close()]);
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('--port parsing', () => {
@@ -182,7 +185,7 @@ describe('sealpost probe against Postfix', () => {
 
   beforeAll(async () => {
     postfix = await startPostfix();
-    postfixCa = join(tmpdir(), `sealpost-probe-postfix-ca-${process.pid}.pem`);
+    postfixCa = join(dir, 'postfix-ca.pem');
     await writeFile(postfixCa, postfix.caPem);
   }, 60_000);
 
