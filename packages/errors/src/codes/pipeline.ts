@@ -33,4 +33,27 @@ export const PIPELINE_CODES = defineCodes({
     retry: 'permanent',
     category: 'crypto',
   },
+  // --- inspect: codes raised by `sealpost decrypt` / `sealpost verify` (apps/cli) ---
+  ESIGNATURE_INVALID: {
+    description:
+      'A signature on the message does not verify: the content or the signature was changed, or the signing key is revoked or expired.',
+    action: 'Do not trust this message; ask the sender to send it again.',
+    retry: 'permanent',
+    category: 'crypto',
+  },
+  ESIGNATURE_UNVERIFIED: {
+    description:
+      'No signature on the message could be checked: none of the given keys or trust anchors belongs to the signer.',
+    action:
+      "Give the signer's OpenPGP key with --key FILE, or the CA that issued the S/MIME certificate with --anchor FILE.",
+    retry: 'permanent',
+    category: 'crypto',
+  },
+  ENOT_PROTECTED: {
+    description:
+      'The message is not encrypted (for decrypt) or not signed (for verify) in a format sealpost reads.',
+    action: 'Run "sealpost inspect FILE" to see how the message is built.',
+    retry: 'permanent',
+    category: 'input',
+  },
 });

@@ -1,0 +1,97 @@
+/** `sealpost decrypt FILE.eml --key FILE`: the recipient side, PGP/MIME or S/MIME. */
+import { SealpostError } from '@sealpost/errors';
+import type { Command } from '../command.js';
+import {
+  anchorFiles,
+  emitOpened,
+  loadOpenLibs,
+  messageBytes,
+  OPEN_OPTIONS,
+  passphraseReader,
+  readKeyFiles,
+  stringList,
+} from '../open/open-command.js';
+
+export const decryptCommand: Command = {
+  name: 'decrypt',
+  summary: 'Decrypt a PGP/MIME or S/MIME message and check the signatures inside',
+  usage:
+    'sealpost decrypt FILE.eml --key FILE [--passphrase-env VAR | --passphrase-file F] [--verify-key FILE]... [--anchor FILE]... [--out FILE] [--json]',
+  description:
+    'Decrypts a message with your private key: an OpenPGP secret key for PGP/MIME, or your\n' +
+    'S/MIME private key with its certificate (a PEM file holding both, two PEM files, or a\n' +
+    'PKCS#12 .p12 file) for S/MIME. Shows the protected header fields (with RFC 9788 header\n' +
+    'protection they are the real ones; the outer Subject may just be "[...]"), every\n' +
+    'signature inside with its status (valid, invalid, unknown key) and the inner message.\n' +
+    'Passphrases come from --passphrase-env, --passphrase-file or a prompt, never argv.\n' +
+    'An invalid signature or altered ciphertext exits 5 and shows nothing of the content.',
+  options: {
+    key: {
+      type: 'string',
+      multiple: true,
+      valueName: 'FILE',
+      description:
+        'Your OpenPGP secret key, or S/MIME key + certificate (PEM) or PKCS#12 file (repeatable).',
+    },
+    'passphrase-env': {
+      type: 'string',
+      valueName: 'VAR',
+      description: 'Read the key (or PKCS#12) passphrase from this environment variable.',
+    },
+    'passphrase-file': {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'Read the key (or PKCS#12) passphrase from the first line of FILE.',
+    },
+    'verify-key': {
+      type: 'string',
+      multiple: true,
+      valueName: 'FILE',
+      description: "The sender's OpenPGP public key, to check a signature inside (repeatable).",
+    },
+    ...OPEN_OPTIONS,
+  },
+  positionals: { min: 1, max: 1 },
+  examples: [
+    {
+      command: 'sealpost decrypt mail.eml --key bob.sec.asc --verify-key alice.asc',
+      says: 'PGP/MIME: the real Subject, "valid — <Alice\'s fingerprint>" and the message',
+    },
+    {
+      command:
+        'SP_PASS=… sealpost decrypt mail.eml --key bob.p12 --passphrase-env SP_PASS --anchor ca.pem',
+      says: 'S/MIME with a PKCS#12 file; the signer is checked against ca.pem',
+    },
+    {
+      command: 'sealpost decrypt mail.eml --key bob.pem --out inner.eml --json',
+      says: 'writes the decrypted message to inner.eml and prints the facts as JSON',
+    },
+  ],
+  async run(ctx) {
+    const keyNames = stringList(ctx.values.key);
+    if (keyNames.length === 0) {
+      throw new SealpostError('EUSAGE', 'decrypt needs your private key: --key FILE.');
+    }
+    const passphrase = passphraseReader(ctx);
+    const [bytes, keyFiles, verifyFiles, caFiles, libs, keys, open] = await Promise.all([
+      messageBytes(ctx),
+      readKeyFiles(ctx.cwd, keyNames),
+      readKeyFiles(ctx.cwd, stringList(ctx.values['verify-key'])),
+      readKeyFiles(ctx.cwd, anchorFiles(ctx.values)),
+      loadOpenLibs(),
+      import('../open/key-files.js'),
+      import('../open/open-message.js'),
+    ]);
+    // Before any key is unlocked: a message that is not encrypted needs no passphrase.
+    open.assertEncrypted(libs.compose, bytes);
+    const { decryptMessage, assertSignatures } = open;
+    const opened = await decryptMessage(libs, bytes, {
+      keys: await keys.loadDecryptionKeys(keyFiles, passphrase, libs),
+      verificationKeys: await keys.loadVerificationKeys(verifyFiles, libs.pgp),
+      trustAnchors: await keys.loadTrustAnchors(caFiles, libs.smime),
+    });
+    assertSignatures(opened, false);
+    await emitOpened(ctx, opened);
+    return 0;
+  },
+};

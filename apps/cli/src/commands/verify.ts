@@ -1,0 +1,59 @@
+/** `sealpost verify FILE.eml`: check a PGP/MIME or S/MIME signature on a message. */
+import type { Command } from '../command.js';
+import {
+  anchorFiles,
+  emitOpened,
+  loadOpenLibs,
+  messageBytes,
+  OPEN_OPTIONS,
+  readKeyFiles,
+  stringList,
+} from '../open/open-command.js';
+
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary: 'Check the signature of a signed PGP/MIME or S/MIME message',
+  usage: 'sealpost verify FILE.eml [--key FILE]... [--anchor FILE]... [--out FILE] [--json]',
+  description:
+    "Checks the signature of a signed (not encrypted) message: against the signer's OpenPGP\n" +
+    'public key (--key) for PGP/MIME, or, for S/MIME, the certificate carried in the message\n' +
+    'against the CA you trust (--anchor), which must also name the From address. Shows each\n' +
+    'signature (valid, invalid, unknown key), the signed header fields (RFC 9788 hp="clear")\n' +
+    'and the message. Exits 0 only when a signature is valid and none is invalid: 5 with\n' +
+    'ESIGNATURE_INVALID when one does not verify, 5 with ESIGNATURE_UNVERIFIED when no given\n' +
+    'key or CA vouches for the signer. For an encrypted message use "sealpost decrypt".',
+  options: {
+    key: {
+      type: 'string',
+      multiple: true,
+      valueName: 'FILE',
+      description: "The signer's OpenPGP public key (repeatable).",
+    },
+    ...OPEN_OPTIONS,
+  },
+  positionals: { min: 1, max: 1 },
+  examples: [
+    { command: 'sealpost verify signed.eml --key alice.asc', says: '"valid — <fingerprint>"' },
+    {
+      command: 'sealpost verify signed.eml --anchor company-ca.pem --json',
+      says: 'S/MIME: the signer certificate checked against your CA, as JSON',
+    },
+  ],
+  async run(ctx) {
+    const [bytes, keyFiles, caFiles, libs, keys] = await Promise.all([
+      messageBytes(ctx),
+      readKeyFiles(ctx.cwd, stringList(ctx.values.key)),
+      readKeyFiles(ctx.cwd, anchorFiles(ctx.values)),
+      loadOpenLibs(),
+      import('../open/key-files.js'),
+    ]);
+    const { verifyMessage, assertSignatures } = await import('../open/open-message.js');
+    const opened = await verifyMessage(libs, bytes, {
+      verificationKeys: await keys.loadVerificationKeys(keyFiles, libs.pgp),
+      trustAnchors: await keys.loadTrustAnchors(caFiles, libs.smime),
+    });
+    assertSignatures(opened, true);
+    await emitOpened(ctx, opened);
+    return 0;
+  },
+};

@@ -1,0 +1,349 @@
+/**
+ * `inspect`: what anyone holding a message file can tell without a key — its structure, how
+ * it is signed or encrypted, to whom (key IDs, RecipientInfo identifiers), whether headers
+ * look protected (RFC 9788), and who on the path could read which part (DESIGN.md §5).
+ */
+import {
+  decodeBody,
+  decodeHeaderText,
+  type HeaderField,
+  type MimeEntity,
+  parseMultipart,
+  splitMessage,
+} from '@sealpost/compose';
+import { SealpostError } from '@sealpost/errors';
+import { type ExposureMatrix, exposureMatrix } from '@sealpost/pipeline';
+import type * as openpgp from 'openpgp';
+import {
+  CMS_OID,
+  type CmsEnvelopeFacts,
+  type CmsLibs,
+  type CmsSignerFacts,
+  cmsEnvelopeFacts,
+  cmsSignerFacts,
+  readContentInfo,
+} from './cms-structure.js';
+import { findPart } from './find-part.js';
+import { flattenTree, type MimeNode, mimeTree } from './mime-tree.js';
+import {
+  inlinePgpKind,
+  type PgpEncryptedFacts,
+  type PgpSignatureFacts,
+  pgpEncryptedFacts,
+  pgpSignatureFacts,
+  pgpSignaturePackets,
+} from './pgp-packets.js';
+import { findLayer, type ProtectionLayer } from './protection.js';
+
+export interface InspectLibs extends CmsLibs {
+  readonly openpgp: typeof openpgp;
+}
+
+export interface EncryptionFacts extends ProtectionLayer {
+  readonly pgp?: PgpEncryptedFacts;
+  readonly cms?: CmsEnvelopeFacts;
+  /** Set when the encrypted data could not be parsed (the file is damaged or not what it says). */
+  readonly error?: string;
+}
+
+export interface SignatureFacts extends ProtectionLayer {
+  readonly pgp?: readonly PgpSignatureFacts[];
+  readonly cms?: readonly CmsSignerFacts[];
+  readonly error?: string;
+}
+
+export interface HeaderProtectionFacts {
+  /** The hp parameter when it can be seen (a signed-only payload); null when hidden or absent. */
+  readonly hp: 'cipher' | 'clear' | null;
+  /** Names of the header fields inside a visible signed payload (what the signature covers). */
+  readonly protectedFields: readonly string[];
+  /** Our best reading: true when hp is visible, or the outer Subject is RFC 9788's "[...]". */
+  readonly likely: boolean;
+  readonly explanation: string;
+}
+
+export interface Inspection {
+  readonly size: number;
+  /** The outer header fields every server sees (decoded RFC 2047 words). */
+  readonly headers: {
+    readonly from: string | null;
+    readonly to: string | null;
+    readonly cc: string | null;
+    readonly subject: string | null;
+    readonly date: string | null;
+    readonly messageId: string | null;
+  };
+  readonly structure: MimeNode;
+  readonly encryption: EncryptionFacts | null;
+  readonly signature: SignatureFacts | null;
+  readonly headerProtection: HeaderProtectionFacts;
+  readonly exposure: {
+    readonly scheme: 'pgp' | 'smime' | 'none';
+    readonly headerProtection: boolean;
+    readonly assumption: string;
+    readonly matrix: ExposureMatrix;
+  };
+  readonly notes: readonly string[];
+}
+
+const INLINE_SCAN_LIMIT = 1 << 20;
+const ARMOR = /-----BEGIN PGP (MESSAGE|SIGNATURE)-----[\s\S]*?-----END PGP \1-----/;
+
+function header(fields: readonly HeaderField[], name: string): string | null {
+  const value = fields.find((f) => f.name.toLowerCase() === name)?.value;
+  if (value === undefined) return null;
+  try {
+    return decodeHeaderText(value);
+  } catch {
+    return value;
+  }
+}
+
+const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+async function encryptionFacts(
+  libs: InspectLibs,
+  layer: ProtectionLayer,
+  entity: MimeEntity,
+): Promise<EncryptionFacts> {
+  try {
+    if (layer.format === 'pgp-mime-encrypted') {
+      const data = parseMultipart(entity).parts[1];
+      if (!data) throw new Error('multipart/encrypted without its data part');
+      return { ...layer, pgp: await pgpEncryptedFacts(libs.openpgp, decodeBody(data.entity)) };
+    }
+    if (layer.format === 'inline-pgp-message') {
+      const armored = ARMOR.exec(new TextDecoder().decode(decodeBody(entity)))?.[0] ?? '';
+      const facts = await pgpEncryptedFacts(libs.openpgp, new TextEncoder().encode(armored));
+      return { ...layer, pgp: facts };
+    }
+    return { ...layer, cms: cmsEnvelopeFacts(libs, readContentInfo(libs, decodeBody(entity))) };
+  } catch (err) {
+    return { ...layer, error: reason(err) };
+  }
+}
+
+async function signatureFacts(
+  libs: InspectLibs,
+  layer: ProtectionLayer,
+  entity: MimeEntity,
+): Promise<SignatureFacts> {
+  try {
+    if (layer.format === 'pgp-mime-signed') {
+      const sig = parseMultipart(entity).parts[1];
+      if (!sig) throw new Error('multipart/signed without its signature part');
+      return { ...layer, pgp: await pgpSignatureFacts(libs.openpgp, decodeBody(sig.entity)) };
+    }
+    if (layer.format === 'inline-pgp-signed') {
+      const text = new TextDecoder().decode(decodeBody(entity));
+      const message = await libs.openpgp.readCleartextMessage({ cleartextMessage: text });
+      const packets = (message as unknown as { signature: openpgp.Signature }).signature;
+      return { ...layer, pgp: pgpSignaturePackets(libs.openpgp, packets) };
+    }
+    const der =
+      layer.format === 'smime-signed-detached'
+        ? decodeBody(parseMultipart(entity).parts[1]?.entity ?? entity)
+        : decodeBody(entity);
+    return { ...layer, cms: cmsSignerFacts(libs, readContentInfo(libs, der)) };
+  } catch (err) {
+    return { ...layer, error: reason(err) };
+  }
+}
+
+/**
+ * Old clients send application/pkcs7-mime without smime-type (RFC 8551 §3.2.2 made it
+ * mandatory later): the CMS content type then tells signed-data from enveloped-data.
+ */
+function smimeTypeFromContent(
+  libs: InspectLibs,
+  layer: ProtectionLayer,
+  entity: MimeEntity,
+): ProtectionLayer {
+  if (layer.format !== 'smime-enveloped') return layer;
+  try {
+    const info = readContentInfo(libs, decodeBody(entity));
+    if (info.contentType === CMS_OID.signedData) {
+      return { ...layer, kind: 'signed', format: 'smime-signed-opaque' };
+    }
+  } catch {
+    // Unreadable: encryptionFacts reports it.
+  }
+  return layer;
+}
+
+/** Inline PGP in the first text/plain part that carries an armored block (cheap scan). */
+function findInlinePgp(root: MimeEntity, tree: MimeNode): ProtectionLayer | null {
+  for (const node of flattenTree(tree)) {
+    if (node.contentType !== 'text/plain' || node.size > INLINE_SCAN_LIMIT) continue;
+    let text: string;
+    try {
+      const entity = findPart(root, node.part);
+      if (!entity) continue;
+      text = new TextDecoder().decode(decodeBody(entity));
+    } catch {
+      continue; // an undecodable part is shown in the tree; it is not inline PGP we can read
+    }
+    const kind = inlinePgpKind(text);
+    if (kind === 'message') {
+      return { scheme: 'pgp', kind: 'encrypted', format: 'inline-pgp-message', part: node.part };
+    }
+    if (kind === 'signed-cleartext') {
+      return { scheme: 'pgp', kind: 'signed', format: 'inline-pgp-signed', part: node.part };
+    }
+  }
+  return null;
+}
+
+function headerProtection(
+  subject: string | null,
+  encrypted: boolean,
+  signedPart: MimeEntity | undefined,
+  signedNode: MimeNode | undefined,
+): HeaderProtectionFacts {
+  const hp = signedNode?.params.hp?.toLowerCase();
+  if (!encrypted && signedPart && (hp === 'clear' || hp === 'cipher')) {
+    const fields = signedPart.headers
+      .map((h) => h.name)
+      .filter((n) => !/^content-|^mime-version$/i.test(n));
+    return {
+      hp,
+      protectedFields: fields,
+      likely: true,
+      explanation: `The signed part carries hp="${hp}" (RFC 9788): its copies of ${fields.join(', ') || 'the header fields'} are covered by the signature, but every server can still read them.`,
+    };
+  }
+  if (encrypted && subject === '[...]') {
+    return {
+      hp: null,
+      protectedFields: [],
+      likely: true,
+      explanation:
+        'The outer Subject is "[...]", the placeholder of RFC 9788 header protection (hcp_baseline): the real Subject is most likely inside the encryption. The hp= parameter itself is only visible after decrypting.',
+    };
+  }
+  if (encrypted) {
+    return {
+      hp: null,
+      protectedFields: [],
+      likely: false,
+      explanation:
+        'Whether the headers are protected (hp= on the payload, RFC 9788) is only visible after decrypting; the outer Subject is not "[...]", so every server on the path reads the real Subject.',
+    };
+  }
+  return {
+    hp: null,
+    protectedFields: [],
+    likely: false,
+    explanation: 'No header protection: the header fields are neither signed nor hidden.',
+  };
+}
+
+/** Inspects a message file's bytes; EMIME when it is not a readable RFC 5322 message. */
+export async function inspectMessage(bytes: Uint8Array, libs: InspectLibs): Promise<Inspection> {
+  let split: ReturnType<typeof splitMessage>;
+  try {
+    split = splitMessage(bytes);
+  } catch (cause) {
+    throw new SealpostError('EMIME', 'The file is not a readable RFC 5322 / MIME message.', {
+      cause,
+    });
+  }
+  const { messageHeaders, entity } = split;
+  if (messageHeaders.length === 0) {
+    throw new SealpostError(
+      'EMIME',
+      'The file has no message header fields: it is not an RFC 5322 message (.eml).',
+    );
+  }
+  const structure = mimeTree(entity);
+  const notes: string[] = [];
+  const found = findLayer(structure) ?? findInlinePgp(entity, structure);
+  const layerEntity = found ? findPart(entity, found.part) : undefined;
+  const layer = found && layerEntity ? smimeTypeFromContent(libs, found, layerEntity) : found;
+  let encryption: EncryptionFacts | null = null;
+  let signature: SignatureFacts | null = null;
+  if (layer && layerEntity) {
+    if (layer.part !== '1') {
+      notes.push(
+        `Only part ${layer.part} is ${layer.kind}: the other parts (for example a footer a mailing list added) are not covered.`,
+      );
+    }
+    if (layer.kind === 'encrypted') {
+      encryption = await encryptionFacts(libs, layer, layerEntity);
+      notes.push(
+        'A signature inside the encryption, and the protected header fields, are only visible after decrypting (sealpost decrypt).',
+      );
+    } else {
+      signature = await signatureFacts(libs, layer, layerEntity);
+    }
+    if (layer.format.startsWith('inline-pgp')) {
+      notes.push(
+        'Inline PGP protects only the text of that one part: attachments, their names and all header fields are not covered.',
+      );
+    }
+  }
+  if (encryption?.pgp?.integrity === 'sed') {
+    notes.push(
+      'The OpenPGP data has no integrity protection (tag 9, no MDC): it can be altered undetected; sealpost refuses to decrypt it.',
+    );
+  }
+  if (encryption?.pgp?.recipients.some((r) => r.wildcard)) {
+    notes.push('Some recipient key IDs are hidden (wildcard 0000000000000000).');
+  }
+  const detached =
+    signature?.format === 'pgp-mime-signed' || signature?.format === 'smime-signed-detached';
+  const signedNode = detached ? findNode(structure, `${signature!.part}.1`) : undefined;
+  const signedPart = signedNode ? findPart(entity, signedNode.part) : undefined;
+  const subject = header(messageHeaders, 'subject');
+  const hp = headerProtection(subject, encryption !== null, signedPart, signedNode);
+  const scheme = encryption ? encryption.scheme : 'none';
+  const hidesSubject = encryption !== null && hp.likely;
+  return {
+    size: bytes.length,
+    headers: {
+      from: header(messageHeaders, 'from'),
+      to: header(messageHeaders, 'to'),
+      cc: header(messageHeaders, 'cc'),
+      subject,
+      date: header(messageHeaders, 'date'),
+      messageId: header(messageHeaders, 'message-id'),
+    },
+    structure,
+    encryption,
+    signature,
+    headerProtection: hp,
+    exposure: {
+      scheme,
+      headerProtection: hidesSubject,
+      assumption:
+        'A file does not say how it travelled: the network rows assume sealpost’s default, TLS with a verified certificate to the submission server, and opportunistic TLS between servers.',
+      matrix: exposure(scheme, hidesSubject, encryption?.format === 'inline-pgp-message'),
+    },
+    notes,
+  };
+}
+
+/**
+ * The matrix for the scheme found. Inline PGP encrypts one text part only: attachment names
+ * stay as readable as without encryption, so that column is taken from the unencrypted matrix.
+ */
+function exposure(
+  scheme: 'pgp' | 'smime' | 'none',
+  headerProtection: boolean,
+  inline: boolean,
+): ExposureMatrix {
+  const firstLink = { mode: 'implicit-tls', certificateVerified: true } as const;
+  const matrix = exposureMatrix({ scheme, headerProtection, firstLink });
+  if (!inline) return matrix;
+  const plain = exposureMatrix({ scheme: 'none', headerProtection: false, firstLink });
+  return Object.fromEntries(
+    Object.entries(matrix).map(([observer, parts]) => [
+      observer,
+      { ...parts, 'attachment-names': plain[observer as keyof ExposureMatrix]['attachment-names'] },
+    ]),
+  ) as unknown as ExposureMatrix;
+}
+
+function findNode(tree: MimeNode, part: string): MimeNode | undefined {
+  return flattenTree(tree).find((n) => n.part === part);
+}

@@ -1,0 +1,47 @@
+/** Small text-layout pieces shared by the human output of several commands. */
+
+/** Wraps `text` at `width` columns, every line after the first indented by `indent`. */
+export function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w.length > 0)) {
+    if (line.length > 0 && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line.length > 0 ? `${line} ${word}` : word;
+    }
+  }
+  if (line.length > 0) lines.push(line);
+  return lines.join(`\n${indent}`);
+}
+
+/** Label/value rows with the labels padded to one column; values may span several lines. */
+export function keyValueRows(
+  rows: readonly (readonly [string, string])[],
+  indent = '  ',
+  width = 100,
+): string {
+  const labelWidth = Math.max(0, ...rows.map(([label]) => label.length));
+  const pad = `${indent}${' '.repeat(labelWidth)}  `;
+  return rows
+    .map(
+      ([label, value]) =>
+        `${indent}${label.padEnd(labelWidth)}  ${wrap(value, Math.max(30, width - pad.length), pad)}`,
+    )
+    .join('\n');
+}
+
+/** "ab:cd:…" from lower-case hex, the way certificate fingerprints are usually shown. */
+export function colonHex(hex: string): string {
+  return (hex.match(/../g) ?? []).join(':').toUpperCase();
+}
+
+/**
+ * Text from a message or a server, made safe for a terminal: C0/C1 control characters (ESC
+ * sequences could recolour, retitle or rewrite the screen) become U+FFFD. JSON output needs no
+ * such step: JSON.stringify escapes them.
+ */
+export function clean(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\uFFFD');
+}

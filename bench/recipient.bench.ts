@@ -1,0 +1,106 @@
+/**
+ * The recipient side, one shot per message, as a script runs it (issue 6): `sealpost decrypt`
+ * (sign+encrypt PGP/MIME, signature checked) vs `gpg --decrypt` on the same file, and
+ * `sealpost inspect` vs `gpg --list-packets`. Wall time per process, same run, interleaved.
+ * Run: pnpm --filter @sealpost/bench exec tsx recipient.bench.ts [--runs N] (after building apps/cli).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encryptMime, generateKey } from '@sealpost/pgp';
+import { createGnupgHome } from '@sealpost/testkit';
+
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
+const BIN = fileURLToPath(new URL('../apps/cli/dist/bin.js', import.meta.url));
+
+function timed(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+    });
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${err}`));
+      else resolve(performance.now() - started);
+    });
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'sealpost-bench-recipient-'));
+  const gpg = await createGnupgHome();
+  try {
+    const [alice, bob] = await Promise.all([
+      generateKey({ userIds: [{ email: 'alice@example.org' }], type: 'rsa', rsaBits: 3072 }),
+      generateKey({ userIds: [{ email: 'bob@example.org' }], type: 'rsa', rsaBits: 3072 }),
+    ]);
+    await gpg.importKeys(bob.armoredPrivateKey);
+    await gpg.importKeys(alice.armoredPublicKey);
+    const plain = new TextEncoder().encode(
+      `From: alice@example.org\r\nTo: bob@example.org\r\nSubject: bench\r\nContent-Type: text/plain\r\n\r\n${`${'x'.repeat(76)}\r\n`.repeat(13)}`,
+    );
+    const message = await encryptMime(plain, {
+      recipientKeys: [bob.publicKey],
+      signingKey: alice.privateKey,
+    });
+    const files = {
+      message: join(dir, 'message.eml'),
+      key: join(dir, 'bob.sec.asc'),
+      alice: join(dir, 'alice.asc'),
+    };
+    await writeFile(files.message, message);
+    await writeFile(files.key, bob.armoredPrivateKey);
+    await writeFile(files.alice, alice.armoredPublicKey);
+    const env = { PATH: process.env.PATH };
+    const gpgBase = ['--homedir', gpg.home, '--batch', '--trust-model', 'always'];
+    const cases = {
+      'sealpost decrypt': () =>
+        timed(
+          process.execPath,
+          [
+            BIN,
+            'decrypt',
+            files.message,
+            '--key',
+            files.key,
+            '--verify-key',
+            files.alice,
+            '--json',
+          ],
+          env,
+        ),
+      // gpg finds the armored block inside the MIME file by itself.
+      'gpg --decrypt': () => timed('gpg', [...gpgBase, '--decrypt', files.message]),
+      'sealpost inspect': () =>
+        timed(process.execPath, [BIN, 'inspect', files.message, '--json'], env),
+      'gpg --list-packets': () => timed('gpg', [...gpgBase, '--list-packets', files.message]),
+      'sealpost --version': () => timed(process.execPath, [BIN, '--version'], env),
+    };
+    const samples: Record<string, number[]> = {};
+    for (const name of Object.keys(cases)) samples[name] = [];
+    await cases['gpg --decrypt'](); // start gpg-agent before timing
+    for (let i = 0; i < RUNS; i++) {
+      for (const [name, run] of Object.entries(cases)) samples[name]!.push(await run());
+    }
+    console.log(
+      `recipient side, 1 KiB PGP/MIME (RSA-3072, signed+encrypted), ${RUNS} runs each, interleaved`,
+    );
+    console.log('| command | median ms | min ms |');
+    console.log('| --- | --- | --- |');
+    for (const [name, xs] of Object.entries(samples)) {
+      console.log(`| ${name} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)} |`);
+    }
+  } finally {
+    await gpg.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
