@@ -7,7 +7,13 @@ import { createMessage, toMime } from '@sealpost/compose';
 import * as pgp from '@sealpost/pgp';
 import { Keyring } from '@sealpost/pgp/node';
 import * as smime from '@sealpost/smime';
-import { sharedTestCa, startWkdServer, TestCa, type WkdServer } from '@sealpost/testkit';
+import {
+  createGnupgHome,
+  sharedTestCa,
+  startWkdServer,
+  TestCa,
+  type WkdServer,
+} from '@sealpost/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildMessages,
@@ -149,6 +155,63 @@ describe('resolveKeys: explicit files', () => {
     expect(codes(keys, 'weak@example.org')).toEqual([['smime', 'file', 'ESMIME_CERT_WEAK']]);
     for (const list of keys.rejected.values()) {
       for (const r of list) expect(r.reason.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('refuses weak, SHA-1-bound and sign-only keys made by GnuPG, and unusable certificates', async () => {
+    const gnupg = await createGnupgHome();
+    try {
+      const make = (uid: string, algo: string, usage: string, extra: string[] = []) =>
+        gnupg.ok([...extra, '--quick-gen-key', uid, algo, usage, 'never'], { passphrase: '' });
+      await make('weak@example.org', 'rsa1024', 'default');
+      await make('sha1@example.org', 'ed25519', 'default', ['--cert-digest-algo', 'SHA1']);
+      await make('signer@example.org', 'ed25519', 'sign');
+      const exported = await gnupg.ok(['--export']);
+      const soon = new Date(Date.now() + 10 * DAY);
+      const [future, serverOnly] = await Promise.all([
+        ca.issueEmailCertificate('future@example.org', {
+          keyType: 'ec-p256',
+          notBefore: soon,
+          notAfter: new Date(soon.getTime() + 10 * DAY),
+        }),
+        ca.issue({
+          commonName: 'tls@example.org',
+          emails: ['tls@example.org'],
+          extendedKeyUsages: ['1.3.6.1.5.5.7.3.1'],
+          keyType: 'ec-p256',
+        }),
+      ]);
+      const keys = await resolveKeys(
+        [
+          'weak@example.org',
+          'sha1@example.org',
+          'signer@example.org',
+          'future@example.org',
+          'tls@example.org',
+        ],
+        {
+          files: [
+            await file('gpg-export.gpg', exported.stdout),
+            await file('future.pem', future.certPem),
+            await file('tls.pem', serverOnly.certPem),
+          ],
+          trustAnchors: [smime.readCertificate(ca.certPem)],
+        },
+      );
+      expect(keys.recipients.size).toBe(0);
+      expect(codes(keys, 'weak@example.org')).toEqual([['pgp', 'file', 'EKEY_WEAK']]);
+      // openpgp.js already rejects SHA-1 self-signatures, so @sealpost/pgp reports "no valid
+      // self-signature" (EKEY_PARSE) rather than EKEY_SHA1; either way the key is refused.
+      expect(codes(keys, 'sha1@example.org')).toEqual([
+        ['pgp', 'file', expect.stringMatching(/^EKEY_(SHA1|PARSE)$/)],
+      ]);
+      expect(codes(keys, 'signer@example.org')).toEqual([['pgp', 'file', 'EKEY_NO_ENCRYPTION']]);
+      expect(codes(keys, 'future@example.org')).toEqual([
+        ['smime', 'file', 'ESMIME_CERT_NOT_YET_VALID'],
+      ]);
+      expect(codes(keys, 'tls@example.org')).toEqual([['smime', 'file', 'ESMIME_CERT_USAGE']]);
+    } finally {
+      await gnupg.close();
     }
   });
 
