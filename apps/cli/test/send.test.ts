@@ -11,6 +11,7 @@ import {
   type RunningSubmissionServer,
   sharedTestCa,
   startSubmissionServer,
+  startWkdServer,
 } from '@sealpost/testkit';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -332,6 +333,76 @@ describe('sealpost send', () => {
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('ECERT_UNTRUSTED');
     expect(implicitServer.messages.length).toBe(before);
+  });
+
+  it('finds keys in the default keyring that `sealpost keys import` filled', async () => {
+    const imported = await runCli(['keys', 'import', 'alice.asc'], { cwd: dir, env: env() });
+    expect(imported.code, imported.stderr).toBe(0);
+    const r = await runCli(
+      [
+        'send',
+        '--from',
+        'me@example.net',
+        '--to',
+        'alice@example.org',
+        '--subject',
+        's',
+        '--text',
+        SECRET,
+        '--encrypt',
+        'pgp',
+        '--dry-run',
+        '--json',
+      ],
+      { cwd: dir, env: env() },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).report.decisions[0]).toMatchObject({
+      scheme: 'pgp',
+      key: { source: 'keyring' },
+    });
+  });
+
+  it('--discover looks a missing key up (WKD refused on loopback, then the key server)', async () => {
+    const server = await startWkdServer({ hosts: ['localhost'] });
+    try {
+      const carol = await pgp.generateKey({ userIds: [{ email: 'carol@localhost' }] });
+      server.publish('localhost', '/vks/v1/by-email/carol%40localhost', carol.armoredPublicKey);
+      const r = await runCli(
+        [
+          'send',
+          '--from',
+          'me@example.net',
+          '--to',
+          'carol@localhost',
+          '--subject',
+          's',
+          '--text',
+          SECRET,
+          '--encrypt',
+          'pgp',
+          '--discover',
+          '--vks-url',
+          `https://localhost:${server.port}`,
+          '--keyring',
+          'kr-discover',
+          '--dry-run',
+          '--json',
+        ],
+        { cwd: dir, env: { ...env(), NODE_EXTRA_CA_CERTS: file('ca.pem') } },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const decision = JSON.parse(r.stdout).report.decisions[0];
+      expect(decision).toMatchObject({
+        scheme: 'pgp',
+        key: { source: 'vks', fingerprint: carol.fingerprint.toLowerCase() },
+      });
+      expect(
+        server.requests.some((req) => req.includes('/vks/v1/by-email/carol%40localhost')),
+      ).toBe(true);
+    } finally {
+      await server.close();
+    }
   });
 
   it('teaches with --help', async () => {

@@ -33,6 +33,15 @@ export const DELIVERY_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     valueName: 'FILE',
     description: 'Recipient OpenPGP public key(s) or S/MIME certificate(s).',
   },
+  discover: {
+    type: 'boolean',
+    description: 'Look up missing OpenPGP keys with WKD, then keys.openpgp.org (network).',
+  },
+  'vks-url': {
+    type: 'string',
+    valueName: 'URL',
+    description: 'Key server for --discover (default https://keys.openpgp.org).',
+  },
   anchor: {
     type: 'string',
     multiple: true,
@@ -214,6 +223,8 @@ export function deliveryFlags(v: CommandContext['values'], config: SealpostConfi
   return {
     keyFiles: [...list(v.key), ...(config.keys ?? [])],
     anchors: list(v.anchor),
+    discover: v.discover === true,
+    ...(str(v['vks-url']) ? { vksUrl: str(v['vks-url'])! } : {}),
     dryRun: v['dry-run'] === true,
     ...opt('keyring', pick(str(v.keyring), config.keyring)),
     ...opt('signKeyFile', pick(str(v['sign-key']), config.signKey)),

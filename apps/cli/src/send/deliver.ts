@@ -8,6 +8,7 @@ import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { PlanInput, SendPolicy, SignerKey } from '@sealpost/pipeline';
 import type { CommandContext } from '../command.js';
 import type { SealpostConfig } from '../config.js';
+import { keyringPaths } from '../keystore/keyring-dir.js';
 import { readSecret } from '../secrets.js';
 import { transportFromFlags } from './transport-from-flags.js';
 
@@ -23,6 +24,9 @@ export interface DeliverInput {
   /** S/MIME trust anchors for recipient certificates (PEM/DER files), for this run. */
   readonly anchors: readonly string[];
   readonly keyring?: string;
+  /** Look recipients' OpenPGP keys up with WKD, then keys.openpgp.org, when none is local. */
+  readonly discover: boolean;
+  readonly vksUrl?: string;
   readonly signKeyFile?: string;
   readonly passphraseEnv?: string;
   readonly passphraseFile?: string;
@@ -93,7 +97,21 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
   const found = await pipeline.resolveKeys(input.recipients, {
     files: input.keyFiles,
     trustAnchors: await readAnchors(input.anchors),
-    ...(input.keyring ? { keyringDir: input.keyring } : {}),
+    // The same keyring `sealpost keys` and `sealpost certs` manage (--keyring, config, XDG).
+    keyringDir: keyringPaths({
+      values: input.keyring ? { keyring: input.keyring } : {},
+      env: ctx.env,
+      cwd: ctx.cwd,
+    }).root,
+    ...(input.discover
+      ? {
+          discovery: {
+            wkd: true,
+            vks: true,
+            ...(input.vksUrl ? { vksBaseUrl: input.vksUrl } : {}),
+          },
+        }
+      : {}),
   });
   for (const key of found.unmatched) {
     out.note(

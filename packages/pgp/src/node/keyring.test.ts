@@ -65,6 +65,17 @@ describe('Keyring', () => {
     expect(ring.list()).toHaveLength(1);
   });
 
+  it('reports a key whose file went missing as EIO naming the fix, not as a crash', async () => {
+    const ring = await Keyring.open(dir);
+    await ring.add(alice.publicKey, fileSource);
+    await rm(join(dir, 'keys', `${alice.fingerprint}.asc`));
+    const error = await ring.get(alice.fingerprint).catch((err) => err);
+    expect(error).toMatchObject({ code: 'EIO' });
+    expect(error.message).toContain(`sealpost keys remove ${alice.fingerprint}`);
+    await ring.add(alice.publicKey, fileSource); // re-import repairs it
+    expect((await ring.get(alice.fingerprint))!.getFingerprint().toUpperCase()).toBe(alice.fingerprint);
+  });
+
   it('removes a key and its file', async () => {
     const ring = await Keyring.open(dir);
     expect(await ring.remove(alice.fingerprint)).toBe(true);

@@ -51,7 +51,8 @@ export class Keyring {
   async add(key: Key, source: KeySource): Promise<KeyringEntry> {
     const fingerprint = key.getFingerprint().toUpperCase();
     let merged: PublicKey = key.toPublic();
-    const existing = await this.get(fingerprint);
+    // A stored copy whose file went missing is replaced: importing again is the repair.
+    const existing = await this.get(fingerprint).catch(() => undefined);
     if (existing) merged = await existing.update(merged);
     const entry: KeyringEntry = {
       fingerprint,
@@ -73,7 +74,17 @@ export class Keyring {
   async get(fingerprint: string): Promise<PublicKey | undefined> {
     const fp = fingerprint.replace(/\s+/g, '').toUpperCase();
     if (!FINGERPRINT.test(fp) || !this.index.keys[fp]) return undefined;
-    return readPublicKey(await readFile(this.keyPath(fp), 'utf8'));
+    let armored: string;
+    try {
+      armored = await readFile(this.keyPath(fp), 'utf8');
+    } catch (cause) {
+      throw new SealpostError(
+        'EIO',
+        `Key ${fp} is in the keyring index of ${this.directory} but its file cannot be read; import it again or remove it ("sealpost keys remove ${fp}").`,
+        { cause },
+      );
+    }
+    return readPublicKey(armored);
   }
 
   /** Entries whose user IDs carry this address (case-insensitive). */
