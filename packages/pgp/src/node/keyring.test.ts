@@ -73,7 +73,9 @@ describe('Keyring', () => {
     expect(error).toMatchObject({ code: 'EIO' });
     expect(error.message).toContain(`sealpost keys remove ${alice.fingerprint}`);
     await ring.add(alice.publicKey, fileSource); // re-import repairs it
-    expect((await ring.get(alice.fingerprint))!.getFingerprint().toUpperCase()).toBe(alice.fingerprint);
+    expect((await ring.get(alice.fingerprint))!.getFingerprint().toUpperCase()).toBe(
+      alice.fingerprint,
+    );
   });
 
   it('removes a key and its file', async () => {
