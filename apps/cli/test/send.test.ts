@@ -405,6 +405,49 @@ describe('sealpost send', () => {
     }
   });
 
+  it('--smime-compat writes AES-256-CBC EnvelopedData with PKCS#1 v1.5 for old clients, and says so', async () => {
+    const r = await runCli(
+      [
+        ...base,
+        '--to',
+        'bob@example.org',
+        '--encrypt',
+        'smime',
+        '--key',
+        'bob.pem',
+        '--anchor',
+        'ca.pem',
+        '--smime-compat',
+        '--dry-run',
+        '--out',
+        'compat.eml',
+        '--json',
+      ],
+      { cwd: dir, env: env() },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).report.messages[0].endToEnd.algorithms[0]).toMatch(
+      /EnvelopedData AES-256-CBC, RSA PKCS#1 v1\.5/,
+    );
+    expect(readFileSync(file('compat.eml'), 'latin1')).toMatch(/smime-type=enveloped-data/);
+    const structure = await openssl(['cms', '-cmsout', '-print', '-in', file('compat.eml')]);
+    const text = structure.toString('utf8');
+    expect(text).toContain('aes-256-cbc');
+    expect(text).toContain('rsaEncryption');
+    expect(text).not.toContain('rsaesOaep');
+    const decrypted = await openssl([
+      'cms',
+      '-decrypt',
+      '-in',
+      file('compat.eml'),
+      '-inkey',
+      file('bob.key'),
+      '-recip',
+      file('bob.pem'),
+    ]);
+    expect(decrypted.toString('utf8')).toContain(SECRET);
+  });
+
   it('teaches with --help', async () => {
     const r = await runCli(['send', '--help']);
     expect(r.code).toBe(0);

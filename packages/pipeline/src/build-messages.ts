@@ -24,13 +24,36 @@ export interface BuiltMessage {
   readonly planned: PlannedMessage;
   readonly envelope: { readonly from: string; readonly to: readonly string[] };
   readonly raw: Uint8Array;
+  /** What protects this copy, in words, as built (for the report). */
+  readonly algorithms: readonly string[];
+}
+
+/** The algorithms a copy is built with under these options (the libraries' defaults otherwise). */
+export function algorithmsFor(planned: PlannedMessage, options: BuildOptions): string[] {
+  const out: string[] = [];
+  if (planned.scheme === 'pgp')
+    out.push('OpenPGP v4 keys, SEIPD v1 with MDC (AES-256), RFC 3156 PGP/MIME');
+  if (planned.scheme === 'smime') {
+    out.push(
+      options.smimeCompat
+        ? 'CMS EnvelopedData AES-256-CBC, RSA PKCS#1 v1.5 key transport (compatibility for old clients)'
+        : 'CMS AuthEnvelopedData AES-256-GCM (RFC 5083/5084), RSA-OAEP SHA-256 or ECDH key transport',
+    );
+  }
+  if (planned.sign === 'pgp') out.push('OpenPGP signature');
+  if (planned.sign === 'smime') out.push('CMS SignedData, SHA-256');
+  return out;
 }
 
 export interface BuildOptions {
   /** Signing keys by scheme (the plan only names them). */
   readonly signers?: { readonly pgp?: SignerKey; readonly smime?: SignerKey };
-  /** S/MIME content encryption; default AES-256-GCM AuthEnvelopedData. */
-  readonly smimeContentEncryption?: smime.ContentEncryption;
+  /**
+   * S/MIME compatibility for old clients (gpgsm 2.2, older Outlook): AES-256-CBC EnvelopedData
+   * with RSA PKCS#1 v1.5 key transport instead of AES-256-GCM AuthEnvelopedData with RSA-OAEP
+   * (RFC 8551 §2.7 recommends GCM; PKCS#1 v1.5 is kept only for readers that need it).
+   */
+  readonly smimeCompat?: boolean;
   readonly date?: Date;
 }
 
@@ -67,8 +90,8 @@ async function buildOne(
     const signer = planned.sign === 'smime' ? smimeSigner(options) : undefined;
     return smime.encryptMime(mime, {
       recipients: planned.encryptTo.map((k) => k.material as smime.SmimeCertificate),
-      ...(options.smimeContentEncryption
-        ? { contentEncryption: options.smimeContentEncryption }
+      ...(options.smimeCompat
+        ? { contentEncryption: 'aes-256-cbc' as const, rsaPadding: 'pkcs1v15' as const }
         : {}),
       ...(signer
         ? {
@@ -120,7 +143,12 @@ export async function buildMessages(
         : {}),
       ...(planned.sign === 'smime' ? { smimeSigner: smimeSigner(options) } : {}),
     });
-    built.push({ planned, envelope: { from: plan.from, to: planned.envelopeTo }, raw });
+    built.push({
+      planned,
+      envelope: { from: plan.from, to: planned.envelopeTo },
+      raw,
+      algorithms: algorithmsFor(planned, options),
+    });
   }
   return built;
 }

@@ -45,17 +45,6 @@ export interface SendReport {
   readonly messages: readonly MessageReport[];
 }
 
-/** What the libraries are configured to use by default (pgp: v4 + SEIPD v1; smime: RFC 8551). */
-function algorithmsFor(scheme: Scheme, sign: Scheme): string[] {
-  const out: string[] = [];
-  if (scheme === 'pgp') out.push('OpenPGP SEIPD v1 with MDC (AES-256), RFC 3156 PGP/MIME');
-  if (scheme === 'smime')
-    out.push('CMS AuthEnvelopedData AES-256-GCM (RFC 5083/5084), RFC 8551 S/MIME');
-  if (sign === 'pgp') out.push('OpenPGP signature (SHA-256 or stronger)');
-  if (sign === 'smime') out.push('CMS SignedData, SHA-256');
-  return out;
-}
-
 export function linkFromTransport(
   report: TransportReport | null,
 ): LinkProtection & { assumed: boolean } {
@@ -87,7 +76,7 @@ export function messageReport(
       ...(planned.signer
         ? { signer: { fingerprint: planned.signer.fingerprint, source: planned.signer.source } }
         : {}),
-      algorithms: algorithmsFor(planned.scheme, planned.sign),
+      algorithms: built.algorithms,
       headerProtection: planned.headerProtection,
     },
     transport,

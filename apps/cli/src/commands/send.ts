@@ -42,6 +42,11 @@ export const DELIVERY_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     valueName: 'URL',
     description: 'Key server for --discover (default https://keys.openpgp.org).',
   },
+  'smime-compat': {
+    type: 'boolean',
+    description:
+      'S/MIME for old clients (gpgsm 2.2): AES-256-CBC and RSA PKCS#1 v1.5 instead of AES-GCM and RSA-OAEP.',
+  },
   anchor: {
     type: 'string',
     multiple: true,
@@ -224,6 +229,7 @@ export function deliveryFlags(v: CommandContext['values'], config: SealpostConfi
     keyFiles: [...list(v.key), ...(config.keys ?? [])],
     anchors: list(v.anchor),
     discover: v.discover === true,
+    smimeCompat: v['smime-compat'] === true,
     ...(str(v['vks-url']) ? { vksUrl: str(v['vks-url'])! } : {}),
     dryRun: v['dry-run'] === true,
     ...opt('keyring', pick(str(v.keyring), config.keyring)),

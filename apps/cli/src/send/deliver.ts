@@ -26,6 +26,7 @@ export interface DeliverInput {
   readonly keyring?: string;
   /** Look recipients' OpenPGP keys up with WKD, then keys.openpgp.org, when none is local. */
   readonly discover: boolean;
+  readonly smimeCompat: boolean;
   readonly vksUrl?: string;
   readonly signKeyFile?: string;
   readonly passphraseEnv?: string;
@@ -133,7 +134,10 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
   }
   pipeline.assertSendable(plan);
 
-  const built = await pipeline.buildMessages(plan, input.mime, { signers });
+  const built = await pipeline.buildMessages(plan, input.mime, {
+    signers,
+    smimeCompat: input.smimeCompat,
+  });
   let files: string[] = [];
   if (input.outFile) {
     const outFile = input.outFile;
