@@ -73,12 +73,13 @@ export const decryptCommand: Command = {
       throw new SealpostError('EUSAGE', 'decrypt needs your private key: --key FILE.');
     }
     const passphrase = passphraseReader(ctx);
-    const [bytes, keyFiles, verifyFiles, caFiles, libs, keys, open] = await Promise.all([
+    const [bytes, keyFiles, verifyFiles, caFiles, libs, trusted, keys, open] = await Promise.all([
       messageBytes(ctx),
       readKeyFiles(ctx.cwd, keyNames),
       readKeyFiles(ctx.cwd, stringList(ctx.values['verify-key'])),
       readKeyFiles(ctx.cwd, anchorFiles(ctx.values)),
       loadOpenLibs(),
+      import('../open/keyring-trust.js').then((m) => m.keyringTrust(ctx)),
       import('../open/key-files.js'),
       import('../open/open-message.js'),
     ]);
@@ -87,8 +88,14 @@ export const decryptCommand: Command = {
     const { decryptMessage, assertSignatures } = open;
     const opened = await decryptMessage(libs, bytes, {
       keys: await keys.loadDecryptionKeys(keyFiles, passphrase, libs),
-      verificationKeys: await keys.loadVerificationKeys(verifyFiles, libs.pgp),
-      trustAnchors: await keys.loadTrustAnchors(caFiles, libs.smime),
+      verificationKeys: [
+        ...(await keys.loadVerificationKeys(verifyFiles, libs.pgp)),
+        ...trusted.verificationKeys,
+      ],
+      trustAnchors: [
+        ...(await keys.loadTrustAnchors(caFiles, libs.smime)),
+        ...trusted.trustAnchors,
+      ],
     });
     assertSignatures(opened, false);
     await emitOpened(ctx, opened);

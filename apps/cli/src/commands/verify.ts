@@ -40,17 +40,24 @@ export const verifyCommand: Command = {
     },
   ],
   async run(ctx) {
-    const [bytes, keyFiles, caFiles, libs, keys] = await Promise.all([
+    const [bytes, keyFiles, caFiles, libs, trusted, keys] = await Promise.all([
       messageBytes(ctx),
       readKeyFiles(ctx.cwd, stringList(ctx.values.key)),
       readKeyFiles(ctx.cwd, anchorFiles(ctx.values)),
       loadOpenLibs(),
+      import('../open/keyring-trust.js').then((m) => m.keyringTrust(ctx)),
       import('../open/key-files.js'),
     ]);
     const { verifyMessage, assertSignatures } = await import('../open/open-message.js');
     const opened = await verifyMessage(libs, bytes, {
-      verificationKeys: await keys.loadVerificationKeys(keyFiles, libs.pgp),
-      trustAnchors: await keys.loadTrustAnchors(caFiles, libs.smime),
+      verificationKeys: [
+        ...(await keys.loadVerificationKeys(keyFiles, libs.pgp)),
+        ...trusted.verificationKeys,
+      ],
+      trustAnchors: [
+        ...(await keys.loadTrustAnchors(caFiles, libs.smime)),
+        ...trusted.trustAnchors,
+      ],
     });
     assertSignatures(opened, true);
     await emitOpened(ctx, opened);

@@ -27,6 +27,11 @@ export const OPEN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     valueName: 'FILE',
     description: 'Write the inner message to FILE instead of printing it.',
   },
+  keyring: {
+    type: 'string',
+    valueName: 'DIR',
+    description: 'Keyring whose OpenPGP keys and S/MIME anchors are trusted too (default: yours).',
+  },
 };
 
 /** Loaded on use so that `sealpost --version` does not pay for openpgp.js and pkijs. */
