@@ -1,23 +1,10 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from './main.js';
+import { runMain } from '../test/run-main.js';
 import { wantsColor } from './output.js';
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await main(args, {
-    stdout,
-    stderr,
-    stdin: new PassThrough(),
-    env,
-    cwd: process.cwd(),
-  });
-  return { code, out, err };
+function run(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return runMain(args, { env });
 }
 
 describe('sealpost main', () => {
@@ -96,7 +83,6 @@ describe('colour', () => {
 describe('progress', () => {
   it('draws progress only on a terminal, and ends the line when done', async () => {
     const { createOutput } = await import('./output.js');
-    const { PassThrough } = await import('node:stream');
     for (const isTTY of [true, false]) {
       const stderr = Object.assign(new PassThrough(), { isTTY });
       let text = '';

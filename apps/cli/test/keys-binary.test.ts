@@ -1,11 +1,6 @@
-// End-to-end: the built binary runs `keys` and `certs` the way a user does, with only PATH,
-// HOME/XDG_DATA_HOME and what each step needs in its environment; GnuPG reads what it wrote.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as pgp from '@sealpost/pgp';
 import { resolveKeys } from '@sealpost/pipeline';
 import {
@@ -17,8 +12,8 @@ import {
   type WkdServer,
 } from '@sealpost/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, runCli } from './run-cli.js';
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 let dir: string;
 let env: NodeJS.ProcessEnv;
 let ca: TestCa;
@@ -26,34 +21,13 @@ let alice: pgp.GeneratedKey;
 let gnupg: GnupgHome;
 let server: WkdServer;
 
-/** Runs the binary without blocking this process (the VKS server here must keep answering). */
+/** The binary, without blocking this process (the VKS server here must keep answering). */
 function sealpost(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: dir,
-      env: { ...env, ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`sealpost ${args.join(' ')} timed out: ${stderr}`));
-    }, 20_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runCli(args, { cwd: dir, env: { ...env, ...extraEnv } });
 }
 
 beforeAll(async () => {
-  if (!existsSync(bin)) {
-    throw new Error('apps/cli is not built: run "bash scripts/setup.sh" (or pnpm build) first');
-  }
+  assertBuilt();
   dir = await mkdtemp(join(tmpdir(), 'sealpost-keys-bin-'));
   env = { PATH: process.env.PATH, HOME: dir, XDG_DATA_HOME: join(dir, 'data'), NO_COLOR: '1' };
   ca = await sharedTestCa();

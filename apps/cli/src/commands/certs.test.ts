@@ -2,26 +2,18 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import * as pgp from '@sealpost/pgp';
 import { sharedTestCa, TestCa } from '@sealpost/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
+import { runMain } from '../../test/run-main.js';
 
 const DAY = 86_400_000;
 let dir: string;
 let ca: TestCa;
 let bob: Awaited<ReturnType<TestCa['issueEmailCertificate']>>;
 
-async function run(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await main(args, { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: dir });
-  return { code, out, err };
+function run(args: string[]) {
+  return runMain(args, { cwd: dir });
 }
 
 const json = async (args: string[]) => {

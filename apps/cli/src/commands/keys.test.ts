@@ -12,6 +12,7 @@ import {
   type WkdServer,
 } from '@sealpost/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMain } from '../../test/run-main.js';
 import { discoverKeys } from '../keystore/discover.js';
 import { main } from '../main.js';
 
@@ -21,15 +22,8 @@ let alice: pgp.GeneratedKey;
 let carol: pgp.GeneratedKey;
 let expired: pgp.GeneratedKey;
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await main(args, { stdout, stderr, stdin: new PassThrough(), env, cwd: dir });
-  return { code, out, err };
+function run(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return runMain(args, { env, cwd: dir });
 }
 
 const json = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
