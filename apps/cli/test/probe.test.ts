@@ -217,8 +217,16 @@ describe('sealpost probe against Postfix', () => {
     // After STARTTLS Postfix offers AUTH; before it (encrypt level) it must not matter: we never use it.
     expect(start.extensions.auth.length).toBeGreaterThan(0);
     // Postfix's per-session summary lists the commands a client used: no auth=, no mail=.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const logs = postfix.logs();
+    // Postfix writes them a little after each session ends: wait for both (bounded).
+    let logs = postfix.logs();
+    for (
+      let waited = 0;
+      waited < 10_000 && (logs.match(/disconnect from/g)?.length ?? 0) < 2;
+      waited += 100
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      logs = postfix.logs();
+    }
     // STARTTLS port: EHLO, STARTTLS, EHLO, QUIT; implicit TLS port: EHLO, QUIT — nothing else.
     expect(logs).toMatch(
       /submission\/smtpd.*disconnect from .* ehlo=2 starttls=1 quit=1 commands=4/,
