@@ -1,3 +1,22 @@
+export type {
+  DnsRecord,
+  DnsRecordType,
+} from './dns/dns-message.js';
+export {
+  type DnsFault,
+  type DnsQueryLogEntry,
+  type DnsServer,
+  type DnsServerOptions,
+  type DnsZone,
+  startDnsServer,
+} from './dns/dns-server.js';
+export {
+  type HttpsRequestLogEntry,
+  type HttpsRoute,
+  type HttpsServer,
+  type HttpsServerOptions,
+  startHttpsServer,
+} from './https/https-server.js';
 export {
   type DeliveredMessage,
   readMaildir,
