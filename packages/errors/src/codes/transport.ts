@@ -16,6 +16,13 @@ export const TRANSPORT_CODES = defineCodes({
     retry: 'transient',
     category: 'transport',
   },
+  ECONNLOST: {
+    description:
+      'The server closed the connection before the message was transmitted (nothing was delivered).',
+    action: 'Retry later; if it keeps happening the server may be limiting connections.',
+    retry: 'transient',
+    category: 'transport',
+  },
   EUNREACHABLE: {
     description: 'The host name did not resolve, or the network could not reach the host.',
     action: 'Check the host name and your network connection.',
@@ -27,6 +34,14 @@ export const TRANSPORT_CODES = defineCodes({
       'The TLS handshake failed (no common protocol version or cipher, or a broken peer).',
     action:
       'The server may only speak TLS older than 1.2; sealpost will not downgrade. Contact the server operator.',
+    retry: 'permanent',
+    category: 'transport',
+  },
+  ETLS_VERSION: {
+    description:
+      'The server only speaks a TLS version older than 1.2 (RFC 8996 deprecates TLS 1.0 and 1.1).',
+    action:
+      'sealpost will not downgrade below TLS 1.2. Ask the server operator to enable TLS 1.2 or 1.3.',
     retry: 'permanent',
     category: 'transport',
   },
@@ -58,9 +73,16 @@ export const TRANSPORT_CODES = defineCodes({
     category: 'transport',
   },
   ECERT_UNTRUSTED: {
-    description:
-      "The server's TLS certificate does not chain to a trusted CA (self-signed or unknown issuer).",
-    action: 'If you trust this server, pass its CA with --ca FILE or pin its SHA-256 fingerprint.',
+    description: "The server's TLS certificate does not chain to a trusted CA (unknown issuer).",
+    action:
+      'If you trust this server, pass its CA with --ca FILE; a SHA-256 pin is checked in addition, never instead.',
+    retry: 'permanent',
+    category: 'transport',
+  },
+  ECERT_SELF_SIGNED: {
+    description: "The server's TLS certificate is self-signed and not trusted.",
+    action:
+      'If you trust this server, pass its certificate with --ca FILE (a pin alone is not enough).',
     retry: 'permanent',
     category: 'transport',
   },

@@ -1,0 +1,175 @@
+/**
+ * One mail transaction (RFC 5321 §3.3: MAIL FROM, RCPT TO, DATA) on an open session. The
+ * message is streamed, never buffered; a lost connection after the end of DATA is ambiguous.
+ */
+import { PassThrough, Readable } from 'node:stream';
+import { quoteUntrusted, SealpostError } from '@sealpost/errors';
+import { smtpFailure } from './connection-errors.js';
+import type { SendInput } from './envelope.js';
+import { parseQueueId, type TransportReport } from './report.js';
+import type { SmtpSession } from './smtp-session.js';
+
+/** RFC 5321 §4.1.2 Path: no CR, LF, NUL, angle brackets or spaces can reach the wire. */
+const UNSAFE_PATH = /[\r\n\0<>\s]/;
+
+export function checkEnvelope(input: SendInput): void {
+  const { from, to } = input.envelope;
+  if (to.length === 0) {
+    throw new SealpostError('EADDRESS', 'The envelope has no recipients.');
+  }
+  for (const address of [from, ...to]) {
+    if (UNSAFE_PATH.test(address) || (address !== from && !address.includes('@'))) {
+      throw new SealpostError(
+        'EADDRESS',
+        `Refusing envelope address ${quoteUntrusted(address)}: it cannot be sent as an SMTP path.`,
+      );
+    }
+  }
+}
+
+interface NodemailerEnvelopeState {
+  _envelope: {
+    rejected: string[];
+    rejectedErrors: Array<{ response?: string }>;
+    mailError?: Error;
+  };
+  _envelopeError(str: string): Error | null;
+}
+
+/**
+ * nodemailer sends DATA when at least one recipient was accepted. We send to all or to none
+ * (a partial delivery is a surprise, and Bcc splitting happens above us): after the last RCPT
+ * reply, any rejection fails the transaction before the message is sent. nodemailer 10.6 decides this in
+ * `_envelopeError`; src/smtp-transport.test.ts fails if that hook stops working.
+ */
+function refusePartialEnvelopes(session: SmtpSession): void {
+  const conn = session.connection as unknown as NodemailerEnvelopeState;
+  if (Object.hasOwn(conn, '_envelopeError')) return;
+  const original = conn._envelopeError.bind(conn);
+  conn._envelopeError = (str: string) => {
+    const err = original(str);
+    if (err) return err;
+    const envelope = conn._envelope;
+    if (envelope.rejected.length === 0) return null;
+    const first = envelope.rejectedErrors[0]?.response ?? str;
+    // With PIPELINING, DATA already went out and may have got 354; as `mailError`, nodemailer
+    // then drops the connection instead of sending the final "." (nothing is delivered).
+    envelope.mailError = Object.assign(new Error('Some recipients were rejected'), {
+      code: 'EENVELOPE',
+      command: 'RCPT TO',
+      response: first,
+      responseCode: Number(/^\d{3}/.exec(first)?.[0]) || undefined,
+      rejected: [...envelope.rejected],
+      rejectedErrors: [...envelope.rejectedErrors],
+    });
+    return envelope.mailError;
+  };
+}
+
+interface SendInfo {
+  accepted: string[];
+  rejected: string[];
+  rejectedErrors?: Array<{ recipient?: string; response?: string }>;
+  response: string;
+  envelopeTime: number;
+  messageTime: number;
+  messageSize: number;
+}
+
+/** Sends one message on the session and builds its report. */
+export async function sendOnSession(
+  session: SmtpSession,
+  input: SendInput,
+  startedAt: number,
+  opened: boolean,
+  partialDelivery = false,
+): Promise<TransportReport> {
+  checkEnvelope(input);
+  if (!partialDelivery) refusePartialEnvelopes(session);
+  const { endpoint } = session;
+  let dataComplete = false;
+  const body = new PassThrough();
+  body.once('end', () => {
+    dataComplete = true;
+  });
+  if (input.raw instanceof Readable) {
+    input.raw.once('error', (err) => body.destroy(err));
+    input.raw.pipe(body);
+  } else {
+    body.end(Buffer.from(input.raw.buffer, input.raw.byteOffset, input.raw.byteLength));
+  }
+  let info: SendInfo;
+  try {
+    info = await new Promise<SendInfo>((resolve, reject) => {
+      session.connection.send(
+        { from: input.envelope.from, to: [...input.envelope.to] },
+        body,
+        (err, result) => (err ? reject(err) : resolve(result as unknown as SendInfo)),
+      );
+    });
+  } catch (err) {
+    const mapped = smtpFailure(err, {
+      host: endpoint.host,
+      port: endpoint.port,
+      implicitTls: endpoint.mode === 'implicit-tls',
+      dataComplete,
+    });
+    // A refused envelope or message leaves the session usable (RSET follows); anything else
+    // (lost connection, timeout, protocol error) does not.
+    if (!['ERECIPIENT', 'EREJECTED', 'ETEMPFAIL', 'EPERMFAIL'].includes(mapped.code)) {
+      session.broken = true;
+    }
+    body.destroy();
+    throw mapped;
+  }
+  const reusedConnection = !opened;
+  session.messages += 1;
+  const totalMs = performance.now() - startedAt;
+  return {
+    transport: 'smtp',
+    host: endpoint.host,
+    port: endpoint.port,
+    mode: endpoint.mode,
+    tls: session.tls,
+    auth: session.auth,
+    capabilities: session.capabilities,
+    accepted: info.accepted,
+    rejected: info.rejected.map((address) => ({
+      address,
+      response: info.rejectedErrors?.find((e) => e.recipient === address)?.response ?? '',
+    })),
+    response: info.response,
+    queueId: parseQueueId(info.response),
+    messageSize: info.messageSize,
+    reusedConnection,
+    timings: {
+      connectMs: opened ? session.connectMs : 0,
+      authMs: opened ? session.authMs : 0,
+      envelopeMs: info.envelopeTime,
+      dataMs: info.messageTime,
+      totalMs,
+    },
+  };
+}
+
+/** RSET after a refused transaction so the session can carry the next message. */
+export function resetSession(session: SmtpSession): Promise<void> {
+  return new Promise((resolve) => {
+    if (session.broken) return resolve();
+    session.connection.reset((err) => {
+      if (err) session.broken = true;
+      resolve();
+    });
+  });
+}
+
+export function closeSession(session: SmtpSession): void {
+  session.broken = true;
+  try {
+    session.connection.quit();
+  } catch {
+    session.connection.close();
+  }
+  // quit() waits for the server's 221; do not let a silent server keep the socket open.
+  setTimeout(() => session.connection.close(), 1_000).unref();
+}
