@@ -79,6 +79,13 @@ export {
 } from './relay/mta-sts-record.js';
 export { lookupMx, type MxHost, type MxLookupOptions } from './relay/mx-lookup.js';
 export { mxMatchesPattern, mxMatchesPolicy } from './relay/mx-pattern.js';
+export type { RelayTlsFacts } from './relay/opportunistic-session.js';
+export {
+  deliverRelay,
+  type RelayAttempt,
+  type RelayDeliveryOptions,
+  type RelayReport,
+} from './relay/relay-delivery.js';
 export {
   describeExposure,
   type ExposureReason,
