@@ -54,6 +54,8 @@ export interface StartPostfixOptions {
   readonly timeoutMs?: number;
   /** Keep the instance directory after stop() (to read logs while debugging). */
   readonly keepDir?: boolean;
+  /** Also open an MX-style port (`relayPort`): STARTTLS offered, no AUTH, any domain. */
+  readonly relay?: boolean;
 }
 
 export interface PostfixInstance {
@@ -62,6 +64,8 @@ export interface PostfixInstance {
   readonly implicitTlsPort: number;
   /** Submission with STARTTLS required (smtpd_tls_security_level=encrypt). */
   readonly startTlsPort: number;
+  /** With `relay: true`: server-to-server SMTP (the role of port 25), STARTTLS optional. */
+  readonly relayPort: number | undefined;
   readonly user: string;
   readonly password: string;
   /** The Maildir every accepted message ends up in. */
@@ -129,10 +133,12 @@ function readGreeting(socket: Socket, timeoutMs: number): Promise<string> {
   });
 }
 
-async function greets(port: number, caPem: string, implicitTls: boolean): Promise<boolean> {
+async function greets(port: number, implicitTls: boolean): Promise<boolean> {
   try {
+    // Readiness only: the certificate may name hosts other than 127.0.0.1 (an MX name), and
+    // the tests themselves verify it.
     const socket = implicitTls
-      ? tlsConnect({ host: '127.0.0.1', port, ca: caPem, minVersion: 'TLSv1.2' })
+      ? tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false, minVersion: 'TLSv1.2' })
       : new Socket().connect(port, '127.0.0.1');
     return (await readGreeting(socket, 2_000)).startsWith('220');
   } catch {
@@ -244,10 +250,13 @@ export async function startPostfix(options: StartPostfixOptions = {}): Promise<P
     });
 
     for (let attempt = 1; ; attempt++) {
-      const [implicitTlsPort, startTlsPort] = (await freePorts(2)) as [number, number];
+      const [implicitTlsPort, startTlsPort, relayPort] = (await freePorts(
+        options.relay ? 3 : 2,
+      )) as [number, number, number | undefined];
       const settings = {
         implicitTlsPort,
         startTlsPort,
+        ...(relayPort === undefined ? {} : { relayPort }),
         deliveryUid: postfixUser.uid,
         deliveryGid: postfixUser.gid,
         myhostname: options.myhostname ?? 'submission.sealpost.test',
@@ -266,8 +275,7 @@ export async function startPostfix(options: StartPostfixOptions = {}): Promise<P
       const outcome = await waitUntilReady(
         proc.hasExited,
         implicitTlsPort,
-        startTlsPort,
-        ca.certPem,
+        [startTlsPort, ...(relayPort === undefined ? [] : [relayPort])],
         deadline,
       );
       masterPid = readMasterPid(layout.queueDir) ?? masterPid;
@@ -276,6 +284,7 @@ export async function startPostfix(options: StartPostfixOptions = {}): Promise<P
           host: '127.0.0.1',
           implicitTlsPort,
           startTlsPort,
+          relayPort,
           user,
           password,
           maildir: layout.maildir,
@@ -311,18 +320,16 @@ function readMasterPid(queueDir: string): number | undefined {
 async function waitUntilReady(
   hasExited: () => boolean,
   implicitTlsPort: number,
-  startTlsPort: number,
-  caPem: string,
+  cleartextPorts: readonly number[],
   deadline: number,
 ): Promise<'ready' | 'exited' | 'timeout'> {
   while (Date.now() < deadline) {
     if (hasExited()) return 'exited';
-    if (
-      (await greets(startTlsPort, caPem, false)) &&
-      (await greets(implicitTlsPort, caPem, true))
-    ) {
-      return 'ready';
-    }
+    const answers = await Promise.all([
+      greets(implicitTlsPort, true),
+      ...cleartextPorts.map((port) => greets(port, false)),
+    ]);
+    if (answers.every(Boolean)) return 'ready';
     await sleep(50);
   }
   return 'timeout';
