@@ -95,7 +95,7 @@ function ipv6Bytes(address: string): Buffer {
   const missing = 8 - left.length - right.length;
   const all = [...left, ...Array<string>(tail === undefined ? 0 : missing).fill('0'), ...right];
   const out = Buffer.alloc(16);
-  all.forEach((group, i) => out.writeUInt16BE(Number.parseInt(group, 16), i * 2));
+  for (const [i, group] of all.entries()) out.writeUInt16BE(Number.parseInt(group, 16), i * 2);
   return out;
 }
 
@@ -111,7 +111,7 @@ function characterStrings(strings: readonly string[]): Buffer {
 
 function u16(...values: number[]): Buffer {
   const out = Buffer.alloc(values.length * 2);
-  values.forEach((value, i) => out.writeUInt16BE(value, i * 2));
+  for (const [i, value] of values.entries()) out.writeUInt16BE(value, i * 2);
   return out;
 }
 

@@ -5,6 +5,7 @@
  * Needs root (Postfix's master and the config-directory registration) and the Debian
  * packages postfix and dovecot-core (scripts/setup.sh --tests installs them).
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
@@ -19,6 +20,7 @@ import { createServer, type Server, Socket } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { basename, join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
+import { promisify } from 'node:util';
 import { type IssuedCertificate, sharedTestCa, type TestCa } from '../test-ca.js';
 import {
   backdate,
@@ -37,6 +39,8 @@ import { type DeliveredMessage, readMaildir, waitForMaildir } from './maildir.js
 import { mainCf, masterCf, type PostfixLayout } from './postfix-config.js';
 import { createQueueDirectory } from './queue-directory.js';
 import { accountOf, groupOf } from './system-account.js';
+
+const run = promisify(execFile);
 
 export interface StartPostfixOptions {
   /** CA that issues the server certificate; default: the process-wide `sharedTestCa()`. */
@@ -235,6 +239,8 @@ export async function startPostfix(options: StartPostfixOptions = {}): Promise<P
         // Gone.
       }
     }
+    // The main.cf registration is pruned by the next instance once the directory is gone.
+    if (!options.keepDir) rmSync(root, { recursive: true, force: true });
   };
   process.on('exit', killOnExit);
 
@@ -301,9 +307,10 @@ export async function startPostfix(options: StartPostfixOptions = {}): Promise<P
       await stopPostfixMaster();
       const portTaken = /Address already in use/.test(logs());
       if (!portTaken || attempt >= 3 || Date.now() > deadline) {
-        throw new Error(
-          `Postfix did not become ready (${outcome}) within ${timeoutMs} ms.\n${logs()}`,
-        );
+        const what =
+          outcome === 'exited' ? 'exited during start-up' : `was not ready after ${timeoutMs} ms`;
+        const check = await diagnose(layout.configDir);
+        throw new Error(`Postfix ${what}.\n--- postfix check\n${check}\n${logs()}`);
       }
     }
   } catch (err) {
@@ -315,6 +322,27 @@ export async function startPostfix(options: StartPostfixOptions = {}): Promise<P
 function readMasterPid(queueDir: string): number | undefined {
   const pid = Number.parseInt(readText(join(queueDir, 'pid', 'master.pid')).trim(), 10);
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/**
+ * Errors in main.cf stop Postfix before its maillog exists, and without a terminal the
+ * postfix command reports them only to syslog, which is absent here. Under a pseudo-terminal
+ * (script(1)) "postfix check" prints them: worth it on the failure path only.
+ */
+async function diagnose(configDir: string): Promise<string> {
+  try {
+    const { stdout, stderr } = await run(
+      'script',
+      ['-qec', `postfix -c ${configDir} check`, '/dev/null'],
+      {
+        timeout: 10_000,
+      },
+    );
+    return `${stdout}${stderr}`.trim() || '(no complaints)';
+  } catch (err) {
+    const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
+    return `${stdout}${stderr}`.trim() || String(err);
+  }
 }
 
 async function waitUntilReady(
