@@ -196,6 +196,22 @@ describe('deliverRelay', () => {
     expect(servers.get('mx.open.test')!.messages).toHaveLength(1);
   });
 
+  it('reports hosts without addresses when no MX host can be tried', async () => {
+    dns.set('ghost.test', [{ type: 'MX', preference: 10, exchange: 'mx.ghost.test' }]);
+    dns.set('mx.ghost.test', [{ type: 'TXT', strings: ['no address here'] }]);
+    const plan = await planRelayDelivery('ghost.test', deps);
+    await expect(
+      deliverRelay(message('bob@ghost.test'), plan, {
+        ca: ca.certPem,
+        timeouts,
+        allowOpportunistic: true,
+      }),
+    ).rejects.toMatchObject({
+      code: 'ENOMXREACHABLE',
+      details: { attempts: [], unresolved: ['mx.ghost.test has no A or AAAA record'] },
+    });
+  });
+
   it('refuses recipients outside the planned domain', async () => {
     const plan = await planRelayDelivery('fine.test', deps);
     await expect(

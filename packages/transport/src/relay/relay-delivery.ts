@@ -20,6 +20,7 @@ import {
   type RelayTarget,
   type RelayTlsRequirement,
 } from './relay-plan.js';
+import { normaliseDomain } from './relay-resolver.js';
 
 export interface RelayDeliveryOptions {
   /** Trusted CAs (PEM) for MX certificates; default Node's root store. */
@@ -154,7 +155,7 @@ export async function deliverRelay(
   options: RelayDeliveryOptions = {},
 ): Promise<RelayReport> {
   for (const recipient of input.envelope.to) {
-    const domain = recipient.slice(recipient.lastIndexOf('@') + 1).toLowerCase();
+    const domain = normaliseDomain(recipient.slice(recipient.lastIndexOf('@') + 1));
     if (domain !== plan.domain) {
       throw new SealpostError(
         'EADDRESS',
@@ -206,7 +207,8 @@ export async function deliverRelay(
     }
   }
 
-  const details = { domain: plan.domain, mode: plan.mode, attempts };
+  const unresolved = plan.targets.flatMap((target) => target.problems);
+  const details = { domain: plan.domain, mode: plan.mode, attempts, unresolved };
   if (plan.mode === 'enforce' && attempts.some((a) => a.error && TLS_FAILURES.has(a.error.code))) {
     throw new SealpostError(
       'EMTASTS',
