@@ -3,6 +3,8 @@
  * table the test controls, so resolver code can be tested against real DNS messages:
  * `new Resolver()` + `setServers([server.address])`. Names absent from the table answer
  * NXDOMAIN; a name with other types only answers NOERROR with no data (ENODATA in Node).
+ * UDP only, no truncation: keep a test's answers under 512 octets (a resolver would retry a
+ * truncated answer over TCP, which this server does not offer).
  */
 import { createSocket, type Socket } from 'node:dgram';
 import {

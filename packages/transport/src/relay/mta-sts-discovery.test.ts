@@ -33,6 +33,7 @@ const DOMAINS = [
   'dnsfail.test',
   'multi.test',
   'withdrawn.test',
+  'hosted.test',
 ];
 
 let dns: DnsServer;
@@ -269,6 +270,17 @@ describe('MTA-STS discovery (RFC 8461 §3, §5.1)', () => {
     expect((await discoverMtaStsPolicy('withdrawn.test', deps())).applied?.source).toBe('cache');
     clock += 2_000;
     expect((await discoverMtaStsPolicy('withdrawn.test', deps())).applied).toBeNull();
+  });
+
+  it('follows a CNAME from _mta-sts to a provider-hosted record (§3.1)', async () => {
+    https.set(`mta-sts.hosted.test${POLICY_PATH}`, {
+      headers: { 'content-type': 'text/plain' },
+      body: policy('enforce', ['mx.provider.test']),
+    });
+    dns.set('_mta-sts.hosted.test', [{ type: 'CNAME', target: '_mta-sts.provider.test' }]);
+    dns.set('_mta-sts.provider.test', [{ type: 'TXT', strings: ['v=STSv1; id=prov7;'] }]);
+    const result = await discoverMtaStsPolicy('hosted.test', deps());
+    expect(result.applied).toMatchObject({ id: 'prov7', policy: { mx: ['mx.provider.test'] } });
   });
 
   it('two STS records at once mean no policy', async () => {
