@@ -107,3 +107,10 @@ export {
   type RelayResolver,
   type RelayResolverOptions,
 } from './relay/relay-resolver.js';
+export {
+  createRelayTransport,
+  groupRecipientsByDomain,
+  type RelayOutcome,
+  type RelayTransport,
+  type RelayTransportOptions,
+} from './relay/relay-transport.js';
