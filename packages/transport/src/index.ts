@@ -49,6 +49,7 @@ export type { TlsTrustOptions } from './tls-policy.js';
 export {
   type CachedMtaStsPolicy,
   MemoryMtaStsPolicyCache,
+  type MtaStsFetchFailure,
   type MtaStsPolicyCache,
 } from './relay/mta-sts-cache.js';
 export {

@@ -4,6 +4,8 @@
  * everything delivered into one Maildir. See docs/decisions/0025-postfix-test-harness.md.
  * Needs root (Postfix's master and the config-directory registration) and the Debian
  * packages postfix and dovecot-core (scripts/setup.sh --tests installs them).
+ * Start-up takes about 0.25–0.3 s and stop() under 0.1 s on a 2-core machine; instances in
+ * parallel test files do not share ports, directories or names.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

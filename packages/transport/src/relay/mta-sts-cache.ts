@@ -15,17 +15,32 @@ export interface CachedMtaStsPolicy {
   readonly expiresAt: number;
 }
 
+/** A failed fetch, remembered so the policy host is not asked again at once (RFC 8461 §3.3). */
+export interface MtaStsFetchFailure {
+  readonly id: string;
+  readonly reason: string;
+  /** Milliseconds since the epoch before which the same id is not fetched again. */
+  readonly retryAfter: number;
+}
+
+type MaybePromise<T> = T | Promise<T>;
+
 /** Storage for policies; sync or async so a file or database can back it. */
 export interface MtaStsPolicyCache {
-  get(
+  get(policyDomain: string): MaybePromise<CachedMtaStsPolicy | undefined>;
+  set(entry: CachedMtaStsPolicy): MaybePromise<void>;
+  /** Optional: without these, every discovery after a failure fetches again. */
+  getFetchFailure?(policyDomain: string): MaybePromise<MtaStsFetchFailure | undefined>;
+  setFetchFailure?(
     policyDomain: string,
-  ): CachedMtaStsPolicy | undefined | Promise<CachedMtaStsPolicy | undefined>;
-  set(entry: CachedMtaStsPolicy): void | Promise<void>;
+    failure: MtaStsFetchFailure | undefined,
+  ): MaybePromise<void>;
 }
 
 /** The default: one process's memory. */
 export class MemoryMtaStsPolicyCache implements MtaStsPolicyCache {
   private readonly entries = new Map<string, CachedMtaStsPolicy>();
+  private readonly failures = new Map<string, MtaStsFetchFailure>();
 
   get(policyDomain: string): CachedMtaStsPolicy | undefined {
     return this.entries.get(policyDomain);
@@ -33,6 +48,15 @@ export class MemoryMtaStsPolicyCache implements MtaStsPolicyCache {
 
   set(entry: CachedMtaStsPolicy): void {
     this.entries.set(entry.policyDomain, entry);
+  }
+
+  getFetchFailure(policyDomain: string): MtaStsFetchFailure | undefined {
+    return this.failures.get(policyDomain);
+  }
+
+  setFetchFailure(policyDomain: string, failure: MtaStsFetchFailure | undefined): void {
+    if (failure) this.failures.set(policyDomain, failure);
+    else this.failures.delete(policyDomain);
   }
 
   get size(): number {

@@ -34,6 +34,7 @@ const DOMAINS = [
   'multi.test',
   'withdrawn.test',
   'hosted.test',
+  'flaky.test',
 ];
 
 let dns: DnsServer;
@@ -281,6 +282,31 @@ describe('MTA-STS discovery (RFC 8461 §3, §5.1)', () => {
     dns.set('_mta-sts.provider.test', [{ type: 'TXT', strings: ['v=STSv1; id=prov7;'] }]);
     const result = await discoverMtaStsPolicy('hosted.test', deps());
     expect(result.applied).toMatchObject({ id: 'prov7', policy: { mx: ['mx.provider.test'] } });
+  });
+
+  it('after a failed fetch the same id is not fetched again for five minutes; a new id is', async () => {
+    publish('flaky.test', 'f1', 'version: STSv1\nmode: enforce\n');
+    const first = await discoverMtaStsPolicy('flaky.test', deps());
+    expect(first.applied).toBeNull();
+    expect(fetchesOf('flaky.test')).toBe(1);
+
+    clock += 4 * 60_000;
+    const soon = await discoverMtaStsPolicy('flaky.test', deps());
+    expect(soon.problems.join()).toMatch(/not fetched again before/);
+    expect(fetchesOf('flaky.test')).toBe(1);
+
+    clock += 2 * 60_000;
+    publish('flaky.test', 'f1', policy('enforce', ['mx.flaky.test']));
+    expect((await discoverMtaStsPolicy('flaky.test', deps())).applied?.source).toBe('fetched');
+    expect(fetchesOf('flaky.test')).toBe(2);
+
+    https.set(`mta-sts.flaky.test${POLICY_PATH}`, { status: 500 });
+    publish('flaky.test', 'f2', 'broken');
+    await discoverMtaStsPolicy('flaky.test', deps());
+    publish('flaky.test', 'f3', policy('testing', ['mx.flaky.test']));
+    const renewed = await discoverMtaStsPolicy('flaky.test', deps());
+    expect(renewed.applied).toMatchObject({ id: 'f3', source: 'fetched' });
+    expect(fetchesOf('flaky.test')).toBe(4);
   });
 
   it('two STS records at once mean no policy', async () => {

@@ -18,6 +18,12 @@ export interface MtaStsDiscoveryDeps {
   readonly cache?: MtaStsPolicyCache;
   /** Clock in milliseconds; tests move it to expire cache entries. */
   readonly now?: () => number;
+  /**
+   * After a failed fetch, the same policy id is not fetched again for this long (RFC 8461 §3.3
+   * suggests five minutes or more), so a broken policy host does not slow every message down.
+   * Default 5 minutes; needs a cache with get/setFetchFailure.
+   */
+  readonly fetchRetryAfterMs?: number;
 }
 
 export interface AppliedMtaStsPolicy {
@@ -72,11 +78,24 @@ export async function discoverMtaStsPolicy(
     return { policyDomain, recordId, applied: fromCache(cached), problems };
   }
 
+  const failure = await deps.cache?.getFetchFailure?.(policyDomain);
+  if (failure && failure.id === recordId && failure.retryAfter > now) {
+    problems.push(
+      `${failure.reason} (not fetched again before ${new Date(failure.retryAfter).toISOString()})`,
+    );
+    return { policyDomain, recordId, applied: cached ? fromCache(cached) : null, problems };
+  }
   const fetched = await fetchMtaStsPolicy(policyDomain, deps.fetcher);
   if (!fetched.ok) {
     problems.push(fetched.reason);
+    await deps.cache?.setFetchFailure?.(policyDomain, {
+      id: recordId,
+      reason: fetched.reason,
+      retryAfter: now + (deps.fetchRetryAfterMs ?? 5 * 60_000),
+    });
     return { policyDomain, recordId, applied: cached ? fromCache(cached) : null, problems };
   }
+  if (failure) await deps.cache?.setFetchFailure?.(policyDomain, undefined);
   const entry: CachedMtaStsPolicy = {
     policyDomain,
     id: recordId,
