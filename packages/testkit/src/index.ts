@@ -1,4 +1,16 @@
 export { HOSTILE_ADDRESSES, type HostileAddress } from './compose-hostile.js';
+export type {
+  DnsRecord,
+  DnsRecordType,
+} from './dns/dns-message.js';
+export {
+  type DnsFault,
+  type DnsQueryLogEntry,
+  type DnsServer,
+  type DnsServerOptions,
+  type DnsZone,
+  startDnsServer,
+} from './dns/dns-server.js';
 export {
   createGnupgHome,
   type GnupgHome,
@@ -6,6 +18,13 @@ export {
   gpgAvailable,
 } from './gnupg.js';
 export { GpgsmHome } from './gpgsm.js';
+export {
+  type HttpsRequestLogEntry,
+  type HttpsRoute,
+  type HttpsServer,
+  type HttpsServerOptions,
+  startHttpsServer,
+} from './https/https-server.js';
 export { type CommandResult, openssl, runCommand, tempFiles } from './openssl.js';
 export {
   type DeliveredMessage,

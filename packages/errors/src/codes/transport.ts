@@ -175,4 +175,34 @@ export const TRANSPORT_CODES = defineCodes({
     retry: 'permanent',
     category: 'transport',
   },
+  // --- Relay mode (direct delivery to the recipient domain's MX on port 25) -------------
+  // Kept together at the end of the table; packages/transport/src/relay/ raises these.
+  ENULLMX: {
+    description: 'The recipient domain publishes a null MX (RFC 7505): it accepts no mail at all.',
+    action: 'Check the recipient address; mail to this domain cannot be delivered.',
+    retry: 'permanent',
+    category: 'transport',
+  },
+  ENOMAILHOST: {
+    description:
+      'The recipient domain does not exist, or has neither MX nor address records (RFC 5321 §5.1).',
+    action: 'Check the domain of the recipient address for typos.',
+    retry: 'permanent',
+    category: 'transport',
+  },
+  ENOMXREACHABLE: {
+    description: "None of the recipient domain's mail servers (MX hosts) accepted a connection.",
+    action:
+      'Outbound port 25 is often blocked for end users and clouds; use a submission server, or retry later.',
+    retry: 'transient',
+    category: 'transport',
+  },
+  EOPPORTUNISTIC: {
+    description:
+      'Direct delivery could only use opportunistic TLS (no enforced MTA-STS policy), and that was not allowed.',
+    action:
+      'A network attacker could read or alter such a delivery. Allow it explicitly, or send through a submission server.',
+    retry: 'permanent',
+    category: 'policy',
+  },
 });

@@ -6,7 +6,7 @@ import { sleep } from './detached-process.js';
 export interface DeliveredMessage {
   /** Absolute path of the delivered file. */
   readonly file: string;
-  /** The file's bytes exactly as stored (Postfix adds Return-Path, Delivered-To, Received). */
+  /** The file's bytes exactly as stored (Postfix adds Return-Path, X-Original-To, Delivered-To, Received; LF line ends). */
   readonly raw: Buffer;
 }
 

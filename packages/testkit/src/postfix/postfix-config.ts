@@ -22,6 +22,8 @@ export interface PostfixLayout {
 export interface PostfixSettings {
   readonly implicitTlsPort: number;
   readonly startTlsPort: number;
+  /** An MX-style port (the role of port 25): STARTTLS offered, no AUTH, mail for any domain. */
+  readonly relayPort?: number;
   /** uid/gid the virtual(8) agent delivers as (the postfix user). */
   readonly deliveryUid: number;
   readonly deliveryGid: number;
@@ -88,11 +90,28 @@ function submissionService(port: number, name: string, extra: readonly string[])
   ].join('\n');
 }
 
+/**
+ * Server-to-server SMTP as an MX runs it: TLS offered but not required (RFC 3207 on port 25),
+ * no AUTH, and every domain is local (virtual_mailbox_domains), so nothing is relayed on.
+ */
+function relayService(port: number): string {
+  return [
+    `127.0.0.1:${port} inet n - n - - smtpd`,
+    '  -o syslog_name=postfix/mx',
+    '  -o smtpd_tls_security_level=may',
+    '  -o smtpd_sasl_auth_enable=no',
+    '  -o smtpd_client_restrictions=',
+    '  -o smtpd_relay_restrictions=reject_unauth_destination',
+    '  -o smtpd_recipient_restrictions=reject_unauth_destination',
+  ].join('\n');
+}
+
 /** Only the daemons the submission-to-Maildir path needs; no chroot (paths are absolute). */
 export function masterCf(settings: PostfixSettings): string {
   return `# service type private unpriv chroot wakeup maxproc command
 ${submissionService(settings.implicitTlsPort, 'submissions', ['smtpd_tls_wrappermode=yes'])}
 ${submissionService(settings.startTlsPort, 'submission', [])}
+${settings.relayPort === undefined ? '' : relayService(settings.relayPort)}
 pickup    unix  n  -  n  60    1  pickup
 cleanup   unix  n  -  n  -     0  cleanup
 qmgr      unix  n  -  n  300   1  qmgr

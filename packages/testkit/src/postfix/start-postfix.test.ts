@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAlternateDirectories } from './alternate-config.js';
 import { groupAlive } from './detached-process.js';
 import { type PostfixInstance, startPostfix } from './start-postfix.js';
 
@@ -13,6 +14,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await postfix?.stop();
 });
+
+/** Live (non-zombie) processes whose command line contains `text`. */
+function processesMentioning(text: string): string[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        return cmdline.includes(text) && state !== 'Z' ? [`${pid} ${cmdline}`] : [];
+      } catch {
+        return [];
+      }
+    });
+}
 
 function send(
   options: { port: number; secure: boolean },
@@ -147,7 +164,25 @@ describe('startPostfix', () => {
     const second = await startPostfix();
     const pid = Number(readFileSync(`${second.dir}/queue/pid/master.pid`, 'utf8').trim());
     expect(groupAlive(pid)).toBe(true);
+    // Dovecot's processes carry the instance directory in their command line.
+    expect(processesMentioning(second.dir).length).toBeGreaterThan(0);
     await second.stop();
     expect(groupAlive(pid)).toBe(false);
+    expect(processesMentioning(second.dir)).toEqual([]);
+    expect(existsSync(second.dir)).toBe(false);
+  });
+
+  it('reports why Postfix refused to start, and cleans up after itself', async () => {
+    const error = await startPostfix({ myhostname: '' }).then(
+      () => new Error('an empty myhostname started'),
+      (err: Error) => err,
+    );
+    expect(error.message).toMatch(/^Postfix exited during start-up/);
+    expect(error.message).toMatch(/bad string length 0 < 1: myhostname/);
+    const dir = /\/\S*sealpost-postfix-[^/\s]+/.exec(error.message)?.[0];
+    expect(dir).toBeDefined();
+    expect(existsSync(dir!)).toBe(false);
+    const { list } = parseAlternateDirectories(readFileSync('/etc/postfix/main.cf', 'utf8'));
+    expect(list).not.toContain(`${dir}/conf`);
   });
 });
