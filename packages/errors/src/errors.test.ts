@@ -120,3 +120,11 @@ describe('quoteUntrusted', () => {
     expect(quoted.endsWith('…"')).toBe(true);
   });
 });
+
+describe('RFC-mandated retry classes', () => {
+  it('treats an MTA-STS enforce failure as temporary (RFC 8461 §4.2)', () => {
+    expect(
+      isTransient(new SealpostError('EMTASTS', 'mx.example.org does not match the policy')),
+    ).toBe(true);
+  });
+});

@@ -171,8 +171,8 @@ export const TRANSPORT_CODES = defineCodes({
     description:
       "The recipient domain's MTA-STS policy (RFC 8461) forbids delivery over this connection.",
     action:
-      'The MX host or its certificate does not match the policy in enforce mode; do not bypass it.',
-    retry: 'permanent',
+      'Do not bypass it; retry later (RFC 8461 §4.2: not a permanent failure before the policy is fetched again).',
+    retry: 'transient',
     category: 'transport',
   },
   // --- Relay mode (direct delivery to the recipient domain's MX on port 25) -------------
