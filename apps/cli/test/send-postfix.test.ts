@@ -4,13 +4,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pgp from '@sealpost/pgp';
-import { type PostfixInstance, startPostfix } from '@sealpost/testkit';
+import {
+  createGnupgHome,
+  type GnupgHome,
+  type PostfixInstance,
+  startPostfix,
+} from '@sealpost/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runCli } from './run-cli.js';
 
 let dir: string;
 let postfix: PostfixInstance;
 let alice: pgp.GeneratedKey;
+let gpg: GnupgHome;
 
 beforeAll(async () => {
   assertBuilt();
@@ -21,10 +27,12 @@ beforeAll(async () => {
   ]);
   writeFileSync(join(dir, 'ca.pem'), postfix.caPem);
   writeFileSync(join(dir, 'alice.asc'), alice.armoredPublicKey);
+  gpg = await createGnupgHome();
+  await gpg.importKeys(alice.armoredPrivateKey);
 }, 120_000);
 
 afterAll(async () => {
-  await postfix?.stop();
+  await Promise.all([postfix?.stop(), gpg?.close()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
