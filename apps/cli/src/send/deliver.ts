@@ -175,6 +175,7 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
     ...(password !== undefined ? { password } : {}),
     ...(input.ca ? { ca: input.ca } : {}),
     ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
+    env: ctx.env,
   });
   out.note(`submitting via ${describe}`);
   try {

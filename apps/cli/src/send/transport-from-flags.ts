@@ -5,8 +5,19 @@
  * falls back to anything weaker after a TLS or certificate failure.
  */
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { SmtpTransport } from '@sealpost/transport';
+
+/**
+ * Where the CLI remembers which port and mode worked per host (host, port and mode only, no
+ * secrets), so the next `send` does not wait for a filtered port again: `$XDG_CACHE_HOME/sealpost`.
+ */
+export function selectionCacheFile(env: NodeJS.ProcessEnv): string {
+  const cacheHome = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
+  return join(cacheHome, 'sealpost', 'transports.json');
+}
 
 export interface TransportFlags {
   readonly server?: string;
@@ -16,6 +27,8 @@ export interface TransportFlags {
   readonly password?: string;
   readonly ca?: string;
   readonly timeoutMs?: number;
+  /** The environment, for the selection cache's location. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export function parseServer(server: string): { host: string; port?: number } {
@@ -69,7 +82,9 @@ export async function transportFromFlags(
       'A --user was given without a password: use --password-env VAR (or a prompt on a terminal).',
     );
   }
-  const { selectTransport, createSmtpTransport } = await import('@sealpost/transport');
+  const { selectTransport, createSmtpTransport, SelectionCache } = await import(
+    '@sealpost/transport'
+  );
   const timeoutMs = flags.timeoutMs ?? 15_000;
   const timeouts = {
     connectMs: timeoutMs,
@@ -81,6 +96,7 @@ export async function transportFromFlags(
     ...(mode ? { mode } : {}),
     ...(ca ? { ca } : {}),
     timeouts,
+    ...(flags.env ? { cache: new SelectionCache({ file: selectionCacheFile(flags.env) }) } : {}),
   });
   const transport = createSmtpTransport({
     ...selection.endpoint,
