@@ -102,7 +102,7 @@ async function buildOne(
             },
           }
         : {}),
-      ...(hp ? {} : { headerProtection: false as const }),
+      headerProtection: hp,
     });
   }
   if (planned.sign === 'pgp') {

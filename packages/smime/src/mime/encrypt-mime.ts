@@ -36,8 +36,10 @@ export interface EncryptMimeOptions {
    */
   readonly trustAnchors?: readonly SmimeCertificate[];
   readonly now?: Date;
-  /** RFC 9788: { hcp } (default 'baseline') or false for none. */
-  readonly headerProtection?: false | { readonly hcp?: 'baseline' | 'no_confidentiality' };
+  /** RFC 9788 header protection; default true (the same option as @sealpost/pgp's). */
+  readonly headerProtection?: boolean;
+  /** RFC 9788 §3.2 header confidentiality policy; default 'baseline' (outer Subject "[...]"). */
+  readonly hcp?: 'baseline' | 'no_confidentiality';
   readonly crypto?: Crypto;
 }
 
@@ -69,7 +71,7 @@ export async function encryptMime(
   } else {
     const protectedParts = protectHeaders(canonical, {
       mode: 'cipher',
-      hcp: options.headerProtection?.hcp ?? 'baseline',
+      hcp: options.hcp ?? 'baseline',
     });
     outer = protectedParts.outerHeaders;
     payload = protectedParts.payload;

@@ -150,7 +150,7 @@ export async function* encryptMimeStream(
   if (options.headerProtection === false) {
     ({ messageHeaders: outer, entity: payload } = splitMessage(head));
   } else {
-    const hcp = options.headerProtection?.hcp ?? 'baseline';
+    const hcp = options.hcp ?? 'baseline';
     ({ outerHeaders: outer, payload } = protectHeaders(head, { mode: 'cipher', hcp }));
   }
   const crypto = options.crypto ?? globalThis.crypto;
