@@ -3,7 +3,7 @@
  * refuse (exit 3) before anything is built if the policy says so, build and self-check every
  * copy, then either write them (--dry-run / --out) or submit them, and report.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { PlanInput, SendPolicy, SignerKey } from '@sealpost/pipeline';
 import type { CommandContext } from '../command.js';
@@ -73,31 +73,13 @@ async function loadSigner(
   return { [signer.scheme]: signer };
 }
 
-async function readAnchors(files: readonly string[]) {
-  if (files.length === 0) return [];
-  const smime = await import('@sealpost/smime');
-  const anchors = [];
-  for (const file of files) {
-    try {
-      anchors.push(...smime.readCertificates(new Uint8Array(await readFile(file))));
-    } catch (err) {
-      throw new SealpostError(
-        'ECERT_PARSE',
-        `Cannot read the trust anchor ${quoteUntrusted(file)}.`,
-        { cause: err },
-      );
-    }
-  }
-  return anchors;
-}
-
 export async function deliver(ctx: CommandContext, input: DeliverInput): Promise<number> {
   const { out } = ctx;
   const pipeline = await import('@sealpost/pipeline');
   const signers = await loadSigner(ctx, input);
   const found = await pipeline.resolveKeys(input.recipients, {
     files: input.keyFiles,
-    trustAnchors: await readAnchors(input.anchors),
+    trustAnchors: await pipeline.readTrustAnchors(input.anchors),
     // The same keyring `sealpost keys` and `sealpost certs` manage (--keyring, config, XDG).
     keyringDir: keyringPaths({
       values: input.keyring ? { keyring: input.keyring } : {},
