@@ -99,8 +99,25 @@ describe.each([
   });
 });
 
+/**
+ * Postfix writes one "disconnect from … ehlo=1 auth=1 mail=1 …" summary per SMTP session, some
+ * time after it ends. This waits until every session so far has one, and returns them in order.
+ */
+async function settledSessionSummaries(): Promise<string[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const logs = postfix.logs();
+    const connects = logs.match(/smtpd\[\d+\]: connect from/g)?.length ?? 0;
+    const summaries = logs.match(/smtpd\[\d+\]: disconnect from [^\n]*/g) ?? [];
+    if (summaries.length === connects) return summaries;
+    if (Date.now() > deadline) throw new Error(`sessions without a summary after 10 s:\n${logs}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describe('probe against Postfix', () => {
-  it('reports both submission ports with their TLS facts', async () => {
+  it('reports both submission ports with their TLS facts, and never logs in or sends', async () => {
+    const sessionsBefore = (await settledSessionSummaries()).length;
     const report = await probe(postfix.host, {
       ca: postfix.caPem,
       timeoutMs: 10_000,
@@ -120,5 +137,9 @@ describe('probe against Postfix', () => {
       expect(result.extensions!.auth.length).toBeGreaterThan(0);
     }
     expect(report.recommended).toEqual({ port: postfix.implicitTlsPort, mode: 'implicit-tls' });
+    // Postfix's own account of the probe's two sessions: EHLO/STARTTLS/QUIT, no AUTH, no MAIL.
+    const probed = (await settledSessionSummaries()).slice(sessionsBefore);
+    expect(probed).toHaveLength(2);
+    for (const line of probed) expect(line).not.toMatch(/\b(auth|mail|rcpt|data)=/);
   });
 });
