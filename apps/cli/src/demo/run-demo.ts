@@ -159,51 +159,24 @@ async function runCase(
     const { hops, links } = network;
     const lastCopy = (hop: keyof typeof hops) => hops[hop].copies.at(-1)!.bytes;
     const recipient = await openAsRecipient(spec.name, new Uint8Array(lastCopy('mailbox')), ids);
+    type Recorder = (typeof links)[keyof typeof links];
+    const link = (observer: string, recorder: Recorder, predictedAs: Observer) => ({
+      ...inspectLink(observer, recorder.bytes('up'), recorder.bytes('down'), DEMO_SECRETS),
+      predictedAs,
+    });
+    const server = (observer: string, bytes: Buffer, predictedAs: Observer) => ({
+      ...inspectServerCopy(observer, bytes, DEMO_SECRETS),
+      predictedAs,
+    });
+    // In path order: what each cable and each server could read.
     const evidence: DemoCase['evidence'] = [
-      {
-        ...inspectLink(
-          'network: you → submission',
-          links.toSubmissionImplicit.bytes('up'),
-          links.toSubmissionImplicit.bytes('down'),
-          DEMO_SECRETS,
-        ),
-        predictedAs: 'network-to-submission',
-      },
-      {
-        ...inspectServerCopy('submission server', lastCopy('submission'), DEMO_SECRETS),
-        predictedAs: 'submission-server',
-      },
-      {
-        ...inspectLink(
-          'network: submission → relay',
-          links.submissionToRelay.bytes('up'),
-          links.submissionToRelay.bytes('down'),
-          DEMO_SECRETS,
-        ),
-        predictedAs: 'network-between-servers',
-      },
-      { ...inspectServerCopy('relay', lastCopy('relay'), DEMO_SECRETS), predictedAs: 'relays' },
-      {
-        ...inspectLink(
-          'network: relay → mailbox',
-          links.relayToMailbox.bytes('up'),
-          links.relayToMailbox.bytes('down'),
-          DEMO_SECRETS,
-        ),
-        predictedAs: 'network-between-servers',
-      },
-      {
-        ...inspectServerCopy("recipient's mailbox server", lastCopy('mailbox'), DEMO_SECRETS),
-        predictedAs: 'recipient-provider',
-      },
-      {
-        ...inspectServerCopy(
-          'recipient (after decrypting)',
-          Buffer.from(recipient.bytes),
-          DEMO_SECRETS,
-        ),
-        predictedAs: 'recipient',
-      },
+      link('network: you → submission', links.toSubmissionImplicit, 'network-to-submission'),
+      server('submission server', lastCopy('submission'), 'submission-server'),
+      link('network: submission → relay', links.submissionToRelay, 'network-between-servers'),
+      server('relay', lastCopy('relay'), 'relays'),
+      link('network: relay → mailbox', links.relayToMailbox, 'network-between-servers'),
+      server("recipient's mailbox server", lastCopy('mailbox'), 'recipient-provider'),
+      server('recipient (after decrypting)', Buffer.from(recipient.bytes), 'recipient'),
     ];
     return {
       name: spec.name,
