@@ -139,6 +139,51 @@ function openSocket(endpoint: SmtpEndpoint, connectMs: number): Promise<Socket> 
   });
 }
 
+/**
+ * Connects an SMTPConnection (greeting, EHLO and, per its options, STARTTLS) and wraps it in a
+ * session record that notices when the connection breaks. No trust decision is made here: the
+ * caller checks the TLS state before anything is sent.
+ */
+export async function startSession(
+  endpoint: SmtpEndpoint,
+  conn: SMTPConnection,
+  ctx: FailureContext,
+): Promise<SmtpSession> {
+  const session: SmtpSession = {
+    endpoint,
+    connection: conn,
+    tls: null,
+    auth: null,
+    capabilities: [],
+    connectMs: 0,
+    authMs: 0,
+    messages: 0,
+    broken: false,
+  };
+  // nodemailer emits 'error' and also hands the error to the pending callback; without a
+  // listener the emit would throw.
+  conn.on('error', () => {
+    session.broken = true;
+  });
+  conn.on('end', () => {
+    session.broken = true;
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      conn.once('error', reject);
+      conn.connect((err) => {
+        conn.removeListener('error', reject);
+        if (err) reject(err);
+        else resolve();
+      });
+    });
+  } catch (err) {
+    conn.close();
+    throw smtpFailure(err, ctx);
+  }
+  return session;
+}
+
 /** Opens, secures and (when credentials are given) authenticates a session. */
 export async function openSession(endpoint: SmtpEndpoint): Promise<SmtpSession> {
   const started = performance.now();
@@ -174,38 +219,7 @@ export async function openSession(endpoint: SmtpEndpoint): Promise<SmtpSession> 
     logger: false,
     ...(endpoint.clientName === undefined ? {} : { name: endpoint.clientName }),
   });
-  const session: SmtpSession = {
-    endpoint,
-    connection: conn,
-    tls: null,
-    auth: null,
-    capabilities: [],
-    connectMs: 0,
-    authMs: 0,
-    messages: 0,
-    broken: false,
-  };
-  // nodemailer emits 'error' and also hands the error to the pending callback; without a
-  // listener the emit would throw.
-  conn.on('error', () => {
-    session.broken = true;
-  });
-  conn.on('end', () => {
-    session.broken = true;
-  });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      conn.once('error', reject);
-      conn.connect((err) => {
-        conn.removeListener('error', reject);
-        if (err) reject(err);
-        else resolve();
-      });
-    });
-  } catch (err) {
-    conn.close();
-    throw smtpFailure(err, ctx);
-  }
+  const session = await startSession(endpoint, conn, ctx);
   const tls = assertProtected(conn, endpoint);
   const connectMs = performance.now() - started;
   const capabilities = [...(internals(conn)._ehloLines ?? internals(conn)._supportedExtensions)];

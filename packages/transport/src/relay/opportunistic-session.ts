@@ -8,9 +8,9 @@ import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { SealpostError } from '@sealpost/errors';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import { smtpFailure, tlsOrNetworkError } from '../connection-errors.js';
+import { tlsOrNetworkError } from '../connection-errors.js';
 import { type CertificateSummary, summariseCertificate } from '../report.js';
-import type { SmtpSession, SmtpTimeouts } from '../smtp-session.js';
+import { type SmtpSession, type SmtpTimeouts, startSession } from '../smtp-session.js';
 
 /** How a relay connection was protected, verified or not. */
 export interface RelayTlsFacts {
@@ -97,41 +97,11 @@ export async function openOpportunisticSession(
     logger: false,
     ...(target.clientName === undefined ? {} : { name: target.clientName }),
   });
-  const session: SmtpSession = {
-    endpoint: {
-      host: target.address,
-      port: target.port,
-      mode: 'starttls',
-      servername: target.mxHost,
-    },
+  const session = await startSession(
+    { host: target.address, port: target.port, mode: 'starttls', servername: target.mxHost },
     connection,
-    tls: null,
-    auth: null,
-    capabilities: [],
-    connectMs: 0,
-    authMs: 0,
-    messages: 0,
-    broken: false,
-  };
-  connection.on('error', () => {
-    session.broken = true;
-  });
-  connection.on('end', () => {
-    session.broken = true;
-  });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      connection.once('error', reject);
-      connection.connect((err) => {
-        connection.removeListener('error', reject);
-        if (err) reject(err);
-        else resolve();
-      });
-    });
-  } catch (err) {
-    connection.close();
-    throw smtpFailure(err, ctx);
-  }
+    ctx,
+  );
 
   const internals = connection as unknown as {
     _socket: Socket;
