@@ -89,6 +89,20 @@ const submit = (server: RunningSubmissionServer, mode: string) => [
   '--password-env',
   'PW',
 ];
+/** What `openssl cms -decrypt` makes of a file with bob's key (it throws if openssl fails). */
+const bobDecryptsWithOpenssl = async (name: string) =>
+  (
+    await openssl([
+      'cms',
+      '-decrypt',
+      '-in',
+      file(name),
+      '-inkey',
+      file('bob.key'),
+      '-recip',
+      file('bob.pem'),
+    ])
+  ).toString('utf8');
 const armoredPart = (raw: string) =>
   /-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/.exec(raw)![0];
 
@@ -166,17 +180,7 @@ describe('sealpost send', () => {
     const received = startTlsServer.messages.slice(before);
     expect(received).toHaveLength(1);
     writeFileSync(file('smime-received.eml'), received[0]!.raw);
-    const decrypted = await openssl([
-      'cms',
-      '-decrypt',
-      '-in',
-      file('smime-received.eml'),
-      '-inkey',
-      file('bob.key'),
-      '-recip',
-      file('bob.pem'),
-    ]);
-    expect(decrypted.toString('utf8')).toContain(SECRET);
+    expect(await bobDecryptsWithOpenssl('smime-received.eml')).toContain(SECRET);
   });
 
   it('refuses everything (exit 3, nothing sent) when a required key is missing', async () => {
@@ -298,17 +302,7 @@ describe('sealpost send', () => {
       json.report.decisions.find((d: { address: string }) => d.address === 'carol@example.org')
         .reason,
     ).toMatch(/transport TLS only/);
-    const decrypted = await openssl([
-      'cms',
-      '-decrypt',
-      '-in',
-      file('multi.2.eml'),
-      '-inkey',
-      file('bob.key'),
-      '-recip',
-      file('bob.pem'),
-    ]);
-    expect(decrypted.toString('utf8')).toContain(SECRET);
+    expect(await bobDecryptsWithOpenssl('multi.2.eml')).toContain(SECRET);
   });
 
   it('fails with the certificate error (exit 4) and sends nothing when the server is not trusted', async () => {
@@ -435,17 +429,7 @@ describe('sealpost send', () => {
     expect(text).toContain('aes-256-cbc');
     expect(text).toContain('rsaEncryption');
     expect(text).not.toContain('rsaesOaep');
-    const decrypted = await openssl([
-      'cms',
-      '-decrypt',
-      '-in',
-      file('compat.eml'),
-      '-inkey',
-      file('bob.key'),
-      '-recip',
-      file('bob.pem'),
-    ]);
-    expect(decrypted.toString('utf8')).toContain(SECRET);
+    expect(await bobDecryptsWithOpenssl('compat.eml')).toContain(SECRET);
   });
 
   it('teaches with --help', async () => {
