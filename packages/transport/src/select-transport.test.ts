@@ -16,6 +16,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SrvRecord, type SrvResolver, selectTransport } from './select-transport.js';
 import { SelectionCache } from './selection-cache.js';
+import { createSmtpTransport } from './smtp-transport.js';
 
 // Long enough for a loaded CI machine; the silent port makes one attempt wait this long.
 const timeouts = { connectMs: 1_500, greetingMs: 1_500, socketMs: 3_000 };
@@ -192,6 +193,28 @@ describe('selectTransport', () => {
     });
     expect(selection.source).toBe('fixed');
     expect(dns.asked).toEqual([]);
+  });
+
+  it('does not connect to a fixed port: the send itself meets the failure, with no fallback', async () => {
+    const selection = await selectTransport('127.0.0.1', {
+      port: refused,
+      ca: caPem,
+      timeouts,
+      cache: false,
+    });
+    expect(selection).toMatchObject({
+      source: 'fixed',
+      attempts: [],
+      endpoint: { port: refused, mode: 'starttls' },
+    });
+    const transport = createSmtpTransport(selection.endpoint);
+    await expect(
+      transport.send({
+        envelope: { from: 'a@example.org', to: ['b@example.org'] },
+        raw: new TextEncoder().encode('x\r\n'),
+      }),
+    ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await transport.close();
   });
 
   it('remembers what worked, in memory and in a JSON file', async () => {

@@ -159,7 +159,13 @@ export async function selectTransport(
     ...(policy.timeouts === undefined ? {} : { timeouts: policy.timeouts }),
     ...(policy.clientName === undefined ? {} : { clientName: policy.clientName }),
   });
-  const cached = policy.port === undefined ? cache?.get(host) : undefined;
+  if (policy.port !== undefined) {
+    // Nothing to choose: one port, one mode. Connecting here would only repeat the handshake
+    // the real session does next, with the same checks and the same error codes.
+    const [fixed] = await candidatesFor(host, policy);
+    return { endpoint: endpointFor(fixed!), source: 'fixed', attempts: [] };
+  }
+  const cached = cache?.get(host);
   if (cached && (policy.mode === undefined || policy.mode === cached.mode)) {
     return { endpoint: endpointFor(cached), source: 'cache', attempts: [] };
   }
