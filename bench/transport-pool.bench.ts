@@ -6,7 +6,7 @@
  * Run: pnpm --filter @sealpost/bench exec tsx --conditions=@sealpost/source transport-pool.bench.ts
  * Env: BENCH_MESSAGES (default 2000), BENCH_SAMPLE (default 100, for the per-message runs).
  *
- * smtp-server waits 100 ms before each greeting (TOOLCHAIN.md); every new connection pays it,
+ * smtp-server waits 100 ms before each greeting (docs/toolchain.md); every new connection pays it,
  * which is exactly the cost pooling avoids, so the sink is left as it is.
  */
 import { execFile } from 'node:child_process';

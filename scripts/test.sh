@@ -10,7 +10,7 @@ export TURBO_TELEMETRY_DISABLED=1
 
 status=0
 echo "[test] lint (biome) and typecheck" >&2
-pnpm exec biome check . || status=1
+pnpm exec biome check --error-on-warnings . || status=1
 pnpm exec turbo run typecheck --output-logs=errors-only || status=1
 
 echo "[test] vitest" >&2

@@ -49,7 +49,7 @@ export function renderErrorCodesMarkdown(): string {
   return lines.join('\n');
 }
 
-/** The command line's exit code for an error category (DESIGN.md §6, issue 6). */
+/** The command line's exit code for an error category (docs/design.md §6, issue 6). */
 export function exitCodeFor(category: keyof typeof EXIT_CODES): number {
   return EXIT_CODES[category];
 }

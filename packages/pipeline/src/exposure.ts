@@ -1,5 +1,5 @@
 /**
- * The exposure matrix of DESIGN.md §5: for each observer on the path, which parts of a
+ * The exposure matrix of docs/design.md §5: for each observer on the path, which parts of a
  * message it can read. Transport TLS hides a link from the network but every server
  * decrypts it; end-to-end encryption hides the body (and, with RFC 9788 header protection,
  * the Subject) from every server, while the envelope, From/To/Cc, Date and size stay visible.

@@ -1,5 +1,5 @@
 /**
- * The "who can read this" report of DESIGN.md §5 for one send: per message, the transport
+ * The "who can read this" report of docs/design.md §5 for one send: per message, the transport
  * facts (from the transport's report), the end-to-end facts, and the exposure matrix.
  */
 import type { TransportReport } from '@sealpost/transport';

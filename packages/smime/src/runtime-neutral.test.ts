@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-/** DESIGN.md §3: the core runs in browsers too; only src/node/** may use Node. */
+/** docs/design.md §3: the core runs in browsers too; only src/node/** may use Node. */
 describe('runtime-neutral core', () => {
   it('has no node: imports, Buffer or process outside src/node', () => {
     const root = import.meta.dirname;

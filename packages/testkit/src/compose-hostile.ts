@@ -1,6 +1,6 @@
 /**
  * Hostile address inputs: each must be refused by a strict RFC 5322 §3.4 parser, and none may
- * ever change the recipient list (the first one is TOOLCHAIN.md's nodemailer addressparser
+ * ever change the recipient list (the first one is docs/toolchain.md's nodemailer addressparser
  * case, which yields an extra envelope recipient there). Reused by the transport and pipeline
  * tests that take addresses from users.
  */
@@ -12,7 +12,10 @@ export interface HostileAddress {
 const encodedInjection = `=?utf-8?B?${Buffer.from('Bob\r\nBcc: evil@x.test').toString('base64')}?= <bob@example.org>`;
 
 export const HOSTILE_ADDRESSES: readonly HostileAddress[] = [
-  { title: 'CRLF then a Bcc field (TOOLCHAIN.md)', input: 'bob@example.org\r\nBcc: evil@x.test' },
+  {
+    title: 'CRLF then a Bcc field (docs/toolchain.md)',
+    input: 'bob@example.org\r\nBcc: evil@x.test',
+  },
   { title: 'bare LF then a Bcc field', input: 'bob@example.org\nBcc: evil@x.test' },
   { title: 'bare CR then a Bcc field', input: 'bob@example.org\rBcc: evil@x.test' },
   { title: 'NUL between two addresses', input: 'bob@example.org\u0000evil@x.test' },

@@ -1,6 +1,6 @@
 /**
  * Turns socket, TLS and SMTP failures into SealpostErrors with our codes. nodemailer reports
- * a bad certificate as ESOCKET (TOOLCHAIN.md), so the underlying OpenSSL / Node code decides.
+ * a bad certificate as ESOCKET (docs/toolchain.md), so the underlying OpenSSL / Node code decides.
  * SMTP reply classes follow RFC 5321 §4.2.1 (4yz transient, 5yz permanent).
  */
 import { type ErrorCode, quoteUntrusted, SealpostError } from '@sealpost/errors';
@@ -159,7 +159,7 @@ export function smtpFailure(err: unknown, ctx: FailureContext): SealpostError {
     const low = tlsOrNetworkError(err, { ...ctx, implicitTls: false });
     if (low && low.code !== 'ECONNREFUSED') return low;
     // No responseCode on purpose: a 454 would make the error "transient" (RFC 5321 §4.2.1),
-    // but a refused or stripped STARTTLS is a hard stop (DESIGN.md §4), not something to retry.
+    // but a refused or stripped STARTTLS is a hard stop (docs/design.md §4), not something to retry.
     const { responseCode: replyCode, ...rest } = smtp;
     return new SealpostError(
       'ESTARTTLS',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { explainPort, PORTS } from './ports.js';
 
-describe('PORTS (DESIGN.md §2)', () => {
+describe('PORTS (docs/design.md §2)', () => {
   it('465 is submissions over implicit TLS, recommended by RFC 8314 §3.3, not deprecated', () => {
     const p = PORTS[465]!;
     expect(p.service).toBe('submissions');

@@ -207,7 +207,7 @@ export async function openSession(endpoint: SmtpEndpoint): Promise<SmtpSession> 
     connection: socket,
     secure: endpoint.mode === 'implicit-tls',
     secured: endpoint.mode === 'implicit-tls',
-    // On a STARTTLS port TLS is required (RFC 8314 §3.3 / DESIGN.md §2): nodemailer then sends
+    // On a STARTTLS port TLS is required (RFC 8314 §3.3 / docs/design.md §2): nodemailer then sends
     // STARTTLS even when the EHLO reply does not list it, and fails on anything but 220.
     requireTLS: endpoint.mode === 'starttls',
     ignoreTLS: endpoint.mode === 'none',

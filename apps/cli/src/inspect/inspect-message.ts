@@ -1,7 +1,7 @@
 /**
  * `inspect`: what anyone holding a message file can tell without a key — its structure, how
  * it is signed or encrypted, to whom (key IDs, RecipientInfo identifiers), whether headers
- * look protected (RFC 9788), and who on the path could read which part (DESIGN.md §5).
+ * look protected (RFC 9788), and who on the path could read which part (docs/design.md §5).
  */
 import {
   decodeBody,

@@ -14,7 +14,7 @@ export interface CanonicalStreamOptions {
 
 /**
  * Rewrites bare LF and bare CR to CRLF chunk by chunk (RFC 5322 §2.3; MailComposer keeps a
- * 7bit part's bare LF, see TOOLCHAIN.md), holding no more than one chunk, and fails with EMIME
+ * 7bit part's bare LF, see docs/toolchain.md), holding no more than one chunk, and fails with EMIME
  * on a line over 998 octets or, when asked, on 8-bit data in the body.
  */
 export class CanonicalLineEnds extends Transform {

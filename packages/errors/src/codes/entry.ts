@@ -6,7 +6,7 @@
  * (for example the connection dropped after the final "." of DATA): retrying could deliver
  * twice, giving up could lose the message, so a human or an idempotent queue must decide.
  *
- * `category` groups codes for the command line's exit codes (DESIGN.md §6).
+ * `category` groups codes for the command line's exit codes (docs/design.md §6).
  */
 export interface ErrorCodeEntry {
   /** What happened, in one line. */

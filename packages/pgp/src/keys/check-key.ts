@@ -1,5 +1,5 @@
 /**
- * Key policy (DESIGN.md §4): refuse expired, revoked, weak (RSA < 2048) and SHA-1-bound keys,
+ * Key policy (docs/design.md §4): refuse expired, revoked, weak (RSA < 2048) and SHA-1-bound keys,
  * keys without a usable subkey for the purpose, and keys whose user IDs do not name the
  * address. Validity follows RFC 9580 §5.2.3 (self-signatures, key flags, expiry, revocation).
  */

@@ -1,4 +1,4 @@
-/** Where a key came from, so reports can say it (DESIGN.md §5: "where the key came from"). */
+/** Where a key came from, so reports can say it (docs/design.md §5: "where the key came from"). */
 export type KeySourceKind =
   | 'file'
   | 'keyring'

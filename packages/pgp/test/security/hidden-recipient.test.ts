@@ -1,5 +1,5 @@
 /**
- * DESIGN.md §4: with hideRecipientIds the PKESKs carry the wildcard key ID (RFC 9580 §5.1),
+ * docs/design.md §4: with hideRecipientIds the PKESKs carry the wildcard key ID (RFC 9580 §5.1),
  * so a Bcc recipient's key ID appears nowhere in the packets.
  */
 import { parseEntity, parseMultipart } from '@sealpost/compose';

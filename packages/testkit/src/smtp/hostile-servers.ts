@@ -1,5 +1,5 @@
 /**
- * Hostile SMTP peers on 127.0.0.1 for security regression tests (DESIGN.md §4, issue 3):
+ * Hostile SMTP peers on 127.0.0.1 for security regression tests (docs/design.md §4, issue 3):
  * STARTTLS stripping (RFC 3207 §6), STARTTLS response injection (CVE-2011-0411 class),
  * a drop after the end of DATA, cleartext on an implicit-TLS port, and a silent port.
  */

@@ -30,7 +30,7 @@ export interface RelayDeliveryOptions {
   readonly timeouts?: SmtpTimeouts;
   /**
    * Deliver even though the plan allows only opportunistic TLS (no enforced MTA-STS policy).
-   * Default false: DESIGN.md §4, port 25 is opportunistic only when the user says so.
+   * Default false: docs/design.md §4, port 25 is opportunistic only when the user says so.
    */
   readonly allowOpportunistic?: boolean;
 }

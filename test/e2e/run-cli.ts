@@ -2,9 +2,11 @@
 // serving while it runs), with an environment limited to what the test gives.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+export const bin = fileURLToPath(new URL('../../apps/cli/dist/bin.js', import.meta.url));
 
 export interface CliResult {
   readonly code: number | null;
@@ -47,4 +49,26 @@ export function runCli(
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly out: string;
+  readonly err: string;
+}
+
+/**
+ * The built binary with a home that has no config file (a developer's own
+ * ~/.config/sealpost never leaks in), answering in the shape the recipient tests read.
+ */
+export async function runSealpost(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<CliRun> {
+  const home = join(tmpdir(), 'sealpost-e2e-no-home');
+  const result = await runCli(args, {
+    env: { HOME: home, XDG_CONFIG_HOME: home, ...options.env },
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+  return { code: result.code, out: result.stdout, err: result.stderr };
 }

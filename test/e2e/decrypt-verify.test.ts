@@ -10,8 +10,8 @@ import {
   PASSPHRASE,
   type RecipientFixtures,
   SUBJECT,
-} from './recipient-fixtures.js';
-import { runMain } from './run-main.js';
+} from '../fixtures/recipient-fixtures.js';
+import { runSealpost } from './run-cli.js';
 
 let fx: RecipientFixtures;
 let f: RecipientFixtures['files'];
@@ -29,7 +29,7 @@ const json = (out: string) => JSON.parse(out);
 
 describe('sealpost decrypt', () => {
   it('decrypts PGP/MIME with a passphrase file: protected headers win, signature valid', async () => {
-    const { code, out } = await runMain([
+    const { code, out } = await runSealpost([
       'decrypt',
       f['pgp-encrypted.eml'],
       '--key',
@@ -58,7 +58,7 @@ describe('sealpost decrypt', () => {
   });
 
   it('reports a signature by a key it was not given as unknown-key, and still decrypts', async () => {
-    const { code, out } = await runMain(
+    const { code, out } = await runSealpost(
       ['decrypt', f['pgp-encrypted.eml'], '--key', f['bob.sec.asc'], '--passphrase-env', 'PP'],
       { env: { PP: PASSPHRASE, NO_COLOR: '1' } },
     );
@@ -71,7 +71,7 @@ describe('sealpost decrypt', () => {
 
   it('an invalid signature inside (revoked signing key) exits 5 and shows nothing', async () => {
     const target = join(fx.dir, 'never-written.eml');
-    const { code, out, err } = await runMain(
+    const { code, out, err } = await runSealpost(
       [
         'decrypt',
         f['pgp-encrypted.eml'],
@@ -94,7 +94,7 @@ describe('sealpost decrypt', () => {
   });
 
   it('fails with EKEY_PASSPHRASE (exit 5) when a locked key has no passphrase', async () => {
-    const { code, out } = await runMain([
+    const { code, out } = await runSealpost([
       'decrypt',
       f['pgp-encrypted.eml'],
       '--key',
@@ -106,7 +106,7 @@ describe('sealpost decrypt', () => {
   });
 
   it('decrypts S/MIME AuthEnvelopedData with a PEM key+certificate and checks the signer', async () => {
-    const { code, out } = await runMain([
+    const { code, out } = await runSealpost([
       'decrypt',
       f['smime-encrypted.eml'],
       '--key',
@@ -135,7 +135,7 @@ describe('sealpost decrypt', () => {
   });
 
   it('without --ca the S/MIME signer is an unknown key, not a valid one', async () => {
-    const { code, out } = await runMain([
+    const { code, out } = await runSealpost([
       'decrypt',
       f['smime-encrypted.eml'],
       '--key',
@@ -151,7 +151,7 @@ describe('sealpost decrypt', () => {
 
   it('decrypts openssl cms output (PKCS#1 v1.5) with a PKCS#12 file and writes --out', async () => {
     const target = join(fx.dir, 'inner-openssl.eml');
-    const { code, out } = await runMain(
+    const { code, out } = await runSealpost(
       [
         'decrypt',
         f['smime-openssl-pkcs1.eml'],
@@ -172,7 +172,7 @@ describe('sealpost decrypt', () => {
     expect(r.message).toBeUndefined();
     expect(await readFile(target, 'utf8')).toContain(BODY);
     // --out never overwrites.
-    const again = await runMain(
+    const again = await runSealpost(
       [
         'decrypt',
         f['smime-openssl-pkcs1.eml'],
@@ -190,7 +190,7 @@ describe('sealpost decrypt', () => {
   });
 
   it('tampered ciphertext exits 5 with the library code and prints no content', async () => {
-    const pgp = await runMain([
+    const pgp = await runSealpost([
       'decrypt',
       f['pgp-tampered.eml'],
       '--key',
@@ -201,18 +201,23 @@ describe('sealpost decrypt', () => {
     ]);
     expect(pgp.code).toBe(5);
     expect(json(pgp.out)).toMatchObject({ ok: false, error: { code: 'EDECRYPT' } });
-    const smime = await runMain(['decrypt', f['smime-tampered.eml'], '--key', f['bob-smime.pem']]);
+    const smime = await runSealpost([
+      'decrypt',
+      f['smime-tampered.eml'],
+      '--key',
+      f['bob-smime.pem'],
+    ]);
     expect(smime.code).toBe(5);
     expect(smime.err).toContain('ESMIME_DECRYPT');
     expect(smime.out).not.toContain(BODY);
   });
 
   it('answers usage mistakes: no key (2), a signed-only message (6), a public key (5)', async () => {
-    expect((await runMain(['decrypt', f['pgp-encrypted.eml']])).code).toBe(2);
-    const signed = await runMain(['decrypt', f['pgp-signed.eml'], '--key', f['bob.sec.asc']]);
+    expect((await runSealpost(['decrypt', f['pgp-encrypted.eml']])).code).toBe(2);
+    const signed = await runSealpost(['decrypt', f['pgp-signed.eml'], '--key', f['bob.sec.asc']]);
     expect(signed.code).toBe(6);
     expect(signed.err).toContain('ENOT_PROTECTED');
-    const pub = await runMain(['decrypt', f['pgp-encrypted.eml'], '--key', f['bob.asc']]);
+    const pub = await runSealpost(['decrypt', f['pgp-encrypted.eml'], '--key', f['bob.asc']]);
     expect(pub.code).toBe(5);
     expect(pub.err).toContain('EKEY_PARSE');
     const encryptedPem = join(fx.dir, 'encrypted-key.pem');
@@ -220,10 +225,10 @@ describe('sealpost decrypt', () => {
       encryptedPem,
       '-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n',
     );
-    const locked = await runMain(['decrypt', f['smime-encrypted.eml'], '--key', encryptedPem]);
+    const locked = await runSealpost(['decrypt', f['smime-encrypted.eml'], '--key', encryptedPem]);
     expect(locked.code).toBe(5);
     expect(locked.err).toMatch(/ECERT_PARSE.*PKCS#12/);
-    const wrongScheme = await runMain([
+    const wrongScheme = await runSealpost([
       'decrypt',
       f['smime-encrypted.eml'],
       '--key',
@@ -238,7 +243,7 @@ describe('sealpost decrypt', () => {
 
 describe('S/MIME variants: ECDH recipients, opaque signatures, openssl signatures', () => {
   it('inspect shows a KeyAgreeRecipientInfo; decrypt opens it with the EC key', async () => {
-    const seen = await runMain(['inspect', f['smime-ec-encrypted.eml'], '--json']);
+    const seen = await runSealpost(['inspect', f['smime-ec-encrypted.eml'], '--json']);
     expect(seen.code).toBe(0);
     expect(json(seen.out).encryption.cms.recipients).toEqual([
       {
@@ -248,7 +253,7 @@ describe('S/MIME variants: ECDH recipients, opaque signatures, openssl signature
         keyEncryption: expect.stringMatching(/ECDH/),
       },
     ]);
-    const opened = await runMain([
+    const opened = await runSealpost([
       'decrypt',
       f['smime-ec-encrypted.eml'],
       '--key',
@@ -258,7 +263,7 @@ describe('S/MIME variants: ECDH recipients, opaque signatures, openssl signature
     expect(opened.code, opened.out).toBe(0);
     expect(json(opened.out).message).toContain(BODY);
     // The RSA identity is not a recipient: the error names the certificate, exit 5.
-    const wrong = await runMain([
+    const wrong = await runSealpost([
       'decrypt',
       f['smime-ec-encrypted.eml'],
       '--key',
@@ -269,12 +274,12 @@ describe('S/MIME variants: ECDH recipients, opaque signatures, openssl signature
   });
 
   it('verifies opaque signed-data (application/pkcs7-mime) and inspect names its signer', async () => {
-    const seen = await runMain(['inspect', f['smime-opaque.eml'], '--json']);
+    const seen = await runSealpost(['inspect', f['smime-opaque.eml'], '--json']);
     expect(json(seen.out).signature).toMatchObject({
       format: 'smime-signed-opaque',
       cms: [{ certificateSubject: 'CN=alice@example.org' }],
     });
-    const { code, out } = await runMain([
+    const { code, out } = await runSealpost([
       'verify',
       f['smime-opaque.eml'],
       '--anchor',
@@ -287,7 +292,7 @@ describe('S/MIME variants: ECDH recipients, opaque signatures, openssl signature
   });
 
   it('verifies what openssl cms -sign wrote', async () => {
-    const { code, out } = await runMain([
+    const { code, out } = await runSealpost([
       'verify',
       f['smime-openssl-signed.eml'],
       '--anchor',
@@ -303,7 +308,7 @@ describe('S/MIME variants: ECDH recipients, opaque signatures, openssl signature
 
 describe('sealpost verify', () => {
   it('verifies PGP/MIME multipart/signed with the signer key (exit 0)', async () => {
-    const { code, out } = await runMain([
+    const { code, out } = await runSealpost([
       'verify',
       f['pgp-signed.eml'],
       '--key',
@@ -319,7 +324,7 @@ describe('sealpost verify', () => {
   });
 
   it('verifies S/MIME multipart/signed against the CA (exit 0)', async () => {
-    const { code, out } = await runMain(
+    const { code, out } = await runSealpost(
       ['verify', f['smime-signed.eml'], '--anchor', f['ca.pem']],
       {
         env: { NO_COLOR: '1' },
@@ -334,7 +339,7 @@ describe('sealpost verify', () => {
       [f['pgp-signed-tampered.eml'], ['--key', f['alice.asc']]],
       [f['smime-signed-tampered.eml'], ['--anchor', f['ca.pem']]],
     ] as const) {
-      const { code, out } = await runMain(['verify', file, ...trust, '--json']);
+      const { code, out } = await runSealpost(['verify', file, ...trust, '--json']);
       expect(code, file).toBe(5);
       const r = json(out);
       expect(r.error.code).toBe('ESIGNATURE_INVALID');
@@ -343,17 +348,17 @@ describe('sealpost verify', () => {
   });
 
   it('no key for the signer exits 5 with ESIGNATURE_UNVERIFIED', async () => {
-    const pgp = await runMain(['verify', f['pgp-signed.eml'], '--json']);
+    const pgp = await runSealpost(['verify', f['pgp-signed.eml'], '--json']);
     expect(pgp.code).toBe(5);
     expect(json(pgp.out).error.code).toBe('ESIGNATURE_UNVERIFIED');
-    const smime = await runMain(['verify', f['smime-signed.eml']]);
+    const smime = await runSealpost(['verify', f['smime-signed.eml']]);
     expect(smime.code).toBe(5);
     expect(smime.err).toContain('ESIGNATURE_UNVERIFIED');
   });
 
   it('an encrypted or unsigned message is not for verify (exit 6 ENOT_PROTECTED)', async () => {
     for (const file of [f['pgp-encrypted.eml'], f['plain.eml']]) {
-      const { code, err } = await runMain(['verify', file]);
+      const { code, err } = await runSealpost(['verify', file]);
       expect(code).toBe(6);
       expect(err).toContain('ENOT_PROTECTED');
     }
@@ -370,13 +375,13 @@ describe('--help', () => {
       ],
       ['verify', ['--key', '--anchor', '--out']],
     ] as const) {
-      const { code, out } = await runMain([name, '--help']);
+      const { code, out } = await runSealpost([name, '--help']);
       expect(code).toBe(0);
       expect(out).toMatch(new RegExp(`^Usage: sealpost ${name} FILE\\.eml`));
       for (const flag of flags) expect(out, `${name} ${flag}`).toContain(flag);
       expect(out).toContain('Examples:');
     }
-    const top = await runMain(['--help']);
+    const top = await runSealpost(['--help']);
     expect(top.out).toMatch(/inspect\s+Show how a message file is built/);
     expect(top.out).toMatch(/decrypt\s+Decrypt a PGP\/MIME or S\/MIME message/);
     expect(top.out).toMatch(/verify\s+Check the signature/);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../apps/cli/dist/bin.js', import.meta.url));
 const keep = mkdtempSync(join(tmpdir(), 'sealpost-demo-keep-'));
 type Finding = { part: string; seen: boolean };
 type Evidence = { observer: string; kind: string; findings: Finding[] };

@@ -21,9 +21,9 @@ import {
   createRecipientFixtures,
   PASSPHRASE,
   type RecipientFixtures,
-} from './recipient-fixtures.js';
+} from '../fixtures/recipient-fixtures.js';
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../apps/cli/dist/bin.js', import.meta.url));
 
 interface Run {
   readonly status: number;

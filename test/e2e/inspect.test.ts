@@ -3,8 +3,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRecipientFixtures, type RecipientFixtures } from './recipient-fixtures.js';
-import { runMain } from './run-main.js';
+import { createRecipientFixtures, type RecipientFixtures } from '../fixtures/recipient-fixtures.js';
+import { runSealpost } from './run-cli.js';
 
 let fx: RecipientFixtures;
 let f: RecipientFixtures['files'];
@@ -22,7 +22,7 @@ const json = (out: string) => JSON.parse(out);
 
 describe('sealpost inspect', () => {
   it('lists the PGP/MIME structure, the recipient key ID and the exposure matrix', async () => {
-    const { code, out } = await runMain(['inspect', f['pgp-encrypted.eml'], '--json']);
+    const { code, out } = await runSealpost(['inspect', f['pgp-encrypted.eml'], '--json']);
     expect(code).toBe(0);
     const r = json(out);
     expect(r.file).toBe(f['pgp-encrypted.eml']);
@@ -58,7 +58,7 @@ describe('sealpost inspect', () => {
   });
 
   it('shows a hidden recipient as the wildcard key ID', async () => {
-    const { code, out } = await runMain(['inspect', f['pgp-encrypted-hidden.eml'], '--json']);
+    const { code, out } = await runSealpost(['inspect', f['pgp-encrypted-hidden.eml'], '--json']);
     expect(code).toBe(0);
     const r = json(out);
     expect(r.encryption.pgp.recipients).toEqual([
@@ -68,7 +68,7 @@ describe('sealpost inspect', () => {
   });
 
   it('names the PGP signer of a multipart/signed message and its hp="clear" fields', async () => {
-    const { code, out } = await runMain(['inspect', f['pgp-signed.eml'], '--json']);
+    const { code, out } = await runSealpost(['inspect', f['pgp-signed.eml'], '--json']);
     expect(code).toBe(0);
     const r = json(out);
     expect(r.encryption).toBeNull();
@@ -87,7 +87,7 @@ describe('sealpost inspect', () => {
   });
 
   it('lists S/MIME RecipientInfo identifiers and algorithms without decrypting', async () => {
-    const { code, out } = await runMain(['inspect', f['smime-encrypted.eml'], '--json']);
+    const { code, out } = await runSealpost(['inspect', f['smime-encrypted.eml'], '--json']);
     expect(code).toBe(0);
     const r = json(out);
     expect(r.encryption).toMatchObject({
@@ -110,7 +110,7 @@ describe('sealpost inspect', () => {
   });
 
   it('reads what openssl cms wrote: EnvelopedData, PKCS#1 v1.5, a readable Subject', async () => {
-    const { code, out } = await runMain(['inspect', f['smime-openssl-pkcs1.eml'], '--json']);
+    const { code, out } = await runSealpost(['inspect', f['smime-openssl-pkcs1.eml'], '--json']);
     expect(code).toBe(0);
     const r = json(out);
     expect(r.encryption.cms).toMatchObject({
@@ -123,7 +123,7 @@ describe('sealpost inspect', () => {
   });
 
   it('names the S/MIME signer certificate of a multipart/signed message', async () => {
-    const { code, out } = await runMain(['inspect', f['smime-signed.eml'], '--json']);
+    const { code, out } = await runSealpost(['inspect', f['smime-signed.eml'], '--json']);
     expect(code).toBe(0);
     const r = json(out);
     expect(r.signature).toMatchObject({ scheme: 'smime', format: 'smime-signed-detached' });
@@ -135,7 +135,9 @@ describe('sealpost inspect', () => {
   });
 
   it('says so plainly for an unprotected message, in a readable table', async () => {
-    const { code, out } = await runMain(['inspect', f['plain.eml']], { env: { NO_COLOR: '1' } });
+    const { code, out } = await runSealpost(['inspect', f['plain.eml']], {
+      env: { NO_COLOR: '1' },
+    });
     expect(code).toBe(0);
     expect(out).toContain('encrypted  no');
     expect(out).toContain('numbers.csv');
@@ -149,19 +151,19 @@ describe('sealpost inspect', () => {
       'From: a@example.org\r\nTo: b@example.org\r\nSubject: \u001b]0;owned\u0007\u001b[2Jhi\r\n' +
         'Content-Type: text/plain; name="x\u001b[31m.txt"\r\n\r\nbody\r\n',
     );
-    const human = await runMain(['inspect', hostile]);
+    const human = await runSealpost(['inspect', hostile]);
     expect(human.code).toBe(0);
     expect(human.out).not.toMatch(/[\u001b\u0007]/);
     expect(human.out).toContain('\uFFFD[2Jhi');
-    const machine = await runMain(['inspect', hostile, '--json']);
+    const machine = await runSealpost(['inspect', hostile, '--json']);
     expect(JSON.parse(machine.out).headers.subject).toBe('\u001b]0;owned\u0007\u001b[2Jhi');
   });
 
   it('refuses a file that is not a message (exit 6) and a missing file (exit 6 EIO)', async () => {
-    const notMail = await runMain(['inspect', f['ca.pem'], '--json']);
+    const notMail = await runSealpost(['inspect', f['ca.pem'], '--json']);
     expect(notMail.code).toBe(6);
     expect(json(notMail.out).error.code).toBe('EMIME');
-    const missing = await runMain(['inspect', join(fx.dir, 'nope.eml')]);
+    const missing = await runSealpost(['inspect', join(fx.dir, 'nope.eml')]);
     expect(missing.code).not.toBe(0);
     expect(missing.err).toContain('EIO');
   });
