@@ -1,5 +1,5 @@
 // End-to-end: the built `sealpost` binary, as a user or a script runs it.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -42,5 +42,20 @@ describe('the sealpost binary', () => {
     const result = sealpost(['errors', 'EAUTH'], { NO_COLOR: '1', FORCE_COLOR: '1' });
     expect(result.status).toBe(0);
     expect(result.stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('stays quiet when the reader of its output goes away (| head)', async () => {
+    // The read end is closed before the child writes: every write then fails with EPIPE.
+    const child = spawn(process.execPath, [bin, 'errors'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH },
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });
