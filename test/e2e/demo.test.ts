@@ -1,7 +1,7 @@
 // `sealpost demo` end to end: the built binary, its JSON (every observer cell), --keep, and a
 // clean exit (a process that exits by itself left no server or socket behind).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,5 +139,27 @@ describe('sealpost demo (human output)', () => {
     expect(human.stdout).toContain('Subject: [...]');
     expect(human.stdout).toContain('courier who carries your letter');
     expect(human.stdout).not.toMatch(/\u001b\[/);
+  });
+});
+
+describe('sealpost demo --keep with a place it cannot use', () => {
+  it('fails at once with EIO, before any server starts, for a file or an unwritable place', () => {
+    const file = join(keep, 'a-file');
+    writeFileSync(file, 'not a directory');
+    const places = [file, join(file, 'below-a-file')];
+    // /proc refuses mkdir with ENOENT; Node's recursive mkdir used to spin there forever.
+    if (existsSync('/proc/self')) places.push('/proc/sealpost-demo-keep');
+    for (const place of places) {
+      const started = Date.now();
+      const refused = spawnSync(process.execPath, [bin, 'demo', '--keep', place], {
+        encoding: 'utf8',
+        timeout: 10_000,
+        env: { PATH: process.env.PATH, NO_COLOR: '1' },
+      });
+      expect(refused.status, `${place}: ${refused.stderr}`).toBe(2);
+      expect(refused.stderr).toContain('error EIO');
+      expect(refused.stderr).not.toContain('starting the submission server');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }
   });
 });

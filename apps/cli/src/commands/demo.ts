@@ -1,5 +1,7 @@
 /** `sealpost demo`: hop-by-hop TLS versus end-to-end encryption, shown on a real mail path. */
-import { resolve } from 'node:path';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { Command } from '../command.js';
 
 export const demoCommand: Command = {
@@ -38,6 +40,7 @@ export const demoCommand: Command = {
       import('../demo/render-demo.js'),
     ]);
     const keep = typeof values.keep === 'string' ? resolve(cwd, values.keep) : undefined;
+    if (keep) await prepareKeepDir(keep, values.keep as string);
     const result = await runDemo({
       ...(keep ? { keep } : {}),
       ...(out.json ? {} : { onStep: (t) => out.note(out.dim(t)) }),
@@ -47,3 +50,52 @@ export const demoCommand: Command = {
     return result.cases.some((c) => c.contradictions.length > 0) ? 1 : 0;
   },
 };
+
+/**
+ * --keep is checked before any server starts: it must be (or become) a directory we can write
+ * into. Without this, a file or a read-only place failed deep inside the hops (EINTERNAL), and a
+ * pseudo file system such as /proc could keep the demo waiting forever.
+ */
+async function prepareKeepDir(dir: string, given: string): Promise<void> {
+  const refuse = (why: string, cause?: unknown) =>
+    new SealpostError(
+      'EIO',
+      `Cannot keep the demo's files in ${quoteUntrusted(given)}: ${why}. Give a new or writable directory.`,
+      { cause, details: { path: dir } },
+    );
+  try {
+    await makeDirectory(dir);
+  } catch (cause) {
+    throw refuse('it cannot be created', cause);
+  }
+  const info = await stat(dir).catch((cause) => {
+    throw refuse('it cannot be read', cause);
+  });
+  if (!info.isDirectory()) throw refuse('it is not a directory');
+  const probe = join(dir, `.sealpost-keep-${process.pid}`);
+  try {
+    await writeFile(probe, '', { flag: 'wx' });
+    await rm(probe);
+  } catch (cause) {
+    throw refuse('it is not writable', cause);
+  }
+}
+
+/**
+ * mkdir -p without Node's `recursive: true`, which retries forever where mkdir answers ENOENT
+ * although the parent exists (on /proc, for one).
+ */
+async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw err;
+    await makeDirectory(parent);
+    await mkdir(dir).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
+  }
+}
