@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { loadConfig, readSettings } from './config.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sealpost-config-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -24,7 +24,8 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       server: 'smtp.example.org:465',
       encrypt: 'smime',
-      keys: ['a.asc'],
+      // Relative to the file that names it.
+      keys: [join(cwd, 'a.asc')],
     });
     expect(config.file).toBe(join(cwd, 'sealpost.config.json'));
   });
@@ -39,13 +40,14 @@ describe('loadConfig', () => {
   it('refuses secrets, unknown keys and bad values in the file, with the file named', () => {
     const env = { XDG_CONFIG_HOME: join(root, 'none') };
     expect(() => loadConfig(dir('c', { password: 'hunter2' }), env)).toThrow(/passwordEnv/);
-    expect(() => loadConfig(dir('d', { sever: 'x' }), env)).toThrow(/unknown setting "sever"/);
+    expect(() => loadConfig(dir('d', { sever: 'x' }), env)).toThrow(/"sever" is not a setting/);
     expect(() => loadConfig(dir('e', { tls: 'maybe' }), env)).toThrow(
       /must be one of auto, implicit, starttls/,
     );
     expect(() => loadConfig(dir('f', { tls: 'maybe' }), env)).toThrow(/sealpost\.config\.json/);
+    // The variable is named, not the config key behind it.
     expect(() => loadConfig(dir('g'), { ...env, SEALPOST_SIGN: 'gpg' })).toThrow(
-      /environment: "sign"/,
+      /^SEALPOST_SIGN must be one of pgp, smime, none, not "gpg"\./,
     );
   });
 
@@ -54,5 +56,56 @@ describe('loadConfig', () => {
     expect(() => loadConfig(dir('h', { passphrase: 'top-secret-value' }), env)).not.toThrow(
       /top-secret-value/,
     );
+  });
+});
+
+describe('readSettings', () => {
+  function userDir(name: string, config: unknown): string {
+    const xdg = dir(name);
+    mkdirSync(join(xdg, 'sealpost'), { recursive: true });
+    writeFileSync(join(xdg, 'sealpost', 'config.json'), JSON.stringify(config));
+    return xdg;
+  }
+
+  it("merges the project file over the user's, key by key, and records each origin", () => {
+    const xdg = userDir('merge-user', { from: 'me@example.org', server: 'user.example.org' });
+    const cwd = dir('merge-project', { server: 'project.example.org:587' });
+    const { config, origins, files } = readSettings(cwd, {
+      XDG_CONFIG_HOME: xdg,
+      SEALPOST_POLICY: 'prefer',
+    });
+    expect(config).toEqual({
+      from: 'me@example.org',
+      server: 'project.example.org:587',
+      policy: 'prefer',
+    });
+    expect(origins.from).toEqual({
+      kind: 'user file',
+      where: join(xdg, 'sealpost', 'config.json'),
+    });
+    expect(origins.server).toEqual({
+      kind: 'project file',
+      where: join(cwd, 'sealpost.config.json'),
+    });
+    expect(origins.policy).toEqual({ kind: 'environment', where: 'SEALPOST_POLICY' });
+    expect(files).toEqual([
+      join(xdg, 'sealpost', 'config.json'),
+      join(cwd, 'sealpost.config.json'),
+    ]);
+  });
+
+  it('resolves relative paths against the file that names them and expands ~', () => {
+    const xdg = userDir('paths-user', { keyring: 'ring', signKey: '~/me.asc' });
+    const cwd = dir('paths-project', { keys: ['keys/alice.asc', '/abs/bob.pem'], ca: '../ca.pem' });
+    const { config } = readSettings(cwd, {
+      XDG_CONFIG_HOME: xdg,
+      HOME: '/home/someone',
+      SEALPOST_CA: '~/env-ca.pem',
+    });
+    expect(config.keyring).toBe(join(xdg, 'sealpost', 'ring'));
+    expect(config.signKey).toBe('/home/someone/me.asc');
+    expect(config.keys).toEqual([join(cwd, 'keys/alice.asc'), '/abs/bob.pem']);
+    // The variable wins over the project file, and its ~ is expanded too.
+    expect(config.ca).toBe('/home/someone/env-ca.pem');
   });
 });

@@ -1,12 +1,14 @@
 /**
- * Settings come from three places, and the later wins: the config file
- * (`./sealpost.config.json`, else `$XDG_CONFIG_HOME/sealpost/config.json`), `SEALPOST_*`
- * environment variables, then flags. The config file may name environment variables that
- * hold secrets (`passwordEnv`), never the secrets themselves.
+ * Settings come from four places, and the later wins: the user's config file
+ * (`$XDG_CONFIG_HOME/sealpost/config.json`, else `~/.config/sealpost/config.json`), the
+ * project's `./sealpost.config.json` (merged over the user's, key by key), `SEALPOST_*`
+ * environment variables, then flags (applied by each command). A file may name environment
+ * variables that hold secrets (`passwordEnv`), never the secrets themselves. Paths in a file
+ * are relative to that file's directory; `~` is the home directory everywhere.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 
 export interface SealpostConfig {
@@ -25,8 +27,10 @@ export interface SealpostConfig {
   readonly keyring?: string;
 }
 
+export type ConfigKey = keyof SealpostConfig;
+
 /** Config key → environment variable. */
-const ENV_NAMES: Record<keyof SealpostConfig, string> = {
+export const ENV_NAMES: Readonly<Record<ConfigKey, string>> = {
   from: 'SEALPOST_FROM',
   server: 'SEALPOST_SERVER',
   tls: 'SEALPOST_TLS',
@@ -42,77 +46,141 @@ const ENV_NAMES: Record<keyof SealpostConfig, string> = {
   keyring: 'SEALPOST_KEYRING',
 };
 
-const ENUMS: Partial<Record<keyof SealpostConfig, readonly string[]>> = {
+const ENUMS: Partial<Record<ConfigKey, readonly string[]>> = {
   tls: ['auto', 'implicit', 'starttls'],
   encrypt: ['pgp', 'smime', 'auto', 'none'],
   sign: ['pgp', 'smime', 'none'],
   policy: ['require', 'prefer'],
 };
 
+/** Settings that name files or directories: resolved against the file that names them. */
+const PATH_KEYS: ReadonlySet<ConfigKey> = new Set(['ca', 'signKey', 'keys', 'keyring']);
+
 /** Keys that would put a secret into a file; refused with a pointer to the *Env variant. */
 const SECRET_KEYS = ['password', 'passphrase', 'pass', 'secret'];
 
-export function configPaths(cwd: string, env: NodeJS.ProcessEnv): string[] {
-  const xdg = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
-  return [join(cwd, 'sealpost.config.json'), join(xdg, 'sealpost', 'config.json')];
+/** Where one setting came from: a config file's path or an environment variable's name. */
+export interface SettingOrigin {
+  readonly kind: 'user file' | 'project file' | 'environment';
+  /** The file's path, or the variable's name. */
+  readonly where: string;
 }
 
-function validate(raw: Record<string, unknown>, where: string): SealpostConfig {
+export interface Settings {
+  readonly config: SealpostConfig;
+  readonly origins: Readonly<Partial<Record<ConfigKey, SettingOrigin>>>;
+  /** The config files that were read, user's first. */
+  readonly files: readonly string[];
+}
+
+function home(env: NodeJS.ProcessEnv): string {
+  return env.HOME || homedir();
+}
+
+export function userConfigPath(env: NodeJS.ProcessEnv): string {
+  const xdg = env.XDG_CONFIG_HOME || join(home(env), '.config');
+  return join(xdg, 'sealpost', 'config.json');
+}
+
+export function projectConfigPath(cwd: string): string {
+  return join(cwd, 'sealpost.config.json');
+}
+
+/** `~` and `~/x` are the home directory; a relative path is taken from `base`. */
+export function expandPath(path: string, base: string, env: NodeJS.ProcessEnv): string {
+  if (path === '~') return home(env);
+  if (path.startsWith('~/')) return join(home(env), path.slice(2));
+  return isAbsolute(path) ? path : resolve(base, path);
+}
+
+/** `label(key)` names the setting in an error: `file: "sign"` or `SEALPOST_SIGN`. */
+function validate(
+  raw: Record<string, unknown>,
+  label: (key: string) => string,
+  known: string,
+): Record<string, unknown> {
   const config: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (SECRET_KEYS.includes(key)) {
       throw new SealpostError(
         'ECONFIG',
-        `${where}: "${key}" would store a secret in a file; name an environment variable with "${key === 'passphrase' ? 'passphraseEnv' : 'passwordEnv'}" instead.`,
+        `${label(key)} would store a secret in a file; name an environment variable with "${key === 'passphrase' ? 'passphraseEnv' : 'passwordEnv'}" instead.`,
       );
     }
     if (!Object.hasOwn(ENV_NAMES, key)) {
       throw new SealpostError(
         'ECONFIG',
-        `${where}: unknown setting ${quoteUntrusted(key)}. Known: ${Object.keys(ENV_NAMES).join(', ')}.`,
+        `${label(key)} is not a setting. Known: ${known}. See "sealpost config --help".`,
       );
     }
-    const allowed = ENUMS[key as keyof SealpostConfig];
+    const allowed = ENUMS[key as ConfigKey];
     if (key === 'keys') {
       if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-        throw new SealpostError('ECONFIG', `${where}: "keys" must be a list of file paths.`);
+        throw new SealpostError('ECONFIG', `${label(key)} must be a list of file paths.`);
     } else if (typeof value !== 'string') {
-      throw new SealpostError('ECONFIG', `${where}: "${key}" must be a string.`);
+      throw new SealpostError('ECONFIG', `${label(key)} must be a string.`);
     } else if (allowed && !allowed.includes(value)) {
       throw new SealpostError(
         'ECONFIG',
-        `${where}: "${key}" must be one of ${allowed.join(', ')}, not ${quoteUntrusted(value)}.`,
+        `${label(key)} must be one of ${allowed.join(', ')}, not ${quoteUntrusted(value)}.`,
       );
     }
     config[key] = value;
   }
-  return config as SealpostConfig;
+  return config;
 }
 
-/** The settings from the config file and the environment (flags are applied by each command). */
-export function loadConfig(
-  cwd: string,
+function resolvePaths(
+  config: Record<string, unknown>,
+  base: string,
   env: NodeJS.ProcessEnv,
-): SealpostConfig & { readonly file?: string } {
-  let fromFile: SealpostConfig = {};
-  let file: string | undefined;
-  for (const candidate of configPaths(cwd, env)) {
-    if (!existsSync(candidate)) continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readFileSync(candidate, 'utf8'));
-    } catch (err) {
-      throw new SealpostError(
-        'ECONFIG',
-        `${candidate} is not valid JSON: ${(err as Error).message}`,
-        { cause: err },
-      );
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...config };
+  for (const key of Object.keys(out) as ConfigKey[]) {
+    if (!PATH_KEYS.has(key)) continue;
+    const value = out[key];
+    out[key] = Array.isArray(value)
+      ? value.map((v: string) => expandPath(v, base, env))
+      : expandPath(value as string, base, env);
+  }
+  return out;
+}
+
+function readConfigFile(file: string, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new SealpostError('ECONFIG', `${file} is not valid JSON: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new SealpostError('ECONFIG', `${file} must hold one JSON object.`);
+  const known = Object.keys(ENV_NAMES).join(', ');
+  const checked = validate(parsed as Record<string, unknown>, (key) => `${file}: "${key}"`, known);
+  return resolvePaths(checked, dirname(file), env);
+}
+
+/** Every setting with its origin: user file, then project file, then SEALPOST_* variables. */
+export function readSettings(cwd: string, env: NodeJS.ProcessEnv): Settings {
+  const config: Record<string, unknown> = {};
+  const origins: Partial<Record<ConfigKey, SettingOrigin>> = {};
+  const files: string[] = [];
+  const layers: [SettingOrigin['kind'], string][] = [
+    ['user file', userConfigPath(env)],
+    ['project file', projectConfigPath(cwd)],
+  ];
+  // The same file twice (run from the config directory itself) is read once.
+  const seen = new Set<string>();
+  for (const [kind, file] of layers) {
+    if (seen.has(file) || !existsSync(file)) continue;
+    seen.add(file);
+    files.push(file);
+    for (const [key, value] of Object.entries(readConfigFile(file, env))) {
+      config[key] = value;
+      origins[key as ConfigKey] = { kind, where: file };
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-      throw new SealpostError('ECONFIG', `${candidate} must hold one JSON object.`);
-    fromFile = validate(parsed as Record<string, unknown>, candidate);
-    file = candidate;
-    break;
   }
   const fromEnv: Record<string, unknown> = {};
   for (const [key, name] of Object.entries(ENV_NAMES)) {
@@ -120,5 +188,21 @@ export function loadConfig(
     if (value === undefined || value === '') continue;
     fromEnv[key] = key === 'keys' ? value.split(':').filter(Boolean) : value;
   }
-  return { ...fromFile, ...validate(fromEnv, 'environment'), ...(file ? { file } : {}) };
+  const knownVariables = Object.values(ENV_NAMES).join(', ');
+  const checked = validate(fromEnv, (key) => ENV_NAMES[key as ConfigKey], knownVariables);
+  for (const [key, value] of Object.entries(resolvePaths(checked, cwd, env))) {
+    config[key] = value;
+    origins[key as ConfigKey] = { kind: 'environment', where: ENV_NAMES[key as ConfigKey] };
+  }
+  return { config: config as SealpostConfig, origins, files };
+}
+
+/** The settings from the config files and the environment (flags are applied by each command). */
+export function loadConfig(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): SealpostConfig & { readonly file?: string } {
+  const { config, files } = readSettings(cwd, env);
+  const file = files.at(-1);
+  return { ...config, ...(file ? { file } : {}) };
 }

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { certsCommand } from './certs.js';
+import { configCommand } from './config.js';
 import { decryptCommand } from './decrypt.js';
 import { demoCommand } from './demo.js';
 import { errorsCommand } from './errors.js';
@@ -21,5 +22,6 @@ export const COMMANDS: readonly Command[] = [
   decryptCommand,
   verifyCommand,
   demoCommand,
+  configCommand,
   errorsCommand,
 ];
