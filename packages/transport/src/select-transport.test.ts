@@ -196,8 +196,11 @@ describe('selectTransport', () => {
   });
 
   it('does not connect to a fixed port: the send itself meets the failure, with no fallback', async () => {
+    // With its mode given (or a port of the table: 25, 465, 587, 2525). An unfamiliar port
+    // without a mode is listened to first (detect-mode.test.ts).
     const selection = await selectTransport('127.0.0.1', {
       port: refused,
+      mode: 'starttls',
       ca: caPem,
       timeouts,
       cache: false,

@@ -6,6 +6,7 @@
  */
 import { promises as dnsPromises } from 'node:dns';
 import { SealpostError } from '@sealpost/errors';
+import { type DetectedMode, type DetectModeOptions, detectPortMode } from './detect-mode.js';
 import type { ProbeMode, ProbePort } from './probe.js';
 import { SelectionCache } from './selection-cache.js';
 import { closeSession } from './smtp-send.js';
@@ -27,6 +28,8 @@ export interface SrvResolver {
 export interface SelectionPolicy extends TlsTrustOptions {
   /** A fixed port: no SRV, no other port. */
   readonly port?: number;
+  /** How to tell the mode of a fixed port that is not 25, 465, 587 or 2525 (and no `mode`). */
+  readonly detect?: DetectModeOptions;
   /** A fixed mode; with `port` unset, only candidates of this mode are tried. */
   readonly mode?: ProbeMode;
   /** Look up SRV records first (RFC 6186). Default true unless `port` is fixed. */
@@ -61,6 +64,8 @@ export interface Selection {
   readonly endpoint: SmtpEndpoint;
   readonly source: SelectionSource;
   readonly attempts: readonly SelectionAttempt[];
+  /** Set when the mode of an unfamiliar fixed port was told from what the port did. */
+  readonly detected?: DetectedMode;
 }
 
 export const DEFAULT_SUBMISSION_CANDIDATES: readonly ProbePort[] = [
@@ -123,9 +128,17 @@ async function srvCandidates(
   );
 }
 
+/** Ports whose mode the standards (or a firm convention) fix: no need to look. */
+const KNOWN_PORT_MODES: Readonly<Record<number, ProbeMode>> = {
+  25: 'starttls',
+  465: 'implicit-tls',
+  587: 'starttls',
+  2525: 'starttls',
+};
+
 async function candidatesFor(host: string, policy: SelectionPolicy): Promise<Candidate[]> {
   if (policy.port !== undefined) {
-    const mode = policy.mode ?? (policy.port === 465 ? 'implicit-tls' : 'starttls');
+    const mode = policy.mode ?? KNOWN_PORT_MODES[policy.port] ?? 'starttls';
     return [{ host, port: policy.port, mode, source: 'fixed' }];
   }
   const list: Candidate[] = [];
@@ -160,6 +173,18 @@ export async function selectTransport(
     ...(policy.clientName === undefined ? {} : { clientName: policy.clientName }),
   });
   if (policy.port !== undefined) {
+    if (policy.mode === undefined && KNOWN_PORT_MODES[policy.port] === undefined) {
+      // An unfamiliar port (10465, 1587 …): listen to what it does before choosing, instead of
+      // assuming STARTTLS and waiting for a greeting that an implicit-TLS port never sends.
+      const detected = await detectPortMode(host, policy.port, {
+        ...(policy.timeouts?.connectMs === undefined
+          ? {}
+          : { connectMs: policy.timeouts.connectMs }),
+        ...policy.detect,
+      });
+      const endpoint = endpointFor({ host, port: policy.port, mode: detected.mode });
+      return { endpoint, source: 'fixed', attempts: [], detected };
+    }
     // Nothing to choose: one port, one mode. Connecting here would only repeat the handshake
     // the real session does next, with the same checks and the same error codes.
     const [fixed] = await candidatesFor(host, policy);

@@ -16,6 +16,14 @@ export const TRANSPORT_CODES = defineCodes({
     retry: 'transient',
     category: 'transport',
   },
+  ETLS_MODE_UNKNOWN: {
+    description:
+      'sealpost could not tell whether the port speaks implicit TLS or STARTTLS (it neither greeted in clear nor waited silently for TLS).',
+    action:
+      'Say which the server uses: --tls implicit or --tls starttls (see "sealpost probe HOST --port N").',
+    retry: 'permanent',
+    category: 'transport',
+  },
   ECONNLOST: {
     description:
       'The server closed the connection before the message was transmitted (nothing was delivered).',
