@@ -4,6 +4,8 @@ import type { Writable } from 'node:stream';
 export interface Output {
   readonly json: boolean;
   readonly color: boolean;
+  /** Columns human output should fit: COLUMNS, else the terminal's width, else 80. */
+  readonly width: number;
   /** Human output (ignored in --json mode, where only `result()` writes to stdout). */
   print(text: string): void;
   /** The command's result in --json mode; in human mode, nothing (commands print instead). */
@@ -19,7 +21,7 @@ export interface Output {
 }
 
 export interface OutputOptions {
-  readonly stdout: Writable & { isTTY?: boolean };
+  readonly stdout: Writable & { isTTY?: boolean; columns?: number };
   readonly stderr: Writable & { isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
   readonly json: boolean;
@@ -32,6 +34,17 @@ export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv):
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
 }
 
+/** COLUMNS wins (as for ls and git), then a terminal's own width; 80 when neither is known. */
+export function terminalWidth(
+  stream: { isTTY?: boolean; columns?: number },
+  env: NodeJS.ProcessEnv,
+): number {
+  const fromEnv = Number(env.COLUMNS);
+  if (Number.isInteger(fromEnv) && fromEnv >= 20) return fromEnv;
+  if (stream.isTTY && stream.columns && stream.columns >= 20) return stream.columns;
+  return 80;
+}
+
 export function createOutput(options: OutputOptions): Output {
   const color = !options.json && wantsColor(options.stdout, options.env);
   const paint = (code: number, reset: number) => (text: string) =>
@@ -39,6 +52,7 @@ export function createOutput(options: OutputOptions): Output {
   return {
     json: options.json,
     color,
+    width: terminalWidth(options.stdout, options.env),
     print(text) {
       if (!options.json) options.stdout.write(`${text}\n`);
     },

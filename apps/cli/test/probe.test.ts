@@ -102,6 +102,14 @@ describe('sealpost probe', () => {
     }
     expect(tls.mode).toBe('implicit-tls');
     expect(start.mode).toBe('starttls');
+    // What the network saw before TLS: only on the STARTTLS port.
+    expect(tls.cleartextExtensions).toBeNull();
+    expect(start.cleartextExtensions.starttls).toBe(true);
+    for (const p of [tls, start]) {
+      expect(p.connectMs).toBeGreaterThanOrEqual(0);
+      expect(p.connectMs).toBeLessThanOrEqual(p.durationMs);
+    }
+    expect(r.use).toBe(`--server 127.0.0.1:${implicit.port} --tls implicit`);
     expect(closed).toMatchObject({ reachable: 'refused', usable: false, tls: null });
     expect(implicit.logins).toEqual([]);
     expect(starttls.logins).toEqual([]);
@@ -118,13 +126,27 @@ describe('sealpost probe', () => {
     expect(code).toBe(0);
     expect(out).toContain(`127.0.0.1 port ${starttls.port}  usable`);
     expect(out).toMatch(/TLS\s+TLSv1\.[23], \S+, ALPN none/);
-    expect(out).toMatch(/SHA-256\s+([0-9A-F]{2}:){31}[0-9A-F]{2}/);
+    expect(out).toMatch(
+      /SHA-256\s+([0-9A-F]{2}:){15}[0-9A-F]{2}:\s+([0-9A-F]{2}:){15}[0-9A-F]{2}/,
+    );
     expect(out).toMatch(/chain valid\s+yes/);
     expect(out).toMatch(/host name match\s+yes/);
     expect(out).toMatch(/verdict\s+Usable with STARTTLS required/);
     expect(out).toContain('127.0.0.1 port 465  not usable');
     expect(out).toMatch(/RFC 8314 §3\.3 recommends it/);
+    expect(out).toMatch(/before TLS\s+STARTTLS offered; /);
+    expect(out).toMatch(/reachable\s+open \(connect \d+ ms, \d+ ms in all\)/);
+    expect(out).toContain(`sealpost send --server 127.0.0.1:${starttls.port} --tls starttls`);
     expect(out).toContain('No AUTH, MAIL or message data was sent.');
+    for (const line of out.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+
+    const brief = await runMain(
+      ['probe', '127.0.0.1', '--port', `${starttls.port}`, '--ca', caFile, '--brief'],
+      { env: { NO_COLOR: '1' } },
+    );
+    expect(brief.code).toBe(0);
+    expect(brief.out).not.toMatch(/^\s+about \d+/m);
+    expect(brief.out).toContain('--tls starttls');
   });
 
   it('without the CA the chain does not validate and nothing is usable (exit 4)', async () => {

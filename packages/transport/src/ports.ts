@@ -136,7 +136,7 @@ export function explainPort(port: number): string {
   const info = PORTS[port];
   if (info) return info.explanation;
   return (
-    `Port ${port} is not a standard mail port. sealpost treats an unknown submission port like ` +
-    '587 (STARTTLS required) unless told that it speaks implicit TLS.'
+    `Port ${port} is not a standard mail port. Unless told the mode, sealpost send listens first: ` +
+    'a greeting in clear means STARTTLS (then required, as on 587), silence means implicit TLS.'
   );
 }

@@ -60,6 +60,13 @@ export interface PortProbeResult {
   readonly banner: string | null;
   /** The EHLO reply on the protected session when TLS worked, otherwise the cleartext one. */
   readonly extensions: EhloExtensions | null;
+  /**
+   * STARTTLS ports: the EHLO reply before TLS, what a network attacker sees and could edit
+   * (STARTTLS offered? AUTH offered in clear?). Null on implicit-TLS ports.
+   */
+  readonly cleartextExtensions: EhloExtensions | null;
+  /** TCP connect time alone; `durationMs` is the whole probe of the port. */
+  readonly connectMs: number | null;
   readonly tls: ProbeTlsResult | null;
   /** What stopped the probe early, as a sealpost error code and message. */
   readonly error: { readonly code: string; readonly message: string } | null;
@@ -106,6 +113,8 @@ interface Progress {
   extensions: EhloExtensions | null;
   tls: ProbeTlsResult | null;
   error: { code: string; message: string } | null;
+  cleartextExtensions: EhloExtensions | null;
+  connectMs: number | null;
 }
 
 function examineTls(socket: TLSSocket, host: string, trust: TlsTrustOptions): ProbeTlsResult {
@@ -165,8 +174,10 @@ async function runProbe(
 ) {
   const ctx = { host, port: spec.port, implicitTls: spec.mode === 'implicit-tls' };
   let socket: Socket;
+  const connectStarted = performance.now();
   try {
     socket = await tcpConnect(host, spec.port);
+    progress.connectMs = Math.round(performance.now() - connectStarted);
   } catch (err) {
     const mapped = tlsOrNetworkError(err, ctx);
     progress.reachable = mapped?.code === 'ECONNREFUSED' ? 'refused' : 'unreachable';
@@ -191,6 +202,7 @@ async function runProbe(
   let ehlo = await reader.next();
   if (ehlo.code !== 250) return;
   progress.extensions = parseEhlo(ehlo.lines);
+  if (spec.mode === 'starttls') progress.cleartextExtensions = progress.extensions;
   if (spec.mode === 'starttls' && progress.extensions.starttls) {
     socket.write('STARTTLS\r\n');
     const reply = await reader.next();
@@ -271,6 +283,8 @@ async function probePort(
     extensions: null,
     tls: null,
     error: null,
+    cleartextExtensions: null,
+    connectMs: null,
   };
   const sockets: Socket[] = [];
   let timer: NodeJS.Timeout | undefined;

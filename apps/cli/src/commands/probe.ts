@@ -10,7 +10,7 @@ export const probeCommand: Command = {
   name: 'probe',
   summary: 'Show what a mail server offers on each submission port, and which one to use',
   usage:
-    'sealpost probe HOST [--port N[:implicit-tls|:starttls]]... [--ca FILE] [--timeout MS] [--json]',
+    'sealpost probe HOST [--port N[:implicit-tls|:starttls]]... [--ca FILE] [--timeout MS] [--brief] [--json]',
   description:
     'Connects to each port of HOST (by default 465, 587, 2525 and 25) and reports what it\n' +
     'offers: the greeting, the EHLO extensions, the TLS version and cipher, the certificate\n' +
@@ -37,6 +37,10 @@ export const probeCommand: Command = {
       type: 'string',
       valueName: 'MS',
       description: 'Time limit per port in milliseconds, all stages included (default 8000).',
+    },
+    brief: {
+      type: 'boolean',
+      description: 'Leave out the explanation of what each port is for.',
     },
   },
   positionals: { min: 1, max: 1 },
@@ -70,7 +74,7 @@ export const probeCommand: Command = {
         });
       }
     }
-    const [{ probe, explainPort }, { renderProbe }] = await Promise.all([
+    const [{ probe, explainPort }, { renderProbe, serverFlags }] = await Promise.all([
       import('@sealpost/transport'),
       import('../probe/render-probe.js'),
     ]);
@@ -82,9 +86,12 @@ export const probeCommand: Command = {
     const result = {
       ...report,
       ports: report.ports.map((p) => ({ ...p, explanation: explainPort(p.port) })),
+      use: report.recommended
+        ? serverFlags(host, report.recommended.port, report.recommended.mode)
+        : null,
     };
     out.result(result);
-    out.print(renderProbe(result, out));
+    out.print(renderProbe(result, out, { brief: values.brief === true, width: out.width }));
     return result.recommended ? 0 : 4;
   },
 };
