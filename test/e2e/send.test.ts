@@ -326,6 +326,9 @@ describe('sealpost send', () => {
     );
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('ECERT_UNTRUSTED');
+    // What to do names something that exists: --ca and how to see the issuer; no "pin" option.
+    expect(r.stderr).toContain('--ca FILE ("sealpost probe HOST" shows the issuer)');
+    expect(r.stderr).not.toMatch(/\bpin\b/);
     expect(implicitServer.messages.length).toBe(before);
   });
 

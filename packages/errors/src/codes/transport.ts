@@ -83,14 +83,14 @@ export const TRANSPORT_CODES = defineCodes({
   ECERT_UNTRUSTED: {
     description: "The server's TLS certificate does not chain to a trusted CA (unknown issuer).",
     action:
-      'If you trust this server, pass its CA with --ca FILE; a SHA-256 pin is checked in addition, never instead.',
+      'If you trust this server, pass the CA that issued its certificate with --ca FILE ("sealpost probe HOST" shows the issuer).',
     retry: 'permanent',
     category: 'transport',
   },
   ECERT_SELF_SIGNED: {
     description: "The server's TLS certificate is self-signed and not trusted.",
     action:
-      'If you trust this server, pass its certificate with --ca FILE (a pin alone is not enough).',
+      'If you trust this server, pass its certificate itself with --ca FILE ("sealpost probe HOST" shows it and its fingerprint).',
     retry: 'permanent',
     category: 'transport',
   },
@@ -125,7 +125,8 @@ export const TRANSPORT_CODES = defineCodes({
   },
   EAUTH_UNSUPPORTED: {
     description: 'The server offers no authentication mechanism sealpost supports, or none at all.',
-    action: 'Check that you use the submission port (465 or 587) and not the relay port 25.',
+    action:
+      'Run "sealpost probe HOST" to see which AUTH mechanisms each port offers; if the server needs no login, leave out --user.',
     retry: 'permanent',
     category: 'transport',
   },
