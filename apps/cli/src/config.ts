@@ -17,6 +17,10 @@ export interface SealpostConfig {
   readonly tls?: 'auto' | 'implicit' | 'starttls';
   readonly user?: string;
   readonly passwordEnv?: string;
+  /** A file whose first line is the SMTP password (keep it mode 0600). */
+  readonly passwordFile?: string;
+  /** A command that prints the SMTP password, e.g. "pass show smtp/me" (msmtp's passwordeval). */
+  readonly passwordCommand?: string;
   readonly ca?: string;
   readonly encrypt?: 'pgp' | 'smime' | 'auto' | 'none';
   readonly sign?: 'pgp' | 'smime' | 'none';
@@ -36,6 +40,8 @@ export const ENV_NAMES: Readonly<Record<ConfigKey, string>> = {
   tls: 'SEALPOST_TLS',
   user: 'SEALPOST_USER',
   passwordEnv: 'SEALPOST_PASSWORD_ENV',
+  passwordFile: 'SEALPOST_PASSWORD_FILE',
+  passwordCommand: 'SEALPOST_PASSWORD_COMMAND',
   ca: 'SEALPOST_CA',
   encrypt: 'SEALPOST_ENCRYPT',
   sign: 'SEALPOST_SIGN',
@@ -54,7 +60,13 @@ const ENUMS: Partial<Record<ConfigKey, readonly string[]>> = {
 };
 
 /** Settings that name files or directories: resolved against the file that names them. */
-const PATH_KEYS: ReadonlySet<ConfigKey> = new Set(['ca', 'signKey', 'keys', 'keyring']);
+const PATH_KEYS: ReadonlySet<ConfigKey> = new Set([
+  'ca',
+  'signKey',
+  'keys',
+  'keyring',
+  'passwordFile',
+]);
 
 /** Keys that would put a secret into a file; refused with a pointer to the *Env variant. */
 const SECRET_KEYS = ['password', 'passphrase', 'pass', 'secret'];

@@ -31,4 +31,36 @@ describe('readSecret', () => {
       await readSecret({ prompt: 'Passphrase: ' }, { env: {}, stdin }, 'passphrase'),
     ).toBeUndefined();
   });
+
+  it('reads the first line a command prints, as msmtp passwordeval does', async () => {
+    const env = { PATH: process.env.PATH, WHO: 'me' };
+    expect(
+      await readSecret(
+        { command: 'printf "pw-of-$WHO\\nsecond line\\n"' },
+        { env, stdin },
+        'SMTP password',
+      ),
+    ).toBe('pw-of-me');
+  });
+
+  it('never quotes what a failing command printed', async () => {
+    const env = { PATH: process.env.PATH };
+    const failing = readSecret(
+      { command: 'echo leaked-secret; exit 3' },
+      { env, stdin },
+      'SMTP password',
+    );
+    await expect(failing).rejects.toMatchObject({
+      code: 'ECONFIG',
+      message: expect.stringContaining('exited 3'),
+    });
+    const error = await failing.catch((e: unknown) => e);
+    expect(JSON.stringify(error)).not.toContain('leaked-secret');
+    expect(String((error as Error).message)).not.toContain('leaked-secret');
+    await expect(
+      readSecret({ command: 'true' }, { env, stdin }, 'SMTP password'),
+    ).rejects.toMatchObject({
+      message: expect.stringContaining('printed nothing'),
+    });
+  });
 });

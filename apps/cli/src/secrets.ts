@@ -1,8 +1,9 @@
 /**
- * Secrets (key passphrases, SMTP passwords) come from an environment variable, a file, or an
- * interactive prompt — never from argv, where other users see them in `ps`. They are never
- * printed, logged or put into reports.
+ * Secrets (key passphrases, SMTP passwords) come from an environment variable, a file, a
+ * command (msmtp's `passwordeval`, `pass show smtp/me`), or an interactive prompt — never from
+ * argv, where other users see them in `ps`. They are never printed, logged or put into reports.
  */
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
@@ -12,6 +13,8 @@ export interface SecretSource {
   readonly env?: string;
   /** A file whose first line is the secret (a trailing newline is dropped). */
   readonly file?: string;
+  /** A shell command whose first line of output is the secret, e.g. "pass show smtp/me". */
+  readonly command?: string;
   /** Ask on the terminal when neither is given and stdin is a TTY. */
   readonly prompt?: string;
 }
@@ -46,8 +49,9 @@ export async function readSecret(
         { cause: err },
       );
     }
-    return text.replace(/\r?\n$/, '').split(/\r?\n/)[0] ?? '';
+    return firstLine(text);
   }
+  if (source.command) return runSecretCommand(source.command, what, context.env);
   if (source.prompt && context.stdin.isTTY) {
     return promptHidden(source.prompt, context.stdin, context.stderr ?? process.stderr);
   }
@@ -70,6 +74,51 @@ function promptHidden(
       rl.close();
       output.write('\n');
       resolve(answer);
+    });
+  });
+}
+
+function firstLine(text: string): string {
+  return text.replace(/\r?\n$/, '').split(/\r?\n/)[0] ?? '';
+}
+
+/** How long a password command may take (a GPG agent prompt included) before we give up. */
+const COMMAND_TIMEOUT_MS = 60_000;
+
+/**
+ * Runs the command with /bin/sh, as msmtp's passwordeval does. Its stderr goes to ours (a
+ * pinentry or `pass` may explain itself there); its stdout is the secret and never appears in
+ * an error, not even when the command fails.
+ */
+function runSecretCommand(command: string, what: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', command], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), COMMAND_TIMEOUT_MS);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(
+        new SealpostError('ECONFIG', `The ${what} command could not be started.`, { cause: err }),
+      );
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      const secret = firstLine(Buffer.concat(chunks).toString('utf8'));
+      if (code !== 0 || secret === '') {
+        const why = signal
+          ? `was stopped (${signal})`
+          : code !== 0
+            ? `exited ${code}`
+            : 'printed nothing';
+        reject(
+          new SealpostError('ECONFIG', `The ${what} command ${why}; no secret was read from it.`, {
+            details: { exitCode: code },
+          }),
+        );
+        return;
+      }
+      resolve(secret);
     });
   });
 }
