@@ -6,20 +6,26 @@
  */
 import { getHeader, parseContentType, splitMessage } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
-import * as pgp from '@sealpost/pgp';
-import * as smime from '@sealpost/smime';
+import type { PublicKey } from '@sealpost/pgp';
+import type { SmimeCertificate } from '@sealpost/smime';
 import type { Scheme } from './plan-send.js';
+import { schemeAdapter } from './schemes/scheme.js';
 
 export interface SelfCheckInput {
   readonly raw: Uint8Array;
   readonly scheme: Scheme;
   readonly sign: Scheme;
   /** To verify our own signature on signed-only messages. */
-  readonly pgpVerificationKey?: pgp.PublicKey;
+  readonly pgpVerificationKey?: PublicKey;
   readonly smimeSigner?: {
-    readonly certificate: smime.SmimeCertificate;
-    readonly chain?: readonly smime.SmimeCertificate[];
+    readonly certificate: SmimeCertificate;
+    readonly chain?: readonly SmimeCertificate[];
   };
+  /**
+   * The anchors the S/MIME signer was checked with when it was loaded. Absent: its chain was
+   * not checked then, and is not checked here (the signature itself always is).
+   */
+  readonly smimeTrustAnchors?: readonly SmimeCertificate[];
 }
 
 function fail(what: string): never {
@@ -77,22 +83,8 @@ export async function selfCheck(input: SelfCheckInput): Promise<void> {
     if (expected.protocol && actual.params.protocol?.toLowerCase() !== expected.protocol)
       fail(`expected protocol="${expected.protocol}"`);
   }
-  if (input.scheme === 'none' && input.sign === 'pgp') {
-    if (!input.pgpVerificationKey) fail('no key to verify our OpenPGP signature');
-    const result = await pgp.verifyMime(input.raw, {
-      verificationKeys: [input.pgpVerificationKey],
-    });
-    if (!result.signatures.some((s) => s.status === 'valid'))
-      fail('our own OpenPGP signature does not verify');
-  }
-  if (input.scheme === 'none' && input.sign === 'smime') {
-    if (!input.smimeSigner) fail('no certificate to verify our S/MIME signature');
-    const chain = input.smimeSigner.chain ?? [];
-    const anchor = chain.at(-1) ?? input.smimeSigner.certificate;
-    const result = await smime.verifyMime(input.raw, {
-      trustAnchors: [anchor],
-      checkSenderAddress: false,
-    });
-    if (result.signature.status !== 'valid') fail('our own S/MIME signature does not verify');
+  if (input.scheme === 'none' && input.sign !== 'none') {
+    const problem = await schemeAdapter(input.sign).verifyOwnSignature(input.raw, input);
+    if (problem) fail(problem);
   }
 }

@@ -27,6 +27,26 @@ export function checkEnvelope(input: SendInput): void {
   }
 }
 
+/** The extension keyword of an EHLO line ("SIZE 35882577" → "SIZE"), upper-cased. */
+function offers(session: SmtpSession, keyword: string): boolean {
+  return session.capabilities.some((line) => line.split(/\s/, 1)[0]?.toUpperCase() === keyword);
+}
+
+/**
+ * RFC 6531 §3.4: a non-ASCII address may only go to a server that offers SMTPUTF8. Refused
+ * here, before MAIL FROM, so the reason is ours and not a server's puzzling 553.
+ */
+export function checkExtensions(session: SmtpSession, input: SendInput): void {
+  if (input.envelope.smtputf8 && !offers(session, 'SMTPUTF8')) {
+    const { host, port } = session.endpoint;
+    throw new SealpostError(
+      'ESMTPUTF8',
+      `${host}:${port} does not offer SMTPUTF8, which an address of this message needs (RFC 6531); nothing was sent.`,
+      { details: { host, port } },
+    );
+  }
+}
+
 interface NodemailerEnvelopeState {
   _envelope: {
     rejected: string[];
@@ -85,6 +105,7 @@ export async function sendOnSession(
   partialDelivery = false,
 ): Promise<TransportReport> {
   checkEnvelope(input);
+  checkExtensions(session, input);
   if (!partialDelivery) refusePartialEnvelopes(session);
   const { endpoint } = session;
   let dataComplete = false;
@@ -101,8 +122,14 @@ export async function sendOnSession(
   let info: SendInfo;
   try {
     info = await new Promise<SendInfo>((resolve, reject) => {
+      // nodemailer adds SMTPUTF8 to MAIL FROM itself when an address is not ASCII and the server
+      // offers it (checked above); BODY=8BITMIME only when asked and offered (RFC 6152).
       session.connection.send(
-        { from: input.envelope.from, to: [...input.envelope.to] },
+        {
+          from: input.envelope.from,
+          to: [...input.envelope.to],
+          ...(input.envelope.eightBitMime ? { use8BitMime: true } : {}),
+        },
         body,
         (err, result) => (err ? reject(err) : resolve(result as unknown as SendInfo)),
       );
