@@ -15,7 +15,10 @@ const env = () => ({ HOME: dir, XDG_CONFIG_HOME: file('xdg'), XDG_DATA_HOME: fil
 beforeAll(async () => {
   assertBuilt();
   dir = mkdtempSync(join(tmpdir(), 'sealpost-smime-sign-'));
-  const [ca, stranger] = await Promise.all([sharedTestCa(), TestCa.create({ name: 'Stranger CA' })]);
+  const [ca, stranger] = await Promise.all([
+    sharedTestCa(),
+    TestCa.create({ name: 'Stranger CA' }),
+  ]);
   const signer = await ca.issueEmailCertificate('me@example.net');
   const bob = await ca.issueEmailCertificate('bob@example.org');
   writeFileSync(file('signer.pem'), `${signer.keyPem}${signer.certPem}`);

@@ -46,6 +46,15 @@ export {
   type SendPlan,
 } from './plan-send.js';
 export {
+  type PreparedSend,
+  type PrepareSendOptions,
+  prepareSend,
+  type RecipientKeys,
+  type SendMessage,
+  SendRefusedError,
+  type SendSources,
+} from './prepare-send.js';
+export {
   DEFAULT_POLICY,
   type EffectiveRule,
   type EncryptionRequirement,
@@ -65,6 +74,7 @@ export {
   resolveKeys,
   type UnmatchedKey,
 } from './resolve-keys.js';
+export { type SchemeAdapter, schemeAdapter } from './schemes/scheme.js';
 export { checkLineFormat, type SelfCheckInput, selfCheck } from './self-check.js';
 export {
   type EndToEndFacts,

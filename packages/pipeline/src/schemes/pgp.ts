@@ -53,4 +53,3 @@ export const pgpAdapter: SchemeAdapter = {
     return out;
   },
 };
-

@@ -30,7 +30,9 @@ export interface SchemeAdapter {
 }
 
 /** The adapter that builds a copy: its encryption scheme, else its signature scheme. */
-export function copyScheme(planned: Pick<PlannedMessage, 'scheme' | 'sign'>): E2eScheme | undefined {
+export function copyScheme(
+  planned: Pick<PlannedMessage, 'scheme' | 'sign'>,
+): E2eScheme | undefined {
   if (planned.scheme !== 'none') return planned.scheme;
   if (planned.sign !== 'none') return planned.sign;
   return undefined;
