@@ -46,15 +46,6 @@ export {
   type SendPlan,
 } from './plan-send.js';
 export {
-  type PreparedSend,
-  type PrepareSendOptions,
-  prepareSend,
-  type RecipientKeys,
-  type SendMessage,
-  SendRefusedError,
-  type SendSources,
-} from './prepare-send.js';
-export {
   DEFAULT_POLICY,
   type EffectiveRule,
   type EncryptionRequirement,
@@ -64,6 +55,15 @@ export {
   type SendPolicy,
   validatePolicy,
 } from './policy.js';
+export {
+  type PreparedSend,
+  type PrepareSendOptions,
+  prepareSend,
+  type RecipientKeys,
+  type SendMessage,
+  SendRefusedError,
+  type SendSources,
+} from './prepare-send.js';
 export {
   type DiscoverySettings,
   type KeyFileSpec,
