@@ -31,7 +31,11 @@ export async function executePlan(
       throw new SealpostError('ECONFIG', 'executePlan needs the message or its MIME bytes.');
     mime = await toMime(options.message, { forSigning: true });
   }
-  const built = await buildMessages(plan, mime, options);
+  const smtputf8 = options.message?.envelope.smtputf8;
+  const built = await buildMessages(plan, mime, {
+    ...options,
+    ...(smtputf8 ? { envelope: { smtputf8 } } : {}),
+  });
   return sendBuilt(plan, built, transport, options);
 }
 

@@ -97,17 +97,16 @@ describe('readSubmission (RFC 5322 message as submitted)', () => {
       code(() => readSubmission(bytes('From: m@x.test\nFrom: evil@x.test\nTo: a@x.test\n\n'))),
     ).toBe('EMESSAGE');
     expect(
-      code(() =>
-        readSubmission(bytes('From: m@x.test\nDate: a\nDate: b\nTo: a@x.test\n\nhi\n')),
-      ),
+      code(() => readSubmission(bytes('From: m@x.test\nDate: a\nDate: b\nTo: a@x.test\n\nhi\n'))),
     ).toBe('EMESSAGE');
   });
 
   it('refuses hostile header sections: a folded first line, a line without a colon, a bad name', () => {
     for (const head of [' folded: x\nFrom: m@x.test\n', 'no colon here\n', 'Bad Name: x\n']) {
-      expect(code(() => readSubmission(bytes(`${head}To: a@x.test\n\nhi\n`))), head).toBe(
-        'EMIME',
-      );
+      expect(
+        code(() => readSubmission(bytes(`${head}To: a@x.test\n\nhi\n`))),
+        head,
+      ).toBe('EMIME');
     }
   });
 
@@ -117,7 +116,9 @@ describe('readSubmission (RFC 5322 message as submitted)', () => {
       for (const field of ['To', 'Cc', 'Bcc', 'From']) {
         const message = `From: m@x.test\n${field === 'From' ? '' : 'To: a@x.test\n'}${field}: ${input}\n\nhi\n`;
         const result = code(() =>
-          readSubmission(bytes(field === 'From' ? message.replace('From: m@x.test\n', '') : message)),
+          readSubmission(
+            bytes(field === 'From' ? message.replace('From: m@x.test\n', '') : message),
+          ),
         );
         expect(['EADDRESS', 'EMIME', 'EMESSAGE'], `${title} in ${field}`).toContain(result);
       }
