@@ -2,7 +2,8 @@
  * The last look before anything leaves: parse the exact bytes about to be sent and check the
  * line format (RFC 5322 §2.1.1: CRLF only, no line over 998 octets), the MIME structure the
  * scheme promises (RFC 3156 §4/§5, RFC 8551 §3.4/§3.5), that no Bcc header slipped in, and —
- * for signed-only messages — that our own signature verifies. A failure stops the whole plan.
+ * for signed-only messages — that our own signature verifies, with exactly the trust inputs the
+ * signer was checked with (decision 0071). A failure stops the whole plan.
  */
 import { getHeader, parseContentType, splitMessage } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
