@@ -55,11 +55,6 @@ export interface BuildOptions {
    */
   readonly smimeCompat?: boolean;
   readonly date?: Date;
-  /**
-   * SMTP extensions the message needs beyond the copies' own bytes: `smtputf8` when an
-   * address has a non-ASCII local part (RFC 6531), as compose's Envelope says.
-   */
-  readonly envelope?: Pick<Envelope, 'smtputf8'>;
 }
 
 /** What the self-check needs to verify our own signature on a signed-only copy. */
@@ -79,9 +74,20 @@ function ownSignature(planned: PlannedMessage, options: BuildOptions): Partial<S
   return {};
 }
 
-/** RFC 6531 §3.4: a non-ASCII address can only be given to a server that offers SMTPUTF8. */
-function needsSmtpUtf8(addresses: readonly string[]): boolean {
-  return addresses.some((a) => /[^\x00-\x7f]/.test(a));
+/**
+ * Whether this copy needs SMTPUTF8 (RFC 6531 §3.4): a non-ASCII address in its envelope, or
+ * UTF-8 in its header section (RFC 6532). Decided per copy, from what is actually sent: a Bcc
+ * recipient's non-ASCII address makes their own copy need it, not everyone else's.
+ */
+function needsSmtpUtf8(addresses: readonly string[], raw: Uint8Array): boolean {
+  if (addresses.some((a) => /[^\x00-\x7f]/.test(a))) return true;
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw[i]!;
+    if (b > 0x7f) return true;
+    // The header section ends at the first empty line (RFC 5322 §2.1).
+    if (b === 0x0a && raw[i + 1] === 0x0d && raw[i + 2] === 0x0a) return false;
+  }
+  return false;
 }
 
 /** True when a byte is outside 7-bit ASCII (RFC 6152: then the body needs 8BITMIME). */
@@ -124,9 +130,7 @@ export async function buildMessages(
       envelope: {
         from: plan.from,
         to: planned.envelopeTo,
-        ...(options.envelope?.smtputf8 || needsSmtpUtf8([plan.from, ...planned.envelopeTo])
-          ? { smtputf8: true }
-          : {}),
+        ...(needsSmtpUtf8([plan.from, ...planned.envelopeTo], raw) ? { smtputf8: true } : {}),
         ...(hasEightBit(raw) ? { eightBitMime: true } : {}),
       },
       raw,

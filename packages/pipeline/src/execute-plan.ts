@@ -31,11 +31,7 @@ export async function executePlan(
       throw new SealpostError('ECONFIG', 'executePlan needs the message or its MIME bytes.');
     mime = await toMime(options.message, { forSigning: true });
   }
-  const smtputf8 = options.message?.envelope.smtputf8;
-  const built = await buildMessages(plan, mime, {
-    ...options,
-    ...(smtputf8 ? { envelope: { smtputf8 } } : {}),
-  });
+  const built = await buildMessages(plan, mime, options);
   return sendBuilt(plan, built, transport, options);
 }
 

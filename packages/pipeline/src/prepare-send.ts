@@ -7,7 +7,6 @@
 import { type Message, toMime } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import type { SmimeCertificate } from '@sealpost/smime';
-import type { Envelope } from '@sealpost/transport';
 import { type BuiltMessage, buildMessages } from './build-messages.js';
 import type { KeySet, SignerKey } from './keys.js';
 import { assertSendable, type PlanInput, planSend, type SendPlan } from './plan-send.js';
@@ -38,12 +37,7 @@ export interface SendSources<K extends RecipientKeys = RecipientKeys> {
  * RFC 8551 §3.1 require of signed content), or its address lists with the exact RFC 5322 bytes
  * (e.g. readSubmission's result: no Bcc header in them).
  */
-export type SendMessage =
-  | Message
-  | (PlanInput & {
-      readonly mime: Uint8Array;
-      readonly envelope?: Pick<Envelope, 'smtputf8'>;
-    });
+export type SendMessage = Message | (PlanInput & { readonly mime: Uint8Array });
 
 export interface PrepareSendOptions {
   /** S/MIME for old clients: AES-256-CBC EnvelopedData, RSA PKCS#1 v1.5 (decision 0041). */
@@ -102,7 +96,6 @@ export async function prepareSend<K extends RecipientKeys = RecipientKeys>(
     ...(sources.trustAnchors ? { signerTrustAnchors: sources.trustAnchors } : {}),
     ...(options.smimeCompat ? { smimeCompat: true } : {}),
     ...(options.date ? { date: options.date } : {}),
-    ...(message.envelope?.smtputf8 ? { envelope: { smtputf8: true } } : {}),
   });
   const report: SendReport = {
     from: plan.from,

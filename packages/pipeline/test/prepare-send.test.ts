@@ -121,6 +121,34 @@ describe('prepareSend', () => {
     expect(u.built[0]!.envelope).toMatchObject({ to: ['jürgen@example.org'], smtputf8: true });
     expect(a.built[0]!.raw.every((b) => b < 0x80)).toBe(true);
   });
+
+  it('decides SMTPUTF8 per copy: a non-ASCII Bcc address is its own copy need, not the To copy', async () => {
+    const message = createMessage({
+      from: 'me@example.net',
+      to: 'alice@example.org',
+      bcc: 'jürgen@example.org',
+      text: 'hi',
+    });
+    const prepared = await prepareSend(
+      message,
+      { encrypt: 'never', scheme: 'auto', sign: 'none' },
+      { recipientKeys: keysFor() },
+    );
+    expect(prepared.built.map((b) => [b.envelope.to, b.envelope.smtputf8])).toEqual([
+      [['alice@example.org'], undefined],
+      [['jürgen@example.org'], true],
+    ]);
+  });
+
+  it('marks a submitted message with UTF-8 header fields as needing SMTPUTF8 and 8BITMIME', async () => {
+    const mime = new TextEncoder().encode('From: me@example.net\r\nSubject: Grüße\r\n\r\nhé\r\n');
+    const prepared = await prepareSend(
+      { from: { address: 'me@example.net' }, to: [{ address: 'alice@example.org' }], mime },
+      { encrypt: 'never', scheme: 'auto', sign: 'none' },
+      { recipientKeys: keysFor() },
+    );
+    expect(prepared.built[0]!.envelope).toMatchObject({ smtputf8: true, eightBitMime: true });
+  });
 });
 
 describe('the self-check verifies our own S/MIME signature with the trust the signer got', () => {

@@ -51,7 +51,18 @@ describe('MAIL FROM parameters from the envelope', () => {
     const [ascii, utf8] = mailFrom(record);
     expect(ascii).toBe('MAIL FROM:<me@example.test>');
     expect(utf8).toMatch(/^MAIL FROM:<me@example\.test> .*\bSMTPUTF8\b/);
+    expect(utf8!.match(/SMTPUTF8/g)).toHaveLength(1);
     expect(record.messages).toHaveLength(2);
+  });
+
+  it('says SMTPUTF8 for an ASCII envelope whose message needs it (UTF-8 header fields)', async () => {
+    const { record, port } = await recordingServer(['SMTPUTF8']);
+    await send(port, { from: 'me@example.test', to: ['bob@example.test'], smtputf8: true });
+    await send(port, { from: 'me@example.test', to: ['bob@example.test'] });
+    expect(mailFrom(record)).toEqual([
+      'MAIL FROM:<me@example.test> SMTPUTF8',
+      'MAIL FROM:<me@example.test>',
+    ]);
   });
 
   it('says BODY=8BITMIME only when the envelope asks and the server offers it', async () => {

@@ -47,6 +47,34 @@ export function checkExtensions(session: SmtpSession, input: SendInput): void {
   }
 }
 
+interface NodemailerCommands {
+  _sendCommand(str: string, logStr?: string): void;
+}
+
+/**
+ * nodemailer appends SMTPUTF8 to MAIL FROM only when an address is not ASCII (its
+ * `_setEnvelope`, 10.6); a message whose header section is UTF-8 (RFC 6532) needs it too. For
+ * this one transaction, the MAIL FROM line gets the keyword when nodemailer left it off.
+ * Returns the undo. src/smtp-extensions.test.ts fails if the hook stops working.
+ */
+function declareSmtpUtf8(session: SmtpSession): () => void {
+  const conn = session.connection as unknown as NodemailerCommands;
+  const own = Object.hasOwn(conn, '_sendCommand');
+  const original = conn._sendCommand;
+  const undo = () => {
+    if (own) conn._sendCommand = original;
+    else delete (conn as Partial<NodemailerCommands>)._sendCommand;
+  };
+  conn._sendCommand = function (this: unknown, str: string, logStr?: string) {
+    if (/^MAIL FROM:/i.test(str)) {
+      undo();
+      if (!/\sSMTPUTF8(\s|$)/i.test(str)) return original.call(this, `${str} SMTPUTF8`, logStr);
+    }
+    return original.call(this, str, logStr);
+  };
+  return undo;
+}
+
 interface NodemailerEnvelopeState {
   _envelope: {
     rejected: string[];
@@ -120,6 +148,7 @@ export async function sendOnSession(
     body.end(Buffer.from(input.raw.buffer, input.raw.byteOffset, input.raw.byteLength));
   }
   let info: SendInfo;
+  const undoSmtpUtf8 = input.envelope.smtputf8 ? declareSmtpUtf8(session) : () => {};
   try {
     info = await new Promise<SendInfo>((resolve, reject) => {
       // nodemailer adds SMTPUTF8 to MAIL FROM itself when an address is not ASCII and the server
@@ -148,6 +177,8 @@ export async function sendOnSession(
     }
     body.destroy();
     throw mapped;
+  } finally {
+    undoSmtpUtf8();
   }
   const reusedConnection = !opened;
   session.messages += 1;
