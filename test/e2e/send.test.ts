@@ -206,6 +206,26 @@ describe('sealpost send', () => {
     expect(implicitServer.messages.length).toBe(before);
   });
 
+  it('submits to a non-ASCII local part with SMTPUTF8 (RFC 6531)', async () => {
+    const before = implicitServer.messages.length;
+    const r = await runCli(
+      [
+        ...base,
+        '--to',
+        'jürgen@example.org',
+        '--encrypt',
+        'none',
+        ...submit(implicitServer, 'implicit'),
+        '--json',
+      ],
+      { cwd: dir, env: env() },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const received = implicitServer.messages.slice(before);
+    expect(received.map((m) => m.to)).toEqual([['jürgen@example.org']]);
+    expect(JSON.parse(r.stdout).report.messages[0].envelope.smtputf8).toBe(true);
+  });
+
   it('gives a Bcc recipient a private copy: no Bcc header and no Bcc key ID in the To copy', async () => {
     const before = implicitServer.messages.length;
     const r = await runCli(

@@ -35,5 +35,11 @@ export type {
   Message,
   MessageInput,
 } from './message/message.js';
+export {
+  type ReadSubmissionOptions,
+  readSubmission,
+  rfc5322Date,
+  type Submission,
+} from './message/read-submission.js';
 export type { ToMimeOptions } from './mime/composer-options.js';
 export { toMime, toMimeStream } from './mime/to-mime.js';

@@ -2,27 +2,31 @@
  * Turns a plan into the exact bytes of every message, before anything is sent: sign and/or
  * encrypt each planned copy (PGP/MIME or S/MIME, with RFC 9788 header protection) and run the
  * self-check on the result. A crypto or self-check error therefore never leaves a half-sent plan.
+ * The crypto lives behind the scheme adapters (schemes/), loaded only for the schemes in use.
  */
 import { SealpostError } from '@sealpost/errors';
-import * as pgp from '@sealpost/pgp';
-import * as smime from '@sealpost/smime';
+import type { PrivateKey } from '@sealpost/pgp';
+import type { SmimeCertificate, SmimePrivateKey } from '@sealpost/smime';
+import type { Envelope } from '@sealpost/transport';
 import type { SignerKey } from './keys.js';
 import type { PlannedMessage, SendPlan } from './plan-send.js';
-import { selfCheck } from './self-check.js';
+import { copyScheme, schemeAdapter } from './schemes/scheme.js';
+import { type SelfCheckInput, selfCheck } from './self-check.js';
 
 /** What a SignerKey's material holds, per scheme. */
 export interface PgpSignerMaterial {
-  readonly privateKey: pgp.PrivateKey;
+  readonly privateKey: PrivateKey;
 }
 export interface SmimeSignerMaterial {
-  readonly certificate: smime.SmimeCertificate;
-  readonly privateKey: smime.SmimePrivateKey;
-  readonly chain?: readonly smime.SmimeCertificate[];
+  readonly certificate: SmimeCertificate;
+  readonly privateKey: SmimePrivateKey;
+  readonly chain?: readonly SmimeCertificate[];
 }
 
 export interface BuiltMessage {
   readonly planned: PlannedMessage;
-  readonly envelope: { readonly from: string; readonly to: readonly string[] };
+  /** MAIL FROM / RCPT TO of this copy, with the SMTP extensions its bytes need. */
+  readonly envelope: Envelope;
   readonly raw: Uint8Array;
   /** What protects this copy, in words, as built (for the report). */
   readonly algorithms: readonly string[];
@@ -30,24 +34,20 @@ export interface BuiltMessage {
 
 /** The algorithms a copy is built with under these options (the libraries' defaults otherwise). */
 export function algorithmsFor(planned: PlannedMessage, options: BuildOptions): string[] {
-  const out: string[] = [];
-  if (planned.scheme === 'pgp')
-    out.push('OpenPGP v4 keys, SEIPD v1 with MDC (AES-256), RFC 3156 PGP/MIME');
-  if (planned.scheme === 'smime') {
-    out.push(
-      options.smimeCompat
-        ? 'CMS EnvelopedData AES-256-CBC, RSA PKCS#1 v1.5 key transport (compatibility for old clients)'
-        : 'CMS AuthEnvelopedData AES-256-GCM (RFC 5083/5084), RSA-OAEP SHA-256 or ECDH key transport',
-    );
-  }
-  if (planned.sign === 'pgp') out.push('OpenPGP signature');
-  if (planned.sign === 'smime') out.push('CMS SignedData, SHA-256');
-  return out;
+  const schemes = [...new Set([planned.scheme, planned.sign])].filter((s) => s !== 'none');
+  // Encryption first, then the signature, as the copy is layered.
+  return schemes.flatMap((s) => schemeAdapter(s).algorithms(planned, options));
 }
 
 export interface BuildOptions {
   /** Signing keys by scheme (the plan only names them). */
   readonly signers?: { readonly pgp?: SignerKey; readonly smime?: SignerKey };
+  /**
+   * The trust anchors the S/MIME signer was checked with when it was loaded; the self-check
+   * verifies our own signature with exactly these. Absent: the signer's chain was not checked,
+   * and the self-check does not check it either.
+   */
+  readonly signerTrustAnchors?: readonly SmimeCertificate[];
   /**
    * S/MIME compatibility for old clients (gpgsm 2.2, older Outlook): AES-256-CBC EnvelopedData
    * with RSA PKCS#1 v1.5 key transport instead of AES-256-GCM AuthEnvelopedData with RSA-OAEP
@@ -57,18 +57,42 @@ export interface BuildOptions {
   readonly date?: Date;
 }
 
-function pgpSigner(options: BuildOptions): PgpSignerMaterial {
-  const material = options.signers?.pgp?.material as PgpSignerMaterial | undefined;
-  if (!material?.privateKey)
-    throw new SealpostError('ECONFIG', 'No OpenPGP signing key was given.');
-  return material;
+/** What the self-check needs to verify our own signature on a signed-only copy. */
+function ownSignature(planned: PlannedMessage, options: BuildOptions): Partial<SelfCheckInput> {
+  if (planned.scheme !== 'none') return {};
+  if (planned.sign === 'pgp') {
+    const material = options.signers?.pgp?.material as PgpSignerMaterial | undefined;
+    return material?.privateKey ? { pgpVerificationKey: material.privateKey.toPublic() } : {};
+  }
+  if (planned.sign === 'smime') {
+    const material = options.signers?.smime?.material as SmimeSignerMaterial | undefined;
+    return {
+      ...(material?.certificate ? { smimeSigner: material } : {}),
+      ...(options.signerTrustAnchors ? { smimeTrustAnchors: options.signerTrustAnchors } : {}),
+    };
+  }
+  return {};
 }
 
-function smimeSigner(options: BuildOptions): SmimeSignerMaterial {
-  const material = options.signers?.smime?.material as SmimeSignerMaterial | undefined;
-  if (!material?.certificate || !material.privateKey)
-    throw new SealpostError('ECONFIG', 'No S/MIME signing certificate and key were given.');
-  return material;
+/**
+ * Whether this copy needs SMTPUTF8 (RFC 6531 §3.4): a non-ASCII address in its envelope, or
+ * UTF-8 in its header section (RFC 6532). Decided per copy, from what is actually sent: a Bcc
+ * recipient's non-ASCII address makes their own copy need it, not everyone else's.
+ */
+function needsSmtpUtf8(addresses: readonly string[], raw: Uint8Array): boolean {
+  if (addresses.some((a) => /[^\x00-\x7f]/.test(a))) return true;
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw[i]!;
+    if (b > 0x7f) return true;
+    // The header section ends at the first empty line (RFC 5322 §2.1).
+    if (b === 0x0a && raw[i + 1] === 0x0d && raw[i + 2] === 0x0a) return false;
+  }
+  return false;
+}
+
+/** True when a byte is outside 7-bit ASCII (RFC 6152: then the body needs 8BITMIME). */
+function hasEightBit(raw: Uint8Array): boolean {
+  return raw.some((b) => b > 0x7f);
 }
 
 async function buildOne(
@@ -76,47 +100,8 @@ async function buildOne(
   planned: PlannedMessage,
   options: BuildOptions,
 ): Promise<Uint8Array> {
-  const date = options.date ? { date: options.date } : {};
-  const hp = planned.headerProtection;
-  if (planned.scheme === 'pgp') {
-    return pgp.encryptMime(mime, {
-      recipientKeys: planned.encryptTo.map((k) => k.material as pgp.PublicKey),
-      ...(planned.sign === 'pgp' ? { signingKey: pgpSigner(options).privateKey } : {}),
-      headerProtection: hp,
-      ...date,
-    });
-  }
-  if (planned.scheme === 'smime') {
-    const signer = planned.sign === 'smime' ? smimeSigner(options) : undefined;
-    return smime.encryptMime(mime, {
-      recipients: planned.encryptTo.map((k) => k.material as smime.SmimeCertificate),
-      ...(options.smimeCompat
-        ? { contentEncryption: 'aes-256-cbc' as const, rsaPadding: 'pkcs1v15' as const }
-        : {}),
-      ...(signer
-        ? {
-            sign: {
-              certificate: signer.certificate,
-              privateKey: signer.privateKey,
-              ...(signer.chain ? { chain: signer.chain } : {}),
-            },
-          }
-        : {}),
-      headerProtection: hp,
-    });
-  }
-  if (planned.sign === 'pgp') {
-    return pgp.signMime(mime, { signingKey: pgpSigner(options).privateKey, ...date });
-  }
-  if (planned.sign === 'smime') {
-    const signer = smimeSigner(options);
-    return smime.signMime(mime, {
-      certificate: signer.certificate,
-      privateKey: signer.privateKey,
-      ...(signer.chain ? { chain: signer.chain } : {}),
-    });
-  }
-  return mime;
+  const scheme = copyScheme(planned);
+  return scheme ? schemeAdapter(scheme).buildCopy(mime, planned, options) : mime;
 }
 
 /** Builds and self-checks every message of the plan; throws before anything could be sent. */
@@ -138,14 +123,16 @@ export async function buildMessages(
       raw,
       scheme: planned.scheme,
       sign: planned.sign,
-      ...(planned.sign === 'pgp'
-        ? { pgpVerificationKey: pgpSigner(options).privateKey.toPublic() }
-        : {}),
-      ...(planned.sign === 'smime' ? { smimeSigner: smimeSigner(options) } : {}),
+      ...ownSignature(planned, options),
     });
     built.push({
       planned,
-      envelope: { from: plan.from, to: planned.envelopeTo },
+      envelope: {
+        from: plan.from,
+        to: planned.envelopeTo,
+        ...(needsSmtpUtf8([plan.from, ...planned.envelopeTo], raw) ? { smtputf8: true } : {}),
+        ...(hasEightBit(raw) ? { eightBitMime: true } : {}),
+      },
       raw,
       algorithms: algorithmsFor(planned, options),
     });

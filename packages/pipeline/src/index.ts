@@ -56,6 +56,15 @@ export {
   validatePolicy,
 } from './policy.js';
 export {
+  type PreparedSend,
+  type PrepareSendOptions,
+  prepareSend,
+  type RecipientKeys,
+  type SendMessage,
+  SendRefusedError,
+  type SendSources,
+} from './prepare-send.js';
+export {
   type DiscoverySettings,
   type KeyFileSpec,
   type KeySources,
@@ -65,6 +74,7 @@ export {
   resolveKeys,
   type UnmatchedKey,
 } from './resolve-keys.js';
+export { type SchemeAdapter, schemeAdapter } from './schemes/scheme.js';
 export { checkLineFormat, type SelfCheckInput, selfCheck } from './self-check.js';
 export {
   type EndToEndFacts,

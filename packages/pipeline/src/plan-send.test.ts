@@ -140,27 +140,6 @@ describe('planSend', () => {
     expect(plan.messages[2]!.headerProtection).toBe(false);
   });
 
-  it('gives every Bcc recipient a private copy: not in others envelopes, not in their key IDs', () => {
-    const plan = planSend(
-      {
-        from,
-        to: [{ address: 'alice@example.org' }],
-        bcc: [{ address: 'dora@example.org' }, { address: 'carol@example.org' }],
-      },
-      policy({}),
-      keys,
-    );
-    const visible = plan.messages.filter((m) => !m.bccCopy);
-    expect(visible).toHaveLength(1);
-    expect(visible[0]!.envelopeTo).toEqual(['alice@example.org']);
-    expect(visible[0]!.encryptTo.map((k) => k.address)).toEqual(['alice@example.org']);
-    const copies = plan.messages.filter((m) => m.bccCopy);
-    expect(copies.map((m) => [m.scheme, m.envelopeTo, m.encryptTo.map((k) => k.address)])).toEqual([
-      ['pgp', ['dora@example.org'], ['dora@example.org']],
-      ['none', ['carol@example.org'], []],
-    ]);
-  });
-
   it('keeps key material out of the decisions it reports', () => {
     const plan = planSend(
       { from, to: [{ address: 'alice@example.org' }] },

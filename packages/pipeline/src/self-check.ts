@@ -2,24 +2,31 @@
  * The last look before anything leaves: parse the exact bytes about to be sent and check the
  * line format (RFC 5322 §2.1.1: CRLF only, no line over 998 octets), the MIME structure the
  * scheme promises (RFC 3156 §4/§5, RFC 8551 §3.4/§3.5), that no Bcc header slipped in, and —
- * for signed-only messages — that our own signature verifies. A failure stops the whole plan.
+ * for signed-only messages — that our own signature verifies, with exactly the trust inputs the
+ * signer was checked with (decision 0071). A failure stops the whole plan.
  */
 import { getHeader, parseContentType, splitMessage } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
-import * as pgp from '@sealpost/pgp';
-import * as smime from '@sealpost/smime';
+import type { PublicKey } from '@sealpost/pgp';
+import type { SmimeCertificate } from '@sealpost/smime';
 import type { Scheme } from './plan-send.js';
+import { schemeAdapter } from './schemes/scheme.js';
 
 export interface SelfCheckInput {
   readonly raw: Uint8Array;
   readonly scheme: Scheme;
   readonly sign: Scheme;
   /** To verify our own signature on signed-only messages. */
-  readonly pgpVerificationKey?: pgp.PublicKey;
+  readonly pgpVerificationKey?: PublicKey;
   readonly smimeSigner?: {
-    readonly certificate: smime.SmimeCertificate;
-    readonly chain?: readonly smime.SmimeCertificate[];
+    readonly certificate: SmimeCertificate;
+    readonly chain?: readonly SmimeCertificate[];
   };
+  /**
+   * The anchors the S/MIME signer was checked with when it was loaded. Absent: its chain was
+   * not checked then, and is not checked here (the signature itself always is).
+   */
+  readonly smimeTrustAnchors?: readonly SmimeCertificate[];
 }
 
 function fail(what: string): never {
@@ -77,22 +84,8 @@ export async function selfCheck(input: SelfCheckInput): Promise<void> {
     if (expected.protocol && actual.params.protocol?.toLowerCase() !== expected.protocol)
       fail(`expected protocol="${expected.protocol}"`);
   }
-  if (input.scheme === 'none' && input.sign === 'pgp') {
-    if (!input.pgpVerificationKey) fail('no key to verify our OpenPGP signature');
-    const result = await pgp.verifyMime(input.raw, {
-      verificationKeys: [input.pgpVerificationKey],
-    });
-    if (!result.signatures.some((s) => s.status === 'valid'))
-      fail('our own OpenPGP signature does not verify');
-  }
-  if (input.scheme === 'none' && input.sign === 'smime') {
-    if (!input.smimeSigner) fail('no certificate to verify our S/MIME signature');
-    const chain = input.smimeSigner.chain ?? [];
-    const anchor = chain.at(-1) ?? input.smimeSigner.certificate;
-    const result = await smime.verifyMime(input.raw, {
-      trustAnchors: [anchor],
-      checkSenderAddress: false,
-    });
-    if (result.signature.status !== 'valid') fail('our own S/MIME signature does not verify');
+  if (input.scheme === 'none' && input.sign !== 'none') {
+    const problem = await schemeAdapter(input.sign).verifyOwnSignature(input.raw, input);
+    if (problem) fail(problem);
   }
 }

@@ -2,12 +2,19 @@ import type { Readable } from 'node:stream';
 
 /**
  * The SMTP envelope (RFC 5321 §3.3): MAIL FROM and RCPT TO. Bcc recipients live only here,
- * never as headers in the bytes. Structurally the same as @sealpost/compose's Envelope, so a
- * composed message can be handed over without this package depending on compose.
+ * never as headers in the bytes. @sealpost/compose's Envelope fits it structurally (decision
+ * 0073), so a composed message is handed over without this package depending on compose.
  */
 export interface Envelope {
   readonly from: string;
   readonly to: readonly string[];
+  /**
+   * An address has a non-ASCII local part (RFC 6531 §3.4): MAIL FROM carries SMTPUTF8, and a
+   * server that does not offer the extension is refused before anything is sent.
+   */
+  readonly smtputf8?: boolean;
+  /** The message has 8-bit octets (RFC 6152): MAIL FROM carries BODY=8BITMIME when offered. */
+  readonly eightBitMime?: boolean;
 }
 
 /** What every transport accepts: the envelope and the message bytes, nothing else. */

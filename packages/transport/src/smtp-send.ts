@@ -27,6 +27,54 @@ export function checkEnvelope(input: SendInput): void {
   }
 }
 
+/** The extension keyword of an EHLO line ("SIZE 35882577" → "SIZE"), upper-cased. */
+function offers(session: SmtpSession, keyword: string): boolean {
+  return session.capabilities.some((line) => line.split(/\s/, 1)[0]?.toUpperCase() === keyword);
+}
+
+/**
+ * RFC 6531 §3.4: a non-ASCII address may only go to a server that offers SMTPUTF8. Refused
+ * here, before MAIL FROM, so the reason is ours and not a server's puzzling 553.
+ */
+export function checkExtensions(session: SmtpSession, input: SendInput): void {
+  if (input.envelope.smtputf8 && !offers(session, 'SMTPUTF8')) {
+    const { host, port } = session.endpoint;
+    throw new SealpostError(
+      'ESMTPUTF8',
+      `${host}:${port} does not offer SMTPUTF8, which an address of this message needs (RFC 6531); nothing was sent.`,
+      { details: { host, port } },
+    );
+  }
+}
+
+interface NodemailerCommands {
+  _sendCommand(str: string, logStr?: string): void;
+}
+
+/**
+ * nodemailer appends SMTPUTF8 to MAIL FROM only when an address is not ASCII (its
+ * `_setEnvelope`, 10.6); a message whose header section is UTF-8 (RFC 6532) needs it too. For
+ * this one transaction, the MAIL FROM line gets the keyword when nodemailer left it off.
+ * Returns the undo. src/smtp-extensions.test.ts fails if the hook stops working.
+ */
+function declareSmtpUtf8(session: SmtpSession): () => void {
+  const conn = session.connection as unknown as NodemailerCommands;
+  const own = Object.hasOwn(conn, '_sendCommand');
+  const original = conn._sendCommand;
+  const undo = () => {
+    if (own) conn._sendCommand = original;
+    else delete (conn as Partial<NodemailerCommands>)._sendCommand;
+  };
+  conn._sendCommand = function (this: unknown, str: string, logStr?: string) {
+    if (/^MAIL FROM:/i.test(str)) {
+      undo();
+      if (!/\sSMTPUTF8(\s|$)/i.test(str)) return original.call(this, `${str} SMTPUTF8`, logStr);
+    }
+    return original.call(this, str, logStr);
+  };
+  return undo;
+}
+
 interface NodemailerEnvelopeState {
   _envelope: {
     rejected: string[];
@@ -85,6 +133,7 @@ export async function sendOnSession(
   partialDelivery = false,
 ): Promise<TransportReport> {
   checkEnvelope(input);
+  checkExtensions(session, input);
   if (!partialDelivery) refusePartialEnvelopes(session);
   const { endpoint } = session;
   let dataComplete = false;
@@ -99,10 +148,17 @@ export async function sendOnSession(
     body.end(Buffer.from(input.raw.buffer, input.raw.byteOffset, input.raw.byteLength));
   }
   let info: SendInfo;
+  const undoSmtpUtf8 = input.envelope.smtputf8 ? declareSmtpUtf8(session) : () => {};
   try {
     info = await new Promise<SendInfo>((resolve, reject) => {
+      // nodemailer adds SMTPUTF8 to MAIL FROM itself when an address is not ASCII and the server
+      // offers it (checked above); BODY=8BITMIME only when asked and offered (RFC 6152).
       session.connection.send(
-        { from: input.envelope.from, to: [...input.envelope.to] },
+        {
+          from: input.envelope.from,
+          to: [...input.envelope.to],
+          ...(input.envelope.eightBitMime ? { use8BitMime: true } : {}),
+        },
         body,
         (err, result) => (err ? reject(err) : resolve(result as unknown as SendInfo)),
       );
@@ -121,6 +177,8 @@ export async function sendOnSession(
     }
     body.destroy();
     throw mapped;
+  } finally {
+    undoSmtpUtf8();
   }
   const reusedConnection = !opened;
   session.messages += 1;

@@ -51,7 +51,8 @@ export const DELIVERY_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     type: 'string',
     multiple: true,
     valueName: 'FILE',
-    description: 'Trust this CA for recipient S/MIME certificates (this run only).',
+    description:
+      'Trust this CA for S/MIME certificates, recipients and --sign-key (this run only).',
   },
   keyring: {
     type: 'string',
@@ -183,7 +184,7 @@ export const sendCommand: Command = {
 async function runSend(ctx: CommandContext): Promise<number> {
   const { values: v } = ctx;
   const config = loadConfig(ctx.cwd, ctx.env);
-  const { createMessage, toMime } = await import('@sealpost/compose');
+  const { createMessage } = await import('@sealpost/compose');
   const message = createMessage(
     await messageFromFlags(
       {
@@ -207,10 +208,8 @@ async function runSend(ctx: CommandContext): Promise<number> {
     sign: str(v.sign) ?? config.sign,
   });
   return deliver(ctx, {
+    // prepareSend composes it 7-bit clean, as RFC 3156 §3 / RFC 8551 §3.1 require of signed content.
     message,
-    recipients: message.envelope.to,
-    // 7-bit clean, as RFC 3156 §3 / RFC 8551 §3.1 require of content that is signed.
-    mime: await toMime(message, { forSigning: true }),
     policy,
     config,
     ...deliveryFlags(v, config),

@@ -3,34 +3,12 @@
  * cron and scripts can send through sealpost with its policy. Like sendmail, -t takes the
  * recipients from To, Cc and Bcc, and the Bcc header is removed before anything is sent.
  */
-import { randomBytes } from 'node:crypto';
-import { quoteUntrusted, SealpostError } from '@sealpost/errors';
+import { SealpostError } from '@sealpost/errors';
 import type { Command, CommandContext } from '../command.js';
 import { loadConfig } from '../config.js';
 import { deliver } from '../send/deliver.js';
 import { policyFromFlags } from '../send/policy-from-flags.js';
 import { DELIVERY_OPTIONS, deliveryFlags, list, str } from './send.js';
-
-/** RFC 5322 §3.3 date-time with a numeric zone. */
-export function rfc5322Date(date: Date): string {
-  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-  const months = [
-    'Jan',
-    'Feb',
-    'Mar',
-    'Apr',
-    'May',
-    'Jun',
-    'Jul',
-    'Aug',
-    'Sep',
-    'Oct',
-    'Nov',
-    'Dec',
-  ];
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${days[date.getUTCDay()]}, ${date.getUTCDate()} ${months[date.getUTCMonth()]} ${date.getUTCFullYear()} ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`;
-}
 
 async function readAll(stdin: NodeJS.ReadableStream): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -93,65 +71,29 @@ export const sendmailCommand: Command = {
 async function runSendmail(ctx: CommandContext): Promise<number> {
   const { values: v } = ctx;
   const config = loadConfig(ctx.cwd, ctx.env);
-  const compose = await import('@sealpost/compose');
-  const input = compose.canonicalizeLineEnds(await readAll(ctx.stdin));
+  const { readSubmission } = await import('@sealpost/compose');
+  const input = await readAll(ctx.stdin);
   if (input.length === 0) throw new SealpostError('EMESSAGE', 'No message on standard input.');
-  const { messageHeaders, entity } = compose.splitMessage(input);
-  const header = (name: string) =>
-    messageHeaders.filter((h) => h.name.toLowerCase() === name).map((h) => h.value);
-  const addresses = (name: string) =>
-    header(name).flatMap((value) => compose.parseAddressList(value));
-
-  const fromHeader = addresses('from')[0];
   const envelopeFrom = str(v['envelope-from']);
-  const from = envelopeFrom
-    ? compose.parseAddress(envelopeFrom)
-    : (fromHeader ?? (config.from ? compose.parseAddress(config.from) : undefined));
-  if (!from)
-    throw new SealpostError('EMESSAGE', 'The message has no From header; add one or give -f FROM.');
-
-  const fromHeaders = v.t === true;
-  const to = fromHeaders ? addresses('to') : [];
-  const cc = fromHeaders ? addresses('cc') : [];
-  const visible = new Set([...to, ...cc].map((a) => a.address.toLowerCase()));
-  const bcc = [
-    ...(fromHeaders ? addresses('bcc') : []),
-    ...list(ctx.positionals).flatMap((r) => compose.parseAddressList(r)),
-  ].filter(
-    (a, i, all) =>
-      !visible.has(a.address.toLowerCase()) &&
-      all.findIndex((b) => b.address.toLowerCase() === a.address.toLowerCase()) === i,
-  );
-  if (to.length + cc.length + bcc.length === 0) {
+  const submission = readSubmission(input, {
+    recipientsFromHeaders: v.t === true,
+    extraRecipients: list(ctx.positionals),
+    ...(envelopeFrom ? { envelopeFrom } : {}),
+    ...(config.from ? { defaultFrom: config.from } : {}),
+  });
+  if (submission.envelope.to.length === 0) {
     throw new SealpostError(
       'EUSAGE',
       'No recipients: give them as arguments or use -t to read To, Cc and Bcc.',
     );
-  }
-
-  // Never send the Bcc header (DESIGN §4); add Date and Message-ID when missing, as sendmail does.
-  const kept = messageHeaders.filter((h) => h.name.toLowerCase() !== 'bcc');
-  if (!header('date').length) kept.push({ name: 'Date', value: rfc5322Date(new Date()) });
-  if (!header('message-id').length) {
-    const domain = from.address.slice(from.address.lastIndexOf('@') + 1);
-    kept.push({ name: 'Message-ID', value: `<${randomBytes(12).toString('hex')}@${domain}>` });
   }
   const policy = policyFromFlags({
     encrypt: str(v.encrypt) ?? config.encrypt,
     policy: str(v.policy) ?? config.policy,
     sign: str(v.sign) ?? config.sign,
   });
-  const recipients = [...to, ...cc, ...bcc].map((a) => a.address.toLowerCase());
-  if (new Set(recipients).size !== recipients.length) {
-    throw new SealpostError(
-      'EMESSAGE',
-      `A recipient is listed twice in To/Cc: ${quoteUntrusted(recipients.join(', '))}.`,
-    );
-  }
   return deliver(ctx, {
-    message: { from, to, cc, bcc },
-    recipients,
-    mime: compose.joinMessage(kept, entity),
+    message: submission,
     policy,
     config,
     ...deliveryFlags(v, config),

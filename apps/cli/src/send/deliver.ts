@@ -1,11 +1,12 @@
 /**
- * The half of `send` and `sendmail` after the message exists: find keys, plan per recipient,
- * refuse (exit 3) before anything is built if the policy says so, build and self-check every
- * copy, then either write them (--dry-run / --out) or submit them, and report.
+ * The half of `send` and `sendmail` after the message exists. The pipeline's prepareSend finds
+ * keys, plans, refuses (exit 3) before anything is built, builds and self-checks every copy;
+ * here only the CLI's part: reading key and secret files, notes, --out, the report, submitting.
  */
 import { writeFile } from 'node:fs/promises';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
-import type { PlanInput, SendPolicy, SignerKey } from '@sealpost/pipeline';
+import type { SendMessage, SendPlan, SendPolicy, SignerKey } from '@sealpost/pipeline';
+import type { SmimeCertificate } from '@sealpost/smime';
 import type { CommandContext } from '../command.js';
 import type { SealpostConfig } from '../config.js';
 import { keyringPaths } from '../keystore/keyring-dir.js';
@@ -13,15 +14,15 @@ import { readSecret } from '../secrets.js';
 import { transportFromFlags } from './transport-from-flags.js';
 
 export interface DeliverInput {
-  readonly message: PlanInput;
-  /** Envelope recipients (RCPT TO), lower-cased addresses. */
-  readonly recipients: readonly string[];
-  /** The RFC 5322 bytes to sign/encrypt (no Bcc header). */
-  readonly mime: Uint8Array;
+  /** A compose Message, or the address lists with the exact RFC 5322 bytes (no Bcc header). */
+  readonly message: SendMessage;
   readonly policy: SendPolicy;
   readonly config: SealpostConfig;
   readonly keyFiles: readonly string[];
-  /** S/MIME trust anchors for recipient certificates (PEM/DER files), for this run. */
+  /**
+   * S/MIME trust anchors (PEM/DER files) for this run: recipient certificates and the signing
+   * certificate are checked against them (decision 0071).
+   */
   readonly anchors: readonly string[];
   readonly keyring?: string;
   /** Look recipients' OpenPGP keys up with WKD, then keys.openpgp.org, when none is local. */
@@ -53,6 +54,7 @@ export function outFileName(out: string, index: number, count: number): string {
 async function loadSigner(
   ctx: CommandContext,
   input: DeliverInput,
+  trustAnchors: readonly SmimeCertificate[] | undefined,
 ): Promise<{ pgp?: SignerKey; smime?: SignerKey }> {
   if (!input.signKeyFile) {
     if (input.policy.sign !== 'none')
@@ -69,17 +71,36 @@ async function loadSigner(
     'signing key passphrase',
   );
   const { loadSigningKey } = await import('@sealpost/pipeline');
-  const signer = await loadSigningKey(input.signKeyFile, passphrase ? { passphrase } : {});
+  const signer = await loadSigningKey(input.signKeyFile, {
+    ...(passphrase ? { passphrase } : {}),
+    ...(trustAnchors ? { trustAnchors } : {}),
+  });
   return { [signer.scheme]: signer };
+}
+
+function printDecisions(ctx: CommandContext, plan: SendPlan): void {
+  const { out } = ctx;
+  for (const d of plan.decisions) {
+    const label = d.refused
+      ? out.red('refused')
+      : d.scheme === 'none'
+        ? 'TLS only'
+        : out.green(d.scheme === 'pgp' ? 'OpenPGP' : 'S/MIME');
+    out.note(`${label}  ${d.address} (${d.field}): ${d.reason}`);
+  }
 }
 
 export async function deliver(ctx: CommandContext, input: DeliverInput): Promise<number> {
   const { out } = ctx;
   const pipeline = await import('@sealpost/pipeline');
-  const signers = await loadSigner(ctx, input);
-  const found = await pipeline.resolveKeys(input.recipients, {
+  const anchors = await pipeline.readTrustAnchors(input.anchors);
+  // The signer is checked against --anchor when given, and the self-check then uses the same
+  // anchors; without --anchor neither checks the signer's chain (it travels in the signature).
+  const trustAnchors = anchors.length > 0 ? anchors : undefined;
+  const signers = await loadSigner(ctx, input, trustAnchors);
+  const keySources = {
     files: input.keyFiles,
-    trustAnchors: await pipeline.readTrustAnchors(input.anchors),
+    trustAnchors: anchors,
     // The same keyring `sealpost keys` and `sealpost certs` manage (--keyring, config, XDG).
     keyringDir: keyringPaths({
       values: input.keyring ? { keyring: input.keyring } : {},
@@ -95,31 +116,37 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
           },
         }
       : {}),
-  });
-  for (const key of found.unmatched) {
-    out.note(
-      `note: ${key.file} holds a ${key.scheme === 'pgp' ? 'key' : 'certificate'} for ${key.addresses.join(', ') || 'no address'}, not for any recipient`,
-    );
-  }
-  for (const f of found.lookupFailures)
-    out.note(
-      `note: ${f.method.toUpperCase()} lookup for ${f.address} failed (${f.code}): ${f.reason}`,
-    );
-  const plan = pipeline.planSend(input.message, input.policy, { ...found, signers });
-  for (const d of plan.decisions) {
-    const label = d.refused
-      ? out.red('refused')
-      : d.scheme === 'none'
-        ? 'TLS only'
-        : out.green(d.scheme === 'pgp' ? 'OpenPGP' : 'S/MIME');
-    out.note(`${label}  ${d.address} (${d.field}): ${d.reason}`);
-  }
-  pipeline.assertSendable(plan);
+  };
+  const {
+    built,
+    plan,
+    report: dryReport,
+  } = await pipeline.prepareSend(
+    input.message,
+    input.policy,
+    {
+      recipientKeys: async (addresses) => {
+        const found = await pipeline.resolveKeys(addresses, keySources);
+        for (const key of found.unmatched) {
+          out.note(
+            `note: ${key.file} holds a ${key.scheme === 'pgp' ? 'key' : 'certificate'} for ${key.addresses.join(', ') || 'no address'}, not for any recipient`,
+          );
+        }
+        for (const f of found.lookupFailures)
+          out.note(
+            `note: ${f.method.toUpperCase()} lookup for ${f.address} failed (${f.code}): ${f.reason}`,
+          );
+        return found;
+      },
+      signers,
+      ...(trustAnchors ? { trustAnchors } : {}),
+    },
+    {
+      ...(input.smimeCompat ? { smimeCompat: true } : {}),
+      onPlan: (p) => printDecisions(ctx, p),
+    },
+  );
 
-  const built = await pipeline.buildMessages(plan, input.mime, {
-    signers,
-    smimeCompat: input.smimeCompat,
-  });
   let files: string[] = [];
   if (input.outFile) {
     const outFile = input.outFile;
@@ -129,13 +156,8 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
     });
   }
   if (input.dryRun) {
-    const report = {
-      from: plan.from,
-      decisions: plan.decisions,
-      messages: built.map((b) => pipeline.messageReport(b, null)),
-    };
-    out.result({ ok: true, dryRun: true, files, report });
-    out.print(pipeline.renderSendReport(report));
+    out.result({ ok: true, dryRun: true, files, report: dryReport });
+    out.print(pipeline.renderSendReport(dryReport));
     for (const f of files) out.print(`wrote ${f}`);
     return 0;
   }

@@ -130,6 +130,14 @@ export const TRANSPORT_CODES = defineCodes({
     retry: 'permanent',
     category: 'transport',
   },
+  ESMTPUTF8: {
+    description:
+      'The message needs SMTPUTF8 (RFC 6531: an address with a non-ASCII local part), and the server does not offer it.',
+    action:
+      'Use a submission server that offers SMTPUTF8, or an ASCII address for the sender and every recipient.',
+    retry: 'permanent',
+    category: 'transport',
+  },
   ERECIPIENT: {
     description: 'The server rejected one or more recipients.',
     action:

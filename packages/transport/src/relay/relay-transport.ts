@@ -84,7 +84,8 @@ export function createRelayTransport(options: RelayTransportOptions = {}): Relay
       const settled = await Promise.allSettled(
         [...groups].map(async ([domain, recipients]) => {
           const plan = await planRelayDelivery(domain, deps);
-          const envelope = { from: input.envelope.from, to: recipients };
+          // The per-domain envelope keeps the message's SMTP extension needs (SMTPUTF8, 8BITMIME).
+          const envelope = { ...input.envelope, to: recipients };
           return deliverRelay({ envelope, raw: input.raw }, plan, options);
         }),
       );

@@ -1,0 +1,55 @@
+/**
+ * OpenPGP on the send side: PGP/MIME encryption (RFC 3156 §4, signed inside when asked) and
+ * signing (RFC 3156 §5), with RFC 9788 header protection. openpgp.js loads on first use only.
+ */
+import { SealpostError } from '@sealpost/errors';
+import type { PublicKey } from '@sealpost/pgp';
+import type { BuildOptions, PgpSignerMaterial } from '../build-messages.js';
+import type { PlannedMessage } from '../plan-send.js';
+import type { SelfCheckInput } from '../self-check.js';
+import type { SchemeAdapter } from './scheme.js';
+
+function signer(options: BuildOptions): PgpSignerMaterial {
+  const material = options.signers?.pgp?.material as PgpSignerMaterial | undefined;
+  if (!material?.privateKey)
+    throw new SealpostError('ECONFIG', 'No OpenPGP signing key was given.');
+  return material;
+}
+
+export const pgpAdapter: SchemeAdapter = {
+  scheme: 'pgp',
+  displayName: 'OpenPGP',
+
+  async buildCopy(mime: Uint8Array, planned: PlannedMessage, options: BuildOptions) {
+    const date = options.date ? { date: options.date } : {};
+    const signingKey = planned.sign === 'pgp' ? signer(options).privateKey : undefined;
+    const pgp = await import('@sealpost/pgp');
+    if (planned.scheme === 'pgp') {
+      return pgp.encryptMime(mime, {
+        recipientKeys: planned.encryptTo.map((k) => k.material as PublicKey),
+        ...(signingKey ? { signingKey } : {}),
+        headerProtection: planned.headerProtection,
+        ...date,
+      });
+    }
+    if (!signingKey) throw new SealpostError('EINTERNAL', 'Nothing to do for this OpenPGP copy.');
+    return pgp.signMime(mime, { signingKey, ...date });
+  },
+
+  async verifyOwnSignature(raw: Uint8Array, input: SelfCheckInput) {
+    if (!input.pgpVerificationKey) return 'no key to verify our OpenPGP signature';
+    const pgp = await import('@sealpost/pgp');
+    const result = await pgp.verifyMime(raw, { verificationKeys: [input.pgpVerificationKey] });
+    return result.signatures.some((s) => s.status === 'valid')
+      ? undefined
+      : 'our own OpenPGP signature does not verify';
+  },
+
+  algorithms(planned: PlannedMessage) {
+    const out: string[] = [];
+    if (planned.scheme === 'pgp')
+      out.push('OpenPGP v4 keys, SEIPD v1 with MDC (AES-256), RFC 3156 PGP/MIME');
+    if (planned.sign === 'pgp') out.push('OpenPGP signature');
+    return out;
+  },
+};

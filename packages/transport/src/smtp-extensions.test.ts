@@ -1,0 +1,87 @@
+// MAIL FROM parameters from the Envelope (RFC 6531 SMTPUTF8, RFC 6152 8BITMIME), seen on the wire
+// by a recording SMTP responder on loopback.
+import { createServer, type Server } from 'node:net';
+import { SealpostError } from '@sealpost/errors';
+import { type RawResponderRecord, respondSmtp } from '@sealpost/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Envelope } from './envelope.js';
+import { createSmtpTransport } from './smtp-transport.js';
+
+const timeouts = { connectMs: 3_000, greetingMs: 3_000, socketMs: 5_000 };
+const raw = new TextEncoder().encode('Subject: t\r\n\r\nHello.\r\n');
+const servers: Server[] = [];
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+async function recordingServer(extensions: readonly string[]) {
+  const record: RawResponderRecord = { commands: [], messages: [] };
+  const server = createServer((socket) => respondSmtp(socket, { extensions }, record));
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { record, port };
+}
+
+async function send(port: number, envelope: Envelope) {
+  const transport = createSmtpTransport({
+    host: '127.0.0.1',
+    port,
+    mode: 'none',
+    allowCleartext: true,
+    timeouts,
+  });
+  try {
+    return await transport.send({ envelope, raw });
+  } finally {
+    await transport.close();
+  }
+}
+
+const mailFrom = (record: RawResponderRecord) =>
+  record.commands.filter((c) => c.toUpperCase().startsWith('MAIL FROM'));
+
+describe('MAIL FROM parameters from the envelope', () => {
+  it('says SMTPUTF8 for a non-ASCII local part, and not for an ASCII envelope', async () => {
+    const { record, port } = await recordingServer(['SMTPUTF8', '8BITMIME']);
+    await send(port, { from: 'me@example.test', to: ['bob@example.test'] });
+    await send(port, { from: 'me@example.test', to: ['jürgen@example.test'], smtputf8: true });
+    const [ascii, utf8] = mailFrom(record);
+    expect(ascii).toBe('MAIL FROM:<me@example.test>');
+    expect(utf8).toMatch(/^MAIL FROM:<me@example\.test> .*\bSMTPUTF8\b/);
+    expect(utf8!.match(/SMTPUTF8/g)).toHaveLength(1);
+    expect(record.messages).toHaveLength(2);
+  });
+
+  it('says SMTPUTF8 for an ASCII envelope whose message needs it (UTF-8 header fields)', async () => {
+    const { record, port } = await recordingServer(['SMTPUTF8']);
+    await send(port, { from: 'me@example.test', to: ['bob@example.test'], smtputf8: true });
+    await send(port, { from: 'me@example.test', to: ['bob@example.test'] });
+    expect(mailFrom(record)).toEqual([
+      'MAIL FROM:<me@example.test> SMTPUTF8',
+      'MAIL FROM:<me@example.test>',
+    ]);
+  });
+
+  it('says BODY=8BITMIME only when the envelope asks and the server offers it', async () => {
+    const { record, port } = await recordingServer(['8BITMIME']);
+    await send(port, { from: 'me@example.test', to: ['bob@example.test'], eightBitMime: true });
+    expect(mailFrom(record)).toEqual(['MAIL FROM:<me@example.test> BODY=8BITMIME']);
+  });
+
+  it('refuses clearly, before MAIL FROM, when SMTPUTF8 is needed and not offered', async () => {
+    const { record, port } = await recordingServer(['8BITMIME']);
+    const error = await send(port, {
+      from: 'me@example.test',
+      to: ['jürgen@example.test'],
+      smtputf8: true,
+    }).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(SealpostError);
+    expect((error as SealpostError).code).toBe('ESMTPUTF8');
+    expect((error as SealpostError).message).toContain('SMTPUTF8');
+    expect(mailFrom(record)).toEqual([]);
+    expect(record.messages).toEqual([]);
+  });
+});
