@@ -6,7 +6,7 @@
 import { SealpostError } from '@sealpost/errors';
 import * as pgp from '@sealpost/pgp';
 import * as smime from '@sealpost/smime';
-import type { SignerKey } from './keys.js';
+import type { SignerKey } from '@sealpost/keystore';
 import type { PlannedMessage, SendPlan } from './plan-send.js';
 import { selfCheck } from './self-check.js';
 

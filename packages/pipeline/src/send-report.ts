@@ -10,7 +10,7 @@ import {
   type LinkProtection,
   renderExposureTable,
 } from './exposure.js';
-import type { KeySource } from './keys.js';
+import type { KeySource } from '@sealpost/keystore';
 import type { RecipientDecision, Scheme } from './plan-send.js';
 
 export interface EndToEndFacts {
