@@ -1,3 +1,9 @@
+export {
+  type AutocryptImport,
+  type AutocryptImportResult,
+  autocryptFromMessage,
+  importAutocrypt,
+} from './autocrypt-import.js';
 export { isCaCertificate, leafFirst } from './ca-certificate.js';
 export {
   type CertRole,
@@ -5,12 +11,34 @@ export {
   CertStore,
   type CertStoreEntry,
 } from './cert-store.js';
+export {
+  type CertCheckRow,
+  type CheckCertificatesOptions,
+  checkCertificates,
+} from './check-certificates.js';
 export { type DataDirPaths, dataDirPaths, defaultDataDir } from './data-dir.js';
+export { describeKey, type KeyInfo } from './describe-key.js';
+export {
+  type DiscoveredKeyInfo,
+  type DiscoverKeysOptions,
+  type DiscoveryMethod,
+  type DiscoveryResult,
+  discoverKeys,
+} from './discover-keys.js';
+export {
+  type ExportedKey,
+  exportKeys,
+  removeCertificates,
+  removeKeys,
+  selectKeys,
+} from './export-keys.js';
+export { type GenerateInput, type GenerateResult, generateKeyFile } from './generate-key-file.js';
 export {
   exportFromGnupg,
   type GnupgExportOptions,
   importFromGnupg,
 } from './gnupg-import.js';
+export { type ImportedKey, importCertificateFile, importKeyFile } from './import-key-files.js';
 export {
   type KeyMaterial,
   type KeyMaterialFormat,

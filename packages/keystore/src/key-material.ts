@@ -125,11 +125,7 @@ async function readPgp(
 }
 
 /** An encrypted PKCS#8 or legacy encrypted PEM key, decrypted by OpenSSL to PKCS#8 DER. */
-function decryptPrivateKey(
-  key: string | Uint8Array,
-  file: string,
-  passphrase: string,
-): Uint8Array {
+function decryptPrivateKey(key: string | Uint8Array, file: string, passphrase: string): Uint8Array {
   try {
     const object =
       typeof key === 'string'

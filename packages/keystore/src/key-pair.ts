@@ -7,7 +7,11 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type * as Smime from '@sealpost/smime';
 
 function publicKeyInfoOf(key: Smime.SmimePrivateKey): Uint8Array {
-  const privateKey = createPrivateKey({ key: Buffer.from(key.pkcs8), format: 'der', type: 'pkcs8' });
+  const privateKey = createPrivateKey({
+    key: Buffer.from(key.pkcs8),
+    format: 'der',
+    type: 'pkcs8',
+  });
   return new Uint8Array(createPublicKey(privateKey).export({ type: 'spki', format: 'der' }));
 }
 

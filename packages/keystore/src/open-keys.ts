@@ -128,7 +128,9 @@ export async function storedTrust(
     }
   }
   if (existsSync(join(dataDir, 'certs'))) {
-    smimeTrustAnchors.push(...(await (await CertStore.open(join(dataDir, 'certs'))).trustAnchors()));
+    smimeTrustAnchors.push(
+      ...(await (await CertStore.open(join(dataDir, 'certs'))).trustAnchors()),
+    );
   }
   return { pgpPublicKeys, smimeTrustAnchors };
 }

@@ -51,9 +51,13 @@ export class StoreDirectory<Entry> {
       entries = stored as Record<string, Entry>;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new SealpostError('EIO', `The ${layout.label} index in ${directory} cannot be read.`, {
-          cause: err,
-        });
+        throw new SealpostError(
+          'EIO',
+          `The ${layout.label} index in ${directory} cannot be read.`,
+          {
+            cause: err,
+          },
+        );
       }
     }
     return new StoreDirectory(directory, layout, entries);

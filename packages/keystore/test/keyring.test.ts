@@ -1,10 +1,10 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkKey, type GeneratedKey, generateKey, type KeySource } from '@sealpost/pgp';
 import { createGnupgHome, type GnupgHome } from '@sealpost/testkit';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkKey, type GeneratedKey, generateKey, type KeySource } from '@sealpost/pgp';
 import { importFromGnupg, Keyring } from '../src/index.js';
 
 const fileSource: KeySource = {

@@ -288,11 +288,14 @@ describe('resolveRecipientKeys: keyring, certificate store and their order', () 
       obtainedAt,
     });
     // The same key also given as a file: found once, as "file".
-    const keys = await resolveRecipientKeys(['alice@example.org', 'bob@example.org', 'old@example.org'], {
-      files: [await file('alice-again.asc', alice.armoredPublicKey)],
-      keyring: keyringDir,
-      certStore: store,
-    });
+    const keys = await resolveRecipientKeys(
+      ['alice@example.org', 'bob@example.org', 'old@example.org'],
+      {
+        files: [await file('alice-again.asc', alice.armoredPublicKey)],
+        keyring: keyringDir,
+        certStore: store,
+      },
+    );
     expect(found(keys, 'alice@example.org')).toEqual([
       ['pgp', 'file', fp(alice)],
       ['pgp', 'gnupg', fp(alice2)],
@@ -315,7 +318,9 @@ describe('resolveRecipientKeys: keyring, certificate store and their order', () 
       kind: 'file',
       obtainedAt,
     });
-    const keys = await resolveRecipientKeys(['carol@example.org', 'bob@example.org'], { keyringDir: root });
+    const keys = await resolveRecipientKeys(['carol@example.org', 'bob@example.org'], {
+      keyringDir: root,
+    });
     expect(found(keys, 'carol@example.org')).toEqual([['pgp', 'keyring', fp(carol)]]);
     expect(found(keys, 'bob@example.org')).toEqual([['smime', 'certstore', bob.fingerprint256]]);
   });
@@ -343,7 +348,10 @@ describe('resolveRecipientKeys: keyring, certificate store and their order', () 
       ['pgp', 'keyring', fp(alice)],
       ['pgp', 'autocrypt', fp(alice2)],
     ]);
-    const without = await resolveRecipientKeys(['alice@example.org'], { keyring, autocrypt: false });
+    const without = await resolveRecipientKeys(['alice@example.org'], {
+      keyring,
+      autocrypt: false,
+    });
     expect(found(without, 'alice@example.org')).toEqual([['pgp', 'keyring', fp(alice)]]);
   });
 });
@@ -390,7 +398,9 @@ describe('resolveRecipientKeys: WKD and VKS', () => {
       fetcher: wkd.fetcher,
       timeoutMs: 5000,
     };
-    const keys = await resolveRecipientKeys(['dave@example.org', 'gone@example.org'], { discovery });
+    const keys = await resolveRecipientKeys(['dave@example.org', 'gone@example.org'], {
+      discovery,
+    });
     expect(found(keys, 'dave@example.org')).toEqual([['pgp', 'vks', fp(dave)]]);
     expect(codes(keys, 'gone@example.org')).toEqual([['pgp', 'vks', 'EKEY_REVOKED']]);
 

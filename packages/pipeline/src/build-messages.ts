@@ -4,9 +4,9 @@
  * self-check on the result. A crypto or self-check error therefore never leaves a half-sent plan.
  */
 import { SealpostError } from '@sealpost/errors';
+import type { SignerKey } from '@sealpost/keystore';
 import * as pgp from '@sealpost/pgp';
 import * as smime from '@sealpost/smime';
-import type { SignerKey } from '@sealpost/keystore';
 import type { PlannedMessage, SendPlan } from './plan-send.js';
 import { selfCheck } from './self-check.js';
 

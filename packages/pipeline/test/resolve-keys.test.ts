@@ -1,13 +1,14 @@
 // Keys resolved by @sealpost/keystore feed planSend and buildMessages: the material it returns
 // is what the crypto step encrypts to.
+
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createMessage, toMime } from '@sealpost/compose';
 import { resolveRecipientKeys } from '@sealpost/keystore';
 import * as pgp from '@sealpost/pgp';
 import * as smime from '@sealpost/smime';
 import { sharedTestCa, type TestCa } from '@sealpost/testkit';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMessages, DEFAULT_POLICY, planSend } from '../src/index.js';
 

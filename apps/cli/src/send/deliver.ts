@@ -5,7 +5,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
-import type { PlanInput, SendPolicy, SignerKey } from '@sealpost/pipeline';
+import type { SignerKey } from '@sealpost/keystore';
+import type { PlanInput, SendPolicy } from '@sealpost/pipeline';
 import type { CommandContext } from '../command.js';
 import type { SealpostConfig } from '../config.js';
 import { keyringPaths } from '../keystore/keyring-dir.js';
@@ -59,27 +60,33 @@ async function loadSigner(
       throw new SealpostError('EUSAGE', `--sign ${input.policy.sign} needs --sign-key FILE.`);
     return {};
   }
-  const passphrase = await readSecret(
-    {
-      ...(input.passphraseEnv ? { env: input.passphraseEnv } : {}),
-      ...(input.passphraseFile ? { file: input.passphraseFile } : {}),
-      prompt: 'Signing key passphrase (empty if none): ',
-    },
-    ctx,
-    'signing key passphrase',
-  );
-  const { loadSigningKey } = await import('@sealpost/pipeline');
-  const signer = await loadSigningKey(input.signKeyFile, passphrase ? { passphrase } : {});
+  const { loadSigningKey } = await import('@sealpost/keystore');
+  // Asked only when the key is protected: an unprotected key never prompts.
+  const signer = await loadSigningKey(input.signKeyFile, {
+    passphrase: () =>
+      readSecret(
+        {
+          ...(input.passphraseEnv ? { env: input.passphraseEnv } : {}),
+          ...(input.passphraseFile ? { file: input.passphraseFile } : {}),
+          prompt: 'Signing key passphrase: ',
+        },
+        ctx,
+        'signing key passphrase',
+      ),
+  });
   return { [signer.scheme]: signer };
 }
 
 export async function deliver(ctx: CommandContext, input: DeliverInput): Promise<number> {
   const { out } = ctx;
-  const pipeline = await import('@sealpost/pipeline');
+  const [pipeline, keystore] = await Promise.all([
+    import('@sealpost/pipeline'),
+    import('@sealpost/keystore'),
+  ]);
   const signers = await loadSigner(ctx, input);
-  const found = await pipeline.resolveKeys(input.recipients, {
+  const found = await keystore.resolveRecipientKeys(input.recipients, {
     files: input.keyFiles,
-    trustAnchors: await pipeline.readTrustAnchors(input.anchors),
+    trustAnchors: await keystore.readTrustAnchors(input.anchors),
     // The same keyring `sealpost keys` and `sealpost certs` manage (--keyring, config, XDG).
     keyringDir: keyringPaths({
       values: input.keyring ? { keyring: input.keyring } : {},
