@@ -2,7 +2,6 @@
  * The "who can read this" report of docs/design.md §5 for one send: per message, the transport
  * facts (from the transport's report), the end-to-end facts, and the exposure matrix.
  */
-
 import type { KeySource } from '@sealpost/keystore';
 import type { TransportReport } from '@sealpost/transport';
 import type { BuiltMessage } from './build-messages.js';
