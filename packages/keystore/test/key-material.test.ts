@@ -79,14 +79,14 @@ describe('readKeyMaterial: OpenPGP', () => {
     const file = bytes(bob.armoredPrivateKey);
     const silent = recorder();
     const locked = await readKeyMaterial(file, 'bob.asc', { passphrase: silent.passphrase });
-    expect(locked.pgpKeys[0]!.isDecrypted()).toBe(false);
+    expect((locked.pgpKeys[0] as pgp.PrivateKey).isDecrypted()).toBe(false);
     expect(silent.asked).toEqual([]);
     const asked = recorder();
     const unlocked = await readKeyMaterial(file, 'bob.asc', {
       secrets: true,
       passphrase: asked.passphrase,
     });
-    expect(unlocked.pgpKeys[0]!.isDecrypted()).toBe(true);
+    expect((unlocked.pgpKeys[0] as pgp.PrivateKey).isDecrypted()).toBe(true);
     expect(asked.asked).toEqual([{ file: 'bob.asc', kind: 'openpgp' }]);
     const plain = recorder();
     await readKeyMaterial(bytes(alice.armoredPrivateKey), 'a.asc', {
