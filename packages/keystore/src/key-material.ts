@@ -213,6 +213,9 @@ async function readDer(
   ask: Ask,
 ): Promise<Omit<KeyMaterial, 'file' | 'pgpKeys'>> {
   const shape = derShape(bytes);
+  const isKey = shape === 'pkcs8' || shape === 'encrypted-pkcs8';
+  // A bare private key is not read (nor pkijs loaded) unless the private parts are wanted.
+  if (isKey && !options.secrets) return { format: 'der', certificates: [], privateKeys: [] };
   const smime = await import('@sealpost/smime');
   if (shape === 'pkcs12') {
     const contents = await readPkcs12(bytes, file, ask);
@@ -222,8 +225,7 @@ async function readDer(
       privateKeys: options.secrets ? [contents.privateKey] : [],
     };
   }
-  if (shape === 'pkcs8' || shape === 'encrypted-pkcs8') {
-    if (!options.secrets) return { format: 'der', certificates: [], privateKeys: [] };
+  if (isKey) {
     if (shape === 'pkcs8') {
       return { format: 'der', certificates: [], privateKeys: [smime.readPrivateKey(bytes)] };
     }
