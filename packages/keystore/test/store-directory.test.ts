@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pgp from '@sealpost/pgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Keyring } from '../src/index.js';
+import { dataDirPaths, defaultDataDir, Keyring } from '../src/index.js';
 import { StoreDirectory } from '../src/store-directory.js';
 
 const LAYOUT = {
@@ -72,5 +72,21 @@ describe('StoreDirectory', () => {
     const index = JSON.parse(await readFile(join(dir, 'format', 'index.json'), 'utf8'));
     expect(Object.keys(index.keys)).toEqual([key.fingerprint]);
     expect(await readdir(join(dir, 'format', 'keys'))).toEqual([`${key.fingerprint}.asc`]);
+  });
+});
+
+describe('the default data directory', () => {
+  it('is $XDG_DATA_HOME/sealpost, else ~/.local/share/sealpost, with pgp/ and certs/ below', () => {
+    expect(defaultDataDir({ XDG_DATA_HOME: '/x/data', HOME: '/home/me' })).toBe(
+      join('/x/data', 'sealpost'),
+    );
+    expect(defaultDataDir({ XDG_DATA_HOME: '', HOME: '/home/me' })).toBe(
+      join('/home/me', '.local', 'share', 'sealpost'),
+    );
+    expect(dataDirPaths('/d')).toEqual({
+      root: '/d',
+      pgp: join('/d', 'pgp'),
+      certs: join('/d', 'certs'),
+    });
   });
 });
