@@ -1,8 +1,8 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveRecipientKeys } from '@sealpost/keystore';
 import * as pgp from '@sealpost/pgp';
-import { resolveKeys } from '@sealpost/pipeline';
 import {
   createGnupgHome,
   type GnupgHome,
@@ -88,7 +88,7 @@ describe('sealpost keys and certs, as a binary', () => {
     expect(new TextDecoder().decode(secret.stdout)).toMatch(/^sec:/m);
   });
 
-  it('imports, lists and exports; gpg reads the export; resolveKeys finds what the CLI stored', async () => {
+  it('imports, lists and exports; gpg reads the export; resolveRecipientKeys finds what the CLI stored', async () => {
     const imported = await sealpost(['keys', 'import', 'alice.asc', '--json']);
     expect(imported.code, imported.stderr).toBe(0);
     expect(JSON.parse(imported.stdout).imported[0]).toMatchObject({
@@ -105,7 +105,7 @@ describe('sealpost keys and certs, as a binary', () => {
     await gnupg.importKeys(exported.stdout);
     expect(await gnupg.fingerprint('alice@example.org')).toBe(alice.fingerprint);
 
-    const keys = await resolveKeys(['alice@example.org'], {
+    const keys = await resolveRecipientKeys(['alice@example.org'], {
       keyringDir: join(dir, 'data', 'sealpost'),
     });
     expect(keys.recipients.get('alice@example.org')?.map((k) => k.source)).toEqual(['keyring']);

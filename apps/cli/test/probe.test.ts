@@ -126,9 +126,7 @@ describe('sealpost probe', () => {
     expect(code).toBe(0);
     expect(out).toContain(`127.0.0.1 port ${starttls.port}  usable`);
     expect(out).toMatch(/TLS\s+TLSv1\.[23], \S+, ALPN none/);
-    expect(out).toMatch(
-      /SHA-256\s+([0-9A-F]{2}:){15}[0-9A-F]{2}:\s+([0-9A-F]{2}:){15}[0-9A-F]{2}/,
-    );
+    expect(out).toMatch(/SHA-256\s+([0-9A-F]{2}:){15}[0-9A-F]{2}:\s+([0-9A-F]{2}:){15}[0-9A-F]{2}/);
     expect(out).toMatch(/chain valid\s+yes/);
     expect(out).toMatch(/host name match\s+yes/);
     expect(out).toMatch(/verdict\s+Usable with STARTTLS required/);

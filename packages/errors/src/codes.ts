@@ -1,6 +1,7 @@
 import { COMPOSE_CODES } from './codes/compose.js';
 import type { ErrorCodeEntry } from './codes/entry.js';
 import { GENERAL_CODES } from './codes/general.js';
+import { KEYSTORE_CODES } from './codes/keystore.js';
 import { PGP_CODES } from './codes/pgp.js';
 import { PIPELINE_CODES } from './codes/pipeline.js';
 import { SMIME_CODES } from './codes/smime.js';
@@ -16,6 +17,7 @@ export const ERROR_CODE_SECTIONS = {
   transport: TRANSPORT_CODES,
   pgp: PGP_CODES,
   smime: SMIME_CODES,
+  keystore: KEYSTORE_CODES,
   pipeline: PIPELINE_CODES,
 } as const;
 
@@ -29,6 +31,7 @@ export const ERROR_CODES = Object.freeze({
   ...TRANSPORT_CODES,
   ...PGP_CODES,
   ...SMIME_CODES,
+  ...KEYSTORE_CODES,
   ...PIPELINE_CODES,
 });
 

@@ -7,6 +7,7 @@ const SECTION_TITLES: Record<keyof typeof ERROR_CODE_SECTIONS, string> = {
   transport: 'Transport (@sealpost/transport)',
   pgp: 'OpenPGP (@sealpost/pgp)',
   smime: 'S/MIME (@sealpost/smime)',
+  keystore: 'Key stores and key files (@sealpost/keystore)',
   pipeline: 'Policy and apps (@sealpost/pipeline, sealpost)',
 };
 

@@ -5,23 +5,14 @@
  * The crypto lives behind the scheme adapters (schemes/), loaded only for the schemes in use.
  */
 import { SealpostError } from '@sealpost/errors';
-import type { PrivateKey } from '@sealpost/pgp';
-import type { SmimeCertificate, SmimePrivateKey } from '@sealpost/smime';
+import type { PgpSignerMaterial, SignerKey, SmimeSignerMaterial } from '@sealpost/keystore';
 import type { Envelope } from '@sealpost/transport';
-import type { SignerKey } from './keys.js';
 import type { PlannedMessage, SendPlan } from './plan-send.js';
 import { copyScheme, schemeAdapter } from './schemes/scheme.js';
 import { type SelfCheckInput, selfCheck } from './self-check.js';
 
-/** What a SignerKey's material holds, per scheme. */
-export interface PgpSignerMaterial {
-  readonly privateKey: PrivateKey;
-}
-export interface SmimeSignerMaterial {
-  readonly certificate: SmimeCertificate;
-  readonly privateKey: SmimePrivateKey;
-  readonly chain?: readonly SmimeCertificate[];
-}
+/** What a SignerKey's material holds, per scheme (defined with the key types in the keystore). */
+export type { PgpSignerMaterial, SmimeSignerMaterial } from '@sealpost/keystore';
 
 export interface BuiltMessage {
   readonly planned: PlannedMessage;

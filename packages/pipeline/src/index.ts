@@ -5,13 +5,6 @@ export {
   type PgpSignerMaterial,
   type SmimeSignerMaterial,
 } from './build-messages.js';
-export {
-  type CertRole,
-  type CertSource,
-  CertStore,
-  type CertStoreEntry,
-  isCaCertificate,
-} from './cert-store.js';
 export { type ExecuteOptions, executePlan, sendBuilt } from './execute-plan.js';
 export {
   type ExposureCell,
@@ -26,14 +19,6 @@ export {
   renderExposureTable,
   type Visibility,
 } from './exposure.js';
-export {
-  detectKeyFormat,
-  type KeyFileContents,
-  type KeyFileFormat,
-  parseKeyFile,
-  readKeyFile,
-} from './key-file.js';
-export type { E2eScheme, KeySet, KeySource, RecipientKey, RejectedKey, SignerKey } from './keys.js';
 export {
   assertSendable,
   type PlanAddress,
@@ -64,16 +49,6 @@ export {
   SendRefusedError,
   type SendSources,
 } from './prepare-send.js';
-export {
-  type DiscoverySettings,
-  type KeyFileSpec,
-  type KeySources,
-  type LookupFailure,
-  type ResolvedKeys,
-  readTrustAnchors,
-  resolveKeys,
-  type UnmatchedKey,
-} from './resolve-keys.js';
 export { type SchemeAdapter, schemeAdapter } from './schemes/scheme.js';
 export { checkLineFormat, type SelfCheckInput, selfCheck } from './self-check.js';
 export {
@@ -84,4 +59,3 @@ export {
   renderSendReport,
   type SendReport,
 } from './send-report.js';
-export { type LoadSigningKeyOptions, loadSigningKey } from './signing-key.js';

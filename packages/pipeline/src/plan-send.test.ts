@@ -1,13 +1,7 @@
 import { isSealpostError, type SealpostError } from '@sealpost/errors';
+import type { KeySet, RecipientKey } from '@sealpost/keystore';
 import { describe, expect, it } from 'vitest';
-import {
-  assertSendable,
-  DEFAULT_POLICY,
-  type KeySet,
-  planSend,
-  type RecipientKey,
-  type SendPolicy,
-} from './index.js';
+import { assertSendable, DEFAULT_POLICY, planSend, type SendPolicy } from './index.js';
 
 function key(address: string, scheme: 'pgp' | 'smime', fingerprint: string): RecipientKey {
   return { scheme, address, fingerprint, source: 'file', material: { secretish: 'not-in-plan' } };

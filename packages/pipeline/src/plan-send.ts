@@ -5,7 +5,7 @@
  * learns of them, neither from headers nor from the key IDs in the ciphertext.
  */
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
-import type { E2eScheme, KeySet, RecipientKey, SignerKey } from './keys.js';
+import type { E2eScheme, KeySet, RecipientKey, SignerKey } from '@sealpost/keystore';
 import { type EncryptionRequirement, ruleFor, type SendPolicy, validatePolicy } from './policy.js';
 
 export type Scheme = E2eScheme | 'none';

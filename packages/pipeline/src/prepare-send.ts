@@ -6,9 +6,9 @@
  */
 import { type Message, toMime } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
+import type { KeySet, SignerKey } from '@sealpost/keystore';
 import type { SmimeCertificate } from '@sealpost/smime';
 import { type BuiltMessage, buildMessages } from './build-messages.js';
-import type { KeySet, SignerKey } from './keys.js';
 import { assertSendable, type PlanInput, planSend, type SendPlan } from './plan-send.js';
 import type { SendPolicy } from './policy.js';
 import { messageReport, type SendReport } from './send-report.js';

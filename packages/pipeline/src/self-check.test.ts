@@ -1,16 +1,9 @@
 import { SealpostError } from '@sealpost/errors';
+import type { KeySet, RecipientKey } from '@sealpost/keystore';
 import * as pgp from '@sealpost/pgp';
 import { StubTransport } from '@sealpost/transport';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  checkLineFormat,
-  DEFAULT_POLICY,
-  executePlan,
-  type KeySet,
-  planSend,
-  type RecipientKey,
-  selfCheck,
-} from './index.js';
+import { checkLineFormat, DEFAULT_POLICY, executePlan, planSend, selfCheck } from './index.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const plain = bytes('From: a@example.org\r\nTo: b@example.org\r\nSubject: s\r\n\r\nbody\r\n');

@@ -2,6 +2,7 @@
  * The "who can read this" report of docs/design.md §5 for one send: per message, the transport
  * facts (from the transport's report), the end-to-end facts, and the exposure matrix.
  */
+import type { KeySource } from '@sealpost/keystore';
 import type { TransportReport } from '@sealpost/transport';
 import type { BuiltMessage } from './build-messages.js';
 import {
@@ -10,7 +11,6 @@ import {
   type LinkProtection,
   renderExposureTable,
 } from './exposure.js';
-import type { KeySource } from './keys.js';
 import type { RecipientDecision, Scheme } from './plan-send.js';
 
 export interface EndToEndFacts {

@@ -1,6 +1,7 @@
 // executePlan end to end: real keys, real PGP/MIME and S/MIME, a real SMTP server over TLS.
 import { createMessage } from '@sealpost/compose';
 import { isSealpostError } from '@sealpost/errors';
+import type { KeySet, RecipientKey } from '@sealpost/keystore';
 import * as pgp from '@sealpost/pgp';
 import * as smime from '@sealpost/smime';
 import {
@@ -10,14 +11,7 @@ import {
 } from '@sealpost/testkit';
 import { createSmtpTransport, type SmtpTransport } from '@sealpost/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_POLICY,
-  executePlan,
-  type KeySet,
-  planSend,
-  type RecipientKey,
-  renderSendReport,
-} from '../src/index.js';
+import { DEFAULT_POLICY, executePlan, planSend, renderSendReport } from '../src/index.js';
 
 let server: RunningSubmissionServer;
 let transport: SmtpTransport;

@@ -1,11 +1,9 @@
 /** `sealpost certs import|list|remove|check`: the S/MIME certificate store and its trust anchors. */
-import { resolve } from 'node:path';
-import { isSealpostError, quoteUntrusted, SealpostError } from '@sealpost/errors';
-import type { SmimeCertificate } from '@sealpost/smime';
+import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { Command, CommandContext } from '../command.js';
 import type { CertInfo } from '../keystore/cert-info.js';
 import { keyringPaths } from '../keystore/keyring-dir.js';
-import { listFlag, type SubCommandSpec, stringFlag, subCommand } from '../keystore/sub-command.js';
+import { listFlag, type SubCommandSpec, stringFlag, subCommand } from './sub-command.js';
 
 const SUB_COMMANDS = {
   import: {
@@ -32,21 +30,9 @@ const SUB_COMMANDS = {
 
 type Ctx = CommandContext;
 
-/** One row of `certs check`: the checkCertificate verdict and, when it passed, the chain. */
-export interface CertCheckRow {
-  readonly fingerprint: string;
-  readonly subject: string;
-  readonly from: 'certstore' | 'file';
-  readonly ok: boolean;
-  readonly code?: string;
-  readonly message?: string;
-  /** Leaf first, trust anchor last (only when ok). */
-  readonly chain: readonly { readonly subject: string; readonly fingerprint: string }[];
-}
-
 async function runImport(ctx: Ctx, args: readonly string[]): Promise<number> {
-  const [{ CertStore, readKeyFile }, { certInfo, renderCertInfo }] = await Promise.all([
-    import('@sealpost/pipeline'),
+  const [{ CertStore, importCertificateFile }, { certInfo, renderCertInfo }] = await Promise.all([
+    import('@sealpost/keystore'),
     import('../keystore/cert-info.js'),
   ]);
   const files = [
@@ -61,22 +47,9 @@ async function runImport(ctx: Ctx, args: readonly string[]): Promise<number> {
   }
   const store = await CertStore.open(keyringPaths(ctx).certs);
   const imported: CertInfo[] = [];
-  for (const { file: arg, role } of files) {
-    const path = resolve(ctx.cwd, arg);
-    const contents = await readKeyFile(path);
-    if (contents.format !== 'x509') {
-      throw new SealpostError(
-        'EKEY_FILE',
-        `${quoteUntrusted(arg)} holds OpenPGP keys: import them with "sealpost keys import".`,
-      );
-    }
-    for (const cert of contents.certificates) {
-      const source = {
-        kind: 'file' as const,
-        location: path,
-        obtainedAt: new Date().toISOString(),
-      };
-      imported.push(certInfo(await store.add(cert, role, source)));
+  for (const { file, role } of files) {
+    for (const entry of await importCertificateFile(store, file, role, { cwd: ctx.cwd })) {
+      imported.push(certInfo(entry));
     }
   }
   ctx.out.result({ ok: true, imported });
@@ -90,7 +63,7 @@ async function runImport(ctx: Ctx, args: readonly string[]): Promise<number> {
 
 async function runList(ctx: Ctx, [address]: readonly string[]): Promise<number> {
   const [{ CertStore }, { certInfo, renderCertInfo }] = await Promise.all([
-    import('@sealpost/pipeline'),
+    import('@sealpost/keystore'),
     import('../keystore/cert-info.js'),
   ]);
   const store = await CertStore.open(keyringPaths(ctx).certs);
@@ -106,19 +79,10 @@ async function runList(ctx: Ctx, [address]: readonly string[]): Promise<number> 
 }
 
 async function runRemove(ctx: Ctx, args: readonly string[]): Promise<number> {
-  const { CertStore } = await import('@sealpost/pipeline');
-  const store = await CertStore.open(keyringPaths(ctx).certs);
-  const wanted = args.map((a) => a.replace(/[\s:]+/g, '').toLowerCase());
-  const unknown = wanted.filter((fp) => !store.list().some((e) => e.fingerprint === fp));
-  if (unknown.length > 0) {
-    throw new SealpostError(
-      'EKEY_NOT_FOUND',
-      `No certificate with the SHA-256 fingerprint ${unknown.map((u) => quoteUntrusted(u)).join(', ')} in the store; nothing was removed ("sealpost certs list" shows them).`,
-    );
-  }
-  for (const fp of wanted) await store.remove(fp);
-  ctx.out.result({ ok: true, removed: wanted });
-  for (const fp of wanted) ctx.out.print(`removed ${fp}`);
+  const { CertStore, removeCertificates } = await import('@sealpost/keystore');
+  const removed = await removeCertificates(await CertStore.open(keyringPaths(ctx).certs), args);
+  ctx.out.result({ ok: true, removed });
+  for (const fp of removed) ctx.out.print(`removed ${fp}`);
   return 0;
 }
 
@@ -127,58 +91,17 @@ async function runCheck(ctx: Ctx, [address]: readonly string[]): Promise<number>
   if (purpose !== 'encrypt' && purpose !== 'sign') {
     throw new SealpostError('EUSAGE', '--purpose must be encrypt or sign.');
   }
-  const [{ CertStore, isCaCertificate, readKeyFile, readTrustAnchors }, smime] = await Promise.all([
-    import('@sealpost/pipeline'),
-    import('@sealpost/smime'),
-  ]);
+  const { CertStore, checkCertificates } = await import('@sealpost/keystore');
   const store = await CertStore.open(keyringPaths(ctx).certs);
-  const anchors = [
-    ...(await store.trustAnchors()),
-    ...(await readTrustAnchors(listFlag(ctx, 'anchor').map((f) => resolve(ctx.cwd, f)))),
-  ];
-  const intermediates = await store.intermediates();
   const certFile = stringFlag(ctx, 'cert');
-  const candidates: { cert: SmimeCertificate; from: CertCheckRow['from'] }[] = [];
-  if (certFile) {
-    const contents = await readKeyFile(resolve(ctx.cwd, certFile));
-    if (contents.format !== 'x509' || !contents.certificates[0]) {
-      throw new SealpostError(
-        'EKEY_FILE',
-        `${quoteUntrusted(certFile)} holds no X.509 certificate.`,
-      );
-    }
-    candidates.push({ cert: contents.certificates[0], from: 'file' });
-    intermediates.push(...contents.certificates.slice(1).filter(isCaCertificate));
-  } else {
-    for (const { certificate } of await store.certificatesForEmail(address!)) {
-      candidates.push({ cert: certificate, from: 'certstore' });
-    }
-  }
-  const results: CertCheckRow[] = [];
-  for (const { cert, from } of candidates) {
-    const fingerprint = await smime.certificateFingerprint(cert);
-    const base = { fingerprint, subject: cert.subject, from };
-    try {
-      const { chain } = await smime.checkCertificate(cert, {
-        purpose,
-        address: address!,
-        trustAnchors: anchors,
-        intermediates,
-      });
-      const links = await Promise.all(
-        chain.map(async (c) => ({
-          subject: c.subject,
-          fingerprint: await smime.certificateFingerprint(c),
-        })),
-      );
-      results.push({ ...base, ok: true, chain: links });
-    } catch (err) {
-      if (!isSealpostError(err)) throw err;
-      results.push({ ...base, ok: false, code: err.code, message: err.message, chain: [] });
-    }
-  }
+  const { anchors, results } = await checkCertificates(store, address!, {
+    purpose,
+    anchorFiles: listFlag(ctx, 'anchor'),
+    ...(certFile ? { certFile } : {}),
+    cwd: ctx.cwd,
+  });
   const ok = results.some((r) => r.ok);
-  ctx.out.result({ ok, address, purpose, anchors: anchors.length, results });
+  ctx.out.result({ ok, address, purpose, anchors, results });
   for (const r of results) {
     ctx.out.print(
       `${r.fingerprint}  ${r.ok ? ctx.out.green(`usable to ${purpose}`) : ctx.out.red(`refused: ${r.code}`)}  (${r.from})`,

@@ -2,13 +2,12 @@
 import { SealpostError } from '@sealpost/errors';
 import type { Command } from '../command.js';
 import {
-  anchorFiles,
   emitOpened,
+  loadKeys,
   loadOpenLibs,
   messageBytes,
   OPEN_OPTIONS,
   passphraseReader,
-  readKeyFiles,
   stringList,
 } from '../open/open-command.js';
 
@@ -73,29 +72,23 @@ export const decryptCommand: Command = {
       throw new SealpostError('EUSAGE', 'decrypt needs your private key: --key FILE.');
     }
     const passphrase = passphraseReader(ctx);
-    const [bytes, keyFiles, verifyFiles, caFiles, libs, trusted, keys, open] = await Promise.all([
+    const [bytes, libs, open] = await Promise.all([
       messageBytes(ctx),
-      readKeyFiles(ctx.cwd, keyNames),
-      readKeyFiles(ctx.cwd, stringList(ctx.values['verify-key'])),
-      readKeyFiles(ctx.cwd, anchorFiles(ctx.values)),
       loadOpenLibs(),
-      import('../open/keyring-trust.js').then((m) => m.keyringTrust(ctx)),
-      import('../open/key-files.js'),
       import('../open/open-message.js'),
     ]);
-    // Before any key is unlocked: a message that is not encrypted needs no passphrase.
+    // Before any key is read: a message that is not encrypted needs no passphrase.
     open.assertEncrypted(libs.compose, bytes);
     const { decryptMessage, assertSignatures } = open;
+    const keys = await loadKeys(ctx, {
+      decryptionKeyFiles: keyNames,
+      verificationKeyFiles: stringList(ctx.values['verify-key']),
+      passphrase,
+    });
     const opened = await decryptMessage(libs, bytes, {
-      keys: await keys.loadDecryptionKeys(keyFiles, passphrase, libs),
-      verificationKeys: [
-        ...(await keys.loadVerificationKeys(verifyFiles, libs.pgp)),
-        ...trusted.verificationKeys,
-      ],
-      trustAnchors: [
-        ...(await keys.loadTrustAnchors(caFiles, libs.smime)),
-        ...trusted.trustAnchors,
-      ],
+      keys: { pgp: keys.pgpPrivateKeys, smime: keys.smimeIdentities[0] },
+      verificationKeys: keys.pgpPublicKeys,
+      trustAnchors: keys.smimeTrustAnchors,
     });
     assertSignatures(opened, false);
     await emitOpened(ctx, opened);

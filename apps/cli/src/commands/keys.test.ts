@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { discoverKeys } from '@sealpost/keystore';
 import * as pgp from '@sealpost/pgp';
 import {
   createGnupgHome,
@@ -13,7 +14,6 @@ import {
 } from '@sealpost/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMain } from '../../test/run-main.js';
-import { discoverKeys } from '../keystore/discover.js';
 import { main } from '../main.js';
 
 const DAY = 86_400_000;
@@ -321,7 +321,7 @@ describe('sealpost keys import --autocrypt', () => {
     ].join('\r\n');
   };
 
-  it('keeps the key of a valid Autocrypt header as source "autocrypt", tried last by resolveKeys', async () => {
+  it('keeps the key of a valid Autocrypt header as source "autocrypt", tried last by resolveRecipientKeys', async () => {
     const keyring = join(dir, 'kr-autocrypt');
     await writeFile(
       join(dir, 'from-carol.eml'),
@@ -351,8 +351,8 @@ describe('sealpost keys import --autocrypt', () => {
     expect(err).toMatch(
       /spoofed\.eml: ignored: no valid Autocrypt header for mallory@example\.org/,
     );
-    const { resolveKeys } = await import('@sealpost/pipeline');
-    const keys = await resolveKeys(['carol@example.org'], { keyringDir: keyring });
+    const { resolveRecipientKeys } = await import('@sealpost/keystore');
+    const keys = await resolveRecipientKeys(['carol@example.org'], { keyringDir: keyring });
     expect(keys.recipients.get('carol@example.org')?.map((k) => k.source)).toEqual(['autocrypt']);
   });
 

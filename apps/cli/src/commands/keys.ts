@@ -1,11 +1,11 @@
 /** `sealpost keys generate|import|export|list|remove|discover`: the OpenPGP keyring (public keys). */
 import { resolve } from 'node:path';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
+import type { KeyInfo } from '@sealpost/keystore';
 import type { Command, CommandContext } from '../command.js';
-import type { KeyInfo } from '../keystore/key-info.js';
 import { keyringPaths } from '../keystore/keyring-dir.js';
-import { listFlag, type SubCommandSpec, stringFlag, subCommand } from '../keystore/sub-command.js';
 import { readSecret } from '../secrets.js';
+import { listFlag, type SubCommandSpec, stringFlag, subCommand } from './sub-command.js';
 
 const SUB_COMMANDS = {
   generate: {
@@ -96,7 +96,7 @@ async function runGenerate(ctx: Ctx, [address]: readonly string[]): Promise<numb
       }
     }
   }
-  const { generateKeyFile } = await import('../keystore/generate.js');
+  const { generateKeyFile } = await import('@sealpost/keystore');
   const paths = keyringPaths(ctx);
   const result = await generateKeyFile({
     address: address!,
@@ -117,44 +117,12 @@ async function runGenerate(ctx: Ctx, [address]: readonly string[]): Promise<numb
   return 0;
 }
 
-const FINGERPRINT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
-
 async function runExport(ctx: Ctx, args: readonly string[]): Promise<number> {
-  const [{ Keyring }, pgp, { writeFile }] = await Promise.all([
-    import('@sealpost/pgp/node'),
-    import('@sealpost/pgp'),
+  const [{ exportKeys, Keyring }, { writeFile }] = await Promise.all([
+    import('@sealpost/keystore'),
     import('node:fs/promises'),
   ]);
-  const keyring = await Keyring.open(keyringPaths(ctx).pgp);
-  const fingerprints = new Set<string>();
-  if (args.length === 0) for (const e of keyring.list()) fingerprints.add(e.fingerprint);
-  for (const selector of args) {
-    const compact = selector.replace(/\s+/g, '');
-    const matches = FINGERPRINT.test(compact)
-      ? keyring.list().filter((e) => e.fingerprint === compact.toUpperCase())
-      : selector.includes('@')
-        ? keyring.findByEmail(selector)
-        : undefined;
-    if (matches === undefined) {
-      throw new SealpostError(
-        'EUSAGE',
-        `${quoteUntrusted(selector)} is neither an address nor a full fingerprint.`,
-      );
-    }
-    if (matches.length === 0) {
-      throw new SealpostError(
-        'EKEY_NOT_FOUND',
-        `No key in the keyring for ${quoteUntrusted(selector)}.`,
-      );
-    }
-    for (const m of matches) fingerprints.add(m.fingerprint);
-  }
-  const keys: { fingerprint: string; addresses: readonly string[]; armored: string }[] = [];
-  for (const fingerprint of fingerprints) {
-    const key = await keyring.get(fingerprint);
-    if (key)
-      keys.push({ fingerprint, addresses: pgp.keyEmails(key), armored: pgp.armorPublicKey(key) });
-  }
+  const keys = await exportKeys(await Keyring.open(keyringPaths(ctx).pgp), args);
   const out = stringFlag(ctx, 'out');
   const armored = keys.map((k) => k.armored).join('');
   if (out) {
@@ -172,10 +140,7 @@ async function runExport(ctx: Ctx, args: readonly string[]): Promise<number> {
 }
 
 async function runList(ctx: Ctx, [address]: readonly string[]): Promise<number> {
-  const [{ Keyring }, { describeKey }] = await Promise.all([
-    import('@sealpost/pgp/node'),
-    import('../keystore/key-info.js'),
-  ]);
+  const { describeKey, Keyring } = await import('@sealpost/keystore');
   const keyring = await Keyring.open(keyringPaths(ctx).pgp);
   const entries = address ? keyring.findByEmail(address) : keyring.list();
   const keys: KeyInfo[] = [];
@@ -191,22 +156,10 @@ async function runList(ctx: Ctx, [address]: readonly string[]): Promise<number> 
 }
 
 async function runRemove(ctx: Ctx, args: readonly string[]): Promise<number> {
-  const { Keyring } = await import('@sealpost/pgp/node');
-  const keyring = await Keyring.open(keyringPaths(ctx).pgp);
-  const wanted = args.map((a) => a.replace(/\s+/g, '').toUpperCase());
-  // Full fingerprints only: removing by address could take more keys than the user meant.
-  const unknown = wanted.filter(
-    (fp) => !FINGERPRINT.test(fp) || !keyring.list().some((e) => e.fingerprint === fp),
-  );
-  if (unknown.length > 0) {
-    throw new SealpostError(
-      'EKEY_NOT_FOUND',
-      `No key with the full fingerprint ${unknown.map((u) => quoteUntrusted(u)).join(', ')} in the keyring; nothing was removed ("sealpost keys list" shows them).`,
-    );
-  }
-  for (const fp of wanted) await keyring.remove(fp);
-  ctx.out.result({ ok: true, removed: wanted });
-  for (const fp of wanted) ctx.out.print(`removed ${fp}`);
+  const { Keyring, removeKeys } = await import('@sealpost/keystore');
+  const removed = await removeKeys(await Keyring.open(keyringPaths(ctx).pgp), args);
+  ctx.out.result({ ok: true, removed });
+  for (const fp of removed) ctx.out.print(`removed ${fp}`);
   return 0;
 }
 
@@ -227,7 +180,7 @@ async function runDiscover(ctx: Ctx, [address]: readonly string[]): Promise<numb
       '--vks-url wants an https:// origin, e.g. https://keys.openpgp.org.',
     );
   }
-  const { discoverKeys } = await import('../keystore/discover.js');
+  const { discoverKeys, Keyring } = await import('@sealpost/keystore');
   const result = await discoverKeys(address!, {
     methods: methods.length ? (methods as ('wkd' | 'vks')[]) : ['wkd', 'vks'],
     ...(vksUrl ? { vksBaseUrl: vksUrl } : {}),
@@ -235,7 +188,6 @@ async function runDiscover(ctx: Ctx, [address]: readonly string[]): Promise<numb
   });
   const imported: string[] = [];
   if (ctx.values.import === true) {
-    const { Keyring } = await import('@sealpost/pgp/node');
     const keyring = await Keyring.open(keyringPaths(ctx).pgp);
     for (const [i, info] of result.found.entries()) {
       if (!info.usable) continue;

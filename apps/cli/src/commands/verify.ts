@@ -1,12 +1,11 @@
 /** `sealpost verify FILE.eml`: check a PGP/MIME or S/MIME signature on a message. */
 import type { Command } from '../command.js';
 import {
-  anchorFiles,
   emitOpened,
+  loadKeys,
   loadOpenLibs,
   messageBytes,
   OPEN_OPTIONS,
-  readKeyFiles,
   stringList,
 } from '../open/open-command.js';
 
@@ -40,24 +39,15 @@ export const verifyCommand: Command = {
     },
   ],
   async run(ctx) {
-    const [bytes, keyFiles, caFiles, libs, trusted, keys] = await Promise.all([
+    const [bytes, libs, keys] = await Promise.all([
       messageBytes(ctx),
-      readKeyFiles(ctx.cwd, stringList(ctx.values.key)),
-      readKeyFiles(ctx.cwd, anchorFiles(ctx.values)),
       loadOpenLibs(),
-      import('../open/keyring-trust.js').then((m) => m.keyringTrust(ctx)),
-      import('../open/key-files.js'),
+      loadKeys(ctx, { verificationKeyFiles: stringList(ctx.values.key) }),
     ]);
     const { verifyMessage, assertSignatures } = await import('../open/open-message.js');
     const opened = await verifyMessage(libs, bytes, {
-      verificationKeys: [
-        ...(await keys.loadVerificationKeys(keyFiles, libs.pgp)),
-        ...trusted.verificationKeys,
-      ],
-      trustAnchors: [
-        ...(await keys.loadTrustAnchors(caFiles, libs.smime)),
-        ...trusted.trustAnchors,
-      ],
+      verificationKeys: keys.pgpPublicKeys,
+      trustAnchors: keys.smimeTrustAnchors,
     });
     assertSignatures(opened, true);
     await emitOpened(ctx, opened);

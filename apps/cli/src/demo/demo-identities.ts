@@ -3,8 +3,9 @@
  * OpenPGP key and an S/MIME certificate for the sender and for the recipient. All throwaway,
  * made fresh on every run, never written anywhere unless --keep asks for the files.
  */
+
+import type { KeySet } from '@sealpost/keystore';
 import * as pgp from '@sealpost/pgp';
-import type { KeySet } from '@sealpost/pipeline';
 import * as smime from '@sealpost/smime';
 import { ThrowawayCa } from '@sealpost/throwaway-ca';
 

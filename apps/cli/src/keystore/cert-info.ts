@@ -2,7 +2,7 @@
  * What `certs list|import|check` say about an X.509 certificate (RFC 5280 §4.1): fingerprint,
  * subject, issuer, addresses (RFC 8550 §3), validity, role in the store, and check results.
  */
-import type { CertStoreEntry } from '@sealpost/pipeline';
+import type { CertStoreEntry } from '@sealpost/keystore';
 
 export interface CertInfo {
   /** SHA-256 of the DER encoding, lower-case hex. */

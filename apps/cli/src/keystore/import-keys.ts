@@ -1,17 +1,22 @@
 /**
- * `keys import`: public keys from files (any number per file, armored or binary; secret keys
- * are reduced to their public part), from GnuPG, or from received messages' Autocrypt headers.
+ * `keys import`: flags to keystore calls — public keys from files, from GnuPG, or from
+ * received messages' Autocrypt headers — and what the user is told about each.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { quoteUntrusted, SealpostError } from '@sealpost/errors';
-import { importFromGnupg, Keyring } from '@sealpost/pgp/node';
-import { parseKeyFile } from '@sealpost/pipeline';
+import { SealpostError } from '@sealpost/errors';
+import {
+  describeKey,
+  importAutocrypt,
+  importFromGnupg,
+  importKeyFile,
+  type KeyInfo,
+  Keyring,
+  readKeyBytes,
+} from '@sealpost/keystore';
 import type { CommandContext } from '../command.js';
-import { autocryptFromMessage } from './autocrypt-import.js';
-import { describeKey, type KeyInfo, renderKeyInfo } from './key-info.js';
+import { stringFlag } from '../commands/sub-command.js';
+import { renderKeyInfo } from './key-info.js';
 import { keyringPaths } from './keyring-dir.js';
-import { stringFlag } from './sub-command.js';
 
 export async function runImport(
   ctx: CommandContext,
@@ -38,51 +43,27 @@ export async function runImport(
       throw new SealpostError('EUSAGE', `Name key files, or use --from-gnupg. Usage: ${usage}`);
     }
     for (const arg of args) {
-      const path = resolve(ctx.cwd, arg);
-      let bytes: Uint8Array;
-      try {
-        bytes = new Uint8Array(await readFile(path));
-      } catch (cause) {
-        throw new SealpostError('EIO', `Cannot read ${quoteUntrusted(arg)}.`, { cause });
+      if (ctx.values.autocrypt !== true) {
+        for (const { key, source } of await importKeyFile(keyring, arg, { cwd: ctx.cwd })) {
+          imported.push(await describeKey(key, { source }));
+        }
+        continue;
       }
-      if (ctx.values.autocrypt === true) {
-        const found = await autocryptFromMessage(bytes, path);
-        if ('ignored' in found) {
-          ctx.out.note(`${arg}: ignored: ${found.ignored}`);
-          continue;
-        }
-        const known = keyring
-          .list()
-          .find((e) => e.fingerprint === found.key.getFingerprint().toUpperCase());
-        if (known && known.source.kind !== 'autocrypt') {
-          // Never downgrade a key the user vetted to trust-on-first-use.
-          ctx.out.note(
-            `${arg}: key already in the keyring (from ${known.source.kind}); kept as it is.`,
-          );
-          continue;
-        }
-        await keyring.add(found.key, found.source);
+      const found = await importAutocrypt(
+        keyring,
+        await readKeyBytes(arg, ctx.cwd),
+        resolve(ctx.cwd, arg),
+      );
+      if ('ignored' in found) {
+        ctx.out.note(`${arg}: ignored: ${found.ignored}`);
+      } else if ('kept' in found) {
+        ctx.out.note(
+          `${arg}: key already in the keyring (from ${found.kept.source.kind}); kept as it is.`,
+        );
+      } else {
         imported.push(
           await describeKey(found.key, { source: found.source, address: found.address }),
         );
-        continue;
-      }
-      const contents = await parseKeyFile(bytes, arg);
-      if (contents.format !== 'pgp') {
-        throw new SealpostError(
-          'EKEY_FILE',
-          `${quoteUntrusted(arg)} holds X.509 certificates: import them with "sealpost certs import".`,
-        );
-      }
-      for (const key of contents.pgpKeys) {
-        const source = {
-          kind: 'file' as const,
-          location: path,
-          obtainedAt: new Date().toISOString(),
-        };
-        await keyring.add(key, source);
-        const stored = await keyring.get(key.getFingerprint());
-        imported.push(await describeKey(stored ?? key, { source }));
       }
     }
   }

@@ -1,23 +1,18 @@
 /**
- * Where keys live: `--keyring DIR`, else the config's `keyring` (SEALPOST_KEYRING), else
- * `$XDG_DATA_HOME/sealpost` (XDG Base Directory spec), else `~/.local/share/sealpost`. The
- * OpenPGP keyring is `pgp/` and the S/MIME certificate store `certs/` below it.
+ * Where keys live for the command line: `--keyring DIR`, else the config's `keyring`
+ * (SEALPOST_KEYRING), else the keystore's default data directory (`$XDG_DATA_HOME/sealpost`,
+ * else `~/.local/share/sealpost`). The OpenPGP keyring is `pgp/` and the S/MIME certificate
+ * store `certs/` below it.
  */
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { type DataDirPaths, dataDirPaths, defaultDataDir } from '@sealpost/keystore';
 import type { CommandContext } from '../command.js';
 import { loadConfig } from '../config.js';
 
-export interface KeyringPaths {
-  readonly root: string;
-  readonly pgp: string;
-  readonly certs: string;
-}
+export type KeyringPaths = DataDirPaths;
 
 export function keyringPaths(ctx: Pick<CommandContext, 'values' | 'env' | 'cwd'>): KeyringPaths {
   const flag = typeof ctx.values.keyring === 'string' ? ctx.values.keyring : undefined;
   const configured = flag ?? loadConfig(ctx.cwd, ctx.env).keyring;
-  const dataHome = ctx.env.XDG_DATA_HOME || join(ctx.env.HOME || homedir(), '.local', 'share');
-  const root = configured ? resolve(ctx.cwd, configured) : join(dataHome, 'sealpost');
-  return { root, pgp: join(root, 'pgp'), certs: join(root, 'certs') };
+  return dataDirPaths(configured ? resolve(ctx.cwd, configured) : defaultDataDir(ctx.env));
 }

@@ -2,11 +2,19 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
+import type { LoadOpenKeysInput, OpenKeys, SmimeIdentity } from '@sealpost/keystore';
+import type * as Pgp from '@sealpost/pgp';
 import type { CommandContext, OptionSpec } from '../command.js';
+import { keyringPaths } from '../keystore/keyring-dir.js';
 import { readMessageFile } from '../message-file.js';
 import { readSecret } from '../secrets.js';
-import { type KeyFile, readKeyFile } from './key-files.js';
 import type { OpenedMessage, OpenLibs } from './open-message.js';
+
+/** The decryption keys as open-message.ts takes them (until pipeline's openMessage takes OpenKeys). */
+export interface DecryptionKeys {
+  readonly pgp: readonly Pgp.PrivateKey[];
+  readonly smime: SmimeIdentity | undefined;
+}
 
 export const OPEN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   anchor: {
@@ -54,8 +62,23 @@ export function stringList(value: unknown): string[] {
   return Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [];
 }
 
-export async function readKeyFiles(cwd: string, names: readonly string[]): Promise<KeyFile[]> {
-  return Promise.all(names.map((name) => readKeyFile(cwd, name)));
+/**
+ * The keys for decrypt/verify from the keystore: the given files (read by its one key
+ * reader), plus what the user's keyring vouches for (--keyring, config, XDG; read-only).
+ */
+export async function loadKeys(
+  ctx: CommandContext,
+  files: Pick<LoadOpenKeysInput, 'decryptionKeyFiles' | 'verificationKeyFiles' | 'passphrase'>,
+): Promise<OpenKeys> {
+  const { loadOpenKeys } = await import('@sealpost/keystore');
+  return loadOpenKeys({
+    ...files,
+    anchorFiles: anchorFiles(ctx.values),
+    dataDir: keyringPaths(ctx).root,
+    onSkippedKey: (fingerprint, err) =>
+      ctx.out.note(`note: skipping keyring entry ${fingerprint}: ${err.message}`),
+    cwd: ctx.cwd,
+  });
 }
 
 export function passphraseReader(ctx: CommandContext): () => Promise<string | undefined> {

@@ -9,7 +9,7 @@ import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type * as Pgp from '@sealpost/pgp';
 import type * as Smime from '@sealpost/smime';
 import type { RsaRawDecrypt } from '@sealpost/smime';
-import type { DecryptionKeys } from './key-files.js';
+import type { DecryptionKeys } from './open-command.js';
 
 export type MessageScheme = 'pgp' | 'smime';
 

@@ -5,7 +5,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
-import type { SendMessage, SendPlan, SendPolicy, SignerKey } from '@sealpost/pipeline';
+import type { SignerKey } from '@sealpost/keystore';
+import type { SendMessage, SendPlan, SendPolicy } from '@sealpost/pipeline';
 import type { SmimeCertificate } from '@sealpost/smime';
 import type { CommandContext } from '../command.js';
 import type { SealpostConfig } from '../config.js';
@@ -61,18 +62,19 @@ async function loadSigner(
       throw new SealpostError('EUSAGE', `--sign ${input.policy.sign} needs --sign-key FILE.`);
     return {};
   }
-  const passphrase = await readSecret(
-    {
-      ...(input.passphraseEnv ? { env: input.passphraseEnv } : {}),
-      ...(input.passphraseFile ? { file: input.passphraseFile } : {}),
-      prompt: 'Signing key passphrase (empty if none): ',
-    },
-    ctx,
-    'signing key passphrase',
-  );
-  const { loadSigningKey } = await import('@sealpost/pipeline');
+  const { loadSigningKey } = await import('@sealpost/keystore');
+  // Asked only when the key is protected: an unprotected key never prompts.
   const signer = await loadSigningKey(input.signKeyFile, {
-    ...(passphrase ? { passphrase } : {}),
+    passphrase: () =>
+      readSecret(
+        {
+          ...(input.passphraseEnv ? { env: input.passphraseEnv } : {}),
+          ...(input.passphraseFile ? { file: input.passphraseFile } : {}),
+          prompt: 'Signing key passphrase: ',
+        },
+        ctx,
+        'signing key passphrase',
+      ),
     ...(trustAnchors ? { trustAnchors } : {}),
   });
   return { [signer.scheme]: signer };
@@ -92,8 +94,11 @@ function printDecisions(ctx: CommandContext, plan: SendPlan): void {
 
 export async function deliver(ctx: CommandContext, input: DeliverInput): Promise<number> {
   const { out } = ctx;
-  const pipeline = await import('@sealpost/pipeline');
-  const anchors = await pipeline.readTrustAnchors(input.anchors);
+  const [pipeline, keystore] = await Promise.all([
+    import('@sealpost/pipeline'),
+    import('@sealpost/keystore'),
+  ]);
+  const anchors = await keystore.readTrustAnchors(input.anchors);
   // The signer is checked against --anchor when given, and the self-check then uses the same
   // anchors; without --anchor neither checks the signer's chain (it travels in the signature).
   const trustAnchors = anchors.length > 0 ? anchors : undefined;
@@ -126,7 +131,7 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
     input.policy,
     {
       recipientKeys: async (addresses) => {
-        const found = await pipeline.resolveKeys(addresses, keySources);
+        const found = await keystore.resolveRecipientKeys(addresses, keySources);
         for (const key of found.unmatched) {
           out.note(
             `note: ${key.file} holds a ${key.scheme === 'pgp' ? 'key' : 'certificate'} for ${key.addresses.join(', ') || 'no address'}, not for any recipient`,

@@ -3,14 +3,15 @@ import { defineCodes } from './entry.js';
 /** Codes raised by OpenPGP key handling and PGP/MIME (@sealpost/pgp). */
 export const PGP_CODES = defineCodes({
   EKEY_PARSE: {
-    description: 'An OpenPGP key could not be read.',
+    description: 'An OpenPGP key (or an armor block in a key file) could not be read.',
     action:
       'Give an armored or binary OpenPGP key (for example the output of "gpg --export --armor").',
     retry: 'permanent',
     category: 'crypto',
   },
   EKEY_PASSPHRASE: {
-    description: 'The private key is protected and the passphrase is missing or wrong.',
+    description:
+      'A private key that is needed is protected (OpenPGP, encrypted PEM/PKCS#8 or PKCS#12) and the passphrase is missing or wrong.',
     action: 'Give the passphrase with --passphrase-env VAR or --passphrase-file FILE.',
     retry: 'permanent',
     category: 'crypto',

@@ -24,15 +24,6 @@ export const PIPELINE_CODES = defineCodes({
     category: 'usage',
   },
 
-  // --- key files, certificate store, signing keys (branch `keys`, decisions 0050–0054) ---
-  EKEY_FILE: {
-    description:
-      'A key file is not an OpenPGP key, an X.509 certificate, a PKCS#12 file or a PEM key bundle.',
-    action:
-      'Give an armored/binary OpenPGP key, a PEM/DER certificate, a .p12/.pfx file, or a PEM file with a certificate and its private key.',
-    retry: 'permanent',
-    category: 'crypto',
-  },
   // --- inspect: codes raised by `sealpost decrypt` / `sealpost verify` (apps/cli) ---
   ESIGNATURE_INVALID: {
     description:

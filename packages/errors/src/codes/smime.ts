@@ -3,13 +3,15 @@ import { defineCodes } from './entry.js';
 /** Codes raised by certificate handling and S/MIME (@sealpost/smime). */
 export const SMIME_CODES = defineCodes({
   ECERT_PARSE: {
-    description: 'A certificate or PKCS#12 file could not be read.',
-    action: 'Give a PEM or DER certificate, or a .p12/.pfx file with its password.',
+    description: 'A certificate, an S/MIME private key or a PKCS#12 file could not be read.',
+    action:
+      'Give a PEM or DER certificate, an RSA or EC (P-256/384/521) private key, or a .p12/.pfx file with its password.',
     retry: 'permanent',
     category: 'crypto',
   },
   EPKCS12_PASSWORD: {
-    description: 'The PKCS#12 password is missing or wrong.',
+    description:
+      'The PKCS#12 password is missing or wrong (key files read by @sealpost/keystore report EKEY_PASSPHRASE).',
     action: 'Give the password with --passphrase-env VAR or --passphrase-file FILE.',
     retry: 'permanent',
     category: 'crypto',

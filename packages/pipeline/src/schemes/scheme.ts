@@ -4,8 +4,8 @@
  * package on first use, and a send that needs only one scheme never loads the other.
  */
 import { SealpostError } from '@sealpost/errors';
+import type { E2eScheme } from '@sealpost/keystore';
 import type { BuildOptions } from '../build-messages.js';
-import type { E2eScheme } from '../keys.js';
 import type { PlannedMessage } from '../plan-send.js';
 import type { SelfCheckInput } from '../self-check.js';
 import { pgpAdapter } from './pgp.js';

@@ -3,16 +3,18 @@
  * files, the OpenPGP keyring, the S/MIME certificate store, then — only when enabled — WKD
  * (draft-koch-openpgp-webkey-service) and VKS, then cached Autocrypt keys. Every candidate is
  * checked (pgp.checkKey / smime.checkCertificate for encryption to that address); a refused one
- * is kept in `rejected` with its error code, never dropped silently.
+ * is kept in `rejected` with its error code, never dropped silently. openpgp.js and pkijs
+ * are loaded only when a key of their scheme is at hand.
  */
 import { join } from 'node:path';
-import { isSealpostError, SealpostError } from '@sealpost/errors';
-import * as pgp from '@sealpost/pgp';
-import { Keyring } from '@sealpost/pgp/node';
-import * as smime from '@sealpost/smime';
-import { CertStore, isCaCertificate } from './cert-store.js';
-import { readKeyFile } from './key-file.js';
+import { isSealpostError } from '@sealpost/errors';
+import type * as Pgp from '@sealpost/pgp';
+import type * as Smime from '@sealpost/smime';
+import { isCaCertificate } from './ca-certificate.js';
+import { CertStore } from './cert-store.js';
+import { Keyring } from './keyring.js';
 import type { E2eScheme, KeySet, KeySource, RecipientKey, RejectedKey } from './keys.js';
+import { readRecipientKeyFile } from './recipient-key-file.js';
 
 /** An explicit key file; `address` binds it to that one recipient (checked like any key). */
 export interface KeyFileSpec {
@@ -27,7 +29,7 @@ export interface DiscoverySettings {
   readonly vks?: boolean;
   readonly vksBaseUrl?: string;
   /** The HTTPS GET used for WKD and VKS; default the runtime's fetch. */
-  readonly fetcher?: pgp.Fetcher;
+  readonly fetcher?: Pgp.Fetcher;
   /** Per request; default 10 s. */
   readonly timeoutMs?: number;
 }
@@ -45,7 +47,7 @@ export interface KeySources {
   /** The S/MIME certificate store, or its directory. */
   readonly certStore?: CertStore | string;
   /** Extra S/MIME trust anchors (e.g. a CLI `--anchor FILE`), added to the store's anchors. */
-  readonly trustAnchors?: readonly smime.SmimeCertificate[];
+  readonly trustAnchors?: readonly Smime.SmimeCertificate[];
   /** Network discovery; off unless enabled. */
   readonly discovery?: DiscoverySettings;
   /** Use Autocrypt keys cached in the keyring (after every other source). Default true. */
@@ -80,7 +82,7 @@ export interface ResolvedKeys extends KeySet {
 interface Candidate {
   readonly scheme: E2eScheme;
   readonly source: KeySource;
-  readonly material: pgp.PublicKey | smime.SmimeCertificate;
+  readonly material: Pgp.PublicKey | Smime.SmimeCertificate;
 }
 
 interface FileCandidate extends Candidate {
@@ -91,8 +93,8 @@ interface FileCandidate extends Candidate {
 }
 
 interface Context {
-  readonly anchors: readonly smime.SmimeCertificate[];
-  readonly intermediates: readonly smime.SmimeCertificate[];
+  readonly anchors: readonly Smime.SmimeCertificate[];
+  readonly intermediates: readonly Smime.SmimeCertificate[];
   readonly now?: Date;
 }
 
@@ -101,20 +103,22 @@ function normalise(address: string): string {
 }
 
 async function fingerprintOf(candidate: Candidate): Promise<string> {
-  return candidate.scheme === 'pgp'
-    ? (candidate.material as pgp.PublicKey).getFingerprint().toLowerCase()
-    : smime.certificateFingerprint(candidate.material as smime.SmimeCertificate);
+  if (candidate.scheme === 'pgp') {
+    return (candidate.material as Pgp.PublicKey).getFingerprint().toLowerCase();
+  }
+  const smime = await import('@sealpost/smime');
+  return smime.certificateFingerprint(candidate.material as Smime.SmimeCertificate);
 }
 
 async function loadFiles(files: KeySources['files']): Promise<{
   candidates: FileCandidate[];
-  certificates: smime.SmimeCertificate[];
+  certificates: Smime.SmimeCertificate[];
 }> {
   const candidates: FileCandidate[] = [];
-  const certificates: smime.SmimeCertificate[] = [];
+  const certificates: Smime.SmimeCertificate[] = [];
   for (const spec of files ?? []) {
     const { path, address } = typeof spec === 'string' ? { path: spec, address: undefined } : spec;
-    const contents = await readKeyFile(path);
+    const contents = await readRecipientKeyFile(path);
     const boundTo = address === undefined ? {} : { boundTo: normalise(address) };
     for (const key of contents.pgpKeys) {
       candidates.push({
@@ -123,7 +127,7 @@ async function loadFiles(files: KeySources['files']): Promise<{
         material: key,
         file: path,
         fingerprint: key.getFingerprint().toLowerCase(),
-        addresses: pgp.keyEmails(key),
+        addresses: (await import('@sealpost/pgp')).keyEmails(key),
         ...boundTo,
       });
     }
@@ -136,7 +140,7 @@ async function loadFiles(files: KeySources['files']): Promise<{
         source: 'file',
         material: cert,
         file: path,
-        fingerprint: await smime.certificateFingerprint(cert),
+        fingerprint: await (await import('@sealpost/smime')).certificateFingerprint(cert),
         addresses: cert.addresses.map(normalise),
         ...boundTo,
       });
@@ -156,13 +160,15 @@ async function judge(
   const now = context.now ? { now: context.now } : {};
   try {
     if (candidate.scheme === 'pgp') {
-      await pgp.checkKey(candidate.material as pgp.PublicKey, {
+      const pgp = await import('@sealpost/pgp');
+      await pgp.checkKey(candidate.material as Pgp.PublicKey, {
         purpose: 'encrypt',
         address,
         ...now,
       });
     } else {
-      await smime.checkCertificate(candidate.material as smime.SmimeCertificate, {
+      const smime = await import('@sealpost/smime');
+      await smime.checkCertificate(candidate.material as Smime.SmimeCertificate, {
         purpose: 'encrypt',
         address,
         trustAnchors: context.anchors,
@@ -177,7 +183,7 @@ async function judge(
   }
 }
 
-function keyringSource(entry: pgp.KeySource): KeySource {
+function keyringSource(entry: Pgp.KeySource): KeySource {
   return entry.kind === 'gnupg' ? 'gnupg' : 'keyring';
 }
 
@@ -193,6 +199,7 @@ async function discover(
     ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
   };
   try {
+    const pgp = await import('@sealpost/pgp');
     const keys =
       method === 'wkd'
         ? await pgp.lookupWkd(address, options)
@@ -213,7 +220,7 @@ async function discover(
  * that cannot be read or parsed, an unreadable keyring or store); everything about a single
  * key ends up in `recipients` or `rejected`.
  */
-export async function resolveKeys(
+export async function resolveRecipientKeys(
   addresses: readonly string[],
   sources: KeySources = {},
 ): Promise<ResolvedKeys> {
@@ -296,21 +303,4 @@ export async function resolveKeys(
       addresses: c.boundTo === undefined ? c.addresses : [c.boundTo],
     }));
   return { recipients, rejected, unmatched, lookupFailures };
-}
-
-/** Reads trust anchors (e.g. a CLI `--anchor FILE`): every certificate of each PEM or DER file. */
-export async function readTrustAnchors(
-  files: readonly string[],
-): Promise<smime.SmimeCertificate[]> {
-  const anchors: smime.SmimeCertificate[] = [];
-  for (const file of files) {
-    const contents = await readKeyFile(file);
-    if (contents.format !== 'x509') {
-      throw new SealpostError('EKEY_FILE', 'A trust anchor file must hold X.509 certificates.', {
-        details: { file },
-      });
-    }
-    anchors.push(...contents.certificates);
-  }
-  return anchors;
 }

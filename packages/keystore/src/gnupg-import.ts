@@ -1,11 +1,10 @@
 /**
  * Import from the user's GnuPG keyring (`gpg --export`), so keys people already have can be
- * reused. Public keys only; gpg runs with --batch and a timeout. Node-only.
+ * reused. Public keys only; gpg runs with --batch and a timeout.
  */
 import { execFile } from 'node:child_process';
 import { SealpostError } from '@sealpost/errors';
-import type { KeySource } from '../keys/key-source.js';
-import { type PublicKey, readKeys } from '../keys/read-keys.js';
+import type * as Pgp from '@sealpost/pgp';
 import type { Keyring, KeyringEntry } from './keyring.js';
 
 export interface GnupgExportOptions {
@@ -19,7 +18,7 @@ export interface GnupgExportOptions {
 }
 
 /** Runs `gpg --export` and reads the keys it prints. */
-export function exportFromGnupg(options: GnupgExportOptions = {}): Promise<PublicKey[]> {
+export function exportFromGnupg(options: GnupgExportOptions = {}): Promise<Pgp.PublicKey[]> {
   const args = [
     ...(options.gnupgHome ? ['--homedir', options.gnupgHome] : []),
     '--batch',
@@ -44,10 +43,9 @@ export function exportFromGnupg(options: GnupgExportOptions = {}): Promise<Publi
           resolve([]);
           return;
         }
-        readKeys(new Uint8Array(stdout)).then(
-          (keys) => resolve(keys.map((k) => k.toPublic())),
-          reject,
-        );
+        import('@sealpost/pgp')
+          .then((pgp) => pgp.readKeys(new Uint8Array(stdout)))
+          .then((keys) => resolve(keys.map((k) => k.toPublic())), reject);
       },
     );
   });
@@ -59,7 +57,7 @@ export async function importFromGnupg(
   options: GnupgExportOptions = {},
 ): Promise<KeyringEntry[]> {
   const keys = await exportFromGnupg(options);
-  const source: KeySource = {
+  const source: Pgp.KeySource = {
     kind: 'gnupg',
     location: options.gnupgHome ?? 'default GnuPG home',
     obtainedAt: new Date().toISOString(),

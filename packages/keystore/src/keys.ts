@@ -1,8 +1,13 @@
-/** What the plan knows about keys: where each came from, never the secret parts. */
+/**
+ * The key types sending is planned with: where each key came from and what it is for. The
+ * plan never looks inside `material`; the crypto step does (SignerMaterial below).
+ */
+import type * as Pgp from '@sealpost/pgp';
+import type * as Smime from '@sealpost/smime';
 
 export type E2eScheme = 'pgp' | 'smime';
 
-/** Where a key or certificate was found, in the order resolveKeys() tries them. */
+/** Where a key or certificate was found, in the order resolveRecipientKeys() tries them. */
 export type KeySource = 'file' | 'keyring' | 'certstore' | 'gnupg' | 'wkd' | 'vks' | 'autocrypt';
 
 /** A usable (already checked) recipient key or certificate. */
@@ -31,7 +36,20 @@ export interface SignerKey {
   readonly scheme: E2eScheme;
   readonly fingerprint: string;
   readonly source: KeySource;
+  /** PgpSignerMaterial or SmimeSignerMaterial, by scheme. */
   readonly material: unknown;
+}
+
+/** What a SignerKey's material holds for OpenPGP: the unlocked secret key. */
+export interface PgpSignerMaterial {
+  readonly privateKey: Pgp.PrivateKey;
+}
+
+/** What a SignerKey's material holds for S/MIME: the certificate, its key and its chain. */
+export interface SmimeSignerMaterial {
+  readonly certificate: Smime.SmimeCertificate;
+  readonly privateKey: Smime.SmimePrivateKey;
+  readonly chain?: readonly Smime.SmimeCertificate[];
 }
 
 export interface KeySet {

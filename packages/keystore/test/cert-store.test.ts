@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as smime from '@sealpost/smime';
 import { sharedTestCa } from '@sealpost/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CertStore } from './cert-store.js';
+import { CertStore } from '../src/index.js';
 
 let dir: string;
 let bob: smime.SmimeCertificate;

@@ -4,15 +4,15 @@
  * usable — refused keys included, so the user sees why a lookup "found nothing usable".
  */
 import { isSealpostError } from '@sealpost/errors';
-import * as pgp from '@sealpost/pgp';
-import { describeKey, type KeyInfo } from './key-info.js';
+import type * as Pgp from '@sealpost/pgp';
+import { describeKey, type KeyInfo } from './describe-key.js';
 
 export type DiscoveryMethod = 'wkd' | 'vks';
 
 export interface DiscoverKeysOptions {
   readonly methods: readonly DiscoveryMethod[];
   readonly vksBaseUrl?: string;
-  readonly fetcher?: pgp.Fetcher;
+  readonly fetcher?: Pgp.Fetcher;
   readonly timeoutMs?: number;
 }
 
@@ -25,22 +25,23 @@ export interface DiscoveryResult {
   readonly found: readonly DiscoveredKeyInfo[];
   readonly failures: readonly { method: DiscoveryMethod; code: string; message: string }[];
   /** The keys themselves (for --import), same order as `found`. */
-  readonly keys: readonly pgp.DiscoveredKey[];
+  readonly keys: readonly Pgp.DiscoveredKey[];
 }
 
 export async function discoverKeys(
   address: string,
   options: DiscoverKeysOptions,
 ): Promise<DiscoveryResult> {
+  const pgp = await import('@sealpost/pgp');
   const common = {
     ...(options.fetcher ? { fetcher: options.fetcher } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   };
   const found: DiscoveredKeyInfo[] = [];
-  const keys: pgp.DiscoveredKey[] = [];
+  const keys: Pgp.DiscoveredKey[] = [];
   const failures: DiscoveryResult['failures'][number][] = [];
   for (const method of options.methods) {
-    let discovered: pgp.DiscoveredKey[];
+    let discovered: Pgp.DiscoveredKey[];
     try {
       discovered =
         method === 'wkd'

@@ -1,18 +1,18 @@
 /**
- * `keys generate`: a new OpenPGP key (v4 Ed25519/Curve25519 by default, decision 0030), its
+ * A new OpenPGP key for `keys generate` (v4 Ed25519/Curve25519 by default, decision 0030), its
  * secret part written protected (RFC 9580 §3.7 S2K) to a file the user names — never into
  * the keyring, which holds public keys only — and its public part imported into the keyring.
  */
 import { writeFile } from 'node:fs/promises';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
-import * as pgp from '@sealpost/pgp';
-import { Keyring } from '@sealpost/pgp/node';
-import { describeKey, type KeyInfo } from './key-info.js';
+import type * as Pgp from '@sealpost/pgp';
+import { describeKey, type KeyInfo } from './describe-key.js';
+import { Keyring } from './keyring.js';
 
 export interface GenerateInput {
   readonly address: string;
   readonly name?: string;
-  readonly type: pgp.GeneratedKeyType;
+  readonly type: Pgp.GeneratedKeyType;
   readonly expiresInDays?: number;
   /** undefined only with --unprotected. */
   readonly passphrase: string | undefined;
@@ -52,6 +52,7 @@ export async function generateKeyFile(input: GenerateInput): Promise<GenerateRes
       `${quoteUntrusted(input.address)} is not a plain e-mail address (like alice@example.org).`,
     );
   }
+  const pgp = await import('@sealpost/pgp');
   const generated = await pgp.generateKey({
     userIds: [{ ...(input.name ? { name: input.name } : {}), email: input.address }],
     type: input.type,
@@ -62,7 +63,7 @@ export async function generateKeyFile(input: GenerateInput): Promise<GenerateRes
   await writeNew(input.secretKeyFile, generated.armoredPrivateKey);
   await writeNew(revocationFile, generated.revocationCertificate);
   const keyring = await Keyring.open(input.keyringDir);
-  const source: pgp.KeySource = {
+  const source: Pgp.KeySource = {
     kind: 'file',
     location: input.secretKeyFile,
     obtainedAt: new Date().toISOString(),

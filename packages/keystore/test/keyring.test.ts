@@ -1,14 +1,11 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkKey, type GeneratedKey, generateKey, type KeySource } from '@sealpost/pgp';
 import { createGnupgHome, type GnupgHome } from '@sealpost/testkit';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkKey } from '../keys/check-key.js';
-import { type GeneratedKey, generateKey } from '../keys/generate-key.js';
-import type { KeySource } from '../keys/key-source.js';
-import { importFromGnupg } from './gnupg-import.js';
-import { Keyring } from './keyring.js';
+import { importFromGnupg, Keyring } from '../src/index.js';
 
 const fileSource: KeySource = {
   kind: 'file',
