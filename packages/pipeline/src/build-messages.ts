@@ -6,6 +6,7 @@
  */
 import { SealpostError } from '@sealpost/errors';
 import type { PgpSignerMaterial, SignerKey, SmimeSignerMaterial } from '@sealpost/keystore';
+import type { SmimeCertificate } from '@sealpost/smime';
 import type { Envelope } from '@sealpost/transport';
 import type { PlannedMessage, SendPlan } from './plan-send.js';
 import { copyScheme, schemeAdapter } from './schemes/scheme.js';

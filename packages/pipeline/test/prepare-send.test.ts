@@ -1,19 +1,17 @@
 // prepareSend: keys → plan → refuse (nothing built) → build → self-check, with the IO passed in.
 import { createMessage } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
+import type { KeySet, RecipientKey, SignerKey } from '@sealpost/keystore';
 import * as pgp from '@sealpost/pgp';
 import * as smime from '@sealpost/smime';
 import { sharedTestCa, TestCa } from '@sealpost/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  type KeySet,
   messageReport,
   type PlanInput,
   prepareSend,
-  type RecipientKey,
   type SendPlan,
   SendRefusedError,
-  type SignerKey,
 } from '../src/index.js';
 
 const mimeOf = (text: string) => new TextEncoder().encode(text.replace(/\n/g, '\r\n'));

@@ -107,7 +107,7 @@ export function readSubmission(bytes: Uint8Array, options: ReadSubmissionOptions
     seen.add(lower(r));
   }
 
-  // Never send the Bcc field (DESIGN §4): each blind recipient gets a copy of their own above us.
+  // Never send the Bcc field (docs/design.md §4): each blind recipient gets a copy of their own above us.
   const headers = messageHeaders.filter((h) => h.name.toLowerCase() !== 'bcc');
   const missing: ('Date' | 'Message-ID')[] = [];
   if (values('date').length === 0) missing.push('Date');

@@ -1,17 +1,11 @@
-// Bcc privacy at the pipeline level (DESIGN §4, RFC 5322 §3.6.3): a Bcc recipient gets a copy
+// Bcc privacy at the pipeline level (docs/design.md §4, RFC 5322 §3.6.3): a Bcc recipient gets a copy
 // of their own, is named in no other copy's envelope, headers or key IDs, and a Bcc header that
 // slipped into the bytes stops the send in the self-check.
 import { SealpostError } from '@sealpost/errors';
+import type { KeySet, RecipientKey } from '@sealpost/keystore';
 import * as pgp from '@sealpost/pgp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_POLICY,
-  type KeySet,
-  planSend,
-  prepareSend,
-  type RecipientKey,
-  selfCheck,
-} from '../../src/index.js';
+import { DEFAULT_POLICY, planSend, prepareSend, selfCheck } from '../../src/index.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const from = { address: 'me@example.net' };
