@@ -19,14 +19,22 @@ export const PART_WORDS: Record<string, string> = {
 
 const CONTENT = ['body', 'subject', 'attachment-names', 'sender', 'recipients'];
 
-export type CellTone = 'reads' | 'envelope' | 'safe';
+/** reads: someone who should not; intended: the recipient, who should; safe: nothing to read. */
+export type CellTone = 'reads' | 'intended' | 'envelope' | 'safe';
 
 /** One cell: what this observer could read in this case, and how alarming that is. */
-export function cell(evidence: ObserverEvidence): { text: string; tone: CellTone } {
+export function cell(evidence: ObserverEvidence & { readonly predictedAs?: string }): {
+  text: string;
+  tone: CellTone;
+} {
   const seen = evidence.findings.filter((f) => f.seen).map((f) => f.part as string);
   const words = seen.map((p) => PART_WORDS[p]!);
   if (evidence.received === false) return { text: 'nothing arrived', tone: 'safe' };
-  if (CONTENT.every((p) => seen.includes(p))) return { text: 'READS EVERYTHING', tone: 'reads' };
+  if (CONTENT.every((p) => seen.includes(p)))
+    return {
+      text: 'READS EVERYTHING',
+      tone: evidence.predictedAs === 'recipient' ? 'intended' : 'reads',
+    };
   if (evidence.kind === 'attacker-recording' && !seen.some((p) => CONTENT.includes(p)))
     return { text: 'EHLO only, no message', tone: 'safe' };
   if (evidence.kind === 'link-recording' && !seen.some((p) => CONTENT.includes(p)))

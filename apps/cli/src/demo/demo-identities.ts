@@ -15,6 +15,8 @@ export interface DemoIdentities {
   readonly caPem: string;
   readonly serverTls: { readonly keyPem: string; readonly chainPem: string };
   readonly recipientPgp: pgp.GeneratedKey;
+  /** Armored, for the throwaway files `--keep` writes. */
+  readonly senderPgpPublicKey: string;
   readonly recipientSmime: {
     readonly certificate: smime.SmimeCertificate;
     readonly privateKey: smime.SmimePrivateKey;
@@ -88,6 +90,7 @@ export async function createDemoIdentities(): Promise<DemoIdentities> {
     caPem: ca.certPem,
     serverTls: { keyPem: serverTls.keyPem, chainPem: serverTls.chainPem },
     recipientPgp,
+    senderPgpPublicKey: senderPgp.armoredPublicKey,
     recipientSmime,
     keys,
   };

@@ -14,6 +14,7 @@ import type { DemoResult } from './run-demo.js';
 export const KEY_FILES = {
   ca: 'keys/THROWAWAY-demo-ca.crt',
   pgpSecret: 'keys/THROWAWAY-bob-openpgp-secret-key.asc',
+  senderPgp: 'keys/THROWAWAY-alice-openpgp-public-key.asc',
   smimeKey: 'keys/THROWAWAY-bob-smime-private-key.pem',
   smimeCert: 'keys/THROWAWAY-bob-smime-certificate.pem',
 } as const;
@@ -81,11 +82,12 @@ export function keepGuide(result: DemoResult): string {
     ...sections,
     '## Opening the end-to-end encrypted copies yourself',
     '',
-    'OpenPGP (GnuPG, in a throwaway home directory so your own keyring is not touched):',
+    "OpenPGP (GnuPG, in a throwaway home directory so your own keyring is not touched; Alice's",
+    'public key checks the signature inside):',
     '',
     '```sh',
     'mkdir -m 700 gnupg-throwaway',
-    `gpg --homedir gnupg-throwaway --batch --import ${KEY_FILES.pgpSecret}`,
+    `gpg --homedir gnupg-throwaway --batch --import ${KEY_FILES.pgpSecret} ${KEY_FILES.senderPgp}`,
     `gpg --homedir gnupg-throwaway --batch --decrypt ${pgpCopy}`,
     '```',
     '',
@@ -112,6 +114,7 @@ export async function writeKeepGuide(
   const files: [string, string][] = [
     [KEY_FILES.ca, ids.caPem],
     [KEY_FILES.pgpSecret, ids.recipientPgp.armoredPrivateKey],
+    [KEY_FILES.senderPgp, ids.senderPgpPublicKey],
     [KEY_FILES.smimeKey, ids.recipientSmime.keyPem],
     [KEY_FILES.smimeCert, ids.recipientSmime.certPem],
   ];

@@ -61,14 +61,14 @@ function table(
 }
 
 /** A line cut to the width, made safe for a terminal. */
-function fit(text: string, width: number): string {
+function fitLine(text: string, width: number): string {
   const safe = clean(text);
   return safe.length > width ? `${safe.slice(0, width - 1)}…` : safe;
 }
 
 function caseEvidence(c: DemoCase, width: number, out: Output): string[] {
   const lines = [`  ${c.title}:`];
-  const say = (text: string, indent = '    ') => lines.push(fit(`${indent}${text}`, width));
+  const say = (text: string, indent = '    ') => lines.push(fitLine(`${indent}${text}`, width));
   for (const e of c.evidence) {
     if (e.kind === 'server-copy') {
       if (e.observer.startsWith('recipient (')) continue;
@@ -99,7 +99,7 @@ function caseEvidence(c: DemoCase, width: number, out: Output): string[] {
   if (c.signature !== 'none') say(`recipient decrypted it; signature: ${c.signature}`);
   if (c.contradictions.length)
     lines.push(
-      out.red(fit(`    does not match the prediction: ${c.contradictions.join('; ')}`, width)),
+      out.red(fitLine(`    does not match the prediction: ${c.contradictions.join('; ')}`, width)),
     );
   return lines;
 }
@@ -114,15 +114,15 @@ export function renderDemo(result: DemoResult, out: Output, width = 80): string 
         '',
       ),
     ),
-    fit(`  Subject "${secrets.subject}"`, width),
-    fit(`  body "…${secrets.bodyPhrase}…", attachment ${secrets.attachmentName}`, width),
+    fitLine(`  Subject "${secrets.subject}"`, width),
+    fitLine(`  body "…${secrets.bodyPhrase}…", attachment ${secrets.attachmentName}`, width),
   ];
   pathViews(result).forEach((path, index) => {
     const first = path.cases[0]!;
     lines.push(
       '',
       out.bold(wrap(`${index + 1}. ${path.title}`, width, '   ')),
-      fit(`   ${path.drawing}`, width),
+      fitLine(`   ${path.drawing}`, width),
       `   ${wrap(`relay → mailbox: ${path.relayDelivery}`, width - 3, '   ')}`,
       '',
       ...table(

@@ -33,10 +33,11 @@ pre { white-space: pre-wrap; word-break: break-all; background: #f4f4f4; padding
 .secret { background: #fff3c4; padding: 0 .2em; }
 ol.mail-path { display: flex; flex-wrap: wrap; align-items: center; list-style: none; padding: 0;
   margin: .75rem 0; gap: .25rem; }
-.node { border: 3px solid var(--line); border-radius: .5rem; padding: .35rem .6rem; font-weight: 600; }
+.node { border: 3px solid var(--line); border-radius: .5rem; padding: .3rem .5rem; font-weight: 600;
+  font-size: .85rem; }
 .node.attacker { border-color: var(--reads); color: var(--reads); }
 .node.absent { opacity: .45; border-style: dashed; }
-.hop { font-size: .8rem; padding: 0 .3rem; text-align: center; min-width: 5.5rem; }
+.hop { font-size: .7rem; padding: 0 .2rem; text-align: center; min-width: 3.5rem; }
 .hop::after { content: ""; display: block; border-top: 3px solid var(--safe); margin-top: .1rem; }
 .hop.cleartext { color: var(--reads); } .hop.cleartext::after { border-top: 3px dashed var(--reads); }
 .hop.refused { color: var(--safe); font-weight: 700; } .hop.refused::after { border-top: 3px dotted #999; }
@@ -44,6 +45,7 @@ table.matrix { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 .matrix th, .matrix td { border: 2px solid #777; padding: .35rem .5rem; text-align: left; vertical-align: top; }
 .matrix thead th { background: #e8e8e8; }
 .tone-reads { color: #fff; background: var(--reads); font-weight: 700; }
+.tone-intended { color: #0d47a1; background: #e3ecfa; font-weight: 700; }
 .tone-safe { color: var(--safe); background: #e3f2e1; font-weight: 600; }
 .tone-envelope { color: var(--envelope); background: #fbf3e6; }
 dl { margin: 0; } dt { font-weight: 600; margin-top: .4rem; } dd { margin: 0 0 0 1rem; }
@@ -53,12 +55,13 @@ footer { margin-top: 2rem; font-size: .8rem; color: #555; }
 @media print {
   body { font-size: 12pt; max-width: none; }
   section.path { break-before: page; }
-  .tone-reads, .tone-safe, .tone-envelope { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .tone-reads, .tone-intended, .tone-safe, .tone-envelope { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 `;
 
 const TONE_CLASS: Record<CellTone, string> = {
   reads: 'tone-reads',
+  intended: 'tone-intended',
   safe: 'tone-safe',
   envelope: 'tone-envelope',
 };
