@@ -75,40 +75,48 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
   const ids = await createDemoIdentities();
   const attachment = new TextEncoder().encode('quarter,apples\nQ3,700\n');
   try {
-    const byPath = new Map<DemoPathName, { cases: DemoCase[]; dns: string[]; fetches: string[] }>();
-    for (const path of PATHS) {
-      // The first path keeps the layout of earlier versions: its files at the top of --keep.
-      const pathDir = path.name === 'tls-everywhere' ? dir : join(dir, path.name);
-      options.onStep?.(`${path.title}: starting the servers on 127.0.0.1…`);
-      const network = await startDemoNetwork({
-        dir: pathDir,
-        tls: { caPem: ids.caPem, ...ids.serverTls },
-        path: path.name,
-      });
-      try {
-        const cases: DemoCase[] = [];
-        for (const spec of CASES) {
-          options.onStep?.(`  sending it ${spec.title}…`);
-          cases.push(await runCase(spec, network, ids, { secrets, attachment }));
-          if (options.keep) {
-            await mkdir(pathDir, { recursive: true });
-            for (const link of Object.values(network.links)) {
-              await writeFile(
-                join(pathDir, `${spec.name}.link.${fileName(link.name)}.bin`),
-                Buffer.concat([link.bytes('up'), link.bytes('down')]),
-              );
+    options.onStep?.('starting three mail paths on 127.0.0.1, each with its own servers…');
+    // The paths share nothing but the throwaway identities: they run side by side.
+    const settled = await Promise.allSettled(
+      PATHS.map(async (path, index) => {
+        // The first path keeps the layout of earlier versions: its files at the top of --keep.
+        const pathDir = path.name === 'tls-everywhere' ? dir : join(dir, path.name);
+        const network = await startDemoNetwork({
+          dir: pathDir,
+          tls: { caPem: ids.caPem, ...ids.serverTls },
+          path: path.name,
+        });
+        try {
+          const cases: DemoCase[] = [];
+          for (const spec of CASES) {
+            options.onStep?.(`  path ${index + 1}: sending it ${spec.title}…`);
+            cases.push(await runCase(spec, network, ids, { secrets, attachment }));
+            if (options.keep) {
+              await mkdir(pathDir, { recursive: true });
+              for (const link of Object.values(network.links)) {
+                await writeFile(
+                  join(pathDir, `${spec.name}.link.${fileName(link.name)}.bin`),
+                  Buffer.concat([link.bytes('up'), link.bytes('down')]),
+                );
+              }
             }
           }
+          return {
+            cases,
+            dns: [...(network.dns?.questions ?? [])],
+            fetches: [...(network.policy?.fetches ?? [])],
+          };
+        } finally {
+          await network.close();
         }
-        byPath.set(path.name, {
-          cases,
-          dns: [...(network.dns?.questions ?? [])],
-          fetches: [...(network.policy?.fetches ?? [])],
-        });
-      } finally {
-        await network.close();
-      }
-    }
+      }),
+    );
+    // Every path has closed its servers before a failure is passed on.
+    const runs = settled.map((run) => {
+      if (run.status === 'rejected') throw run.reason;
+      return run.value;
+    });
+    const byPath = new Map(PATHS.map((path, i) => [path.name, runs[i]!]));
     const attacks = PATHS.filter((p) => p.name !== 'tls-everywhere').map(
       (p): DemoAttack => ({
         name: p.name,
