@@ -17,6 +17,7 @@ const work = mkdtempSync(join(tmpdir(), 'sealpost-demo-html-'));
 const page = join(work, 'demo.html');
 let browser: BrowserContext;
 let html: string;
+let human: string;
 
 beforeAll(async () => {
   assertBuilt();
@@ -25,9 +26,10 @@ beforeAll(async () => {
   const run = spawnSync(process.execPath, [bin, 'demo', '--html', page, '--subject', HOSTILE], {
     encoding: 'utf8',
     timeout: 60_000,
-    env: { PATH: process.env.PATH, NO_COLOR: '1' },
+    env: { PATH: process.env.PATH, NO_COLOR: '1', COLUMNS: '64' },
   });
   expect(run.status, run.stderr).toBe(0);
+  human = run.stdout;
   html = readFileSync(page, 'utf8');
   browser = await chromium.launchPersistentContext(join(work, 'profile'), {
     executablePath: CHROMIUM,
@@ -102,6 +104,14 @@ const EXPECTED: Record<string, Record<string, Record<string, string>>> = {
     },
   },
 };
+
+describe('sealpost demo --subject with COLUMNS=64', () => {
+  it('keeps the human output within COLUMNS and shows the Subject as given', () => {
+    const widest = Math.max(...human.split('\n').map((line) => [...line].length));
+    expect(widest).toBeLessThanOrEqual(64);
+    expect(human).toContain(`Subject "${HOSTILE}"`);
+  });
+});
 
 describe('sealpost demo --html in Chromium', () => {
   it('is one self-contained file: no script, no external resource', () => {

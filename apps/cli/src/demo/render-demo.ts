@@ -135,7 +135,7 @@ export function renderDemo(result: DemoResult, out: Output, width = 80): string 
         out,
       ),
       '',
-      'Evidence (the copies the servers stored, the bytes recorded on each link):',
+      wrap('Evidence (the copies the servers stored, the bytes recorded on each link):', width, ''),
       ...path.cases.flatMap((c) => caseEvidence(c, width, out)),
     );
   });
