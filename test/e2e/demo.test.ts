@@ -384,3 +384,22 @@ describe('sealpost demo --keep with a place it cannot use', () => {
     }
   });
 });
+
+describe('sealpost demo --html and --subject that cannot be used', () => {
+  it('refuses at once, before any server starts', () => {
+    const refuse = (args: string[], code: number, text: string) => {
+      const started = Date.now();
+      const refused = spawnSync(process.execPath, [bin, 'demo', ...args], {
+        encoding: 'utf8',
+        timeout: 10_000,
+        env: { PATH: process.env.PATH, NO_COLOR: '1' },
+      });
+      expect(refused.status, refused.stderr).toBe(code);
+      expect(refused.stderr).toContain(text);
+      expect(refused.stderr).not.toContain('starting three mail paths');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    };
+    refuse(['--html', join(keep, 'no-such-dir', 'page.html')], 2, 'error EIO');
+    refuse(['--subject', 'tab\there'], 2, 'error EUSAGE');
+  });
+});

@@ -1,5 +1,6 @@
 /** `sealpost demo`: hop-by-hop TLS versus end-to-end encryption, shown on a real mail path. */
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { Command } from '../command.js';
@@ -22,13 +23,12 @@ export const demoCommand: Command = {
     keep: {
       type: 'string',
       valueName: 'DIR',
-      description:
-        'Keep every stored copy and link recording in DIR, with the throwaway keys and a README.',
+      description: 'Keep copies, recordings, throwaway keys and a README in DIR.',
     },
     html: {
       type: 'string',
       valueName: 'FILE',
-      description: 'Also write the results as one self-contained HTML page (for a projector).',
+      description: 'Also write a self-contained HTML page to FILE.',
     },
     subject: {
       type: 'string',
@@ -70,6 +70,15 @@ export const demoCommand: Command = {
     const keep = typeof values.keep === 'string' ? resolve(cwd, values.keep) : undefined;
     if (keep) await prepareKeepDir(keep, values.keep as string);
     const html = typeof values.html === 'string' ? resolve(cwd, values.html) : undefined;
+    // Checked before any server starts, like --keep: a run should not end in a failed write.
+    if (html)
+      await access(dirname(html), constants.W_OK).catch((cause) => {
+        throw new SealpostError(
+          'EIO',
+          `Cannot write the page to ${quoteUntrusted(values.html as string)}: its directory is missing or not writable.`,
+          { cause, details: { path: html } },
+        );
+      });
     const result = await runDemo({
       ...(keep ? { keep } : {}),
       ...(subject ? { subject } : {}),
@@ -90,7 +99,8 @@ export const demoCommand: Command = {
     out.result(result);
     out.print(renderDemo(result, out, terminalWidth()));
     if (html) out.note(`The page is in ${html}`);
-    return result.cases.some((c) => c.contradictions.length > 0) ? 1 : 0;
+    const all = [...result.cases, ...result.attacks.flatMap((a) => a.cases)];
+    return all.some((c) => c.contradictions.length > 0) ? 1 : 0;
   },
 };
 
