@@ -189,6 +189,9 @@ describe('sealpost demo --json: an attacker strips STARTTLS between relay and ma
     for (const link of [link1!, link2!]) expect(seen(link), link.observer).toEqual(TLS_ONLY);
     expect(attacker!.kind).toBe('attacker-recording');
     expect(seen(attacker!)).toEqual(ALL);
+    // The mailbox's own session says so too: the message reached it without TLS.
+    expect(mailbox!.summary).toContain('arrived in CLEARTEXT');
+    expect(result.cases[0]!.evidence[5]!.summary).toContain('arrived over TLS');
     for (const server of [submission!, relay!, mailbox!])
       expect(seen(server), server.observer).toEqual(ALL);
     expect(seen(recipient!)).toEqual(ALL);

@@ -168,9 +168,18 @@ export async function runCase(
       ...inspectLink(observer, recorder.bytes('up'), recorder.bytes('down'), secrets),
       predictedAs,
     });
-    const server = (observer: string, bytes: Buffer | undefined, predictedAs: Observer) => ({
-      ...(bytes
-        ? inspectServerCopy(observer, bytes, secrets)
+    const server = (
+      observer: string,
+      copy: { bytes: Buffer; secure?: boolean } | undefined,
+      predictedAs: Observer,
+    ) => ({
+      ...(copy
+        ? inspectServerCopy(
+            observer,
+            copy.bytes,
+            secrets,
+            copy.secure === undefined ? undefined : copy.secure ? 'tls' : 'cleartext',
+          )
         : nothingReceived(observer, 'nothing arrived: the relay kept the message in its queue')),
       predictedAs,
     });
@@ -184,14 +193,14 @@ export async function runCase(
     // In path order: what each cable and each server could read.
     const evidence: DemoCase['evidence'] = [
       link('network: you → submission', links.toSubmissionImplicit, 'network-to-submission'),
-      server('submission server', copyOf('submission')!.bytes, 'submission-server'),
+      server('submission server', copyOf('submission'), 'submission-server'),
       link('network: submission → relay', links.submissionToRelay, 'network-between-servers'),
-      server('relay', relayCopy.bytes, 'relays'),
+      server('relay', relayCopy, 'relays'),
       lastLink,
-      server("recipient's mailbox server", mailboxCopy?.bytes, 'recipient-provider'),
+      server("recipient's mailbox server", mailboxCopy, 'recipient-provider'),
       server(
         'recipient (after decrypting)',
-        recipient ? Buffer.from(recipient.bytes) : undefined,
+        recipient ? { bytes: Buffer.from(recipient.bytes) } : undefined,
         'recipient',
       ),
     ];

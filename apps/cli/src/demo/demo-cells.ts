@@ -44,11 +44,6 @@ export function cell(evidence: ObserverEvidence & { readonly predictedAs?: strin
   return { text: `sees only ${words.join(', ')}`, tone: 'envelope' };
 }
 
-/** Kept for callers of the first version: the cell's words. */
-export function cellText(evidence: ObserverEvidence): string {
-  return cell(evidence).text;
-}
-
 export interface PathView {
   readonly name: string;
   readonly title: string;

@@ -72,6 +72,8 @@ export function inspectServerCopy(
   observer: string,
   bytes: Buffer,
   secrets: DemoSecrets,
+  /** How it arrived, when known: over TLS or in cleartext. */
+  arrived?: 'tls' | 'cleartext',
 ): ObserverEvidence {
   const findings: Finding[] = PARTS.map(([part, key]) => {
     const at = find(bytes, secrets[key]);
@@ -92,7 +94,10 @@ export function inspectServerCopy(
     kind: 'server-copy',
     bytes: bytes.length,
     findings,
-    summary: 'the copy this server stored',
+    summary:
+      arrived === undefined
+        ? 'the copy this server stored'
+        : `the copy this server stored (it arrived ${arrived === 'tls' ? 'over TLS' : 'in CLEARTEXT'})`,
     glimpse,
   };
 }

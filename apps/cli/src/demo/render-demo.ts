@@ -4,8 +4,6 @@ import { clean, wrap } from '../text/layout.js';
 import { type CellTone, cell, keyTranscript, pathViews } from './demo-cells.js';
 import type { DemoCase, DemoResult } from './run-demo.js';
 
-export { cellText } from './demo-cells.js';
-
 const GAP = '  ';
 
 /** Wraps to `width`, cutting words that are longer than the column on their own. */
@@ -77,6 +75,8 @@ function caseEvidence(c: DemoCase, width: number, out: Output): string[] {
         continue;
       }
       say(`${e.observer} stored: ${e.glimpse?.join(' | ') ?? ''}`);
+      if (e.summary.includes('CLEARTEXT'))
+        say('it arrived in CLEARTEXT (no TLS on the hop before)', '      ');
       const body = e.findings.find((f) => f.part === 'body')!;
       say(`body phrase in its copy: ${body.seen ? `yes — "${body.excerpt}"` : 'no'}`, '      ');
     } else {

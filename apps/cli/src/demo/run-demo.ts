@@ -50,8 +50,6 @@ export const DEMO_SECRETS: DemoSecrets = {
   recipient: RECIPIENT,
 };
 
-export { EXPLANATION };
-
 export interface RunDemoOptions {
   /** Keep every stored copy and link recording in this directory. */
   readonly keep?: string;
