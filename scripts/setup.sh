@@ -30,6 +30,7 @@ declare -A SYSTEM_PACKAGES=(
   [postfix]=postfix
   [doveadm]=dovecot-core
   [msmtp]=msmtp
+  [chromium]=chromium
 )
 
 if [ "$want_tests" -eq 1 ]; then

@@ -16,10 +16,14 @@ export interface DemoIdentities {
   readonly caPem: string;
   readonly serverTls: { readonly keyPem: string; readonly chainPem: string };
   readonly recipientPgp: pgp.GeneratedKey;
+  /** Armored, for the throwaway files `--keep` writes. */
+  readonly senderPgpPublicKey: string;
   readonly recipientSmime: {
     readonly certificate: smime.SmimeCertificate;
     readonly privateKey: smime.SmimePrivateKey;
     readonly certPem: string;
+    /** PKCS#8 PEM, for the throwaway files `--keep` writes. */
+    readonly keyPem: string;
   };
   readonly keys: KeySet;
 }
@@ -27,7 +31,9 @@ export interface DemoIdentities {
 export async function createDemoIdentities(): Promise<DemoIdentities> {
   const ca = await ThrowawayCa.create({ name: 'sealpost demo CA' });
   const [serverTls, recipientCert, senderCert, recipientPgp, senderPgp] = await Promise.all([
-    ca.issueServerCertificate({ hosts: ['localhost', '127.0.0.1'] }),
+    ca.issueServerCertificate({
+      hosts: ['localhost', '127.0.0.1', 'mx.recipient.localhost', 'mta-sts.recipient.localhost'],
+    }),
     ca.issueEmailCertificate(RECIPIENT, { keyType: 'rsa-2048' }),
     ca.issueEmailCertificate(SENDER, { keyType: 'rsa-2048' }),
     pgp.generateKey({ userIds: [{ name: 'Bob (demo)', email: RECIPIENT }] }),
@@ -38,6 +44,7 @@ export async function createDemoIdentities(): Promise<DemoIdentities> {
     certificate: smime.readCertificate(recipientCert.certPem),
     privateKey: smime.readPrivateKey(recipientCert.keyPem),
     certPem: recipientCert.certPem,
+    keyPem: recipientCert.keyPem,
   };
   const keys: KeySet = {
     recipients: new Map([
@@ -84,6 +91,7 @@ export async function createDemoIdentities(): Promise<DemoIdentities> {
     caPem: ca.certPem,
     serverTls: { keyPem: serverTls.keyPem, chainPem: serverTls.chainPem },
     recipientPgp,
+    senderPgpPublicKey: senderPgp.armoredPublicKey,
     recipientSmime,
     keys,
   };

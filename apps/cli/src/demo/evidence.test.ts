@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { excerpt, inspectLink, inspectServerCopy } from './evidence.js';
+import { excerpt, inspectLink, inspectServerCopy, nothingReceived } from './evidence.js';
 
 const secrets = {
   subject: 'Quarterly numbers',
@@ -12,7 +12,7 @@ const secrets = {
 describe('demo evidence', () => {
   it('finds every secret in a transport-only copy, with an excerpt', () => {
     const copy = Buffer.from(
-      'From: alice@sender.localhost\r\nTo: bob@recipient.localhost\r\nSubject: Quarterly numbers\r\n\r\nwe have seven apples\r\nContent-Disposition: attachment; filename=numbers.csv\r\n',
+      'From: alice@sender.localhost\r\nTo: bob@recipient.localhost\r\nDate: Tue, 1 Dec 2026 08:00:00 +0000\r\nSubject: Quarterly numbers\r\n\r\nwe have seven apples\r\nContent-Disposition: attachment; filename=numbers.csv\r\n',
     );
     const evidence = inspectServerCopy('submission server', copy, secrets);
     expect(evidence.findings.every((f) => f.seen)).toBe(true);
@@ -21,7 +21,7 @@ describe('demo evidence', () => {
 
   it('finds only the envelope-level parts in an encrypted copy', () => {
     const copy = Buffer.from(
-      'From: alice@sender.localhost\r\nTo: bob@recipient.localhost\r\nSubject: [...]\r\n\r\n-----BEGIN PGP MESSAGE-----\r\nwcBMA...\r\n',
+      'From: alice@sender.localhost\r\nTo: bob@recipient.localhost\r\nDate: Tue, 1 Dec 2026 08:00:00 +0000\r\nSubject: [...]\r\n\r\n-----BEGIN PGP MESSAGE-----\r\nwcBMA...\r\n',
     );
     const seen = Object.fromEntries(
       inspectServerCopy('relay', copy, secrets).findings.map((f) => [f.part, f.seen]),
@@ -32,8 +32,16 @@ describe('demo evidence', () => {
       'attachment-names': false,
       sender: true,
       recipients: true,
+      date: true,
       size: true,
     });
+  });
+
+  it('says so when nothing arrived, and claims no part seen', () => {
+    const nothing = nothingReceived('mailbox', 'the relay kept it');
+    expect(nothing.received).toBe(false);
+    expect(nothing.findings.every((f) => !f.seen)).toBe(true);
+    expect(nothing.findings.map((f) => f.part)).toContain('date');
   });
 
   it('describes a TLS link and a STARTTLS link by what a wiretap sees', () => {

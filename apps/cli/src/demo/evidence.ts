@@ -13,8 +13,11 @@ export interface DemoSecrets {
   readonly recipient: string;
 }
 
+/** The parts sealpost's report predicts, plus the Date, which every copy keeps outside. */
+export type EvidencePart = MessagePart | 'date';
+
 export interface Finding {
-  readonly part: MessagePart;
+  readonly part: EvidencePart;
   readonly seen: boolean;
   /** A short, printable excerpt around where it was seen (or of what was there instead). */
   readonly excerpt?: string;
@@ -22,13 +25,17 @@ export interface Finding {
 
 export interface ObserverEvidence {
   readonly observer: string;
-  readonly kind: 'server-copy' | 'link-recording';
+  readonly kind: 'server-copy' | 'link-recording' | 'attacker-recording';
   readonly bytes: number;
   readonly findings: readonly Finding[];
   /** For links: what the bytes are (e.g. "TLS records only" or "cleartext EHLO, then TLS"). */
   readonly summary: string;
   /** For server copies: the Subject and top Content-Type lines, as stored. */
   readonly glimpse?: readonly string[];
+  /** For cleartext links: the SMTP commands and replies as they crossed (message text left out). */
+  readonly transcript?: readonly string[];
+  /** For the mailbox and the recipient when nothing arrived. */
+  readonly received?: boolean;
 }
 
 const PARTS: readonly [MessagePart, keyof DemoSecrets][] = [
@@ -55,10 +62,18 @@ function find(bytes: Buffer, needle: string): number {
   return bytes.indexOf(Buffer.from(needle, 'utf8'));
 }
 
+/** The Date header line (RFC 5322 §3.6.1) when it crossed in the clear. */
+function dateFinding(bytes: Buffer): Finding {
+  const match = /(?:^|\r\n)(Date: [^\r\n]{1,60})/.exec(bytes.toString('latin1'));
+  return match ? { part: 'date', seen: true, excerpt: match[1]! } : { part: 'date', seen: false };
+}
+
 export function inspectServerCopy(
   observer: string,
   bytes: Buffer,
   secrets: DemoSecrets,
+  /** How it arrived, when known: over TLS or in cleartext. */
+  arrived?: 'tls' | 'cleartext',
 ): ObserverEvidence {
   const findings: Finding[] = PARTS.map(([part, key]) => {
     const at = find(bytes, secrets[key]);
@@ -66,6 +81,7 @@ export function inspectServerCopy(
       ? { part, seen: true, excerpt: excerpt(bytes, at, secrets[key].length) }
       : { part, seen: false };
   });
+  findings.push(dateFinding(bytes));
   findings.push({ part: 'size', seen: true, excerpt: `${bytes.length} bytes` });
   const text = bytes.toString('latin1');
   const headerBlock = text.slice(0, Math.max(0, text.indexOf('\r\n\r\n')));
@@ -78,7 +94,10 @@ export function inspectServerCopy(
     kind: 'server-copy',
     bytes: bytes.length,
     findings,
-    summary: 'the copy this server stored',
+    summary:
+      arrived === undefined
+        ? 'the copy this server stored'
+        : `the copy this server stored (it arrived ${arrived === 'tls' ? 'over TLS' : 'in CLEARTEXT'})`,
     glimpse,
   };
 }
@@ -111,6 +130,7 @@ export function inspectLink(
       ? { part, seen: true, excerpt: excerpt(both, at, secrets[key].length) }
       : { part, seen: false };
   });
+  findings.push(dateFinding(both));
   findings.push({ part: 'size', seen: true, excerpt: `${both.length} bytes crossed the link` });
   // STARTTLS links begin in cleartext: show where TLS starts.
   const starttls = up.indexOf(Buffer.from('STARTTLS\r\n'));
@@ -129,4 +149,17 @@ export function inspectLink(
     summary = `cleartext SMTP: ${excerpt(up, 0, 40)}`;
   }
   return { observer, kind: 'link-recording', bytes: both.length, findings, summary };
+}
+
+/** The mailbox or the recipient when the relay kept the message: nothing to search. */
+export function nothingReceived(observer: string, why: string): ObserverEvidence {
+  const parts: EvidencePart[] = [...PARTS.map(([part]) => part), 'date', 'size'];
+  return {
+    observer,
+    kind: 'server-copy',
+    bytes: 0,
+    findings: parts.map((part) => ({ part, seen: false })),
+    summary: why,
+    received: false,
+  };
 }

@@ -7,7 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { type ForwardTarget, forwardMessage } from './forward.js';
+import type { Forwarder, ForwardOutcome } from './forward.js';
 
 export interface StoredCopy {
   readonly hop: string;
@@ -15,6 +15,10 @@ export interface StoredCopy {
   readonly envelope: { readonly from: string; readonly to: readonly string[] };
   /** The bytes this server received and could read. */
   readonly bytes: Buffer;
+  /** Whether it arrived over TLS. */
+  readonly secure: boolean;
+  /** What became of it when this hop passed it on (absent for the last hop). */
+  readonly delivery?: ForwardOutcome;
 }
 
 export interface HopOptions {
@@ -26,7 +30,12 @@ export interface HopOptions {
   readonly storeDir: string;
   /** Required credentials (the submission server); relays and the mailbox take mail unauthenticated. */
   readonly auth?: { readonly user: string; readonly password: string };
-  readonly next?: ForwardTarget;
+  readonly forward?: Forwarder;
+  /**
+   * Take mail without TLS: what a public MX host on port 25 must do (RFC 3207 §4); the
+   * submission server and the relay insist on TLS first.
+   */
+  readonly acceptCleartext?: boolean;
 }
 
 export interface Hop {
@@ -63,12 +72,24 @@ export async function startHop(options: HopOptions): Promise<Hop> {
         };
         const file = join(options.storeDir, `${String(copies.length + 1).padStart(3, '0')}.eml`);
         await writeFile(file, bytes);
-        copies.push({ hop: options.name, file, envelope, bytes });
-        if (options.next) {
+        const copy: { -readonly [K in keyof StoredCopy]: StoredCopy[K] } = {
+          hop: options.name,
+          file,
+          envelope,
+          bytes,
+          secure: Boolean(session.secure),
+        };
+        copies.push(copy);
+        if (options.forward) {
           // RFC 5321 §4.4: every relaying server adds its trace line on top.
-          const trace = `Received: from ${session.clientHostname || 'client'} by ${options.hostname} with ${session.secure ? 'ESMTPS' : 'ESMTP'}; ${new Date().toUTCString()}\r\n`;
-          await forwardMessage(options.next, envelope, Buffer.concat([Buffer.from(trace), bytes]));
+          const trace = `Received: from ${session.clientHostname || 'client'} by ${options.hostname} with ${copy.secure ? 'ESMTPS' : 'ESMTP'}; ${new Date().toUTCString()}\r\n`;
+          copy.delivery = await options.forward(
+            envelope,
+            Buffer.concat([Buffer.from(trace), bytes]),
+          );
         }
+        // A refused delivery is queued, as a real MTA would (and later bounced): the sender's
+        // transaction still succeeds.
         callback();
       } catch (err) {
         const failure = new Error(
@@ -107,9 +128,9 @@ export async function startHop(options: HopOptions): Promise<Hop> {
       },
       onData,
       // The STARTTLS listener takes no mail before TLS: sealpost never sends in cleartext,
-      // and the demo's servers behave like a well-run submission service.
+      // and the demo's servers behave like a well-run submission service. An MX host does.
       onMailFrom(_address, session, callback) {
-        if (session.secure) return callback();
+        if (session.secure || options.acceptCleartext) return callback();
         callback(Object.assign(new Error('Must issue STARTTLS first'), { responseCode: 530 }));
       },
     } as SMTPServerOptions);

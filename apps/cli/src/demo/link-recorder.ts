@@ -1,6 +1,8 @@
 /**
  * A recorder on one network link of the demo: a TCP relay that keeps every byte that
- * crossed it, in both directions, exactly as a wiretap on that cable would see it.
+ * crossed it, in both directions, exactly as a wiretap on that cable would see it. Given a
+ * rewriter it is an active attacker instead: it still records what each side sent, and passes
+ * the server's bytes on changed.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
@@ -10,7 +12,20 @@ export interface RecordedChunk {
   /** 'up' = client to server, 'down' = server to client. */
   readonly direction: 'up' | 'down';
   readonly bytes: Buffer;
+  /** An attacker's link: what it passed on instead, when it changed the bytes. */
+  readonly passedOn?: Buffer;
+  /** An attacker's link: bytes the attacker wrote itself, as if from the server. */
+  readonly forged?: true;
 }
+
+/**
+ * An active attacker's behaviour on one connection (a fresh one per connection): rewrites the
+ * server's bytes, and may keep a client command from the server and answer it itself.
+ */
+export type ReplyRewriter = () => {
+  push(bytes: Buffer): Buffer;
+  intercept?(bytes: Buffer): Buffer | null;
+};
 
 export interface LinkRecorder {
   readonly name: string;
@@ -28,7 +43,11 @@ export interface LinkRecorder {
   close(): Promise<void>;
 }
 
-export async function startLinkRecorder(name: string, upstreamPort: number): Promise<LinkRecorder> {
+export async function startLinkRecorder(
+  name: string,
+  upstreamPort: number,
+  rewriter?: ReplyRewriter,
+): Promise<LinkRecorder> {
   let chunks: RecordedChunk[] = [];
   let connections = 0;
   let firstRecorded = 1;
@@ -39,6 +58,7 @@ export async function startLinkRecorder(name: string, upstreamPort: number): Pro
   const server: Server = createServer((client) => {
     const connection = ++connections;
     const upstream = connect({ host: '127.0.0.1', port: upstreamPort });
+    const rewrite = rewriter?.();
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.once('close', () => sockets.delete(s));
@@ -49,12 +69,25 @@ export async function startLinkRecorder(name: string, upstreamPort: number): Pro
       });
     }
     client.on('data', (bytes: Buffer) => {
+      const answer = rewrite?.intercept?.(bytes) ?? null;
+      if (answer) {
+        record({ connection, direction: 'up', bytes, passedOn: Buffer.alloc(0) });
+        record({ connection, direction: 'down', bytes: answer, forged: true });
+        client.write(answer);
+        return;
+      }
       record({ connection, direction: 'up', bytes });
       upstream.write(bytes);
     });
     upstream.on('data', (bytes: Buffer) => {
-      record({ connection, direction: 'down', bytes });
-      client.write(bytes);
+      const passedOn = rewrite ? rewrite.push(bytes) : bytes;
+      record({
+        connection,
+        direction: 'down',
+        bytes,
+        ...(passedOn.equals(bytes) ? {} : { passedOn }),
+      });
+      if (passedOn.length > 0) client.write(passedOn);
     });
     client.once('end', () => upstream.end());
     upstream.once('end', () => client.end());
@@ -71,7 +104,10 @@ export async function startLinkRecorder(name: string, upstreamPort: number): Pro
       return chunks;
     },
     bytes(direction) {
-      return Buffer.concat(chunks.filter((c) => c.direction === direction).map((c) => c.bytes));
+      // What each side really sent: the attacker's forged answers are not the server's.
+      return Buffer.concat(
+        chunks.filter((c) => c.direction === direction && !c.forged).map((c) => c.bytes),
+      );
     },
     reset() {
       chunks = [];
