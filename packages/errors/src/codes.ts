@@ -3,6 +3,7 @@ import type { ErrorCodeEntry } from './codes/entry.js';
 import { GENERAL_CODES } from './codes/general.js';
 import { PGP_CODES } from './codes/pgp.js';
 import { PIPELINE_CODES } from './codes/pipeline.js';
+import { QUEUE_CODES } from './codes/queue.js';
 import { SMIME_CODES } from './codes/smime.js';
 import { TRANSPORT_CODES } from './codes/transport.js';
 
@@ -17,6 +18,7 @@ export const ERROR_CODE_SECTIONS = {
   pgp: PGP_CODES,
   smime: SMIME_CODES,
   pipeline: PIPELINE_CODES,
+  queue: QUEUE_CODES,
 } as const;
 
 /**
@@ -30,6 +32,7 @@ export const ERROR_CODES = Object.freeze({
   ...PGP_CODES,
   ...SMIME_CODES,
   ...PIPELINE_CODES,
+  ...QUEUE_CODES,
 });
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -8,6 +8,7 @@ const SECTION_TITLES: Record<keyof typeof ERROR_CODE_SECTIONS, string> = {
   pgp: 'OpenPGP (@sealpost/pgp)',
   smime: 'S/MIME (@sealpost/smime)',
   pipeline: 'Policy and apps (@sealpost/pipeline, sealpost)',
+  queue: 'Send-job queue (@sealpost/queue)',
 };
 
 const EXIT_CODES = {
