@@ -30,6 +30,7 @@ declare -A SYSTEM_PACKAGES=(
   [postfix]=postfix
   [doveadm]=dovecot-core
   [msmtp]=msmtp
+  [redis-server]=redis-server
 )
 
 if [ "$want_tests" -eq 1 ]; then
