@@ -18,3 +18,4 @@ export { decideRetry, type RetryDecision } from './retry-decision.js';
 export { defaultSpoolDirectory } from './spool/default-spool-directory.js';
 export type { RecoveryReport } from './spool/spool-recovery.js';
 export { SpoolQueue, type SpoolQueueOptions } from './spool/spool-queue.js';
+export { BullMqQueue, type BullMqQueueOptions } from './bullmq/bullmq-queue.js';
