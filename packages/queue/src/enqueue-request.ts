@@ -4,8 +4,15 @@ import type { EnqueueRequest } from './job-queue.js';
 
 export function checkEnqueueRequest(request: EnqueueRequest): void {
   const { envelope, messageId, maxAttempts } = request;
-  if (typeof envelope?.from !== 'string' || !Array.isArray(envelope.to) || envelope.to.length === 0) {
-    throw new SealpostError('EMESSAGE', 'A job needs an envelope with a sender and at least one recipient.');
+  if (
+    typeof envelope?.from !== 'string' ||
+    !Array.isArray(envelope.to) ||
+    envelope.to.length === 0
+  ) {
+    throw new SealpostError(
+      'EMESSAGE',
+      'A job needs an envelope with a sender and at least one recipient.',
+    );
   }
   if (envelope.to.some((to) => typeof to !== 'string' || to.length === 0)) {
     throw new SealpostError('EMESSAGE', 'Every envelope recipient must be a non-empty address.');

@@ -1,5 +1,6 @@
 export { attemptFromError } from './attempt-record.js';
 export { type BackoffOptions, backoffDelay, DEFAULT_MAX_ATTEMPTS } from './backoff.js';
+export { BullMqQueue, type BullMqQueueOptions } from './bullmq/bullmq-queue.js';
 export {
   type Attempt,
   type ClaimOptions,
@@ -16,6 +17,5 @@ export {
 } from './job-queue.js';
 export { decideRetry, type RetryDecision } from './retry-decision.js';
 export { defaultSpoolDirectory } from './spool/default-spool-directory.js';
-export type { RecoveryReport } from './spool/spool-recovery.js';
 export { SpoolQueue, type SpoolQueueOptions } from './spool/spool-queue.js';
-export { BullMqQueue, type BullMqQueueOptions } from './bullmq/bullmq-queue.js';
+export type { RecoveryReport } from './spool/spool-recovery.js';

@@ -8,7 +8,11 @@ export type RetryDecision = 'deferred' | 'failed' | 'ambiguous';
  * ones (4xx, timeouts, refused connections) retry while attempts remain; everything else,
  * including unknown errors, fails at once (RFC 5321 §4.2.1: 5yz means do not repeat).
  */
-export function decideRetry(error: unknown, attemptsMade: number, maxAttempts: number): RetryDecision {
+export function decideRetry(
+  error: unknown,
+  attemptsMade: number,
+  maxAttempts: number,
+): RetryDecision {
   if (isAmbiguous(error)) return 'ambiguous';
   if (isTransient(error) && attemptsMade < maxAttempts) return 'deferred';
   return 'failed';

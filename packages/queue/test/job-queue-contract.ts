@@ -24,7 +24,9 @@ export function job(overrides: Partial<EnqueueRequest> = {}): EnqueueRequest {
   const id = randomBytes(6).toString('hex');
   return {
     envelope: { from: 'alice@example.test', to: ['bob@example.test'] },
-    raw: Buffer.from(`Message-ID: <${id}@example.test>\r\nSubject: protected\r\n\r\n-----BEGIN PGP MESSAGE-----\r\n`),
+    raw: Buffer.from(
+      `Message-ID: <${id}@example.test>\r\nSubject: protected\r\n\r\n-----BEGIN PGP MESSAGE-----\r\n`,
+    ),
     messageId: `<${id}@example.test>`,
     report: { recipients: [{ address: 'bob@example.test', protection: 'pgp-encrypted' }] },
     ...overrides,
@@ -90,7 +92,9 @@ export function describeJobQueueContract(name: string, makeHarness: () => Promis
 
     it('streams a large body in and out unchanged', async () => {
       const body = randomBytes(3 * 1024 * 1024);
-      const chunks = Array.from({ length: 48 }, (_, i) => body.subarray(i * 65536, (i + 1) * 65536));
+      const chunks = Array.from({ length: 48 }, (_, i) =>
+        body.subarray(i * 65536, (i + 1) * 65536),
+      );
       const { id } = await queue.enqueue(job({ raw: Readable.from(chunks) }));
       expect((await queue.get(id))?.size).toBe(body.length);
       const lease = await claimOrThrow(queue);
@@ -176,7 +180,10 @@ export function describeJobQueueContract(name: string, makeHarness: () => Promis
       await lease.markDataSent();
       const parked = await lease.retry(lostAfterData());
       expect(parked.state).toBe('ambiguous');
-      expect((await queue.get(id))?.attempts[0]).toMatchObject({ code: 'EAMBIGUOUS', dataSent: true });
+      expect((await queue.get(id))?.attempts[0]).toMatchObject({
+        code: 'EAMBIGUOUS',
+        dataSent: true,
+      });
       expect(await queue.claim({ waitMs: 300 })).toBeNull();
       expect((await queue.list({ state: 'ambiguous' })).map((j) => j.id)).toEqual([id]);
       expect((await queue.counts()).ambiguous).toBe(1);
@@ -233,12 +240,16 @@ export function describeJobQueueContract(name: string, makeHarness: () => Promis
       const plaintext = 'PLAINTEXT-MARKER-7f3a body of the secret letter';
       const passphrase = 'PASSPHRASE-MARKER-91c2';
       const protectedBytes = Buffer.concat([
-        Buffer.from('Subject: ...\r\n\r\n-----BEGIN PGP MESSAGE-----\r\nCIPHERTEXT-MARKER-55d1\r\n'),
+        Buffer.from(
+          'Subject: ...\r\n\r\n-----BEGIN PGP MESSAGE-----\r\nCIPHERTEXT-MARKER-55d1\r\n',
+        ),
         randomBytes(512),
       ]);
       expect(protectedBytes.includes(plaintext)).toBe(false);
       void passphrase;
-      const { id } = await queue.enqueue(job({ raw: protectedBytes, report: { note: 'REPORT-MARKER-0b9e' } }));
+      const { id } = await queue.enqueue(
+        job({ raw: protectedBytes, report: { note: 'REPORT-MARKER-0b9e' } }),
+      );
       await (await claimOrThrow(queue)).retry(tempFail());
       const stored = await harness.storedBytes();
       // Positive controls: what was given is there, so the grep can see.

@@ -1,18 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SpoolQueue } from '../src/index.js';
 import { job } from './job-queue-contract.js';
+import { killLeftoverConsumers, killConsumerAt as killSpawned } from './kill-consumer.js';
 
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
 afterEach(async () => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
+  killLeftoverConsumers();
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
@@ -22,32 +19,8 @@ async function spoolDir(): Promise<string> {
   return dir;
 }
 
-/** Runs test/spool-child.ts until it reports `stage`, then kills it with SIGKILL. */
-async function killConsumerAt(directory: string, stage: 'claimed' | 'data-sent'): Promise<string> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@sealpost/source', '--import', 'tsx', 'test/spool-child.ts', directory, stage],
-    { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.push(child);
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += chunk));
-  const id = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`child gave no sign in time: ${stderr}`)), 20_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const match = new RegExp(`^${stage} (\\S+)`, 'm').exec(chunk.toString());
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`child exited ${code}: ${stderr}`)));
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-  return id;
-}
+const killConsumerAt = (directory: string, stage: string) =>
+  killSpawned(['spool', directory, stage]);
 
 describe('spool recovery after a consumer is killed (SIGKILL)', () => {
   it('killed after the data-sent mark: the job is parked as ambiguous, not resent', async () => {
@@ -60,7 +33,9 @@ describe('spool recovery after a consumer is killed (SIGKILL)', () => {
     const queue = await SpoolQueue.open({ directory });
     const info = await queue.get(id);
     expect(info?.state).toBe('ambiguous');
-    expect(info?.attempts).toEqual([expect.objectContaining({ code: 'EAMBIGUOUS', dataSent: true })]);
+    expect(info?.attempts).toEqual([
+      expect.objectContaining({ code: 'EAMBIGUOUS', dataSent: true }),
+    ]);
     expect(await queue.claim()).toBeNull();
     expect(await readdir(join(directory, 'active'))).toEqual([]);
     expect(await readdir(join(directory, 'locks'))).toEqual([]);

@@ -9,14 +9,16 @@ export const QUEUE_CODES = defineCodes({
     category: 'usage',
   },
   EJOB_STATE: {
-    description: 'The job is not in a state that allows this (e.g. resending a job that is queued).',
+    description:
+      'The job is not in a state that allows this (e.g. resending a job that is queued).',
     action: 'Only failed or ambiguous jobs can be resent; look at the job state first.',
     retry: 'permanent',
     category: 'usage',
   },
   EJOB_TOO_LARGE: {
     description: 'The message is larger than the queue accepts.',
-    action: 'Send a smaller message, or raise the queue limit (maxBodyBytes) where the store allows.',
+    action:
+      'Send a smaller message, or raise the queue limit (maxBodyBytes) where the store allows.',
     retry: 'permanent',
     category: 'input',
   },

@@ -61,7 +61,11 @@ export class BullMqLease implements Lease {
   }
 
   openRaw(): Readable {
-    return readBody(this.#context.redis, this.#context.bodyKey(this.#job.data.token), this.#job.data.size);
+    return readBody(
+      this.#context.redis,
+      this.#context.bodyKey(this.#job.data.token),
+      this.#job.data.size,
+    );
   }
 
   async markDataSent(): Promise<void> {
@@ -99,7 +103,11 @@ export class BullMqLease implements Lease {
 
   async retry(error: unknown): Promise<JobInfo> {
     const attempts = [...this.#job.data.attempts, attemptFromError(error, this.#dataSent)];
-    const decision = decideRetry(error, attempts.length - this.#job.data.budgetFrom, this.maxAttempts);
+    const decision = decideRetry(
+      error,
+      attempts.length - this.#job.data.budgetFrom,
+      this.maxAttempts,
+    );
     if (decision === 'ambiguous') return this.#park(attempts);
     // BullMQ decides the retry itself (attempts + our backoff strategy); an
     // UnrecoverableError tells it not to.
@@ -136,9 +144,7 @@ export class BullMqLease implements Lease {
   }
 
   #park(attempts: readonly Attempt[]): Promise<JobInfo> {
-    return this.#settle({ attempts }, () =>
-      parkAmbiguous(this.#context, this.#job, this.#token),
-    );
+    return this.#settle({ attempts }, () => parkAmbiguous(this.#context, this.#job, this.#token));
   }
 
   #assertOpen(): void {
@@ -156,7 +162,8 @@ export class BullMqLease implements Lease {
     this.#settled = true;
     clearInterval(this.#renewal);
     try {
-      if (Object.keys(change).length > 0) await this.#job.updateData({ ...this.#job.data, ...change });
+      if (Object.keys(change).length > 0)
+        await this.#job.updateData({ ...this.#job.data, ...change });
       await move();
     } catch (err) {
       if (err instanceof SealpostError) throw err;
@@ -171,7 +178,11 @@ export class BullMqLease implements Lease {
 }
 
 /** Parks a job the caller holds the lock of: marked data-sent, in the ambiguous set, failed for BullMQ. */
-export async function parkAmbiguous(context: LeaseContext, job: BullJob, token: string): Promise<void> {
+export async function parkAmbiguous(
+  context: LeaseContext,
+  job: BullJob,
+  token: string,
+): Promise<void> {
   const id = job.id ?? '';
   await context.redis
     .multi()

@@ -177,23 +177,33 @@ export class BullMqQueue implements JobQueue {
     const jobs: JobInfo[] = [];
     for (const state of states) {
       if (state === 'ambiguous' && options.state === undefined) continue; // with "failed"
-      const parked = state === 'failed' || state === 'ambiguous' ? await this.#parkedIds() : undefined;
+      const parked =
+        state === 'failed' || state === 'ambiguous' ? await this.#parkedIds() : undefined;
       const extra = parked ? parked.size : 0;
-      for (const job of await this.#queue.getJobs([...BULL_TYPES[state]], 0, limit + extra - 1, true)) {
+      for (const job of await this.#queue.getJobs(
+        [...BULL_TYPES[state]],
+        0,
+        limit + extra - 1,
+        true,
+      )) {
         if (!job) continue;
-        const shown = parked
-          ? parked.has(job.id ?? '')
-            ? 'ambiguous'
-            : 'failed'
-          : state;
-        if (options.state === undefined || shown === options.state) jobs.push(await this.#infoOf(job, shown));
+        const shown = parked ? (parked.has(job.id ?? '') ? 'ambiguous' : 'failed') : state;
+        if (options.state === undefined || shown === options.state)
+          jobs.push(await this.#infoOf(job, shown));
       }
     }
     return jobs.sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1)).slice(0, limit);
   }
 
   async counts(): Promise<Record<JobState, number>> {
-    const bull = await this.#queue.getJobCounts('waiting', 'prioritized', 'active', 'completed', 'delayed', 'failed');
+    const bull = await this.#queue.getJobCounts(
+      'waiting',
+      'prioritized',
+      'active',
+      'completed',
+      'delayed',
+      'failed',
+    );
     const ambiguous = await this.#redis.scard(this.#context.ambiguousKey);
     return {
       queued: (bull.waiting ?? 0) + (bull.prioritized ?? 0),
@@ -231,7 +241,8 @@ export class BullMqQueue implements JobQueue {
     const attempt = {
       at: new Date().toISOString(),
       code: 'EAMBIGUOUS',
-      response: 'The worker stopped after the message data was sent; the server may have accepted it.',
+      response:
+        'The worker stopped after the message data was sent; the server may have accepted it.',
       dataSent: true,
     };
     await job.updateData({ ...job.data, attempts: [...job.data.attempts, attempt] });
@@ -244,10 +255,17 @@ export class BullMqQueue implements JobQueue {
     if (!job) throw new SealpostError('EJOB_NOT_FOUND', `No job ${id} in the queue.`);
     const state = await this.#stateOf(job);
     if (state !== 'failed' && state !== 'ambiguous') {
-      throw new SealpostError('EJOB_STATE', `Job ${id} is ${state}; only failed or ambiguous jobs can be resent.`);
+      throw new SealpostError(
+        'EJOB_STATE',
+        `Job ${id} is ${state}; only failed or ambiguous jobs can be resent.`,
+      );
     }
     await job.updateData({ ...job.data, budgetFrom: job.data.attempts.length });
-    await this.#redis.multi().del(this.#context.dataSentKey(id)).srem(this.#context.ambiguousKey, id).exec();
+    await this.#redis
+      .multi()
+      .del(this.#context.dataSentKey(id))
+      .srem(this.#context.ambiguousKey, id)
+      .exec();
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     return this.#context.info(id);
   }

@@ -37,7 +37,11 @@ export async function fsyncDirectory(dir: string): Promise<void> {
 }
 
 /** Writes a whole file under `path` durably (the name appears only with the full content). */
-export async function writeFileDurable(path: string, tmpPath: string, content: string): Promise<void> {
+export async function writeFileDurable(
+  path: string,
+  tmpPath: string,
+  content: string,
+): Promise<void> {
   const handle = await open(tmpPath, 'w', 0o600);
   try {
     await handle.writeFile(content);

@@ -57,7 +57,11 @@ export class SpoolLease implements Lease {
   async markDataSent(): Promise<void> {
     this.#assertOpen();
     const marker = this.#store.dataSentPath(this.id);
-    await writeFileDurable(marker, this.#store.tmpPath(`${this.id}.data-sent`), new Date().toISOString());
+    await writeFileDurable(
+      marker,
+      this.#store.tmpPath(`${this.id}.data-sent`),
+      new Date().toISOString(),
+    );
     await fsyncDirectory(this.#store.stateDir('sending'));
     this.#dataSent = true;
   }

@@ -32,7 +32,7 @@ import {
 } from './spool-files.js';
 import { SpoolLease } from './spool-lease.js';
 import { jobInfoOf, type SpoolRecord } from './spool-record.js';
-import { recoverSpool, type RecoveryReport } from './spool-recovery.js';
+import { type RecoveryReport, recoverSpool } from './spool-recovery.js';
 import { SpoolStore } from './spool-store.js';
 
 export interface SpoolQueueOptions {
@@ -256,7 +256,10 @@ export class SpoolQueue implements JobQueue {
     if (!found) throw new SealpostError('EJOB_NOT_FOUND', `No job ${id} in the spool.`);
     const { dirState, record } = found;
     if (dirState !== 'failed' && dirState !== 'ambiguous') {
-      throw new SealpostError('EJOB_STATE', `Job ${id} is ${dirState}; only failed or ambiguous jobs can be resent.`);
+      throw new SealpostError(
+        'EJOB_STATE',
+        `Job ${id} is ${dirState}; only failed or ambiguous jobs can be resent.`,
+      );
     }
     if (!(await this.#store.lock(id, 'resend'))) {
       throw new SealpostError('EJOB_STATE', `Job ${id} is being changed by another process.`);

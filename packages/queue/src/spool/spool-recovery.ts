@@ -6,9 +6,9 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SealpostError } from '@sealpost/errors';
 import { attemptFromError } from '../attempt-record.js';
 import type { JobState } from '../job-queue.js';
-import { SealpostError } from '@sealpost/errors';
 import { listJobIds, processAlive, readJsonIfExists, unlinkIfExists } from './spool-files.js';
 import { attemptsMade, type SpoolRecord } from './spool-record.js';
 import type { SpoolStore } from './spool-store.js';
@@ -26,7 +26,14 @@ export async function recoverSpool(store: SpoolStore): Promise<RecoveryReport> {
   const requeued: string[] = [];
   const ambiguous: string[] = [];
   const rolledForward: string[] = [];
-  for (const dirState of ['queued', 'deferred', 'sent', 'failed', 'ambiguous', 'sending'] as const) {
+  for (const dirState of [
+    'queued',
+    'deferred',
+    'sent',
+    'failed',
+    'ambiguous',
+    'sending',
+  ] as const) {
     for (const id of await listJobIds(store.stateDir(dirState))) {
       if (await store.lockHolderAlive(id)) continue;
       const record = await readJsonIfExists<SpoolRecord>(store.recordPath(dirState, id));

@@ -5,9 +5,9 @@
  * and recovery rolls the move forward.
  */
 import { randomBytes } from 'node:crypto';
+import { access, rename } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { access, rename } from 'node:fs/promises';
 import type { JobState } from '../job-queue.js';
 import {
   createFileExclusive,
@@ -85,7 +85,11 @@ export class SpoolStore {
    * that died is broken and taken over once.
    */
   async lock(id: string, token: string): Promise<boolean> {
-    const content = JSON.stringify({ pid: process.pid, host: hostname(), token } satisfies ClaimLock);
+    const content = JSON.stringify({
+      pid: process.pid,
+      host: hostname(),
+      token,
+    } satisfies ClaimLock);
     for (let round = 0; round < 2; round++) {
       if (await createFileExclusive(this.lockPath(id), this.tmpPath(`${id}.lock`), content)) {
         return true;

@@ -79,17 +79,27 @@ function sendCommand(port: number, line: string, timeoutMs: number): Promise<str
 
 function serverArgs(port: number, dir: string, appendOnly: boolean): string[] {
   return [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--protected-mode', 'yes',
-    '--dir', dir,
-    '--logfile', join(dir, 'redis.log'),
-    '--daemonize', 'no',
-    '--save', '',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--protected-mode',
+    'yes',
+    '--dir',
+    dir,
+    '--logfile',
+    join(dir, 'redis.log'),
+    '--daemonize',
+    'no',
+    '--save',
+    '',
     // Uncompressed snapshots, so a test can grep them for strings that must not be there.
-    '--rdbcompression', 'no',
-    '--appendonly', appendOnly ? 'yes' : 'no',
-    '--appendfsync', 'always',
+    '--rdbcompression',
+    'no',
+    '--appendonly',
+    appendOnly ? 'yes' : 'no',
+    '--appendfsync',
+    'always',
   ];
 }
 
