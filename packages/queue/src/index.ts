@@ -1,6 +1,7 @@
 export { attemptFromError } from './attempt-record.js';
 export { type BackoffOptions, backoffDelay, DEFAULT_MAX_ATTEMPTS } from './backoff.js';
 export { BullMqQueue, type BullMqQueueOptions } from './bullmq/bullmq-queue.js';
+export { type ConsumeOptions, consume, type JobHandler } from './consume.js';
 export {
   type Attempt,
   type ClaimOptions,

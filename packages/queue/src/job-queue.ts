@@ -106,6 +106,8 @@ export interface Lease {
   /** Number of this attempt, from 1. */
   readonly attempt: number;
   readonly maxAttempts: number;
+  /** True once one of the settling calls below has been made. */
+  readonly settled: boolean;
   /** The message bytes, streamed from the store. */
   openRaw(): Readable;
   /**

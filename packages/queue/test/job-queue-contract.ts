@@ -9,7 +9,7 @@ import { buffer } from 'node:stream/consumers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SealpostError } from '@sealpost/errors';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EnqueueRequest, JobQueue } from '../src/index.js';
+import { consume, type EnqueueRequest, type JobQueue } from '../src/index.js';
 
 export interface QueueHarness {
   readonly queue: JobQueue;
@@ -258,6 +258,61 @@ export function describeJobQueueContract(name: string, makeHarness: () => Promis
       expect(stored.includes(id)).toBe(true);
       expect(stored.includes('PLAINTEXT-MARKER-7f3a')).toBe(false);
       expect(stored.includes('PASSPHRASE-MARKER-91c2')).toBe(false);
+    });
+
+    it('consume() runs handlers concurrently and settles what a handler threw on', async () => {
+      const ok = await Promise.all([1, 2, 3, 4].map(() => queue.enqueue(job())));
+      const bad = await queue.enqueue(job({ maxAttempts: 1 }));
+      const controller = new AbortController();
+      let inFlight = 0;
+      let most = 0;
+      const errors: unknown[] = [];
+      const running = consume(
+        queue,
+        async (lease) => {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          await sleep(30);
+          inFlight--;
+          if (lease.id === bad.id) throw permFail();
+          await lease.complete();
+        },
+        {
+          concurrency: 2,
+          signal: controller.signal,
+          idleWaitMs: 50,
+          onError: (e) => errors.push(e),
+        },
+      );
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const counts = await queue.counts();
+        if (counts.sent === 4 && counts.failed === 1) break;
+        await sleep(20);
+      }
+      controller.abort();
+      await running;
+      expect(most).toBe(2);
+      for (const { id } of ok) expect((await queue.get(id))?.state).toBe('sent');
+      expect((await queue.get(bad.id))?.attempts[0]).toMatchObject({ code: 'EREJECTED' });
+      expect(errors).toHaveLength(1);
+    });
+
+    it('consume() on shutdown releases a lease its handler left unsettled', async () => {
+      const { id } = await queue.enqueue(job());
+      const controller = new AbortController();
+      const running = consume(
+        queue,
+        async (_lease, signal) => {
+          controller.abort();
+          expect(signal.aborted).toBe(true);
+        },
+        { signal: controller.signal, idleWaitMs: 50 },
+      );
+      await running;
+      const info = await queue.get(id);
+      expect(info?.state).toBe('queued');
+      expect(info?.attempts).toEqual([]);
     });
 
     it('close() stops handing out jobs and releases what is in flight', async () => {

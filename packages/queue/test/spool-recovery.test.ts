@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -78,5 +78,20 @@ describe('spool recovery after a consumer is killed (SIGKILL)', () => {
     await lease?.complete();
     await first.close();
     await second.close();
+  });
+
+  it('rolls forward a state change cut short between rewrite and rename', async () => {
+    const directory = await spoolDir();
+    const queue = await SpoolQueue.open({ directory });
+    const { id } = await queue.enqueue(job());
+    const lease = await queue.claim();
+    await lease?.complete();
+    await queue.close();
+    // As if the process died after rewriting the record (state "sent") but before the rename.
+    await rename(join(directory, 'sent', `${id}.json`), join(directory, 'active', `${id}.json`));
+    const reopened = await SpoolQueue.open({ directory });
+    expect((await reopened.get(id))?.state).toBe('sent');
+    expect(await readdir(join(directory, 'active'))).toEqual([]);
+    await reopened.close();
   });
 });
