@@ -26,36 +26,39 @@ export async function recoverSpool(store: SpoolStore): Promise<RecoveryReport> {
   const requeued: string[] = [];
   const ambiguous: string[] = [];
   const rolledForward: string[] = [];
-  for (const dirState of [
-    'queued',
-    'deferred',
-    'sent',
-    'failed',
-    'ambiguous',
-    'sending',
-  ] as const) {
+  await removeStaleLocks(store);
+  // Only these directories can hold a record whose change was cut short: every other
+  // change starts with a rename (claim) or writes straight into place (enqueue).
+  for (const dirState of ['failed', 'ambiguous', 'sending'] as const) {
     for (const id of await listJobIds(store.stateDir(dirState))) {
-      if (await store.lockHolderAlive(id)) continue;
-      const record = await readJsonIfExists<SpoolRecord>(store.recordPath(dirState, id));
-      if (!record) continue;
-      if (dirState === 'sending' && record.state === 'sending') {
-        const outcome = await examineOrphan(store, record);
-        (outcome === 'ambiguous' ? ambiguous : requeued).push(id);
-      } else if (record.state !== dirState) {
-        // A state change that wrote the record but did not get to rename it.
-        await store.move(id, dirState, record.state);
-        await unlinkIfExists(store.dataSentPath(id));
-        rolledForward.push(id);
+      const peek = await readJsonIfExists<SpoolRecord>(store.recordPath(dirState, id));
+      if (!peek || (dirState !== 'sending' && peek.state === dirState)) continue;
+      // Every change in progress holds the job's lock: a live holder is left alone, and
+      // taking the lock makes this process the only one examining the job.
+      if (!(await store.lock(id, 'recovery'))) continue;
+      try {
+        const record = await readJsonIfExists<SpoolRecord>(store.recordPath(dirState, id));
+        if (!record) continue; // Moved on before we got the lock.
+        if (dirState === 'sending' && record.state === 'sending') {
+          const outcome = await examineOrphan(store, record);
+          (outcome === 'ambiguous' ? ambiguous : requeued).push(id);
+        } else if (record.state !== dirState) {
+          // A state change that rewrote the record but did not get to rename it.
+          await store.move(id, dirState, record.state);
+          await unlinkIfExists(store.dataSentPath(id));
+          rolledForward.push(id);
+        }
+      } finally {
+        await store.unlock(id);
       }
-      await unlinkIfExists(store.lockPath(id)).catch(() => {});
     }
   }
   await removeLeftovers(store);
   return { requeued, ambiguous, rolledForward };
 }
 
+/** The job's claimer is gone (we hold its lock now): decide by the data-sent marker. */
 async function examineOrphan(store: SpoolStore, record: SpoolRecord): Promise<JobState> {
-  if (!(await store.lock(record.id, 'recovery'))) return 'sending';
   const dataSent = await store.exists(store.dataSentPath(record.id));
   const error = dataSent
     ? new SealpostError(
@@ -68,8 +71,16 @@ async function examineOrphan(store: SpoolStore, record: SpoolRecord): Promise<Jo
   const state: JobState = dataSent ? 'ambiguous' : outOfAttempts ? 'failed' : 'queued';
   await store.write('sending', { ...record, state, attempts });
   await unlinkIfExists(store.dataSentPath(record.id));
-  await store.unlock(record.id);
   return state;
+}
+
+/** Locks whose holder died (a crash between taking a lock and releasing it). */
+async function removeStaleLocks(store: SpoolStore): Promise<void> {
+  for (const name of await readdir(join(store.root, 'locks'))) {
+    if (!name.endsWith('.lock')) continue;
+    const id = name.slice(0, -'.lock'.length);
+    if (!(await store.lockHolderAlive(id))) await store.breakLockIfDead(id);
+  }
 }
 
 /** Temporary files of processes that died, and data-sent markers whose job has moved on. */

@@ -58,9 +58,12 @@ export class SpoolStore {
   /** Finds a job's record in whichever state directory holds it. */
   async find(id: string): Promise<{ dirState: JobState; record: SpoolRecord } | undefined> {
     if (!/^[0-9a-z-]+$/.test(id)) return undefined;
-    for (const state of Object.keys(STATE_DIRECTORIES) as JobState[]) {
-      const record = await readJsonIfExists<SpoolRecord>(this.recordPath(state, id));
-      if (record) return { dirState: state, record };
+    // A second pass covers a job renamed into a directory the first pass had already read.
+    for (let pass = 0; pass < 2; pass++) {
+      for (const state of Object.keys(STATE_DIRECTORIES) as JobState[]) {
+        const record = await readJsonIfExists<SpoolRecord>(this.recordPath(state, id));
+        if (record) return { dirState: state, record };
+      }
     }
     return undefined;
   }
@@ -95,9 +98,17 @@ export class SpoolStore {
         return true;
       }
       if (await this.lockHolderAlive(id)) return false;
-      await unlinkIfExists(this.lockPath(id));
+      await this.breakLockIfDead(id);
     }
     return false;
+  }
+
+  /**
+   * Removes a lock whose holder is dead, checking again right before: between two reads a
+   * live process may have broken it and taken it over.
+   */
+  async breakLockIfDead(id: string): Promise<void> {
+    if (!(await this.lockHolderAlive(id))) await unlinkIfExists(this.lockPath(id));
   }
 
   async unlock(id: string): Promise<void> {
