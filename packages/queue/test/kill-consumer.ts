@@ -11,14 +11,48 @@ export function killLeftoverConsumers(): void {
   children.clear();
 }
 
-export async function killConsumerAt(args: readonly string[]): Promise<string> {
-  const stage = args.at(-1) ?? '';
+function spawnConsumer(args: readonly string[]): ChildProcess {
   const child = spawn(
     process.execPath,
     ['--conditions=@sealpost/source', '--import', 'tsx', 'test/consumer-child.ts', ...args],
     { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.add(child);
+  return child;
+}
+
+/** Runs a draining consumer process to its end; returns the ids it sent. */
+export async function runDrainingConsumer(
+  args: readonly string[],
+  timeoutMs: number,
+): Promise<string[]> {
+  const child = spawnConsumer([...args, 'drain']);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`consumer did not finish: ${stderr}`)),
+      timeoutMs,
+    );
+    child.once('exit', (exitCode) => {
+      clearTimeout(timer);
+      resolve(exitCode);
+    });
+  });
+  children.delete(child);
+  if (code !== 0) throw new Error(`consumer exited ${code}: ${stderr}`);
+  return [...stdout.matchAll(/^sent (\S+)$/gm)].map((match) => match[1] ?? '');
+}
+
+export async function killConsumerAt(args: readonly string[]): Promise<string> {
+  const stage = args.at(-1) ?? '';
+  const child = spawnConsumer(args);
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
     stderr += chunk;

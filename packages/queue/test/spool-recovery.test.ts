@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SpoolQueue } from '../src/index.js';
 import { job } from './job-queue-contract.js';
-import { killLeftoverConsumers, killConsumerAt as killSpawned } from './kill-consumer.js';
+import {
+  killLeftoverConsumers,
+  killConsumerAt as killSpawned,
+  runDrainingConsumer,
+} from './kill-consumer.js';
 
 const dirs: string[] = [];
 
@@ -94,4 +98,22 @@ describe('spool recovery after a consumer is killed (SIGKILL)', () => {
     expect(await readdir(join(directory, 'active'))).toEqual([]);
     await reopened.close();
   });
+});
+
+describe('spool shared by several processes', () => {
+  it('two consumer processes on one spool send 200 jobs, each exactly once', async () => {
+    const directory = await spoolDir();
+    const producer = await SpoolQueue.open({ directory });
+    const ids = new Set<string>();
+    for (let i = 0; i < 200; i++) ids.add((await producer.enqueue(job())).id);
+    const [a, b] = await Promise.all([
+      runDrainingConsumer(['spool', directory], 60_000),
+      runDrainingConsumer(['spool', directory], 60_000),
+    ]);
+    const all = [...a, ...b];
+    expect(all).toHaveLength(200);
+    expect(new Set(all)).toEqual(ids);
+    expect((await producer.counts()).sent).toBe(200);
+    await producer.close();
+  }, 90_000);
 });
