@@ -49,6 +49,11 @@ export interface BullMqQueueOptions {
   readonly limiter?: RateLimiterOptions;
   /** How often a waiting `claim()` polls; default 100 ms. */
   readonly pollIntervalMs?: number;
+  /**
+   * Told about connection errors and errors of BullMQ's background stalled-job checker;
+   * both retry by themselves (commands wait for the reconnect), so these are for logs.
+   */
+  readonly onError?: (error: Error) => void;
 }
 
 const BULL_TYPES = {
@@ -88,9 +93,11 @@ export class BullMqQueue implements JobQueue {
       ...(options.limiter ? { limiter: options.limiter } : {}),
       settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, backoff) },
     });
-    // Errors of the background stalled checker (e.g. while Redis restarts) are retried by it.
-    this.#worker.on('error', () => {});
-    this.#queue.on('error', () => {});
+    // Connection errors (e.g. while Redis restarts) are retried by ioredis and BullMQ.
+    const onError = options.onError ?? (() => {});
+    this.#redis.on('error', onError);
+    this.#worker.on('error', onError);
+    this.#queue.on('error', onError);
     void this.#worker.startStalledCheckTimer();
     const queue = this.#queue;
     this.#context = {
@@ -149,11 +156,16 @@ export class BullMqQueue implements JobQueue {
       attempts: [],
       budgetFrom: 0,
     };
-    await this.#queue.add('send', data, {
-      jobId,
-      attempts: request.maxAttempts ?? this.#options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      backoff: { type: 'custom' },
-    });
+    try {
+      await this.#queue.add('send', data, {
+        jobId,
+        attempts: request.maxAttempts ?? this.#options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+        backoff: { type: 'custom' },
+      });
+    } catch (err) {
+      await this.#redis.del(bodyKey).catch(() => {});
+      throw err;
+    }
     if (key !== undefined) {
       // A concurrent enqueue with the same key may have won: its token is the stored one.
       const stored = await this.#queue.getJob(jobId);
