@@ -3,7 +3,7 @@
  * spool-queue.test.ts and bullmq-queue.test.ts against their adapter. Backoff is shortened
  * by the harness (base 50 ms) so deferred jobs come due within a test.
  */
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -236,17 +236,18 @@ export function describeJobQueueContract(name: string, makeHarness: () => Promis
     });
 
     it('stores only what it is given: no plaintext, key or passphrase reaches the store', async () => {
-      // The pipeline protected this before enqueue; the queue never sees `plaintext`.
-      const plaintext = 'PLAINTEXT-MARKER-7f3a body of the secret letter';
+      // The caller protects before enqueue (here: AES-256-GCM under a passphrase-derived
+      // key, standing in for the pipeline's OpenPGP/S/MIME); the queue sees only the result.
+      const plaintext = Buffer.from('PLAINTEXT-MARKER-7f3a body of the secret letter');
       const passphrase = 'PASSPHRASE-MARKER-91c2';
-      const protectedBytes = Buffer.concat([
-        Buffer.from(
-          'Subject: ...\r\n\r\n-----BEGIN PGP MESSAGE-----\r\nCIPHERTEXT-MARKER-55d1\r\n',
-        ),
-        randomBytes(512),
-      ]);
-      expect(protectedBytes.includes(plaintext)).toBe(false);
-      void passphrase;
+      const key = scryptSync(passphrase, 'salt', 32);
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const sealed = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+      const protectedBytes = Buffer.from(
+        `Subject: ...\r\n\r\n-----BEGIN MESSAGE----- CIPHERTEXT-MARKER-55d1\r\n${Buffer.concat([iv, sealed]).toString('base64')}\r\n`,
+      );
+      expect(protectedBytes.includes('PLAINTEXT-MARKER')).toBe(false);
       const { id } = await queue.enqueue(
         job({ raw: protectedBytes, report: { note: 'REPORT-MARKER-0b9e' } }),
       );
