@@ -90,6 +90,19 @@ export function describeJobQueueContract(name: string, makeHarness: () => Promis
       expect(await queue.get('no-such-job')).toBeUndefined();
     });
 
+    it('refuses a job without recipients or Message-ID, storing nothing', async () => {
+      await expect(
+        queue.enqueue(job({ envelope: { from: 'alice@example.test', to: [] } })),
+      ).rejects.toMatchObject({ code: 'EMESSAGE' });
+      await expect(queue.enqueue(job({ messageId: '' }))).rejects.toMatchObject({
+        code: 'EMESSAGE',
+      });
+      await expect(queue.enqueue(job({ maxAttempts: 0 }))).rejects.toMatchObject({
+        code: 'ECONFIG',
+      });
+      expect(await queue.list()).toEqual([]);
+    });
+
     it('streams a large body in and out unchanged', async () => {
       const body = randomBytes(3 * 1024 * 1024);
       const chunks = Array.from({ length: 48 }, (_, i) =>

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultSpoolDirectory, SpoolQueue } from '../src/index.js';
-import { describeJobQueueContract, type QueueHarness } from './job-queue-contract.js';
+import { describeJobQueueContract, job, type QueueHarness } from './job-queue-contract.js';
 
 const fastBackoff = { baseDelayMs: 50, maxDelayMs: 200 };
 
@@ -37,6 +37,21 @@ async function spoolHarness(): Promise<QueueHarness> {
 }
 
 describeJobQueueContract('spool', spoolHarness);
+
+describe('SpoolQueue specifics', () => {
+  it('refuses a body above maxBodyBytes and leaves no file behind', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'sealpost-spool-'));
+    const queue = await SpoolQueue.open({ directory, maxBodyBytes: 1024 });
+    await expect(
+      queue.enqueue(job({ raw: Buffer.alloc(2048, 0x41), idempotencyKey: 'big' })),
+    ).rejects.toMatchObject({ code: 'EJOB_TOO_LARGE', details: { maxBodyBytes: 1024 } });
+    for (const sub of ['tmp', 'bodies', 'keys', 'incoming']) {
+      expect(await readdir(join(directory, sub))).toEqual([]);
+    }
+    await queue.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+});
 
 describe('defaultSpoolDirectory', () => {
   it('uses $XDG_STATE_HOME, else ~/.local/state', () => {
