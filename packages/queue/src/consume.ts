@@ -37,15 +37,22 @@ export async function consume(
         continue;
       }
       if (!lease) continue;
+      let failure: { error: unknown } | undefined;
       try {
         await handler(lease, signal);
-        // A handler that returns without settling gives the job back.
-        if (!lease.settled) await lease.release();
-      } catch (err) {
-        report(err, lease);
-        // The handler's error decides: transient → deferred, ambiguous → parked, else failed.
-        if (!lease.settled)
-          await lease.retry(err).catch((settleError) => report(settleError, lease));
+      } catch (error) {
+        failure = { error };
+        report(error, lease);
+      }
+      try {
+        // The handler's error decides (transient → deferred, ambiguous → parked, else
+        // failed); a handler that returned without settling gives the job back.
+        if (!lease.settled) {
+          if (failure) await lease.retry(failure.error);
+          else await lease.release();
+        }
+      } catch (settleError) {
+        report(settleError, lease);
       }
     }
   };

@@ -132,6 +132,12 @@ export class SpoolLease implements Lease {
     const next: SpoolRecord = { ...rest, ...change };
     try {
       await this.#store.write('sending', next);
+    } catch (err) {
+      // Nothing moved: the lease stays open, so the caller may try again or release.
+      this.#settled = false;
+      throw err;
+    }
+    try {
       await unlinkIfExists(this.#store.dataSentPath(this.id));
       // Sent bytes are not needed again; failed and ambiguous ones are kept for resend().
       if (next.state === 'sent') await unlinkIfExists(this.#store.bodyPath(this.id));
