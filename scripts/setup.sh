@@ -31,6 +31,7 @@ declare -A SYSTEM_PACKAGES=(
   [doveadm]=dovecot-core
   [msmtp]=msmtp
   [chromium]=chromium
+  [redis-server]=redis-server
 )
 
 if [ "$want_tests" -eq 1 ]; then

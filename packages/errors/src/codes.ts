@@ -4,6 +4,7 @@ import { GENERAL_CODES } from './codes/general.js';
 import { KEYSTORE_CODES } from './codes/keystore.js';
 import { PGP_CODES } from './codes/pgp.js';
 import { PIPELINE_CODES } from './codes/pipeline.js';
+import { QUEUE_CODES } from './codes/queue.js';
 import { SMIME_CODES } from './codes/smime.js';
 import { TRANSPORT_CODES } from './codes/transport.js';
 
@@ -19,6 +20,7 @@ export const ERROR_CODE_SECTIONS = {
   smime: SMIME_CODES,
   keystore: KEYSTORE_CODES,
   pipeline: PIPELINE_CODES,
+  queue: QUEUE_CODES,
 } as const;
 
 /**
@@ -33,6 +35,7 @@ export const ERROR_CODES = Object.freeze({
   ...SMIME_CODES,
   ...KEYSTORE_CODES,
   ...PIPELINE_CODES,
+  ...QUEUE_CODES,
 });
 
 export type ErrorCode = keyof typeof ERROR_CODES;

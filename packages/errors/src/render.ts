@@ -9,6 +9,7 @@ const SECTION_TITLES: Record<keyof typeof ERROR_CODE_SECTIONS, string> = {
   smime: 'S/MIME (@sealpost/smime)',
   keystore: 'Key stores and key files (@sealpost/keystore)',
   pipeline: 'Policy and apps (@sealpost/pipeline, sealpost)',
+  queue: 'Send-job queue (@sealpost/queue)',
 };
 
 const EXIT_CODES = {

@@ -37,6 +37,11 @@ export {
   startPostfix,
 } from './postfix/start-postfix.js';
 export {
+  type RedisInstance,
+  type StartRedisOptions,
+  startRedis,
+} from './redis/start-redis.js';
+export {
   assertOk,
   type RunToolOptions,
   runInteropTool,
