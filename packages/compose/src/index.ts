@@ -1,5 +1,6 @@
 export type { Address } from './address/address.js';
 export { parseAddress, parseAddressList } from './address/address.js';
+export { sameAddress, senderAddress } from './address/sender-address.js';
 export type { ContentType } from './entity/content-type.js';
 export { formatContentType, parseContentType } from './entity/content-type.js';
 export { decodeHeaderText, encodeHeaderText } from './entity/encoded-word.js';

@@ -51,6 +51,5 @@ export async function decryptMime(
     ...(options.crypto ? { crypto: options.crypto } : {}),
   });
   const opened = openPayload(messageHeaders, inner);
-  const from = opened.headers.find((h) => h.name.toLowerCase() === 'from')?.value;
-  return { ...opened, encryption, signature: checkSender(signature, from) };
+  return { ...opened, encryption, signature: checkSender(signature, opened.headers) };
 }
