@@ -10,8 +10,10 @@ export const COMPOSE_CODES = defineCodes({
     category: 'input',
   },
   ESENDER_MISSING: {
-    description: 'The message has no From field, so there is no sender to check a signature against.',
-    action: 'Treat the message as unsigned: a signature cannot vouch for a sender that is not named.',
+    description:
+      'The message has no From field, so there is no sender to check a signature against.',
+    action:
+      'Treat the message as unsigned: a signature cannot vouch for a sender that is not named.',
     retry: 'permanent',
     category: 'input',
   },

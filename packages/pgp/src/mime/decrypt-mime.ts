@@ -13,9 +13,12 @@ import { SealpostError } from '@sealpost/errors';
 import { type DecryptOptions, decryptMessage } from '../message/decrypt-message.js';
 import { readInputMessage } from './input-message.js';
 import { type OpenedMessage, PGP_ENCRYPTED } from './pgp-mime.js';
-import { isPgpSigned, openPayload, verifySignedEntity } from './verify-mime.js';
+import { isPgpSigned, openPayload, verifySignedEntity, withSenderCheck } from './verify-mime.js';
 
-export interface DecryptMimeOptions extends DecryptOptions {}
+export interface DecryptMimeOptions extends DecryptOptions {
+  /** Require each signing key to name the From address (default true), as verifyMime does. */
+  readonly checkSenderAddress?: boolean;
+}
 
 function formatError(message: string, cause?: unknown): SealpostError {
   return new SealpostError('EPGP_FORMAT', message, cause === undefined ? {} : { cause });
@@ -83,5 +86,10 @@ export async function decryptMime(
     signatures = [...signatures, ...inner.signatures];
     payload = inner.signedPart;
   }
-  return openPayload(payload, input.messageHeaders, true, signatures);
+  const opened = openPayload(payload, input.messageHeaders, true, signatures);
+  return withSenderCheck(
+    { ...opened, integrity: decrypted.integrity },
+    options.verificationKeys ?? [],
+    options.checkSenderAddress,
+  );
 }
