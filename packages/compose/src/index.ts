@@ -38,3 +38,5 @@ export type {
 } from './message/message.js';
 export type { ToMimeOptions } from './mime/composer-options.js';
 export { toMime, toMimeStream } from './mime/to-mime.js';
+export type { RedactOptions } from './redacted-error.js';
+export { redactedError } from './redacted-error.js';

@@ -21,9 +21,9 @@ beforeAll(async () => {
 
 describe('decrypt results name their integrity protection', () => {
   it.each([
-    ['SEIPD v1', false, 'mdc'],
-    ['SEIPD v2', true, 'aead'],
-  ] as const)('%s is %s', async (_name, rfc9580, integrity) => {
+    ['SEIPD v1 is mdc', false, 'mdc'],
+    ['SEIPD v2 is aead', true, 'aead'],
+  ] as const)('%s', async (_name, rfc9580, integrity) => {
     const armored = await encryptMessage(body, { recipientKeys: [carol.publicKey], rfc9580 });
     const decrypted = await decryptMessage(armored, { decryptionKeys: [carol.privateKey] });
     expect(decrypted.integrity).toBe(integrity);

@@ -92,7 +92,7 @@ describe('the signing key must name the From address', () => {
     });
     const key = both.privateKey;
     const old = key.users.find((u) => u.userID?.email === 'old@example.org')!;
-    const revoked = await old.revoke(key.keyPacket, {
+    const revoked = await old.revoke(key.keyPacket as openpgp.SecretKeyPacket, {
       flag: openpgp.enums.reasonForRevocation.userIDInvalid,
     });
     old.revocationSignatures.push(...revoked.revocationSignatures);
