@@ -27,7 +27,10 @@ export interface VerifyMimeOptions {
   readonly trustAnchors: readonly SmimeCertificate[];
   /** Time for certificate checks; default now. */
   readonly now?: Date;
-  /** Check that each signer's certificate names the From address (default true). */
+  /**
+   * Check that each signer's certificate names the one From address (default true):
+   * ESMIME_CERT_ADDRESS, or ESENDER_MISSING / ESENDER_AMBIGUOUS when From is not one mailbox.
+   */
   readonly checkSenderAddress?: boolean;
   readonly crypto?: Crypto;
 }
