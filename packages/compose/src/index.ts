@@ -1,5 +1,6 @@
 export type { Address } from './address/address.js';
 export { parseAddress, parseAddressList } from './address/address.js';
+export { sameAddress, senderAddress } from './address/sender-address.js';
 export type { ContentType } from './entity/content-type.js';
 export { formatContentType, parseContentType } from './entity/content-type.js';
 export { decodeHeaderText, encodeHeaderText } from './entity/encoded-word.js';
@@ -43,3 +44,5 @@ export {
 } from './message/read-submission.js';
 export type { ToMimeOptions } from './mime/composer-options.js';
 export { toMime, toMimeStream } from './mime/to-mime.js';
+export type { RedactOptions } from './redacted-error.js';
+export { redactedError } from './redacted-error.js';

@@ -9,6 +9,22 @@ export const COMPOSE_CODES = defineCodes({
     retry: 'permanent',
     category: 'input',
   },
+  ESENDER_MISSING: {
+    description:
+      'The message has no From field, so there is no sender to check a signature against.',
+    action:
+      'Treat the message as unsigned: a signature cannot vouch for a sender that is not named.',
+    retry: 'permanent',
+    category: 'input',
+  },
+  ESENDER_AMBIGUOUS: {
+    description:
+      'The sender is ambiguous: more than one From field, more than one mailbox in From, or a From that does not parse strictly (RFC 5322 §3.6).',
+    action:
+      'Do not trust the sender shown: mail clients may show a different address than the one checked.',
+    retry: 'permanent',
+    category: 'input',
+  },
   EHEADER: {
     description:
       'A header name or value is not allowed (bad characters, a line break, or a reserved name).',

@@ -80,6 +80,14 @@ export const PGP_CODES = defineCodes({
     retry: 'permanent',
     category: 'crypto',
   },
+  EPGP_SIGNER_ADDRESS: {
+    description:
+      'The signing key has no valid (not revoked, not expired) user ID with the From address.',
+    action:
+      'Do not trust the sender shown: the signature is by a key of someone else. Check the key or the From address.',
+    retry: 'permanent',
+    category: 'crypto',
+  },
   EDECRYPT: {
     description:
       'The message could not be decrypted (no matching key, or the ciphertext was altered).',

@@ -76,6 +76,14 @@ export const SMIME_CODES = defineCodes({
     retry: 'permanent',
     category: 'crypto',
   },
+  ESMIME_CONTENT_CONFUSION: {
+    description:
+      'The signed content is not the content shown: a detached signature carries its own content, an opaque one has none, or it signs something other than a MIME entity.',
+    action:
+      'Do not trust this message: it is built to show one text under a signature over another (CVE-2018-18509 class).',
+    retry: 'permanent',
+    category: 'crypto',
+  },
   ESMIME_UNSUPPORTED: {
     description: 'The S/MIME message uses an algorithm or structure sealpost does not support.',
     action: 'Ask the sender to use AES-GCM or AES-CBC with RSA-OAEP, RSA PKCS#1 v1.5 or ECDH.',

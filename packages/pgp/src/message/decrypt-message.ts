@@ -17,6 +17,8 @@ export interface DecryptOptions {
 
 export interface DecryptedMessage {
   readonly content: Uint8Array;
+  /** 'mdc': SEIPD v1 (RFC 9580 §5.13.1); 'aead': SEIPD v2 or an AEAD packet (§5.13.2). */
+  readonly integrity: 'mdc' | 'aead';
   readonly signatures: readonly SignatureStatus[];
 }
 
@@ -33,6 +35,17 @@ async function readAnyMessage(input: string | Uint8Array) {
   return typeof input === 'string'
     ? openpgp.readMessage({ armoredMessage: input, config })
     : openpgp.readMessage({ binaryMessage: input, config });
+}
+
+/** Which integrity protection the encrypted data packet has (tag 9 never gets this far). */
+function integrityOf(message: openpgp.Message<Uint8Array>): 'mdc' | 'aead' {
+  const packet = message.packets.find(
+    (p) =>
+      p instanceof openpgp.SymEncryptedIntegrityProtectedDataPacket ||
+      p instanceof openpgp.AEADEncryptedDataPacket,
+  );
+  if (packet instanceof openpgp.AEADEncryptedDataPacket) return 'aead';
+  return (packet as { version?: number } | undefined)?.version === 2 ? 'aead' : 'mdc';
 }
 
 export async function decryptMessage(
@@ -68,5 +81,5 @@ export async function decryptMessage(
   }
   const content = result.data as Uint8Array;
   const signatures = await toSignatureStatuses(result.signatures, verificationKeys);
-  return { content, signatures };
+  return { content, integrity: integrityOf(message), signatures };
 }

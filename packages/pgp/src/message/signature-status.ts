@@ -1,4 +1,5 @@
 /** The outcome of checking one OpenPGP signature (RFC 9580 §5.2.4), in terms a report can show. */
+import type { ErrorCode } from '@sealpost/errors';
 import type * as openpgp from 'openpgp';
 import type { PublicKey } from '../keys/read-keys.js';
 import { hashName } from './hash-name.js';
@@ -18,8 +19,17 @@ export interface SignatureStatus {
   readonly created?: Date;
   /** e.g. "sha256". */
   readonly hashAlgorithm?: string;
-  /** Why it is invalid (openpgp.js's message; no secrets). */
+  /** Why it is invalid (openpgp.js's message or ours; no secrets, no message content). */
   readonly reason?: string;
+  /** The error code of an invalid status when it has one (e.g. EPGP_SIGNER_ADDRESS). */
+  readonly code?: ErrorCode;
+  /** The signer key's user IDs as written ("Alice <alice@example.org>"); [] for an unknown key. */
+  readonly userIds: readonly string[];
+  /**
+   * The addresses of the signer's valid user IDs that equal the message's From address; [] when
+   * the sender was not checked (detached bytes, or `checkSenderAddress: false`) or none matched.
+   */
+  readonly addresses: readonly string[];
 }
 
 type VerificationResult = Awaited<ReturnType<typeof openpgp.verify>>['signatures'][number];
@@ -41,6 +51,8 @@ export async function toSignatureStatuses(
       }
       const facts = {
         keyId,
+        userIds: signer ? signer.getUserIDs() : [],
+        addresses: [],
         ...(signer ? { signerFingerprint: signer.getFingerprint().toUpperCase() } : {}),
         ...(packet?.created ? { created: packet.created } : {}),
         ...(packet ? { hashAlgorithm: hashName(packet.hashAlgorithm) } : {}),

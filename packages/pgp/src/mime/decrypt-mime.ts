@@ -5,17 +5,26 @@
 import {
   decodeBody,
   entityContentType,
+  type HeaderField,
   type MimeEntity,
   parseEntity,
   parseMultipart,
+  redactedError,
 } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
-import { type DecryptOptions, decryptMessage } from '../message/decrypt-message.js';
+import {
+  type DecryptedMessage,
+  type DecryptOptions,
+  decryptMessage,
+} from '../message/decrypt-message.js';
 import { readInputMessage } from './input-message.js';
 import { type OpenedMessage, PGP_ENCRYPTED } from './pgp-mime.js';
-import { isPgpSigned, openPayload, verifySignedEntity } from './verify-mime.js';
+import { isPgpSigned, openPayload, verifySignedEntity, withSenderCheck } from './verify-mime.js';
 
-export interface DecryptMimeOptions extends DecryptOptions {}
+export interface DecryptMimeOptions extends DecryptOptions {
+  /** Require each signing key to name the From address (default true), as verifyMime does. */
+  readonly checkSenderAddress?: boolean;
+}
 
 function formatError(message: string, cause?: unknown): SealpostError {
   return new SealpostError('EPGP_FORMAT', message, cause === undefined ? {} : { cause });
@@ -70,11 +79,29 @@ export async function decryptMime(
     looksArmored(data) ? new TextDecoder().decode(data) : data,
     options,
   );
+  try {
+    return await openDecrypted(decrypted, input.messageHeaders, options);
+  } catch (error) {
+    // What failed here is decrypted content: the error keeps its code but quotes none of it.
+    throw redactedError(error, {
+      where: 'decrypted PGP/MIME content',
+      fallbackCode: 'EPGP_FORMAT',
+      keepMessage: ['EPGP_FORMAT'],
+    });
+  }
+}
+
+/** Reads the decrypted entity; a multipart/signed inside (RFC 3156 §6.1) is verified. */
+async function openDecrypted(
+  decrypted: DecryptedMessage,
+  messageHeaders: readonly HeaderField[],
+  options: DecryptMimeOptions,
+): Promise<OpenedMessage> {
   let payload: MimeEntity;
   try {
     payload = parseEntity(decrypted.content);
-  } catch (cause) {
-    throw formatError('The decrypted content is not a MIME entity.', cause);
+  } catch {
+    throw formatError('The decrypted content is not a MIME entity.');
   }
   let signatures = decrypted.signatures;
   // RFC 3156 §6.1: sign first (multipart/signed), then encrypt the whole.
@@ -83,5 +110,10 @@ export async function decryptMime(
     signatures = [...signatures, ...inner.signatures];
     payload = inner.signedPart;
   }
-  return openPayload(payload, input.messageHeaders, true, signatures);
+  const opened = openPayload(payload, messageHeaders, true, signatures);
+  return withSenderCheck(
+    { ...opened, integrity: decrypted.integrity },
+    options.verificationKeys ?? [],
+    options.checkSenderAddress,
+  );
 }

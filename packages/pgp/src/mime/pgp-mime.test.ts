@@ -2,6 +2,7 @@ import {
   entityContentType,
   getHeader,
   type HeaderField,
+  joinMessage,
   parseEntity,
   parseMultipart,
 } from '@sealpost/compose';
@@ -141,7 +142,11 @@ describe('PGP/MIME', () => {
     const signedEntity = await signMime(enc.encode('Content-Type: text/plain\r\n\r\nnested\r\n'), {
       signingKey: alice.privateKey,
     });
-    const encrypted = await encryptMime(signedEntity, { recipientKeys: [bob.publicKey] });
+    // An entity has no From; the sender is the outer message's (alice, as the key names).
+    const encrypted = joinMessage(
+      [{ name: 'From', value: 'alice@example.org' }],
+      parseEntity(await encryptMime(signedEntity, { recipientKeys: [bob.publicKey] })),
+    );
     const opened = await decryptMime(encrypted, {
       decryptionKeys: [bob.privateKey],
       verificationKeys: [alice.publicKey],

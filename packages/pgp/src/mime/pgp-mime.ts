@@ -35,6 +35,11 @@ export interface OpenedMessage {
   /** HP-Outer fields (what the sender says the outside showed), only with hp="cipher". */
   readonly hpOuter: readonly HeaderField[];
   readonly encrypted: boolean;
+  /**
+   * How the ciphertext was integrity-protected, when encrypted: 'mdc' (SEIPD v1, RFC 9580
+   * §5.13.1) or 'aead' (SEIPD v2 / AEAD, §5.13.2). Unprotected data is refused, never opened.
+   */
+  readonly integrity?: 'mdc' | 'aead';
   /** One per signature found (inside the encryption, or the multipart/signed one). */
   readonly signatures: readonly SignatureStatus[];
 }

@@ -10,12 +10,18 @@ import {
 import { SealpostError } from '@sealpost/errors';
 import type { PublicKey } from '../keys/read-keys.js';
 import type { SignatureStatus } from '../message/signature-status.js';
+import { checkSignerAddress } from '../message/signer-address.js';
 import { verifyDetached } from '../message/verify-detached.js';
 import { readInputMessage } from './input-message.js';
 import { type OpenedMessage, PGP_SIGNATURE } from './pgp-mime.js';
 
 export interface VerifyMimeOptions {
   readonly verificationKeys: readonly PublicKey[];
+  /**
+   * Require each signing key to carry a valid user ID with the one From address (default
+   * true; docs/decisions/0075). Only a check of a message we made ourselves turns it off.
+   */
+  readonly checkSenderAddress?: boolean;
 }
 
 function formatError(message: string, cause?: unknown): SealpostError {
@@ -80,6 +86,17 @@ export function openPayload(
   };
 }
 
+/** Applies the sender check to an opened message unless the caller turned it off. */
+export async function withSenderCheck(
+  opened: OpenedMessage,
+  verificationKeys: readonly PublicKey[],
+  checkSenderAddress: boolean | undefined,
+): Promise<OpenedMessage> {
+  if (checkSenderAddress === false) return opened;
+  const signatures = await checkSignerAddress(opened.signatures, verificationKeys, opened.headers);
+  return { ...opened, signatures };
+}
+
 export async function verifyMime(
   message: Uint8Array,
   options: VerifyMimeOptions,
@@ -89,5 +106,6 @@ export async function verifyMime(
     input.entity,
     options.verificationKeys,
   );
-  return openPayload(signedPart, input.messageHeaders, false, signatures);
+  const opened = openPayload(signedPart, input.messageHeaders, false, signatures);
+  return withSenderCheck(opened, options.verificationKeys, options.checkSenderAddress);
 }

@@ -126,7 +126,10 @@ describe('PGP/MIME interop with gpg 2.2', () => {
       { input: inner },
     );
     const message = joinMessage(
-      [{ name: 'Subject', value: 'from gpg' }],
+      [
+        { name: 'From', value: 'Gina <gina@example.org>' },
+        { name: 'Subject', value: 'from gpg' },
+      ],
       encryptedWrapper(result.stdout),
     );
     const opened = await decryptMime(message, {
@@ -152,13 +155,21 @@ describe('PGP/MIME interop with gpg 2.2', () => {
     const signed = createMultipart('signed', [part, signatureEntity], {
       params: { protocol: 'application/pgp-signature', micalg: 'pgp-sha512' },
     });
-    const message = joinMessage([{ name: 'Subject', value: 'signed by gpg' }], signed);
+    const headers = [
+      { name: 'From', value: 'gina@example.org' },
+      { name: 'Subject', value: 'signed by gpg' },
+    ];
+    const message = joinMessage(headers, signed);
     const opened = await verifyMime(message, { verificationKeys: [gina.publicKey] });
     expect(opened.signatures).toMatchObject([
       { status: 'valid', signerFingerprint: gina.fingerprint },
     ]);
     expect(opened.hp).toBeUndefined();
-    expect(opened.headers).toEqual([{ name: 'Subject', value: 'signed by gpg' }]);
+    expect(opened.headers).toEqual(headers);
+    expect(opened.signatures[0]).toMatchObject({
+      userIds: ['Gina <gina@example.org>'],
+      addresses: ['gina@example.org'],
+    });
   });
 
   it('gpg decrypts and verifies the streaming path output', async () => {

@@ -95,7 +95,13 @@ describe('PGP/MIME interop with sqop', () => {
     );
     const bobCert = await sop.file('bob.cert', bob.armoredPublicKey);
     const ciphertext = await sop.ok(['encrypt', `--sign-with=${files.samKey}`, bobCert], inner);
-    const message = joinMessage([{ name: 'Subject', value: 'sqop' }], encryptedWrapper(ciphertext));
+    const message = joinMessage(
+      [
+        { name: 'From', value: 'Sam <sam@example.org>' },
+        { name: 'Subject', value: 'sqop' },
+      ],
+      encryptedWrapper(ciphertext),
+    );
     const opened = await decryptMime(message, {
       decryptionKeys: [bob.privateKey],
       verificationKeys: [sam.publicKey],
@@ -120,7 +126,11 @@ describe('PGP/MIME interop with sqop', () => {
       ],
       { params: { protocol: 'application/pgp-signature', micalg: 'pgp-sha512' } },
     );
-    const opened = await verifyMime(serializeEntity(signed), { verificationKeys: [sam.publicKey] });
-    expect(opened.signatures).toMatchObject([{ status: 'valid' }]);
+    const message = joinMessage([{ name: 'From', value: 'sam@example.org' }], signed);
+    const opened = await verifyMime(message, { verificationKeys: [sam.publicKey] });
+    expect(opened.signatures).toMatchObject([{ status: 'valid', addresses: ['sam@example.org'] }]);
+    // The same entity without a From field names no sender: nothing to vouch for.
+    const bare = await verifyMime(serializeEntity(signed), { verificationKeys: [sam.publicKey] });
+    expect(bare.signatures).toMatchObject([{ status: 'invalid', code: 'ESENDER_MISSING' }]);
   });
 });

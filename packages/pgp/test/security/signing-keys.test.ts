@@ -7,9 +7,11 @@ import { encryptMime } from '../../src/mime/encrypt-mime.js';
 import { signMime } from '../../src/mime/sign-mime.js';
 import { verifyMime } from '../../src/mime/verify-mime.js';
 
-const message = new TextEncoder().encode(
-  'From: alice@example.org\r\nSubject: hi\r\nContent-Type: text/plain\r\n\r\nhi\r\n',
-);
+const messageFrom = (from: string) =>
+  new TextEncoder().encode(
+    `From: ${from}\r\nSubject: hi\r\nContent-Type: text/plain\r\n\r\nhi\r\n`,
+  );
+const message = messageFrom('alice@example.org');
 const DAY = 86_400_000;
 
 describe('signing keys that must not sign', () => {
@@ -54,7 +56,7 @@ describe('signing keys that must not sign', () => {
 
   it('a signature made before the key was revoked is invalid once it is revoked', async () => {
     const key = await generateKey({ userIds: [{ email: 'carol@example.org' }] });
-    const signed = await signMime(message, { signingKey: key.privateKey });
+    const signed = await signMime(messageFrom('carol@example.org'), { signingKey: key.privateKey });
     const before = await verifyMime(signed, { verificationKeys: [key.publicKey] });
     expect(before.signatures[0]!.status).toBe('valid');
     const { publicKey } = await openpgp.revokeKey({
@@ -73,7 +75,7 @@ describe('signing keys that must not sign', () => {
       date: created,
       expiresInSeconds: 86_400,
     });
-    const signed = await signMime(message, {
+    const signed = await signMime(messageFrom('dave@example.org'), {
       signingKey: key.privateKey,
       date: new Date(created.getTime() + 60_000),
     });

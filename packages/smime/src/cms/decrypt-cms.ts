@@ -24,6 +24,13 @@ export interface DecryptedCms {
   readonly content: Uint8Array;
   readonly contentType: string;
   readonly structure: EnvelopeKind;
+  /**
+   * What protects the content against change: 'aead' (AuthEnvelopedData, AES-GCM tag, RFC
+   * 5083) or 'none' (EnvelopedData, AES-CBC, RFC 5652 §6): CBC ciphertext can be changed block
+   * by block without detection (EFAIL, USENIX Security 2018); only a valid signature inside
+   * then vouches for the content.
+   */
+  readonly integrity: 'aead' | 'none';
   /** e.g. '2.16.840.1.101.3.4.1.46' (aes256-GCM). */
   readonly contentEncryptionOid: string;
   /** e.g. RSA-OAEP, RSAES-PKCS1-v1_5 or the ECDH scheme OID. */
@@ -92,6 +99,7 @@ export async function decryptCms(
     content,
     contentType: envelope.contentType,
     structure: envelope.kind,
+    integrity: envelope.kind === 'authEnvelopedData' ? 'aead' : 'none',
     contentEncryptionOid: envelope.contentEncryptionAlgorithm.algorithmId,
     keyEncryptionOid: keyEncryptionOid || OID.rsaEncryption,
   };

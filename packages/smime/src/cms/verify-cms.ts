@@ -11,10 +11,14 @@ import { fromPkijsCertificate, type SmimeCertificate } from '../certificate.js';
 import { checkCertificate } from '../check-certificate.js';
 import { cryptoEngine } from '../engine.js';
 import { OID } from '../oids.js';
-import { octetStringBytes, parseBer } from './der.js';
+import { parseBer } from './der.js';
+import { checkSignersAgree, signedContent } from './signed-content.js';
 
 export interface VerifyCmsOptions {
-  /** The signed bytes of a detached signature (multipart/signed first part, as received). */
+  /**
+   * The signed bytes of a detached signature (multipart/signed first part, as received).
+   * Given: the SignedData must have no eContent; absent: it must carry a non-empty one.
+   */
   readonly detachedContent?: Uint8Array;
   readonly trustAnchors: readonly SmimeCertificate[];
   /** Time for the certificate checks; default now. */
@@ -159,20 +163,20 @@ async function verifySigner(
   }
 }
 
-/** Verifies every signer of a SignedData; never throws for a bad signature, only for bad input. */
+/**
+ * Verifies every signer of a SignedData; never throws for a bad signature, only for bad input
+ * or for a structure where the signed content is not unambiguous (ESMIME_CONTENT_CONFUSION).
+ */
 export async function verifyCms(
   bytes: Uint8Array,
   options: VerifyCmsOptions,
 ): Promise<VerifiedCms> {
   const signedData = parseSignedData(bytes);
-  const eContent = signedData.encapContentInfo.eContent;
-  const content = eContent ? octetStringBytes(eContent) : options.detachedContent;
-  if (!content) {
-    throw new SealpostError('ESMIME_FORMAT', 'A detached signature needs the signed content.');
-  }
   if (signedData.signerInfos.length === 0) {
     throw new SealpostError('ESMIME_FORMAT', 'The SignedData has no signers.');
   }
+  const content = signedContent(signedData, options.detachedContent);
+  await checkSignersAgree(signedData, content, options.crypto ?? globalThis.crypto);
   const certificates = (signedData.certificates ?? [])
     .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
     .map((c) => fromPkijsCertificate(c));

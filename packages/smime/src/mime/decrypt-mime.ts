@@ -3,7 +3,14 @@
  * enveloped-data; a signed message inside (sign-then-encrypt) is verified too. Protected
  * headers (RFC 9788, hp="cipher") win over the outer ones.
  */
-import { canonicalizeLineEnds, decodeBody, parseEntity, splitMessage } from '@sealpost/compose';
+import {
+  canonicalizeLineEnds,
+  decodeBody,
+  type HeaderField,
+  parseEntity,
+  redactedError,
+  splitMessage,
+} from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import type { SmimeCertificate } from '../certificate.js';
 import { type DecryptCmsOptions, type DecryptedCms, decryptCms } from '../cms/decrypt-cms.js';
@@ -40,6 +47,25 @@ export async function decryptMime(
     );
   }
   const { content, ...encryption } = await decryptCms(decodeBody(entity), options);
+  try {
+    return await openDecrypted(messageHeaders, content, encryption, options);
+  } catch (error) {
+    // What failed here is decrypted content: the error keeps its code but quotes none of it.
+    throw redactedError(error, {
+      where: 'decrypted S/MIME content',
+      fallbackCode: 'ESMIME_FORMAT',
+      keepMessage: ['ESMIME_CONTENT_CONFUSION', 'ESMIME_FORMAT', 'ESMIME_UNSUPPORTED'],
+    });
+  }
+}
+
+/** Reads the decrypted entity; a signed message inside (sign-then-encrypt) is verified. */
+async function openDecrypted(
+  messageHeaders: readonly HeaderField[],
+  content: Uint8Array,
+  encryption: Omit<DecryptedCms, 'content'>,
+  options: DecryptMimeOptions,
+): Promise<DecryptMimeResult> {
   const decrypted = parseEntity(content);
   const kind = smimeKind(decrypted);
   if (kind !== 'signed-detached' && kind !== 'signed-opaque') {
@@ -51,6 +77,5 @@ export async function decryptMime(
     ...(options.crypto ? { crypto: options.crypto } : {}),
   });
   const opened = openPayload(messageHeaders, inner);
-  const from = opened.headers.find((h) => h.name.toLowerCase() === 'from')?.value;
-  return { ...opened, encryption, signature: checkSender(signature, from) };
+  return { ...opened, encryption, signature: checkSender(signature, opened.headers) };
 }

@@ -7,17 +7,19 @@
 import {
   canonicalizeLineEnds,
   decodeBody,
+  entityContentType,
   type HeaderField,
   joinMessage,
   type MimeEntity,
   parseEntity,
   parseMultipart,
+  sameAddress,
+  senderAddress,
   splitMessage,
   unprotectHeaders,
 } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import type { SmimeCertificate } from '../certificate.js';
-import { certificateHasAddress } from '../check-certificate.js';
 import { type SignerResult, verifyCms } from '../cms/verify-cms.js';
 import { smimeKind } from './smime-entity.js';
 
@@ -25,7 +27,10 @@ export interface VerifyMimeOptions {
   readonly trustAnchors: readonly SmimeCertificate[];
   /** Time for certificate checks; default now. */
   readonly now?: Date;
-  /** Check that each signer's certificate names the From address (default true). */
+  /**
+   * Check that each signer's certificate names the one From address (default true):
+   * ESMIME_CERT_ADDRESS, or ESENDER_MISSING / ESENDER_AMBIGUOUS when From is not one mailbox.
+   */
   readonly checkSenderAddress?: boolean;
   readonly crypto?: Crypto;
 }
@@ -53,14 +58,6 @@ export interface VerifyMimeResult extends OpenedMessage {
   readonly signature: SignatureReport;
 }
 
-/** The addr-spec of a From field value ("Name <a@b>" or "a@b"). */
-export function fromAddress(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const angle = /<([^<>\s]+)>\s*$/.exec(value);
-  const address = angle ? angle[1]! : value.trim();
-  return address.includes('@') ? address : undefined;
-}
-
 /** Combines the outer header fields with the payload's protected ones (RFC 9788 §4.3). */
 export function openPayload(
   outerHeaders: readonly HeaderField[],
@@ -71,9 +68,7 @@ export function openPayload(
   return { entity, headers: effective, hp, hpOuter, message: joinMessage(effective, entity) };
 }
 
-function headerValue(headers: readonly HeaderField[], name: string): string | undefined {
-  return headers.find((h) => h.name.toLowerCase() === name)?.value;
-}
+const SIGNATURE_TYPES = new Set(['application/pkcs7-signature', 'application/x-pkcs7-signature']);
 
 /** Verifies a signed entity; returns the signed inner entity and the per-signer results. */
 export async function verifyEntity(
@@ -94,6 +89,14 @@ export async function verifyEntity(
         'A multipart/signed entity must have exactly two parts.',
       );
     }
+    if (!SIGNATURE_TYPES.has(entityContentType(parts[1]!.entity).mediaType.toLowerCase())) {
+      throw new SealpostError(
+        'ESMIME_FORMAT',
+        'The second part of multipart/signed is not application/pkcs7-signature.',
+      );
+    }
+    // The first part's exact bytes are both what is checked and what is shown (RFC 1847 §2.1);
+    // verifyCms refuses a signature that brings content of its own.
     const result = await verifyCms(decodeBody(parts[1]!.entity), {
       ...cmsOptions,
       detachedContent: parts[0]!.raw,
@@ -113,12 +116,29 @@ function report(format: 'detached' | 'opaque', signers: readonly SignerResult[])
   return { status, format, signers };
 }
 
-/** Marks signers invalid whose certificate does not name the sender (RFC 8550 §3). */
-export function checkSender(signature: SignatureReport, from: string | undefined): SignatureReport {
-  const address = fromAddress(from);
+/** The sender to check, or the error every valid signer gets when there is no single one. */
+function sender(headers: readonly HeaderField[]): { address: string } | { error: SealpostError } {
+  try {
+    return { address: senderAddress(headers) };
+  } catch (error) {
+    if (error instanceof SealpostError) return { error };
+    throw error;
+  }
+}
+
+/**
+ * Marks signers invalid whose certificate does not name the one From address (RFC 8550 §3):
+ * ESMIME_CERT_ADDRESS, or ESENDER_MISSING / ESENDER_AMBIGUOUS when From is not one mailbox.
+ */
+export function checkSender(
+  signature: SignatureReport,
+  headers: readonly HeaderField[],
+): SignatureReport {
+  const from = sender(headers);
   const signers = signature.signers.map((signer): SignerResult => {
     if (signer.status !== 'valid' || !signer.certificate) return signer;
-    if (address && certificateHasAddress(signer.certificate, address)) return signer;
+    if ('error' in from) return { ...signer, status: 'invalid', error: from.error };
+    if (signer.certificate.addresses.some((a) => sameAddress(a, from.address))) return signer;
     const error = new SealpostError(
       'ESMIME_CERT_ADDRESS',
       `The signer certificate ${signer.certificate.subject} does not name the From address.`,
@@ -138,8 +158,6 @@ export async function verifyMime(
   const { inner, signature } = await verifyEntity(entity, options);
   const opened = openPayload(messageHeaders, inner);
   const checked =
-    options.checkSenderAddress === false
-      ? signature
-      : checkSender(signature, headerValue(opened.headers, 'from'));
+    options.checkSenderAddress === false ? signature : checkSender(signature, opened.headers);
   return { ...opened, signature: checked };
 }
