@@ -26,6 +26,13 @@ export {
   renderExposureTable,
   type Visibility,
 } from './exposure.js';
+export { inspectMessage } from './inspect/inspect-message.js';
+export type {
+  EncryptionFacts,
+  HeaderProtectionFacts,
+  Inspection,
+  SignatureFacts,
+} from './inspect/inspection.js';
 export {
   detectKeyFormat,
   type KeyFileContents,
@@ -34,6 +41,10 @@ export {
   readKeyFile,
 } from './key-file.js';
 export type { E2eScheme, KeySet, KeySource, RecipientKey, RejectedKey, SignerKey } from './keys.js';
+export { messageProtection } from './open/message-protection.js';
+export { NO_KEYS, type OpenKeys, type OpenOptions, type SmimeIdentity } from './open/open-keys.js';
+export { openMessage } from './open/open-message.js';
+export type { MessageScheme, OpenedMessage, SignatureLine } from './open/opened-message.js';
 export {
   assertSendable,
   type PlanAddress,

@@ -3,10 +3,15 @@ import { SealpostError } from '@sealpost/errors';
 import type { Command } from '../command.js';
 import {
   anchorFiles,
+  assertEncrypted,
+  assertKeyFor,
+  assertSignatures,
   emitOpened,
-  loadOpenLibs,
+  KEY_LIBS,
   messageBytes,
   OPEN_OPTIONS,
+  OPEN_OPTIONS_NODE,
+  openKeys,
   passphraseReader,
   readKeyFiles,
   stringList,
@@ -73,30 +78,32 @@ export const decryptCommand: Command = {
       throw new SealpostError('EUSAGE', 'decrypt needs your private key: --key FILE.');
     }
     const passphrase = passphraseReader(ctx);
-    const [bytes, keyFiles, verifyFiles, caFiles, libs, trusted, keys, open] = await Promise.all([
-      messageBytes(ctx),
-      readKeyFiles(ctx.cwd, keyNames),
-      readKeyFiles(ctx.cwd, stringList(ctx.values['verify-key'])),
-      readKeyFiles(ctx.cwd, anchorFiles(ctx.values)),
-      loadOpenLibs(),
-      import('../open/keyring-trust.js').then((m) => m.keyringTrust(ctx)),
-      import('../open/key-files.js'),
-      import('../open/open-message.js'),
-    ]);
+    const [bytes, keyFiles, verifyFiles, caFiles, trusted, keyReading, recipient] =
+      await Promise.all([
+        messageBytes(ctx),
+        readKeyFiles(ctx.cwd, keyNames),
+        readKeyFiles(ctx.cwd, stringList(ctx.values['verify-key'])),
+        readKeyFiles(ctx.cwd, anchorFiles(ctx.values)),
+        import('../open/keyring-trust.js').then((m) => m.keyringTrust(ctx)),
+        import('../open/key-files.js'),
+        import('@sealpost/pipeline/recipient'),
+      ]);
     // Before any key is unlocked: a message that is not encrypted needs no passphrase.
-    open.assertEncrypted(libs.compose, bytes);
-    const { decryptMessage, assertSignatures } = open;
-    const opened = await decryptMessage(libs, bytes, {
-      keys: await keys.loadDecryptionKeys(keyFiles, passphrase, libs),
+    const layer = recipient.messageProtection(bytes);
+    assertEncrypted(layer);
+    const keys = openKeys({
+      decryption: await keyReading.loadDecryptionKeys(keyFiles, passphrase, KEY_LIBS),
       verificationKeys: [
-        ...(await keys.loadVerificationKeys(verifyFiles, libs.pgp)),
+        ...(await keyReading.loadVerificationKeys(verifyFiles, KEY_LIBS.pgp)),
         ...trusted.verificationKeys,
       ],
       trustAnchors: [
-        ...(await keys.loadTrustAnchors(caFiles, libs.smime)),
+        ...(await keyReading.loadTrustAnchors(caFiles, KEY_LIBS.smime)),
         ...trusted.trustAnchors,
       ],
     });
+    assertKeyFor(layer, keys);
+    const opened = await recipient.openMessage(bytes, keys, OPEN_OPTIONS_NODE);
     assertSignatures(opened, false);
     await emitOpened(ctx, opened);
     return 0;

@@ -2,10 +2,14 @@
 import type { Command } from '../command.js';
 import {
   anchorFiles,
+  assertSignatures,
+  assertSigned,
   emitOpened,
-  loadOpenLibs,
+  KEY_LIBS,
   messageBytes,
   OPEN_OPTIONS,
+  OPEN_OPTIONS_NODE,
+  openKeys,
   readKeyFiles,
   stringList,
 } from '../open/open-command.js';
@@ -40,25 +44,26 @@ export const verifyCommand: Command = {
     },
   ],
   async run(ctx) {
-    const [bytes, keyFiles, caFiles, libs, trusted, keys] = await Promise.all([
+    const [bytes, keyFiles, caFiles, trusted, keyReading, recipient] = await Promise.all([
       messageBytes(ctx),
       readKeyFiles(ctx.cwd, stringList(ctx.values.key)),
       readKeyFiles(ctx.cwd, anchorFiles(ctx.values)),
-      loadOpenLibs(),
       import('../open/keyring-trust.js').then((m) => m.keyringTrust(ctx)),
       import('../open/key-files.js'),
+      import('@sealpost/pipeline/recipient'),
     ]);
-    const { verifyMessage, assertSignatures } = await import('../open/open-message.js');
-    const opened = await verifyMessage(libs, bytes, {
+    const keys = openKeys({
       verificationKeys: [
-        ...(await keys.loadVerificationKeys(keyFiles, libs.pgp)),
+        ...(await keyReading.loadVerificationKeys(keyFiles, KEY_LIBS.pgp)),
         ...trusted.verificationKeys,
       ],
       trustAnchors: [
-        ...(await keys.loadTrustAnchors(caFiles, libs.smime)),
+        ...(await keyReading.loadTrustAnchors(caFiles, KEY_LIBS.smime)),
         ...trusted.trustAnchors,
       ],
     });
+    assertSigned(recipient.messageProtection(bytes));
+    const opened = await recipient.openMessage(bytes, keys, OPEN_OPTIONS_NODE);
     assertSignatures(opened, true);
     await emitOpened(ctx, opened);
     return 0;

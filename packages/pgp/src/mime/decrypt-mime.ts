@@ -12,8 +12,8 @@ import {
 import { SealpostError } from '@sealpost/errors';
 import { type DecryptOptions, decryptMessage } from '../message/decrypt-message.js';
 import { readInputMessage } from './input-message.js';
-import { type OpenedMessage, PGP_ENCRYPTED } from './pgp-mime.js';
-import { isPgpSigned, openPayload, verifySignedEntity } from './verify-mime.js';
+import { type OpenedPgpMessage, PGP_ENCRYPTED } from './pgp-mime.js';
+import { isPgpSigned, openPgpPayload, verifySignedEntity } from './verify-mime.js';
 
 export interface DecryptMimeOptions extends DecryptOptions {}
 
@@ -63,7 +63,7 @@ function looksArmored(data: Uint8Array): boolean {
 export async function decryptMime(
   message: Uint8Array,
   options: DecryptMimeOptions,
-): Promise<OpenedMessage> {
+): Promise<OpenedPgpMessage> {
   const input = readInputMessage(message);
   const data = encryptedData(input.entity);
   const decrypted = await decryptMessage(
@@ -83,5 +83,5 @@ export async function decryptMime(
     signatures = [...signatures, ...inner.signatures];
     payload = inner.signedPart;
   }
-  return openPayload(payload, input.messageHeaders, true, signatures);
+  return openPgpPayload(payload, input.messageHeaders, true, signatures);
 }

@@ -12,7 +12,7 @@ import type { PublicKey } from '../keys/read-keys.js';
 import type { SignatureStatus } from '../message/signature-status.js';
 import { verifyDetached } from '../message/verify-detached.js';
 import { readInputMessage } from './input-message.js';
-import { type OpenedMessage, PGP_SIGNATURE } from './pgp-mime.js';
+import { type OpenedPgpMessage, PGP_SIGNATURE } from './pgp-mime.js';
 
 export interface VerifyMimeOptions {
   readonly verificationKeys: readonly PublicKey[];
@@ -62,12 +62,12 @@ export async function verifySignedEntity(
 }
 
 /** Opens a payload: RFC 9788 protected header fields win over the outer ones when hp= is set. */
-export function openPayload(
+export function openPgpPayload(
   payload: MimeEntity,
   outerHeaders: readonly HeaderField[],
   encrypted: boolean,
   signatures: readonly SignatureStatus[],
-): OpenedMessage {
+): OpenedPgpMessage {
   const { hp, headers, hpOuter, entity } = unprotectHeaders(payload);
   return {
     entity,
@@ -83,11 +83,11 @@ export function openPayload(
 export async function verifyMime(
   message: Uint8Array,
   options: VerifyMimeOptions,
-): Promise<OpenedMessage> {
+): Promise<OpenedPgpMessage> {
   const input = readInputMessage(message);
   const { signedPart, signatures } = await verifySignedEntity(
     input.entity,
     options.verificationKeys,
   );
-  return openPayload(signedPart, input.messageHeaders, false, signatures);
+  return openPgpPayload(signedPart, input.messageHeaders, false, signatures);
 }

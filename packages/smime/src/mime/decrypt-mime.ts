@@ -10,8 +10,8 @@ import { type DecryptCmsOptions, type DecryptedCms, decryptCms } from '../cms/de
 import { smimeKind } from './smime-entity.js';
 import {
   checkSender,
-  type OpenedMessage,
-  openPayload,
+  type OpenedSmimeMessage,
+  openSmimePayload,
   type SignatureReport,
   verifyEntity,
 } from './verify-mime.js';
@@ -22,7 +22,7 @@ export interface DecryptMimeOptions extends DecryptCmsOptions {
   readonly now?: Date;
 }
 
-export interface DecryptMimeResult extends OpenedMessage {
+export interface DecryptMimeResult extends OpenedSmimeMessage {
   readonly encryption: Omit<DecryptedCms, 'content'>;
   /** Present when the decrypted content was a signed message. */
   readonly signature?: SignatureReport;
@@ -43,14 +43,14 @@ export async function decryptMime(
   const decrypted = parseEntity(content);
   const kind = smimeKind(decrypted);
   if (kind !== 'signed-detached' && kind !== 'signed-opaque') {
-    return { ...openPayload(messageHeaders, decrypted), encryption };
+    return { ...openSmimePayload(messageHeaders, decrypted), encryption };
   }
   const { inner, signature } = await verifyEntity(decrypted, {
     trustAnchors: options.trustAnchors ?? [],
     ...(options.now ? { now: options.now } : {}),
     ...(options.crypto ? { crypto: options.crypto } : {}),
   });
-  const opened = openPayload(messageHeaders, inner);
+  const opened = openSmimePayload(messageHeaders, inner);
   const from = opened.headers.find((h) => h.name.toLowerCase() === 'from')?.value;
   return { ...opened, encryption, signature: checkSender(signature, from) };
 }
