@@ -7,13 +7,13 @@ import {
   assertKeyFor,
   assertSignatures,
   emitOpened,
-  KEY_LIBS,
   messageBytes,
   OPEN_OPTIONS,
-  OPEN_OPTIONS_NODE,
+  OPENING_IN_NODE,
   openKeys,
   passphraseReader,
   readKeyFiles,
+  SCHEME_PACKAGES,
   stringList,
 } from '../open/open-command.js';
 
@@ -92,18 +92,18 @@ export const decryptCommand: Command = {
     const layer = recipient.messageProtection(bytes);
     assertEncrypted(layer);
     const keys = openKeys({
-      decryption: await keyReading.loadDecryptionKeys(keyFiles, passphrase, KEY_LIBS),
+      decryption: await keyReading.loadDecryptionKeys(keyFiles, passphrase, SCHEME_PACKAGES),
       verificationKeys: [
-        ...(await keyReading.loadVerificationKeys(verifyFiles, KEY_LIBS.pgp)),
+        ...(await keyReading.loadVerificationKeys(verifyFiles, SCHEME_PACKAGES.pgp)),
         ...trusted.verificationKeys,
       ],
       trustAnchors: [
-        ...(await keyReading.loadTrustAnchors(caFiles, KEY_LIBS.smime)),
+        ...(await keyReading.loadTrustAnchors(caFiles, SCHEME_PACKAGES.smime)),
         ...trusted.trustAnchors,
       ],
     });
     assertKeyFor(layer, keys);
-    const opened = await recipient.openMessage(bytes, keys, OPEN_OPTIONS_NODE);
+    const opened = await recipient.openMessage(bytes, keys, OPENING_IN_NODE);
     assertSignatures(opened, false);
     await emitOpened(ctx, opened);
     return 0;

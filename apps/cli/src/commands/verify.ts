@@ -5,12 +5,12 @@ import {
   assertSignatures,
   assertSigned,
   emitOpened,
-  KEY_LIBS,
   messageBytes,
   OPEN_OPTIONS,
-  OPEN_OPTIONS_NODE,
+  OPENING_IN_NODE,
   openKeys,
   readKeyFiles,
+  SCHEME_PACKAGES,
   stringList,
 } from '../open/open-command.js';
 
@@ -54,16 +54,16 @@ export const verifyCommand: Command = {
     ]);
     const keys = openKeys({
       verificationKeys: [
-        ...(await keyReading.loadVerificationKeys(keyFiles, KEY_LIBS.pgp)),
+        ...(await keyReading.loadVerificationKeys(keyFiles, SCHEME_PACKAGES.pgp)),
         ...trusted.verificationKeys,
       ],
       trustAnchors: [
-        ...(await keyReading.loadTrustAnchors(caFiles, KEY_LIBS.smime)),
+        ...(await keyReading.loadTrustAnchors(caFiles, SCHEME_PACKAGES.smime)),
         ...trusted.trustAnchors,
       ],
     });
     assertSigned(recipient.messageProtection(bytes));
-    const opened = await recipient.openMessage(bytes, keys, OPEN_OPTIONS_NODE);
+    const opened = await recipient.openMessage(bytes, keys, OPENING_IN_NODE);
     assertSignatures(opened, true);
     await emitOpened(ctx, opened);
     return 0;

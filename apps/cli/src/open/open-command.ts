@@ -37,8 +37,8 @@ export const OPEN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   },
 };
 
-/** Each scheme's library, loaded when a key file of its kind is read. */
-export const KEY_LIBS = {
+/** Each scheme's package, loaded when a key file of its kind is read. */
+export const SCHEME_PACKAGES = {
   pgp: () => import('@sealpost/pgp'),
   smime: () => import('@sealpost/smime'),
 };
@@ -47,7 +47,7 @@ export const KEY_LIBS = {
  * PKCS#1 v1.5 key transport for S/MIME (decision 0041) from @sealpost/smime/node, loaded only
  * when a message actually uses it.
  */
-export const OPEN_OPTIONS_NODE: OpenOptions = {
+export const OPENING_IN_NODE: OpenOptions = {
   rsaRawDecrypt: async (privateKeyPkcs8, ciphertext) =>
     (await import('@sealpost/smime/node')).rsaRawDecrypt(privateKeyPkcs8, ciphertext),
 };
