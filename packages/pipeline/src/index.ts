@@ -44,7 +44,7 @@ export type { E2eScheme, KeySet, KeySource, RecipientKey, RejectedKey, SignerKey
 export { messageProtection } from './open/message-protection.js';
 export { NO_KEYS, type OpenKeys, type OpenOptions, type SmimeIdentity } from './open/open-keys.js';
 export { openMessage } from './open/open-message.js';
-export type { MessageScheme, OpenedMessage, SignatureLine } from './open/opened-message.js';
+export type { OpenedMessage, SignatureLine } from './open/opened-message.js';
 export {
   assertSendable,
   type PlanAddress,

@@ -24,7 +24,8 @@ export type {
   Inspection,
   SignatureFacts,
 } from './inspect/inspection.js';
+export type { E2eScheme } from './keys.js';
 export { messageProtection } from './open/message-protection.js';
 export { NO_KEYS, type OpenKeys, type OpenOptions, type SmimeIdentity } from './open/open-keys.js';
 export { openMessage } from './open/open-message.js';
-export type { MessageScheme, OpenedMessage, SignatureLine } from './open/opened-message.js';
+export type { OpenedMessage, SignatureLine } from './open/opened-message.js';

@@ -18,6 +18,7 @@ import {
 } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import { type ExposureMatrix, exposureMatrix } from '../exposure.js';
+import type { Scheme } from '../plan-send.js';
 import { openSide } from '../schemes/open-side.js';
 import { inlinePgpIn } from '../schemes/pgp-open.js';
 import type {
@@ -217,11 +218,7 @@ export async function inspectMessage(bytes: Uint8Array): Promise<Inspection> {
  * The matrix for the scheme found. Inline PGP encrypts one text part only: attachment names
  * stay as readable as without encryption, so that column is taken from the unencrypted matrix.
  */
-function exposure(
-  scheme: 'pgp' | 'smime' | 'none',
-  headerProtection: boolean,
-  inline: boolean,
-): ExposureMatrix {
+function exposure(scheme: Scheme, headerProtection: boolean, inline: boolean): ExposureMatrix {
   const firstLink = { mode: 'implicit-tls', certificateVerified: true } as const;
   const matrix = exposureMatrix({ scheme, headerProtection, firstLink });
   if (!inline) return matrix;

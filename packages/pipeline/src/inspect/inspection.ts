@@ -3,6 +3,7 @@ import type { MimeNode, ProtectionLayer } from '@sealpost/compose';
 import type { PgpEncryptedFacts, PgpSignatureFacts } from '@sealpost/pgp';
 import type { CmsEnvelopeFacts, CmsSignerFacts } from '@sealpost/smime';
 import type { ExposureMatrix } from '../exposure.js';
+import type { Scheme } from '../plan-send.js';
 
 export interface EncryptionFacts extends ProtectionLayer {
   readonly pgp?: PgpEncryptedFacts;
@@ -43,7 +44,7 @@ export interface Inspection {
   readonly signature: SignatureFacts | null;
   readonly headerProtection: HeaderProtectionFacts;
   readonly exposure: {
-    readonly scheme: 'pgp' | 'smime' | 'none';
+    readonly scheme: Scheme;
     readonly headerProtection: boolean;
     readonly assumption: string;
     readonly matrix: ExposureMatrix;

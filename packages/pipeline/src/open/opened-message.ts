@@ -1,7 +1,6 @@
 /** What opening a message returns, whichever scheme it was (RFC 3156 / RFC 8551, RFC 9788 headers). */
 import type { HeaderField } from '@sealpost/compose';
-
-export type MessageScheme = 'pgp' | 'smime';
+import type { E2eScheme } from '../keys.js';
 
 export interface SignatureLine {
   /** unknown-key: none of the given keys (OpenPGP) or trust anchors (S/MIME) vouches for the signer. */
@@ -24,7 +23,7 @@ export interface SignatureLine {
  * `valid` entry and no `invalid` one.
  */
 export interface OpenedMessage {
-  readonly scheme: MessageScheme;
+  readonly scheme: E2eScheme;
   readonly encrypted: boolean;
   /** S/MIME: the CMS structure and algorithms used. OpenPGP: null (see `inspectMessage`). */
   readonly encryption: {

@@ -6,13 +6,14 @@
  */
 import type { MimeEntity, ProtectionLayer } from '@sealpost/compose';
 import type { EncryptionFacts, SignatureFacts } from '../inspect/inspection.js';
+import type { E2eScheme } from '../keys.js';
 import type { OpenKeys, OpenOptions } from '../open/open-keys.js';
-import type { MessageScheme, OpenedMessage } from '../open/opened-message.js';
+import type { OpenedMessage } from '../open/opened-message.js';
 import { pgpOpenSide } from './pgp-open.js';
 import { smimeOpenSide } from './smime-open.js';
 
 export interface OpenSide {
-  readonly scheme: MessageScheme;
+  readonly scheme: E2eScheme;
   /** Decrypts the message and checks any signature inside (RFC 3156 §4 / RFC 8551 §3.3). */
   decrypt(bytes: Uint8Array, keys: OpenKeys, options: OpenOptions): Promise<OpenedMessage>;
   /** Checks the signature of a signed message (RFC 3156 §5 / RFC 8551 §3.5). */
@@ -32,6 +33,6 @@ export interface OpenSide {
 }
 
 /** The adapter of a scheme; loading it loads none of the scheme's libraries yet. */
-export function openSide(scheme: MessageScheme): OpenSide {
+export function openSide(scheme: E2eScheme): OpenSide {
   return scheme === 'pgp' ? pgpOpenSide : smimeOpenSide;
 }
