@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { joinMessage, parseEntity } from '@sealpost/compose';
 import { encryptedWrapper } from '@sealpost/pgp';
 import {
@@ -32,11 +32,15 @@ interface Run {
 }
 
 /** Asynchronous on purpose: an embedded server in this process must keep answering. */
-function sealpost(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+function sealpost(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  nodeFlags: readonly string[] = [],
+): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [bin, ...args],
+      [...nodeFlags, bin, ...args],
       { encoding: 'utf8', timeout: 20_000, env: { PATH: process.env.PATH, ...env } },
       (error, stdout, stderr) => {
         const status = error ? Number((error as { code?: number }).code ?? 1) : 0;
@@ -45,6 +49,38 @@ function sealpost(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise
     );
   });
 }
+
+/**
+ * The files the binary loads for `args`, recorded by a module-loader hook (node --import): the
+ * proof that a message of one scheme never loads the other scheme's library (decision 0065).
+ */
+async function loadedFiles(args: readonly string[]): Promise<string[]> {
+  const hook = join(fx.dir, 'record-loads.mjs');
+  const register = join(fx.dir, 'register-record-loads.mjs');
+  const log = join(fx.dir, `loaded-${Math.random().toString(36).slice(2)}.txt`);
+  await writeFile(
+    hook,
+    [
+      "import { appendFileSync } from 'node:fs';",
+      'let log;',
+      'export function initialize(data) { log = data.log; }',
+      'export async function load(url, context, nextLoad) {',
+      "  appendFileSync(log, url + '\\n');",
+      '  return nextLoad(url, context);',
+      '}',
+    ].join('\n'),
+  );
+  await writeFile(
+    register,
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)}, { data: { log: ${JSON.stringify(log)} } });\n`,
+  );
+  const r = await sealpost(args, { HOME: fx.dir }, ['--import', pathToFileURL(register).href]);
+  expect(r.status, r.stderr).toBe(0);
+  return (await readFile(log, 'utf8')).split('\n').filter((line) => line.length > 0);
+}
+
+const PGP_LIBRARY = /\/node_modules\/openpgp\//;
+const SMIME_LIBRARIES = /\/node_modules\/(pkijs|asn1js)\//;
 
 let fx: RecipientFixtures;
 let gpg: GnupgHome;
@@ -253,4 +289,60 @@ describe('the sealpost binary, recipient side', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: sealpost probe HOST');
   });
+
+  it('loads only the library of the scheme of the message: no pkijs for PGP, no openpgp.js for S/MIME', async () => {
+    const keyring = ['--keyring', join(fx.dir, 'no-keyring')];
+    const pgpRuns = [
+      ['inspect', fx.files['pgp-encrypted.eml']],
+      [
+        'decrypt',
+        fx.files['pgp-encrypted.eml'],
+        '--key',
+        fx.files['bob.sec.asc'],
+        '--passphrase-file',
+        fx.files['passphrase.txt'],
+        '--verify-key',
+        fx.files['alice.asc'],
+        ...keyring,
+      ],
+      ['verify', fx.files['pgp-signed.eml'], '--key', fx.files['alice.asc'], ...keyring],
+    ];
+    const smimeRuns = [
+      ['inspect', fx.files['smime-encrypted.eml']],
+      [
+        'decrypt',
+        fx.files['smime-openssl-pkcs1.eml'],
+        '--key',
+        fx.files['bob-smime.pem'],
+        '--anchor',
+        fx.files['ca.pem'],
+        ...keyring,
+      ],
+      ['verify', fx.files['smime-signed.eml'], '--anchor', fx.files['ca.pem'], ...keyring],
+    ];
+    for (const args of pgpRuns) {
+      const files = await loadedFiles([...args, '--json']);
+      expect(
+        files.some((f) => PGP_LIBRARY.test(f)),
+        args[0],
+      ).toBe(true);
+      expect(
+        files.filter((f) => SMIME_LIBRARIES.test(f)),
+        args[0],
+      ).toEqual([]);
+    }
+    for (const args of smimeRuns) {
+      const files = await loadedFiles([...args, '--json']);
+      expect(
+        files.some((f) => SMIME_LIBRARIES.test(f)),
+        args[0],
+      ).toBe(true);
+      expect(
+        files.filter((f) => PGP_LIBRARY.test(f)),
+        args[0],
+      ).toEqual([]);
+    }
+    const plain = await loadedFiles(['inspect', fx.files['plain.eml'], '--json']);
+    expect(plain.filter((f) => PGP_LIBRARY.test(f) || SMIME_LIBRARIES.test(f))).toEqual([]);
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 export type { Address } from './address/address.js';
 export { parseAddress, parseAddressList } from './address/address.js';
 export { sameAddress, senderAddress } from './address/sender-address.js';
+export { concatBytes } from './entity/bytes.js';
 export type { ContentType } from './entity/content-type.js';
 export { formatContentType, parseContentType } from './entity/content-type.js';
 export { decodeHeaderText, encodeHeaderText } from './entity/encoded-word.js';
@@ -46,3 +47,12 @@ export type { ToMimeOptions } from './mime/composer-options.js';
 export { toMime, toMimeStream } from './mime/to-mime.js';
 export type { RedactOptions } from './redacted-error.js';
 export { redactedError } from './redacted-error.js';
+export { findPart } from './structure/find-part.js';
+export type { MimeNode } from './structure/mime-tree.js';
+export { flattenMimeTree, mimeTree } from './structure/mime-tree.js';
+export type { ProtectionFormat, ProtectionLayer } from './structure/protection-layer.js';
+export {
+  findProtectionLayer,
+  nodeProtectionLayer,
+  protectionLayer,
+} from './structure/protection-layer.js';

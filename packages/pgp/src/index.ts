@@ -1,5 +1,14 @@
 export { type OpenPgpProfile, openPgpConfig } from './config.js';
 export {
+  describeCleartextSignature,
+  describeDetachedSignature,
+  describeEncryptedMessage,
+  inlinePgpKind,
+  type PgpEncryptedFacts,
+  type PgpRecipient,
+  type PgpSignatureFacts,
+} from './describe/pgp-packets.js';
+export {
   type AutocryptHeader,
   autocryptKey,
   formatAutocryptHeader,
@@ -63,6 +72,6 @@ export {
   encryptMime,
 } from './mime/encrypt-mime.js';
 export { type EncryptMimeStreamOptions, encryptMimeStream } from './mime/encrypt-mime-stream.js';
-export type { HeaderProtectionOptions, OpenedMessage } from './mime/pgp-mime.js';
+export type { HeaderProtectionOptions, OpenedPgpMessage } from './mime/pgp-mime.js';
 export { type SignMimeOptions, signMime } from './mime/sign-mime.js';
 export { type VerifyMimeOptions, verifyMime } from './mime/verify-mime.js';

@@ -19,6 +19,17 @@ export {
   renderExposureTable,
   type Visibility,
 } from './exposure.js';
+export { inspectMessage } from './inspect/inspect-message.js';
+export type {
+  EncryptionFacts,
+  HeaderProtectionFacts,
+  Inspection,
+  SignatureFacts,
+} from './inspect/inspection.js';
+export { messageProtection } from './open/message-protection.js';
+export { NO_KEYS, type OpenKeys, type OpenOptions, type SmimeIdentity } from './open/open-keys.js';
+export { openMessage } from './open/open-message.js';
+export type { OpenedMessage, SignatureLine } from './open/opened-message.js';
 export {
   assertSendable,
   type PlanAddress,

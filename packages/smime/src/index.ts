@@ -22,6 +22,14 @@ export type { SignCmsOptions } from './cms/sign-cms.js';
 export { signCms } from './cms/sign-cms.js';
 export type { SignerResult, VerifiedCms, VerifyCmsOptions } from './cms/verify-cms.js';
 export { verifyCms } from './cms/verify-cms.js';
+export { algorithmName } from './describe/algorithm-name.js';
+export type {
+  CmsEnvelopeFacts,
+  CmsIdentifier,
+  CmsRecipientFacts,
+  CmsSignerFacts,
+} from './describe/cms-structure.js';
+export { cmsContentType, describeEnvelope, describeSignedData } from './describe/cms-structure.js';
 export type { DecryptMimeOptions, DecryptMimeResult } from './mime/decrypt-mime.js';
 export { decryptMime } from './mime/decrypt-mime.js';
 export type { EncryptMimeOptions } from './mime/encrypt-mime.js';
@@ -29,7 +37,7 @@ export { encryptMime } from './mime/encrypt-mime.js';
 export type { SignerOptions, SignMimeOptions } from './mime/sign-mime.js';
 export { signMime } from './mime/sign-mime.js';
 export type {
-  OpenedMessage,
+  OpenedSmimeMessage,
   SignatureReport,
   VerifyMimeOptions,
   VerifyMimeResult,

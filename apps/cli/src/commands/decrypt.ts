@@ -2,11 +2,14 @@
 import { SealpostError } from '@sealpost/errors';
 import type { Command } from '../command.js';
 import {
+  assertEncrypted,
+  assertKeyFor,
+  assertSignatures,
   emitOpened,
   loadKeys,
-  loadOpenLibs,
   messageBytes,
   OPEN_OPTIONS,
+  OPENING_IN_NODE,
   passphraseReader,
   stringList,
 } from '../open/open-command.js';
@@ -72,24 +75,20 @@ export const decryptCommand: Command = {
       throw new SealpostError('EUSAGE', 'decrypt needs your private key: --key FILE.');
     }
     const passphrase = passphraseReader(ctx);
-    const [bytes, libs, open] = await Promise.all([
+    const [bytes, recipient] = await Promise.all([
       messageBytes(ctx),
-      loadOpenLibs(),
-      import('../open/open-message.js'),
+      import('@sealpost/pipeline/recipient'),
     ]);
-    // Before any key is read: a message that is not encrypted needs no passphrase.
-    open.assertEncrypted(libs.compose, bytes);
-    const { decryptMessage, assertSignatures } = open;
+    // Before any key is unlocked: a message that is not encrypted needs no passphrase.
+    const layer = recipient.messageProtection(bytes);
+    assertEncrypted(layer);
     const keys = await loadKeys(ctx, {
       decryptionKeyFiles: keyNames,
       verificationKeyFiles: stringList(ctx.values['verify-key']),
       passphrase,
     });
-    const opened = await decryptMessage(libs, bytes, {
-      keys: { pgp: keys.pgpPrivateKeys, smime: keys.smimeIdentities[0] },
-      verificationKeys: keys.pgpPublicKeys,
-      trustAnchors: keys.smimeTrustAnchors,
-    });
+    assertKeyFor(layer, keys);
+    const opened = await recipient.openMessage(bytes, keys, OPENING_IN_NODE);
     assertSignatures(opened, false);
     await emitOpened(ctx, opened);
     return 0;

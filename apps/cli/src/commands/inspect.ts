@@ -25,14 +25,11 @@ export const inspectCommand: Command = {
   async run({ positionals, out, cwd }) {
     const file = positionals[0]!;
     const bytes = await readMessageFile(cwd, file);
-    const [{ inspectMessage }, { renderInspection }, openpgp, asn1js, pkijs] = await Promise.all([
-      import('../inspect/inspect-message.js'),
+    const [{ inspectMessage }, { renderInspection }] = await Promise.all([
+      import('@sealpost/pipeline/recipient'),
       import('../inspect/render-inspection.js'),
-      import('openpgp'),
-      import('asn1js'),
-      import('pkijs'),
     ]);
-    const inspection = await inspectMessage(bytes, { openpgp, asn1js, pkijs });
+    const inspection = await inspectMessage(bytes);
     out.result({ file, ...inspection });
     out.print(renderInspection(file, inspection, out));
     return 0;

@@ -1,11 +1,13 @@
 /** `sealpost verify FILE.eml`: check a PGP/MIME or S/MIME signature on a message. */
 import type { Command } from '../command.js';
 import {
+  assertSignatures,
+  assertSigned,
   emitOpened,
   loadKeys,
-  loadOpenLibs,
   messageBytes,
   OPEN_OPTIONS,
+  OPENING_IN_NODE,
   stringList,
 } from '../open/open-command.js';
 
@@ -39,16 +41,13 @@ export const verifyCommand: Command = {
     },
   ],
   async run(ctx) {
-    const [bytes, libs, keys] = await Promise.all([
+    const [bytes, keys, recipient] = await Promise.all([
       messageBytes(ctx),
-      loadOpenLibs(),
       loadKeys(ctx, { verificationKeyFiles: stringList(ctx.values.key) }),
+      import('@sealpost/pipeline/recipient'),
     ]);
-    const { verifyMessage, assertSignatures } = await import('../open/open-message.js');
-    const opened = await verifyMessage(libs, bytes, {
-      verificationKeys: keys.pgpPublicKeys,
-      trustAnchors: keys.smimeTrustAnchors,
-    });
+    assertSigned(recipient.messageProtection(bytes));
+    const opened = await recipient.openMessage(bytes, keys, OPENING_IN_NODE);
     assertSignatures(opened, true);
     await emitOpened(ctx, opened);
     return 0;

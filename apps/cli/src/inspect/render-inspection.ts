@@ -1,11 +1,9 @@
 /** The human form of `sealpost inspect`: structure, protection, recipients, exposure table. */
-import { renderExposureTable } from '@sealpost/pipeline';
+import { flattenMimeTree, type MimeNode, type ProtectionFormat } from '@sealpost/compose';
+import { type Inspection, renderExposureTable } from '@sealpost/pipeline/recipient';
+import type { CmsIdentifier } from '@sealpost/smime';
 import type { Output } from '../output.js';
 import { clean, keyValueRows, wrap } from '../text/layout.js';
-import type { CmsIdentifier } from './cms-structure.js';
-import type { Inspection } from './inspect-message.js';
-import { flattenTree, type MimeNode } from './mime-tree.js';
-import type { ProtectionFormat } from './protection.js';
 
 const FORMAT_LABEL: Record<ProtectionFormat, string> = {
   'pgp-mime-encrypted': 'PGP/MIME multipart/encrypted (RFC 3156 §4)',
@@ -111,7 +109,7 @@ export function renderInspection(file: string, i: Inspection, out: Output): stri
   return [
     `${out.bold(clean(file))}  ${i.size} bytes`,
     `${out.bold('Outer header fields')} (every server reads these)\n${keyValueRows(headerRows)}`,
-    `${out.bold('Structure')}\n${flattenTree(i.structure).map(nodeLine).join('\n')}`,
+    `${out.bold('Structure')}\n${flattenMimeTree(i.structure).map(nodeLine).join('\n')}`,
     `${out.bold('Protection')}\n${keyValueRows([...encryptionRows(i), ...signatureRows(i)])}`,
     `${out.bold('Header protection')} (RFC 9788)\n  ${wrap(clean(i.headerProtection.explanation), 96, '  ')}`,
     ...(i.notes.length > 0

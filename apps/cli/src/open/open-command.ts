@@ -1,20 +1,14 @@
-/** What `decrypt` and `verify` share: loading keys and libraries, writing the result. */
+/** What `decrypt` and `verify` share: flags, reading keys, exit-code policy, writing the result. */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { ProtectionLayer } from '@sealpost/compose';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
-import type { LoadOpenKeysInput, OpenKeys, SmimeIdentity } from '@sealpost/keystore';
-import type * as Pgp from '@sealpost/pgp';
+import type { LoadOpenKeysInput, OpenKeys } from '@sealpost/keystore';
+import type { OpenedMessage, OpenOptions } from '@sealpost/pipeline/recipient';
 import type { CommandContext, OptionSpec } from '../command.js';
 import { keyringPaths } from '../keystore/keyring-dir.js';
 import { readMessageFile } from '../message-file.js';
 import { readSecret } from '../secrets.js';
-import type { OpenedMessage, OpenLibs } from './open-message.js';
-
-/** The decryption keys as open-message.ts takes them (until pipeline's openMessage takes OpenKeys). */
-export interface DecryptionKeys {
-  readonly pgp: readonly Pgp.PrivateKey[];
-  readonly smime: SmimeIdentity | undefined;
-}
 
 export const OPEN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   anchor: {
@@ -42,25 +36,14 @@ export const OPEN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   },
 };
 
-/** Loaded on use so that `sealpost --version` does not pay for openpgp.js and pkijs. */
-export async function loadOpenLibs(): Promise<OpenLibs> {
-  const compose = await import('@sealpost/compose');
-  return {
-    compose,
-    pgp: () => import('@sealpost/pgp'),
-    smime: () => import('@sealpost/smime'),
-    rsaRawDecrypt: async () => (await import('@sealpost/smime/node')).rsaRawDecrypt,
-  };
-}
-
-/** --anchor and --ca: both name S/MIME trust anchors in decrypt/verify (decision 0058). */
-export function anchorFiles(values: CommandContext['values']): string[] {
-  return [...stringList(values.anchor), ...stringList(values.ca)];
-}
-
-export function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [];
-}
+/**
+ * PKCS#1 v1.5 key transport for S/MIME (decision 0041) from @sealpost/smime/node, loaded only
+ * when a message actually uses it.
+ */
+export const OPENING_IN_NODE: OpenOptions = {
+  rsaRawDecrypt: async (privateKeyPkcs8, ciphertext) =>
+    (await import('@sealpost/smime/node')).rsaRawDecrypt(privateKeyPkcs8, ciphertext),
+};
 
 /**
  * The keys for decrypt/verify from the keystore: the given files (read by its one key
@@ -79,6 +62,15 @@ export async function loadKeys(
       ctx.out.note(`note: skipping keyring entry ${fingerprint}: ${err.message}`),
     cwd: ctx.cwd,
   });
+}
+
+/** --anchor and --ca: both name S/MIME trust anchors in decrypt/verify (decision 0058). */
+export function anchorFiles(values: CommandContext['values']): string[] {
+  return [...stringList(values.anchor), ...stringList(values.ca)];
+}
+
+export function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [];
 }
 
 export function passphraseReader(ctx: CommandContext): () => Promise<string | undefined> {
@@ -111,7 +103,11 @@ export async function messageBytes(ctx: CommandContext): Promise<Uint8Array> {
 
 /** Prints or writes the opened message; --out never overwrites an existing file silently. */
 export async function emitOpened(ctx: CommandContext, opened: OpenedMessage): Promise<void> {
-  const [{ openedJson, renderOpened }] = await Promise.all([import('./render-opened.js')]);
+  const { openedJson, renderOpened } = await import('./render-opened.js');
+  // Only S/MIME names CMS algorithms, and then @sealpost/smime is loaded already.
+  const algorithmName = opened.encryption
+    ? (await import('@sealpost/smime')).algorithmName
+    : (oid: string) => oid;
   const outFile = ctx.values.out as string | undefined;
   if (outFile !== undefined) {
     try {
@@ -125,5 +121,67 @@ export async function emitOpened(ctx: CommandContext, opened: OpenedMessage): Pr
     }
   }
   ctx.out.result(openedJson(opened, outFile ?? null));
-  ctx.out.print(renderOpened(opened, outFile ?? null, ctx.out));
+  ctx.out.print(renderOpened(opened, outFile ?? null, ctx.out, algorithmName));
+}
+
+/** Exit-code policy (docs/decisions/0055): an invalid signature is never shown as content. */
+export function assertSignatures(opened: OpenedMessage, requireValid: boolean): void {
+  const invalid = opened.signatures.filter((s) => s.status === 'invalid');
+  if (invalid.length > 0) {
+    const first = invalid[0]!;
+    throw new SealpostError(
+      'ESIGNATURE_INVALID',
+      `${invalid.length} signature(s) on the message do not verify${first.signer ? ` (signer ${quoteUntrusted(first.signer)})` : ''}: ${(first.reason ?? 'the content or the signature was changed').replace(/\.$/, '')}.`,
+      { details: { signatures: opened.signatures } },
+    );
+  }
+  if (requireValid && !opened.signatures.some((s) => s.status === 'valid')) {
+    throw new SealpostError(
+      'ESIGNATURE_UNVERIFIED',
+      opened.scheme === 'pgp'
+        ? `The signature was made by key ${opened.signatures[0]?.keyId ?? '(unknown)'}, which is not among the keys given with --key.`
+        : `The signer certificate ${quoteUntrusted(opened.signatures[0]?.signer ?? '')} does not chain to a CA given with --anchor.`,
+      { details: { signatures: opened.signatures } },
+    );
+  }
+}
+
+/** ENOT_PROTECTED unless the message is PGP/MIME or S/MIME encrypted; checked before any key is read. */
+export function assertEncrypted(layer: ProtectionLayer | null): asserts layer is ProtectionLayer {
+  if (layer?.kind !== 'encrypted') {
+    throw new SealpostError(
+      'ENOT_PROTECTED',
+      layer?.kind === 'signed'
+        ? 'The message is signed but not encrypted: use "sealpost verify".'
+        : 'The message is not encrypted with PGP/MIME or S/MIME.',
+    );
+  }
+}
+
+/** ENOT_PROTECTED unless the message is PGP/MIME or S/MIME signed (and not encrypted). */
+export function assertSigned(layer: ProtectionLayer | null): asserts layer is ProtectionLayer {
+  if (layer?.kind !== 'signed') {
+    throw new SealpostError(
+      'ENOT_PROTECTED',
+      layer?.kind === 'encrypted'
+        ? 'The message is encrypted: "sealpost decrypt" decrypts it and checks the signature inside.'
+        : 'The message is not signed with PGP/MIME or S/MIME.',
+    );
+  }
+}
+
+/** EUSAGE naming the flag when --key gave no key of the kind the message needs. */
+export function assertKeyFor(layer: ProtectionLayer, keys: OpenKeys): void {
+  if (layer.scheme === 'pgp' && keys.pgpPrivateKeys.length === 0) {
+    throw new SealpostError(
+      'EUSAGE',
+      'This is a PGP/MIME message: give your OpenPGP secret key with --key FILE.',
+    );
+  }
+  if (layer.scheme === 'smime' && keys.smimeIdentities.length === 0) {
+    throw new SealpostError(
+      'EUSAGE',
+      'This is an S/MIME message: give your private key and certificate (PEM) or PKCS#12 file with --key FILE.',
+    );
+  }
 }

@@ -1,9 +1,8 @@
 /** The human and JSON forms of `sealpost decrypt` / `sealpost verify`. */
 import type { HeaderField } from '@sealpost/compose';
-import { algorithmName } from '../inspect/cms-structure.js';
+import type { OpenedMessage, SignatureLine } from '@sealpost/pipeline/recipient';
 import type { Output } from '../output.js';
 import { clean, keyValueRows } from '../text/layout.js';
-import type { OpenedMessage, SignatureLine } from './open-message.js';
 
 const SHOWN = ['from', 'to', 'cc', 'reply-to', 'subject', 'date', 'message-id'];
 
@@ -39,7 +38,13 @@ function headerRows(headers: readonly HeaderField[]): [string, string][] {
     .map((h) => [clean(h.name), clean(h.value)] as [string, string]);
 }
 
-export function renderOpened(opened: OpenedMessage, outFile: string | null, out: Output): string {
+/** `algorithmName` turns a CMS algorithm OID into words (smime's `algorithmName` for S/MIME). */
+export function renderOpened(
+  opened: OpenedMessage,
+  outFile: string | null,
+  out: Output,
+  algorithmName: (oid: string) => string,
+): string {
   const scheme = opened.scheme === 'pgp' ? 'OpenPGP (PGP/MIME)' : 'S/MIME';
   const facts: [string, string][] = [
     ['scheme', scheme],

@@ -33,6 +33,7 @@ export function fromLatin1(text: string): Uint8Array {
   return out;
 }
 
+/** The chunks one after the other in one new array. */
 export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const chunk of chunks) length += chunk.length;

@@ -18,8 +18,8 @@ import {
   decryptMessage,
 } from '../message/decrypt-message.js';
 import { readInputMessage } from './input-message.js';
-import { type OpenedMessage, PGP_ENCRYPTED } from './pgp-mime.js';
-import { isPgpSigned, openPayload, verifySignedEntity, withSenderCheck } from './verify-mime.js';
+import { type OpenedPgpMessage, PGP_ENCRYPTED } from './pgp-mime.js';
+import { isPgpSigned, openPgpPayload, verifySignedEntity, withSenderCheck } from './verify-mime.js';
 
 export interface DecryptMimeOptions extends DecryptOptions {
   /** Require each signing key to name the From address (default true), as verifyMime does. */
@@ -72,7 +72,7 @@ function looksArmored(data: Uint8Array): boolean {
 export async function decryptMime(
   message: Uint8Array,
   options: DecryptMimeOptions,
-): Promise<OpenedMessage> {
+): Promise<OpenedPgpMessage> {
   const input = readInputMessage(message);
   const data = encryptedData(input.entity);
   const decrypted = await decryptMessage(
@@ -96,7 +96,7 @@ async function openDecrypted(
   decrypted: DecryptedMessage,
   messageHeaders: readonly HeaderField[],
   options: DecryptMimeOptions,
-): Promise<OpenedMessage> {
+): Promise<OpenedPgpMessage> {
   let payload: MimeEntity;
   try {
     payload = parseEntity(decrypted.content);
@@ -110,7 +110,7 @@ async function openDecrypted(
     signatures = [...signatures, ...inner.signatures];
     payload = inner.signedPart;
   }
-  const opened = openPayload(payload, messageHeaders, true, signatures);
+  const opened = openPgpPayload(payload, messageHeaders, true, signatures);
   return withSenderCheck(
     { ...opened, integrity: decrypted.integrity },
     options.verificationKeys ?? [],

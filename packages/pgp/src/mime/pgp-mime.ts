@@ -21,7 +21,7 @@ export interface HeaderProtectionOptions {
  * is vouched for unless `signatures` holds a `valid` entry and no `invalid` one: with
  * hp="clear", the protected header fields are only as trustworthy as the signature.
  */
-export interface OpenedMessage {
+export interface OpenedPgpMessage {
   /** The inner entity (the cryptographic payload without its protected header fields). */
   readonly entity: MimeEntity;
   /**

@@ -13,7 +13,7 @@ import type { SignatureStatus } from '../message/signature-status.js';
 import { checkSignerAddress } from '../message/signer-address.js';
 import { verifyDetached } from '../message/verify-detached.js';
 import { readInputMessage } from './input-message.js';
-import { type OpenedMessage, PGP_SIGNATURE } from './pgp-mime.js';
+import { type OpenedPgpMessage, PGP_SIGNATURE } from './pgp-mime.js';
 
 export interface VerifyMimeOptions {
   readonly verificationKeys: readonly PublicKey[];
@@ -68,12 +68,12 @@ export async function verifySignedEntity(
 }
 
 /** Opens a payload: RFC 9788 protected header fields win over the outer ones when hp= is set. */
-export function openPayload(
+export function openPgpPayload(
   payload: MimeEntity,
   outerHeaders: readonly HeaderField[],
   encrypted: boolean,
   signatures: readonly SignatureStatus[],
-): OpenedMessage {
+): OpenedPgpMessage {
   const { hp, headers, hpOuter, entity } = unprotectHeaders(payload);
   return {
     entity,
@@ -88,10 +88,10 @@ export function openPayload(
 
 /** Applies the sender check to an opened message unless the caller turned it off. */
 export async function withSenderCheck(
-  opened: OpenedMessage,
+  opened: OpenedPgpMessage,
   verificationKeys: readonly PublicKey[],
   checkSenderAddress: boolean | undefined,
-): Promise<OpenedMessage> {
+): Promise<OpenedPgpMessage> {
   if (checkSenderAddress === false) return opened;
   const signatures = await checkSignerAddress(opened.signatures, verificationKeys, opened.headers);
   return { ...opened, signatures };
@@ -100,12 +100,12 @@ export async function withSenderCheck(
 export async function verifyMime(
   message: Uint8Array,
   options: VerifyMimeOptions,
-): Promise<OpenedMessage> {
+): Promise<OpenedPgpMessage> {
   const input = readInputMessage(message);
   const { signedPart, signatures } = await verifySignedEntity(
     input.entity,
     options.verificationKeys,
   );
-  const opened = openPayload(signedPart, input.messageHeaders, false, signatures);
+  const opened = openPgpPayload(signedPart, input.messageHeaders, false, signatures);
   return withSenderCheck(opened, options.verificationKeys, options.checkSenderAddress);
 }

@@ -2,10 +2,11 @@
  * Content-encryption algorithms: AES-GCM (RFC 5084 §3.2, GCMParameters with a 12-octet nonce
  * and a 16-octet ICV) and AES-CBC (RFC 3565 §4.1, the IV as parameter).
  */
+import { concatBytes } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { concatBytes, toArrayBuffer } from '../bytes.js';
+import { toArrayBuffer } from '../bytes.js';
 import { OID } from '../oids.js';
 
 export type ContentEncryption = 'aes-256-gcm' | 'aes-256-cbc';
@@ -137,7 +138,11 @@ export async function decryptContent(
     };
     if (additionalData) params.additionalData = additionalData as BufferSource;
     return new Uint8Array(
-      await crypto.subtle.decrypt(params, cryptoKey, concatBytes(ciphertext, tag) as BufferSource),
+      await crypto.subtle.decrypt(
+        params,
+        cryptoKey,
+        concatBytes([ciphertext, tag]) as BufferSource,
+      ),
     );
   } catch (cause) {
     throw new SealpostError(

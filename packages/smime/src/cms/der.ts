@@ -2,8 +2,9 @@
  * Minimal DER writing (X.690 §8.1, §10) and reading helpers for the parts of CMS we build
  * byte by byte: big encrypted contents are placed without copying them through asn1js.
  */
+import { concatBytes } from '@sealpost/compose';
 import * as asn1js from 'asn1js';
-import { concatBytes, toArrayBuffer } from '../bytes.js';
+import { toArrayBuffer } from '../bytes.js';
 
 export function derLength(length: number): Uint8Array {
   if (length < 0x80) return Uint8Array.of(length);
@@ -16,7 +17,7 @@ export function derLength(length: number): Uint8Array {
 export function derTlv(tag: number, ...contents: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const c of contents) length += c.length;
-  return concatBytes(Uint8Array.of(tag), derLength(length), ...contents);
+  return concatBytes([Uint8Array.of(tag), derLength(length), ...contents]);
 }
 
 export const TAG = {
@@ -61,7 +62,7 @@ export function octetStringBytes(node: asn1js.AsnType): Uint8Array {
     valueHexView?: Uint8Array;
   };
   if ((node as asn1js.BaseBlock).idBlock.isConstructed) {
-    return concatBytes(...(block.value ?? []).map(octetStringBytes));
+    return concatBytes((block.value ?? []).map(octetStringBytes));
   }
   return block.valueHexView ?? new Uint8Array(0);
 }

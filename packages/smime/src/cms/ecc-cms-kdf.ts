@@ -3,9 +3,10 @@
  * shared secret Z and the DER of ECC-CMS-SharedInfo (key-wrap algorithm, optional ukm, and
  * the KEK length in bits).
  */
+import { concatBytes } from '@sealpost/compose';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { concatBytes, toArrayBuffer } from '../bytes.js';
+import { toArrayBuffer } from '../bytes.js';
 
 export async function x963Kdf(
   hash: string,
@@ -24,12 +25,12 @@ export async function x963Kdf(
       counter & 0xff,
     );
     const block = new Uint8Array(
-      await crypto.subtle.digest(hash, concatBytes(z, c, sharedInfo) as BufferSource),
+      await crypto.subtle.digest(hash, concatBytes([z, c, sharedInfo]) as BufferSource),
     );
     blocks.push(block);
     total += block.length;
   }
-  return concatBytes(...blocks).slice(0, lengthBytes);
+  return concatBytes(blocks).slice(0, lengthBytes);
 }
 
 export function eccCmsSharedInfo(

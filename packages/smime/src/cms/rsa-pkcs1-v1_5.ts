@@ -6,7 +6,7 @@
  * expected length, derived from the private key and the ciphertext, never a distinct error,
  * so the failure only shows later as an ordinary content-decryption failure.
  */
-import { concatBytes } from '../bytes.js';
+import { concatBytes } from '@sealpost/compose';
 
 /** The raw RSA private-key operation (c^d mod n), returning k octets; supplied by the runtime. */
 export type RsaRawDecrypt = (
@@ -60,7 +60,7 @@ export function pkcs1v15Encrypt(
   for (let i = 0; i < ps.length; i++) {
     while (ps[i] === 0) ps[i] = crypto.getRandomValues(new Uint8Array(1))[0]!;
   }
-  const em = concatBytes(Uint8Array.of(0, 2), ps, Uint8Array.of(0), message);
+  const em = concatBytes([Uint8Array.of(0, 2), ps, Uint8Array.of(0), message]);
   const c = modPow(bytesToBigInt(em), bytesToBigInt(exponentBytes), bytesToBigInt(modulus));
   return bigIntToBytes(c, k);
 }
@@ -111,7 +111,7 @@ export async function implicitRejectionKey(
   const label = new TextEncoder().encode('sealpost cms implicit rejection');
   const kdk = await crypto.subtle.digest(
     'SHA-256',
-    concatBytes(label, privateKeyPkcs8) as BufferSource,
+    concatBytes([label, privateKeyPkcs8]) as BufferSource,
   );
   const hmacKey = await crypto.subtle.importKey(
     'raw',
@@ -122,8 +122,8 @@ export async function implicitRejectionKey(
   );
   const blocks: Uint8Array[] = [];
   for (let counter = 1; blocks.length * 32 < length; counter++) {
-    const input = concatBytes(Uint8Array.of(0, 0, 0, counter), ciphertext);
+    const input = concatBytes([Uint8Array.of(0, 0, 0, counter), ciphertext]);
     blocks.push(new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, input as BufferSource)));
   }
-  return concatBytes(...blocks).slice(0, length);
+  return concatBytes(blocks).slice(0, length);
 }

@@ -17,8 +17,8 @@ import { type DecryptCmsOptions, type DecryptedCms, decryptCms } from '../cms/de
 import { smimeKind } from './smime-entity.js';
 import {
   checkSender,
-  type OpenedMessage,
-  openPayload,
+  type OpenedSmimeMessage,
+  openSmimePayload,
   type SignatureReport,
   verifyEntity,
 } from './verify-mime.js';
@@ -29,7 +29,7 @@ export interface DecryptMimeOptions extends DecryptCmsOptions {
   readonly now?: Date;
 }
 
-export interface DecryptMimeResult extends OpenedMessage {
+export interface DecryptMimeResult extends OpenedSmimeMessage {
   readonly encryption: Omit<DecryptedCms, 'content'>;
   /** Present when the decrypted content was a signed message. */
   readonly signature?: SignatureReport;
@@ -69,13 +69,13 @@ async function openDecrypted(
   const decrypted = parseEntity(content);
   const kind = smimeKind(decrypted);
   if (kind !== 'signed-detached' && kind !== 'signed-opaque') {
-    return { ...openPayload(messageHeaders, decrypted), encryption };
+    return { ...openSmimePayload(messageHeaders, decrypted), encryption };
   }
   const { inner, signature } = await verifyEntity(decrypted, {
     trustAnchors: options.trustAnchors ?? [],
     ...(options.now ? { now: options.now } : {}),
     ...(options.crypto ? { crypto: options.crypto } : {}),
   });
-  const opened = openPayload(messageHeaders, inner);
+  const opened = openSmimePayload(messageHeaders, inner);
   return { ...opened, encryption, signature: checkSender(signature, opened.headers) };
 }

@@ -42,7 +42,7 @@ export interface SignatureReport {
   readonly signers: readonly SignerResult[];
 }
 
-export interface OpenedMessage {
+export interface OpenedSmimeMessage {
   /** The inner entity, without the protected header fields. */
   readonly entity: MimeEntity;
   /** The header fields to show: the protected ones when hp is present, else the outer ones. */
@@ -54,15 +54,15 @@ export interface OpenedMessage {
   readonly message: Uint8Array;
 }
 
-export interface VerifyMimeResult extends OpenedMessage {
+export interface VerifyMimeResult extends OpenedSmimeMessage {
   readonly signature: SignatureReport;
 }
 
 /** Combines the outer header fields with the payload's protected ones (RFC 9788 §4.3). */
-export function openPayload(
+export function openSmimePayload(
   outerHeaders: readonly HeaderField[],
   payload: MimeEntity,
-): OpenedMessage {
+): OpenedSmimeMessage {
   const { hp, headers, hpOuter, entity } = unprotectHeaders(payload);
   const effective = hp ? headers : [...outerHeaders];
   return { entity, headers: effective, hp, hpOuter, message: joinMessage(effective, entity) };
@@ -156,7 +156,7 @@ export async function verifyMime(
 ): Promise<VerifyMimeResult> {
   const { messageHeaders, entity } = splitMessage(canonicalizeLineEnds(message));
   const { inner, signature } = await verifyEntity(entity, options);
-  const opened = openPayload(messageHeaders, inner);
+  const opened = openSmimePayload(messageHeaders, inner);
   const checked =
     options.checkSenderAddress === false ? signature : checkSender(signature, opened.headers);
   return { ...opened, signature: checked };

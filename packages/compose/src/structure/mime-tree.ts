@@ -2,14 +2,14 @@
  * The MIME tree of a message (RFC 2045 §2.4, RFC 2046 §5): content types, sizes and file
  * names of every part, walked with bounds so a hostile file cannot make the walk explode.
  */
+import { parseContentType } from '../entity/content-type.js';
 import {
   entityContentType,
   getHeader,
   type MimeEntity,
-  parseContentType,
   parseEntity,
-  parseMultipart,
-} from '@sealpost/compose';
+} from '../entity/mime-entity.js';
+import { parseMultipart } from '../entity/multipart.js';
 
 export interface MimeNode {
   /** Part number: "1" is the message body, "1.2" its second part (like IMAP section numbers). */
@@ -109,6 +109,6 @@ export function mimeTree(entity: MimeEntity): MimeNode {
 }
 
 /** Every node of the tree, depth first. */
-export function flattenTree(node: MimeNode): MimeNode[] {
-  return [node, ...node.children.flatMap(flattenTree)];
+export function flattenMimeTree(node: MimeNode): MimeNode[] {
+  return [node, ...node.children.flatMap(flattenMimeTree)];
 }

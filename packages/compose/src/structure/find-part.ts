@@ -1,5 +1,6 @@
 /** Finds the entity of a part number from `mimeTree` ("1", "1.2", …) by walking the same way. */
-import { entityContentType, type MimeEntity, parseEntity, parseMultipart } from '@sealpost/compose';
+import { entityContentType, type MimeEntity, parseEntity } from '../entity/mime-entity.js';
+import { parseMultipart } from '../entity/multipart.js';
 
 export function findPart(root: MimeEntity, part: string): MimeEntity | undefined {
   const steps = part.split('.').slice(1).map(Number);

@@ -6,88 +6,29 @@
 import {
   decodeBody,
   decodeHeaderText,
+  findPart,
+  findProtectionLayer,
+  flattenMimeTree,
   type HeaderField,
   type MimeEntity,
-  parseMultipart,
+  type MimeNode,
+  mimeTree,
+  type ProtectionLayer,
   splitMessage,
 } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
-import { type ExposureMatrix, exposureMatrix } from '@sealpost/pipeline';
-import type * as openpgp from 'openpgp';
-import {
-  CMS_OID,
-  type CmsEnvelopeFacts,
-  type CmsLibs,
-  type CmsSignerFacts,
-  cmsEnvelopeFacts,
-  cmsSignerFacts,
-  readContentInfo,
-} from './cms-structure.js';
-import { findPart } from './find-part.js';
-import { flattenTree, type MimeNode, mimeTree } from './mime-tree.js';
-import {
-  inlinePgpKind,
-  type PgpEncryptedFacts,
-  type PgpSignatureFacts,
-  pgpEncryptedFacts,
-  pgpSignatureFacts,
-  pgpSignaturePackets,
-} from './pgp-packets.js';
-import { findLayer, type ProtectionLayer } from './protection.js';
-
-export interface InspectLibs extends CmsLibs {
-  readonly openpgp: typeof openpgp;
-}
-
-export interface EncryptionFacts extends ProtectionLayer {
-  readonly pgp?: PgpEncryptedFacts;
-  readonly cms?: CmsEnvelopeFacts;
-  /** Set when the encrypted data could not be parsed (the file is damaged or not what it says). */
-  readonly error?: string;
-}
-
-export interface SignatureFacts extends ProtectionLayer {
-  readonly pgp?: readonly PgpSignatureFacts[];
-  readonly cms?: readonly CmsSignerFacts[];
-  readonly error?: string;
-}
-
-export interface HeaderProtectionFacts {
-  /** The hp parameter when it can be seen (a signed-only payload); null when hidden or absent. */
-  readonly hp: 'cipher' | 'clear' | null;
-  /** Names of the header fields inside a visible signed payload (what the signature covers). */
-  readonly protectedFields: readonly string[];
-  /** Our best reading: true when hp is visible, or the outer Subject is RFC 9788's "[...]". */
-  readonly likely: boolean;
-  readonly explanation: string;
-}
-
-export interface Inspection {
-  readonly size: number;
-  /** The outer header fields every server sees (decoded RFC 2047 words). */
-  readonly headers: {
-    readonly from: string | null;
-    readonly to: string | null;
-    readonly cc: string | null;
-    readonly subject: string | null;
-    readonly date: string | null;
-    readonly messageId: string | null;
-  };
-  readonly structure: MimeNode;
-  readonly encryption: EncryptionFacts | null;
-  readonly signature: SignatureFacts | null;
-  readonly headerProtection: HeaderProtectionFacts;
-  readonly exposure: {
-    readonly scheme: 'pgp' | 'smime' | 'none';
-    readonly headerProtection: boolean;
-    readonly assumption: string;
-    readonly matrix: ExposureMatrix;
-  };
-  readonly notes: readonly string[];
-}
+import { type ExposureMatrix, exposureMatrix } from '../exposure.js';
+import type { Scheme } from '../plan-send.js';
+import { openSide } from '../schemes/open-side.js';
+import { inlinePgpIn } from '../schemes/pgp-open.js';
+import type {
+  EncryptionFacts,
+  HeaderProtectionFacts,
+  Inspection,
+  SignatureFacts,
+} from './inspection.js';
 
 const INLINE_SCAN_LIMIT = 1 << 20;
-const ARMOR = /-----BEGIN PGP (MESSAGE|SIGNATURE)-----[\s\S]*?-----END PGP \1-----/;
 
 function header(fields: readonly HeaderField[], name: string): string | null {
   const value = fields.find((f) => f.name.toLowerCase() === name)?.value;
@@ -102,78 +43,27 @@ function header(fields: readonly HeaderField[], name: string): string | null {
 const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 async function encryptionFacts(
-  libs: InspectLibs,
   layer: ProtectionLayer,
   entity: MimeEntity,
 ): Promise<EncryptionFacts> {
   try {
-    if (layer.format === 'pgp-mime-encrypted') {
-      const data = parseMultipart(entity).parts[1];
-      if (!data) throw new Error('multipart/encrypted without its data part');
-      return { ...layer, pgp: await pgpEncryptedFacts(libs.openpgp, decodeBody(data.entity)) };
-    }
-    if (layer.format === 'inline-pgp-message') {
-      const armored = ARMOR.exec(new TextDecoder().decode(decodeBody(entity)))?.[0] ?? '';
-      const facts = await pgpEncryptedFacts(libs.openpgp, new TextEncoder().encode(armored));
-      return { ...layer, pgp: facts };
-    }
-    return { ...layer, cms: cmsEnvelopeFacts(libs, readContentInfo(libs, decodeBody(entity))) };
+    return { ...layer, ...(await openSide(layer.scheme).describeEncryption(layer, entity)) };
   } catch (err) {
     return { ...layer, error: reason(err) };
   }
 }
 
-async function signatureFacts(
-  libs: InspectLibs,
-  layer: ProtectionLayer,
-  entity: MimeEntity,
-): Promise<SignatureFacts> {
+async function signatureFacts(layer: ProtectionLayer, entity: MimeEntity): Promise<SignatureFacts> {
   try {
-    if (layer.format === 'pgp-mime-signed') {
-      const sig = parseMultipart(entity).parts[1];
-      if (!sig) throw new Error('multipart/signed without its signature part');
-      return { ...layer, pgp: await pgpSignatureFacts(libs.openpgp, decodeBody(sig.entity)) };
-    }
-    if (layer.format === 'inline-pgp-signed') {
-      const text = new TextDecoder().decode(decodeBody(entity));
-      const message = await libs.openpgp.readCleartextMessage({ cleartextMessage: text });
-      const packets = (message as unknown as { signature: openpgp.Signature }).signature;
-      return { ...layer, pgp: pgpSignaturePackets(libs.openpgp, packets) };
-    }
-    const der =
-      layer.format === 'smime-signed-detached'
-        ? decodeBody(parseMultipart(entity).parts[1]?.entity ?? entity)
-        : decodeBody(entity);
-    return { ...layer, cms: cmsSignerFacts(libs, readContentInfo(libs, der)) };
+    return { ...layer, ...(await openSide(layer.scheme).describeSignature(layer, entity)) };
   } catch (err) {
     return { ...layer, error: reason(err) };
   }
-}
-
-/**
- * Old clients send application/pkcs7-mime without smime-type (RFC 8551 §3.2.2 made it
- * mandatory later): the CMS content type then tells signed-data from enveloped-data.
- */
-function smimeTypeFromContent(
-  libs: InspectLibs,
-  layer: ProtectionLayer,
-  entity: MimeEntity,
-): ProtectionLayer {
-  if (layer.format !== 'smime-enveloped') return layer;
-  try {
-    const info = readContentInfo(libs, decodeBody(entity));
-    if (info.contentType === CMS_OID.signedData) {
-      return { ...layer, kind: 'signed', format: 'smime-signed-opaque' };
-    }
-  } catch {
-    // Unreadable: encryptionFacts reports it.
-  }
-  return layer;
 }
 
 /** Inline PGP in the first text/plain part that carries an armored block (cheap scan). */
-function findInlinePgp(root: MimeEntity, tree: MimeNode): ProtectionLayer | null {
-  for (const node of flattenTree(tree)) {
+async function findInlinePgp(root: MimeEntity, tree: MimeNode): Promise<ProtectionLayer | null> {
+  for (const node of flattenMimeTree(tree)) {
     if (node.contentType !== 'text/plain' || node.size > INLINE_SCAN_LIMIT) continue;
     let text: string;
     try {
@@ -183,7 +73,7 @@ function findInlinePgp(root: MimeEntity, tree: MimeNode): ProtectionLayer | null
     } catch {
       continue; // an undecodable part is shown in the tree; it is not inline PGP we can read
     }
-    const kind = inlinePgpKind(text);
+    const kind = await inlinePgpIn(text);
     if (kind === 'message') {
       return { scheme: 'pgp', kind: 'encrypted', format: 'inline-pgp-message', part: node.part };
     }
@@ -239,7 +129,7 @@ function headerProtection(
 }
 
 /** Inspects a message file's bytes; EMIME when it is not a readable RFC 5322 message. */
-export async function inspectMessage(bytes: Uint8Array, libs: InspectLibs): Promise<Inspection> {
+export async function inspectMessage(bytes: Uint8Array): Promise<Inspection> {
   let split: ReturnType<typeof splitMessage>;
   try {
     split = splitMessage(bytes);
@@ -257,9 +147,10 @@ export async function inspectMessage(bytes: Uint8Array, libs: InspectLibs): Prom
   }
   const structure = mimeTree(entity);
   const notes: string[] = [];
-  const found = findLayer(structure) ?? findInlinePgp(entity, structure);
+  const found = findProtectionLayer(structure) ?? (await findInlinePgp(entity, structure));
   const layerEntity = found ? findPart(entity, found.part) : undefined;
-  const layer = found && layerEntity ? smimeTypeFromContent(libs, found, layerEntity) : found;
+  const layer =
+    found && layerEntity ? await openSide(found.scheme).refineLayer(found, layerEntity) : found;
   let encryption: EncryptionFacts | null = null;
   let signature: SignatureFacts | null = null;
   if (layer && layerEntity) {
@@ -269,12 +160,12 @@ export async function inspectMessage(bytes: Uint8Array, libs: InspectLibs): Prom
       );
     }
     if (layer.kind === 'encrypted') {
-      encryption = await encryptionFacts(libs, layer, layerEntity);
+      encryption = await encryptionFacts(layer, layerEntity);
       notes.push(
         'A signature inside the encryption, and the protected header fields, are only visible after decrypting (sealpost decrypt).',
       );
     } else {
-      signature = await signatureFacts(libs, layer, layerEntity);
+      signature = await signatureFacts(layer, layerEntity);
     }
     if (layer.format.startsWith('inline-pgp')) {
       notes.push(
@@ -327,11 +218,7 @@ export async function inspectMessage(bytes: Uint8Array, libs: InspectLibs): Prom
  * The matrix for the scheme found. Inline PGP encrypts one text part only: attachment names
  * stay as readable as without encryption, so that column is taken from the unencrypted matrix.
  */
-function exposure(
-  scheme: 'pgp' | 'smime' | 'none',
-  headerProtection: boolean,
-  inline: boolean,
-): ExposureMatrix {
+function exposure(scheme: Scheme, headerProtection: boolean, inline: boolean): ExposureMatrix {
   const firstLink = { mode: 'implicit-tls', certificateVerified: true } as const;
   const matrix = exposureMatrix({ scheme, headerProtection, firstLink });
   if (!inline) return matrix;
@@ -345,5 +232,5 @@ function exposure(
 }
 
 function findNode(tree: MimeNode, part: string): MimeNode | undefined {
-  return flattenTree(tree).find((n) => n.part === part);
+  return flattenMimeTree(tree).find((n) => n.part === part);
 }

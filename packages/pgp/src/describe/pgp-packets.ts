@@ -3,7 +3,7 @@
  * recipient key IDs of its PKESK packets (all zeros when hidden, §5.1.1), password-based
  * SKESK packets, how the data is integrity-protected, and who made a detached signature.
  */
-import type * as openpgp from 'openpgp';
+import * as openpgp from 'openpgp';
 
 export interface PgpRecipient {
   /** 16 upper-case hex digits; "0000000000000000" when the sender hid it (wildcard). */
@@ -33,16 +33,14 @@ export interface PgpSignatureFacts {
   readonly created: string | null;
 }
 
-type OpenPgp = typeof openpgp;
-
 function isArmored(data: Uint8Array): boolean {
   return new TextDecoder().decode(data.subarray(0, 200)).trimStart().startsWith('-----BEGIN PGP');
 }
 
-function enumName(lib: OpenPgp, table: object, value: number | null): string {
+function enumName(table: object, value: number | null): string {
   if (value === null || value === undefined) return 'unknown';
   try {
-    return String(lib.enums.read(table as never, value as never));
+    return String(openpgp.enums.read(table as never, value as never));
   } catch {
     return `algorithm ${value}`;
   }
@@ -54,19 +52,16 @@ const HEX = (bytes: Uint8Array) =>
     .toUpperCase();
 
 /** Lists the packets of an encrypted message; nothing is decrypted. */
-export async function pgpEncryptedFacts(
-  lib: OpenPgp,
-  data: Uint8Array,
-): Promise<PgpEncryptedFacts> {
+export async function describeEncryptedMessage(data: Uint8Array): Promise<PgpEncryptedFacts> {
   const message = isArmored(data)
-    ? await lib.readMessage({ armoredMessage: new TextDecoder().decode(data) })
-    : await lib.readMessage({ binaryMessage: data });
+    ? await openpgp.readMessage({ armoredMessage: new TextDecoder().decode(data) })
+    : await openpgp.readMessage({ binaryMessage: data });
   const recipients: PgpRecipient[] = [];
   let passwords = 0;
   let integrity: PgpEncryptedFacts['integrity'] = 'none';
   let aead: string | undefined;
   for (const packet of message.packets) {
-    if (packet instanceof lib.PublicKeyEncryptedSessionKeyPacket) {
+    if (packet instanceof openpgp.PublicKeyEncryptedSessionKeyPacket) {
       // openpgp.js declares these fields private in its types, but they are the parsed packet.
       const pkesk = packet as unknown as {
         version: number;
@@ -77,15 +72,15 @@ export async function pgpEncryptedFacts(
         keyId: pkesk.publicKeyID.toHex().toUpperCase(),
         wildcard: /^0+$/.test(pkesk.publicKeyID.toHex()),
         version: pkesk.version,
-        algorithm: enumName(lib, lib.enums.publicKey, pkesk.publicKeyAlgorithm),
+        algorithm: enumName(openpgp.enums.publicKey, pkesk.publicKeyAlgorithm),
       });
-    } else if (packet instanceof lib.SymEncryptedSessionKeyPacket) {
+    } else if (packet instanceof openpgp.SymEncryptedSessionKeyPacket) {
       passwords++;
-    } else if (packet instanceof lib.SymEncryptedIntegrityProtectedDataPacket) {
+    } else if (packet instanceof openpgp.SymEncryptedIntegrityProtectedDataPacket) {
       const p = packet as unknown as { version: number; aeadAlgorithm: number | null };
       integrity = p.version === 2 ? 'seipd-v2' : 'seipd-v1';
-      if (p.version === 2) aead = enumName(lib, lib.enums.aead, p.aeadAlgorithm);
-    } else if (packet instanceof lib.SymmetricallyEncryptedDataPacket) {
+      if (p.version === 2) aead = enumName(openpgp.enums.aead, p.aeadAlgorithm);
+    } else if (packet instanceof openpgp.SymmetricallyEncryptedDataPacket) {
       integrity = 'sed';
     }
   }
@@ -93,25 +88,26 @@ export async function pgpEncryptedFacts(
 }
 
 /** The issuer and algorithms of each signature packet of a detached signature. */
-export async function pgpSignatureFacts(
-  lib: OpenPgp,
-  data: Uint8Array,
-): Promise<PgpSignatureFacts[]> {
+export async function describeDetachedSignature(data: Uint8Array): Promise<PgpSignatureFacts[]> {
   const signature = isArmored(data)
-    ? await lib.readSignature({ armoredSignature: new TextDecoder().decode(data) })
-    : await lib.readSignature({ binarySignature: data });
-  return pgpSignaturePackets(lib, signature);
+    ? await openpgp.readSignature({ armoredSignature: new TextDecoder().decode(data) })
+    : await openpgp.readSignature({ binarySignature: data });
+  return signaturePackets(signature);
 }
 
-export function pgpSignaturePackets(
-  lib: OpenPgp,
-  signature: openpgp.Signature,
-): PgpSignatureFacts[] {
+/** The signature packets of a cleartext-signed text (RFC 9580 §7), e.g. inline PGP in a body. */
+export async function describeCleartextSignature(text: string): Promise<PgpSignatureFacts[]> {
+  const message = await openpgp.readCleartextMessage({ cleartextMessage: text });
+  // openpgp.js keeps the parsed signature in a field its types do not declare.
+  return signaturePackets((message as unknown as { signature: openpgp.Signature }).signature);
+}
+
+function signaturePackets(signature: openpgp.Signature): PgpSignatureFacts[] {
   return signature.packets.map((packet) => ({
     keyId: packet.issuerKeyID.toHex().toUpperCase(),
     ...(packet.issuerFingerprint ? { fingerprint: HEX(packet.issuerFingerprint) } : {}),
-    algorithm: enumName(lib, lib.enums.publicKey, packet.publicKeyAlgorithm as number),
-    hashAlgorithm: enumName(lib, lib.enums.hash, packet.hashAlgorithm as number),
+    algorithm: enumName(openpgp.enums.publicKey, packet.publicKeyAlgorithm as number),
+    hashAlgorithm: enumName(openpgp.enums.hash, packet.hashAlgorithm as number),
     created: packet.created ? packet.created.toISOString() : null,
   }));
 }

@@ -1,0 +1,27 @@
+/**
+ * What the recipient side is given to open a message: the keys (RFC 3156 §4–5 OpenPGP keys,
+ * RFC 8551 §2.4 S/MIME identities and trust anchors) and the options that are not keys.
+ */
+import type { OpenKeys } from '@sealpost/keystore';
+import type * as smime from '@sealpost/smime';
+
+// The keys' shape is the keystore's (its loadOpenKeys fills it); the pipeline only reads it.
+export type { OpenKeys, SmimeIdentity } from '@sealpost/keystore';
+
+export interface OpenOptions {
+  /**
+   * RSA PKCS#1 v1.5 key transport (what `openssl cms -encrypt` writes), which Web Crypto does
+   * not offer: `rsaRawDecrypt` from `@sealpost/smime/node` in Node (decision 0041).
+   */
+  readonly rsaRawDecrypt?: smime.RsaRawDecrypt;
+  /** Time for S/MIME certificate checks; default now. */
+  readonly now?: Date;
+}
+
+/** No keys at all: what `inspect` has, and the start of what an app collects. */
+export const NO_KEYS: OpenKeys = {
+  pgpPrivateKeys: [],
+  pgpPublicKeys: [],
+  smimeIdentities: [],
+  smimeTrustAnchors: [],
+};

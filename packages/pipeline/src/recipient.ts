@@ -1,0 +1,31 @@
+/**
+ * `@sealpost/pipeline/recipient`: the recipient side alone — open (decrypt / verify) and inspect
+ * a message, and the exposure matrix — without the sending side, whose modules load openpgp.js
+ * and pkijs on import. Importing this entry loads neither; each is loaded when a message of its
+ * scheme is opened or inspected (decision 0065).
+ */
+export {
+  type ExposureCell,
+  type ExposureInput,
+  type ExposureMatrix,
+  exposureMatrix,
+  type LinkProtection,
+  MESSAGE_PARTS,
+  type MessagePart,
+  OBSERVERS,
+  type Observer,
+  renderExposureTable,
+  type Visibility,
+} from './exposure.js';
+export { inspectMessage } from './inspect/inspect-message.js';
+export type {
+  EncryptionFacts,
+  HeaderProtectionFacts,
+  Inspection,
+  SignatureFacts,
+} from './inspect/inspection.js';
+export type { E2eScheme } from '@sealpost/keystore';
+export { messageProtection } from './open/message-protection.js';
+export { NO_KEYS, type OpenKeys, type OpenOptions, type SmimeIdentity } from './open/open-keys.js';
+export { openMessage } from './open/open-message.js';
+export type { OpenedMessage, SignatureLine } from './open/opened-message.js';

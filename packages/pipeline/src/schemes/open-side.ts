@@ -1,0 +1,38 @@
+/**
+ * The receiving side of one scheme (RFC 3156 PGP/MIME or RFC 8551 S/MIME) behind one
+ * interface: `openMessage` and `inspectMessage` ask the adapter of the scheme they found, and
+ * each adapter imports its package on first use, so a PGP/MIME message never loads pkijs and an
+ * S/MIME one never loads openpgp.js (decision 0065).
+ */
+import type { MimeEntity, ProtectionLayer } from '@sealpost/compose';
+import type { EncryptionFacts, SignatureFacts } from '../inspect/inspection.js';
+import type { E2eScheme } from '@sealpost/keystore';
+import type { OpenKeys, OpenOptions } from '../open/open-keys.js';
+import type { OpenedMessage } from '../open/opened-message.js';
+import { pgpOpenSide } from './pgp-open.js';
+import { smimeOpenSide } from './smime-open.js';
+
+export interface OpenSide {
+  readonly scheme: E2eScheme;
+  /** Decrypts the message and checks any signature inside (RFC 3156 §4 / RFC 8551 §3.3). */
+  decrypt(bytes: Uint8Array, keys: OpenKeys, options: OpenOptions): Promise<OpenedMessage>;
+  /** Checks the signature of a signed message (RFC 3156 §5 / RFC 8551 §3.5). */
+  verify(bytes: Uint8Array, keys: OpenKeys, options: OpenOptions): Promise<OpenedMessage>;
+  /** Corrects what the media type alone claims, from the content (old S/MIME clients). */
+  refineLayer(layer: ProtectionLayer, entity: MimeEntity): Promise<ProtectionLayer>;
+  /** What the encrypted entity shows without a key; throws when it cannot be parsed. */
+  describeEncryption(
+    layer: ProtectionLayer,
+    entity: MimeEntity,
+  ): Promise<Pick<EncryptionFacts, 'pgp' | 'cms'>>;
+  /** The signers a signed entity names (nothing is verified); throws when it cannot be parsed. */
+  describeSignature(
+    layer: ProtectionLayer,
+    entity: MimeEntity,
+  ): Promise<Pick<SignatureFacts, 'pgp' | 'cms'>>;
+}
+
+/** The adapter of a scheme; loading it loads none of the scheme's libraries yet. */
+export function openSide(scheme: E2eScheme): OpenSide {
+  return scheme === 'pgp' ? pgpOpenSide : smimeOpenSide;
+}

@@ -1,0 +1,151 @@
+/**
+ * The receiving side of S/MIME: decrypt and verify (RFC 8551 §3.3, §3.5) and the CMS
+ * structure of enveloped or signed data (RFC 5652 §5–6), with @sealpost/smime (pkijs,
+ * asn1js) loaded on first use.
+ */
+import {
+  decodeBody,
+  type MimeEntity,
+  type ProtectionLayer,
+  parseMultipart,
+  splitMessage,
+} from '@sealpost/compose';
+import { SealpostError } from '@sealpost/errors';
+import type * as Smime from '@sealpost/smime';
+import type { OpenKeys, OpenOptions } from '../open/open-keys.js';
+import type { OpenedMessage, SignatureLine } from '../open/opened-message.js';
+import type { OpenSide } from './open-side.js';
+
+const loadSmime = () => import('@sealpost/smime');
+
+function signatureLines(report: Smime.SignatureReport | undefined): SignatureLine[] {
+  return (report?.signers ?? []).map((s) => {
+    // The signature itself checked, but no given trust anchor vouches for the certificate.
+    const untrusted = s.status === 'invalid' && s.error?.code === 'ESMIME_CERT_UNTRUSTED';
+    return {
+      status: s.status === 'valid' ? 'valid' : untrusted ? 'unknown-key' : 'invalid',
+      signer: s.certificate?.subject ?? null,
+      keyId: null,
+      addresses: [...(s.certificate?.addresses ?? [])],
+      created: s.signingTime ? s.signingTime.toISOString() : null,
+      reason: s.error?.message ?? null,
+      code: s.error?.code ?? null,
+    };
+  });
+}
+
+/** ESMIME_DECRYPT naming the RecipientInfos: this certificate is not one the message is for. */
+function notForThisCertificate(err: unknown): boolean {
+  return (
+    err instanceof SealpostError &&
+    err.code === 'ESMIME_DECRYPT' &&
+    (err.details as { recipients?: number } | undefined)?.recipients !== undefined
+  );
+}
+
+/** Tries each identity's certificates in turn until one is named by a RecipientInfo. */
+async function decryptWithIdentities(
+  bytes: Uint8Array,
+  keys: OpenKeys,
+  options: OpenOptions,
+): Promise<Smime.DecryptMimeResult> {
+  const smime = await loadSmime();
+  let lastError: unknown;
+  for (const identity of keys.smimeIdentities) {
+    for (const certificate of identity.certificates) {
+      try {
+        return await smime.decryptMime(bytes, {
+          privateKey: identity.privateKey,
+          certificate,
+          trustAnchors: keys.smimeTrustAnchors,
+          ...(options.rsaRawDecrypt ? { rsaRawDecrypt: options.rsaRawDecrypt } : {}),
+          ...(options.now ? { now: options.now } : {}),
+        });
+      } catch (err) {
+        if (!notForThisCertificate(err)) throw err;
+        lastError = err;
+      }
+    }
+  }
+  throw lastError;
+}
+
+export const smimeOpenSide: OpenSide = {
+  scheme: 'smime',
+
+  async decrypt(bytes, keys, options) {
+    if (keys.smimeIdentities.every((identity) => identity.certificates.length === 0)) {
+      throw new SealpostError(
+        'EUSAGE',
+        'This is an S/MIME message: decrypting it needs a private key with its certificate.',
+        { details: { scheme: 'smime', missing: 'smimeIdentities' } },
+      );
+    }
+    const result = await decryptWithIdentities(bytes, keys, options);
+    return {
+      scheme: 'smime',
+      encrypted: true,
+      encryption: {
+        structure: result.encryption.structure,
+        contentEncryptionOid: result.encryption.contentEncryptionOid,
+        keyEncryptionOid: result.encryption.keyEncryptionOid,
+      },
+      headerProtection: result.hp ?? null,
+      headers: result.headers,
+      outerHeaders: splitMessage(bytes).messageHeaders,
+      hpOuter: result.hpOuter,
+      signatures: signatureLines(result.signature),
+      message: result.message,
+    } satisfies OpenedMessage;
+  },
+
+  async verify(bytes, keys, options) {
+    const smime = await loadSmime();
+    const result = await smime.verifyMime(bytes, {
+      trustAnchors: keys.smimeTrustAnchors,
+      ...(options.now ? { now: options.now } : {}),
+    });
+    return {
+      scheme: 'smime',
+      encrypted: false,
+      encryption: null,
+      headerProtection: result.hp ?? null,
+      headers: result.headers,
+      outerHeaders: splitMessage(bytes).messageHeaders,
+      hpOuter: result.hpOuter,
+      signatures: signatureLines(result.signature),
+      message: result.message,
+    };
+  },
+
+  /**
+   * Old clients send application/pkcs7-mime without smime-type (RFC 8551 §3.2.2 made it
+   * mandatory later): the CMS content type then tells signed-data from enveloped-data.
+   */
+  async refineLayer(layer: ProtectionLayer, entity: MimeEntity) {
+    if (layer.format !== 'smime-enveloped') return layer;
+    try {
+      const smime = await loadSmime();
+      if (smime.cmsContentType(decodeBody(entity)) === 'signedData') {
+        return { ...layer, kind: 'signed', format: 'smime-signed-opaque' };
+      }
+    } catch {
+      // Unreadable: describeEncryption reports it.
+    }
+    return layer;
+  },
+
+  async describeEncryption(_layer: ProtectionLayer, entity: MimeEntity) {
+    const smime = await loadSmime();
+    return { cms: smime.describeEnvelope(decodeBody(entity)) };
+  },
+
+  async describeSignature(layer: ProtectionLayer, entity: MimeEntity) {
+    const smime = await loadSmime();
+    const der =
+      layer.format === 'smime-signed-detached'
+        ? decodeBody(parseMultipart(entity).parts[1]?.entity ?? entity)
+        : decodeBody(entity);
+    return { cms: smime.describeSignedData(der) };
+  },
+};
