@@ -4,6 +4,8 @@
  * and pkijs on import. Importing this entry loads neither; each is loaded when a message of its
  * scheme is opened or inspected (decision 0065).
  */
+
+export type { E2eScheme } from '@sealpost/keystore';
 export {
   type ExposureCell,
   type ExposureInput,
@@ -24,7 +26,6 @@ export type {
   Inspection,
   SignatureFacts,
 } from './inspect/inspection.js';
-export type { E2eScheme } from '@sealpost/keystore';
 export { messageProtection } from './open/message-protection.js';
 export { NO_KEYS, type OpenKeys, type OpenOptions, type SmimeIdentity } from './open/open-keys.js';
 export { openMessage } from './open/open-message.js';

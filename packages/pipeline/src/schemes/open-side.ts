@@ -5,8 +5,8 @@
  * S/MIME one never loads openpgp.js (decision 0065).
  */
 import type { MimeEntity, ProtectionLayer } from '@sealpost/compose';
-import type { EncryptionFacts, SignatureFacts } from '../inspect/inspection.js';
 import type { E2eScheme } from '@sealpost/keystore';
+import type { EncryptionFacts, SignatureFacts } from '../inspect/inspection.js';
 import type { OpenKeys, OpenOptions } from '../open/open-keys.js';
 import type { OpenedMessage } from '../open/opened-message.js';
 import { pgpOpenSide } from './pgp-open.js';
