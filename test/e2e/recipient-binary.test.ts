@@ -282,7 +282,7 @@ describe('the sealpost binary, recipient side', () => {
     ]);
     expect(r.status, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc).sort()).toEqual(['host', 'ports', 'recommended']);
+    expect(Object.keys(doc).sort()).toEqual(['host', 'ports', 'recommended', 'use']);
     expect(doc.ports[0]).toMatchObject({ usable: true, tls: { chainValid: true } });
     expect(server.messages).toEqual([]);
     const help = await sealpost(['probe', '--help']);

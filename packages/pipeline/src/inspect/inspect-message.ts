@@ -19,8 +19,8 @@ import {
 import { SealpostError } from '@sealpost/errors';
 import { type ExposureMatrix, exposureMatrix } from '../exposure.js';
 import type { Scheme } from '../plan-send.js';
-import { openSide } from '../schemes/open-side.js';
 import { inlinePgpIn } from '../schemes/pgp-open.js';
+import { schemeAdapter } from '../schemes/scheme.js';
 import type {
   EncryptionFacts,
   HeaderProtectionFacts,
@@ -47,7 +47,7 @@ async function encryptionFacts(
   entity: MimeEntity,
 ): Promise<EncryptionFacts> {
   try {
-    return { ...layer, ...(await openSide(layer.scheme).describeEncryption(layer, entity)) };
+    return { ...layer, ...(await schemeAdapter(layer.scheme).describeEncryption(layer, entity)) };
   } catch (err) {
     return { ...layer, error: reason(err) };
   }
@@ -55,7 +55,7 @@ async function encryptionFacts(
 
 async function signatureFacts(layer: ProtectionLayer, entity: MimeEntity): Promise<SignatureFacts> {
   try {
-    return { ...layer, ...(await openSide(layer.scheme).describeSignature(layer, entity)) };
+    return { ...layer, ...(await schemeAdapter(layer.scheme).describeSignature(layer, entity)) };
   } catch (err) {
     return { ...layer, error: reason(err) };
   }
@@ -150,7 +150,9 @@ export async function inspectMessage(bytes: Uint8Array): Promise<Inspection> {
   const found = findProtectionLayer(structure) ?? (await findInlinePgp(entity, structure));
   const layerEntity = found ? findPart(entity, found.part) : undefined;
   const layer =
-    found && layerEntity ? await openSide(found.scheme).refineLayer(found, layerEntity) : found;
+    found && layerEntity
+      ? await schemeAdapter(found.scheme).refineLayer(found, layerEntity)
+      : found;
   let encryption: EncryptionFacts | null = null;
   let signature: SignatureFacts | null = null;
   if (layer && layerEntity) {

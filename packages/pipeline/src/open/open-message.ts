@@ -4,7 +4,7 @@
  * outer ones when the payload carries hp=. One result shape whichever scheme it was.
  */
 import { SealpostError } from '@sealpost/errors';
-import { openSide } from '../schemes/open-side.js';
+import { schemeAdapter } from '../schemes/scheme.js';
 import { messageProtection } from './message-protection.js';
 import type { OpenKeys, OpenOptions } from './open-keys.js';
 import type { OpenedMessage } from './opened-message.js';
@@ -29,7 +29,7 @@ export async function openMessage(
       'The message is neither encrypted nor signed with PGP/MIME or S/MIME.',
     );
   }
-  const side = openSide(layer.scheme);
+  const side = schemeAdapter(layer.scheme);
   return layer.kind === 'encrypted'
     ? side.decrypt(bytes, keys, options)
     : side.verify(bytes, keys, options);

@@ -1,5 +1,5 @@
 /**
- * The receiving side of one scheme (RFC 3156 PGP/MIME or RFC 8551 S/MIME) behind one
+ * The receiving half of a scheme adapter (scheme.ts joins both halves): one scheme (RFC 3156 PGP/MIME or RFC 8551 S/MIME) behind one
  * interface: `openMessage` and `inspectMessage` ask the adapter of the scheme they found, and
  * each adapter imports its package on first use, so a PGP/MIME message never loads pkijs and an
  * S/MIME one never loads openpgp.js (decision 0065).
@@ -9,8 +9,6 @@ import type { E2eScheme } from '@sealpost/keystore';
 import type { EncryptionFacts, SignatureFacts } from '../inspect/inspection.js';
 import type { OpenKeys, OpenOptions } from '../open/open-keys.js';
 import type { OpenedMessage } from '../open/opened-message.js';
-import { pgpOpenSide } from './pgp-open.js';
-import { smimeOpenSide } from './smime-open.js';
 
 export interface OpenSide {
   readonly scheme: E2eScheme;
@@ -30,9 +28,4 @@ export interface OpenSide {
     layer: ProtectionLayer,
     entity: MimeEntity,
   ): Promise<Pick<SignatureFacts, 'pgp' | 'cms'>>;
-}
-
-/** The adapter of a scheme; loading it loads none of the scheme's libraries yet. */
-export function openSide(scheme: E2eScheme): OpenSide {
-  return scheme === 'pgp' ? pgpOpenSide : smimeOpenSide;
 }

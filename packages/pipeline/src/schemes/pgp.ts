@@ -7,7 +7,7 @@ import type { PublicKey } from '@sealpost/pgp';
 import type { BuildOptions, PgpSignerMaterial } from '../build-messages.js';
 import type { PlannedMessage } from '../plan-send.js';
 import type { SelfCheckInput } from '../self-check.js';
-import type { SchemeAdapter } from './scheme.js';
+import type { SendSide } from './scheme.js';
 
 function signer(options: BuildOptions): PgpSignerMaterial {
   const material = options.signers?.pgp?.material as PgpSignerMaterial | undefined;
@@ -16,7 +16,7 @@ function signer(options: BuildOptions): PgpSignerMaterial {
   return material;
 }
 
-export const pgpAdapter: SchemeAdapter = {
+export const pgpSendSide: SendSide = {
   scheme: 'pgp',
   displayName: 'OpenPGP',
 

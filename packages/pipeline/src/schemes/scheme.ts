@@ -1,17 +1,22 @@
 /**
- * The send side of one end-to-end scheme (RFC 3156 PGP/MIME, RFC 8551 S/MIME) behind one shape,
- * so that building and the self-check never name a crypto library: each adapter loads its
- * package on first use, and a send that needs only one scheme never loads the other.
+ * One end-to-end scheme (RFC 3156 PGP/MIME, RFC 8551 S/MIME) behind one shape, both sides of
+ * it: building and self-checking a copy (here) and opening or describing a received message
+ * (open-side.ts). Nothing in the pipeline names a crypto library: each adapter loads its
+ * package on first use, so a run that needs only one scheme never loads the other.
  */
 import { SealpostError } from '@sealpost/errors';
 import type { E2eScheme } from '@sealpost/keystore';
 import type { BuildOptions } from '../build-messages.js';
 import type { PlannedMessage } from '../plan-send.js';
 import type { SelfCheckInput } from '../self-check.js';
-import { pgpAdapter } from './pgp.js';
-import { smimeAdapter } from './smime.js';
+import type { OpenSide } from './open-side.js';
+import { pgpSendSide } from './pgp.js';
+import { pgpOpenSide } from './pgp-open.js';
+import { smimeSendSide } from './smime.js';
+import { smimeOpenSide } from './smime-open.js';
 
-export interface SchemeAdapter {
+/** The sending half of a scheme adapter. */
+export interface SendSide {
   readonly scheme: E2eScheme;
   /** The scheme's name for people ("OpenPGP", "S/MIME"). */
   readonly displayName: string;
@@ -29,6 +34,9 @@ export interface SchemeAdapter {
   algorithms(planned: PlannedMessage, options: BuildOptions): string[];
 }
 
+/** Everything the pipeline asks of a scheme, sending and receiving. */
+export interface SchemeAdapter extends SendSide, OpenSide {}
+
 /** The adapter that builds a copy: its encryption scheme, else its signature scheme. */
 export function copyScheme(
   planned: Pick<PlannedMessage, 'scheme' | 'sign'>,
@@ -39,11 +47,11 @@ export function copyScheme(
 }
 
 const ADAPTERS: Readonly<Record<E2eScheme, SchemeAdapter>> = {
-  pgp: pgpAdapter,
-  smime: smimeAdapter,
+  pgp: { ...pgpSendSide, ...pgpOpenSide },
+  smime: { ...smimeSendSide, ...smimeOpenSide },
 };
 
-/** The send-side adapter of a scheme (its crypto package is loaded when first used). */
+/** The adapter of a scheme (its crypto package is loaded when first used, not here). */
 export function schemeAdapter(scheme: E2eScheme): SchemeAdapter {
   const adapter = ADAPTERS[scheme];
   if (!adapter) throw new SealpostError('EINTERNAL', `No adapter for the scheme ${scheme}.`);

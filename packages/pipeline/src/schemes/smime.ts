@@ -8,7 +8,7 @@ import type { SmimeCertificate } from '@sealpost/smime';
 import type { BuildOptions, SmimeSignerMaterial } from '../build-messages.js';
 import type { PlannedMessage } from '../plan-send.js';
 import type { SelfCheckInput } from '../self-check.js';
-import type { SchemeAdapter } from './scheme.js';
+import type { SendSide } from './scheme.js';
 
 function signer(options: BuildOptions): SmimeSignerMaterial {
   const material = options.signers?.smime?.material as SmimeSignerMaterial | undefined;
@@ -21,7 +21,7 @@ function sameCertificate(a: SmimeCertificate | undefined, b: SmimeCertificate): 
   return a !== undefined && a.der.length === b.der.length && a.der.every((x, i) => x === b.der[i]);
 }
 
-export const smimeAdapter: SchemeAdapter = {
+export const smimeSendSide: SendSide = {
   scheme: 'smime',
   displayName: 'S/MIME',
 
