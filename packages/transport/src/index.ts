@@ -115,3 +115,8 @@ export {
   type RelayTransport,
   type RelayTransportOptions,
 } from './relay/relay-transport.js';
+export {
+  parseServer,
+  type SubmissionSettings,
+  submissionTransport,
+} from './submission-transport.js';

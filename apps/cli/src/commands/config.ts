@@ -1,6 +1,7 @@
 /** `sealpost config`: the effective settings and where each one came from. */
+
+import { ENV_NAMES, projectConfigPath, readSettings, userConfigPath } from '@sealpost/config';
 import type { Command } from '../command.js';
-import { ENV_NAMES, projectConfigPath, readSettings, userConfigPath } from '../config.js';
 
 export const configCommand: Command = {
   name: 'config',

@@ -1,9 +1,9 @@
 /** `sealpost probe HOST`: what each submission port of a server offers (RFC 8314, RFC 3207). */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { loadConfig } from '@sealpost/config';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { Command } from '../command.js';
-import { loadConfig } from '../config.js';
 import { parseProbePort, parseTimeout } from '../probe/probe-ports.js';
 
 export const probeCommand: Command = {

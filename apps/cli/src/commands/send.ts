@@ -1,7 +1,8 @@
 /** `sealpost send`: compose, apply the per-recipient policy, sign/encrypt, self-check, send, report. */
+
+import { loadConfig, type SealpostConfig } from '@sealpost/config';
 import { SealpostError } from '@sealpost/errors';
 import type { Command, CommandContext, OptionSpec } from '../command.js';
-import { loadConfig, type SealpostConfig } from '../config.js';
 import { deliver } from '../send/deliver.js';
 import { messageFromFlags } from '../send/message-from-flags.js';
 import { policyFromFlags } from '../send/policy-from-flags.js';

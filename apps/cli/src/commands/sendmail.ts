@@ -3,9 +3,10 @@
  * cron and scripts can send through sealpost with its policy. Like sendmail, -t takes the
  * recipients from To, Cc and Bcc, and the Bcc header is removed before anything is sent.
  */
+
+import { loadConfig } from '@sealpost/config';
 import { SealpostError } from '@sealpost/errors';
 import type { Command, CommandContext } from '../command.js';
-import { loadConfig } from '../config.js';
 import { deliver } from '../send/deliver.js';
 import { policyFromFlags } from '../send/policy-from-flags.js';
 import { DELIVERY_OPTIONS, deliveryFlags, list, str } from './send.js';

@@ -5,9 +5,9 @@
  * store `certs/` below it.
  */
 import { resolve } from 'node:path';
+import { loadConfig } from '@sealpost/config';
 import { type DataDirPaths, dataDirPaths, defaultDataDir } from '@sealpost/keystore';
 import type { CommandContext } from '../command.js';
-import { loadConfig } from '../config.js';
 
 export type KeyringPaths = DataDirPaths;
 

@@ -4,15 +4,14 @@
  * here only the CLI's part: reading key and secret files, notes, --out, the report, submitting.
  */
 import { writeFile } from 'node:fs/promises';
+import { type SealpostConfig, transportCacheFile } from '@sealpost/config';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { SignerKey } from '@sealpost/keystore';
 import type { SendMessage, SendPlan, SendPolicy } from '@sealpost/pipeline';
 import type { SmimeCertificate } from '@sealpost/smime';
 import type { CommandContext } from '../command.js';
-import type { SealpostConfig } from '../config.js';
 import { keyringPaths } from '../keystore/keyring-dir.js';
 import { readSecret } from '../secrets.js';
-import { transportFromFlags } from './transport-from-flags.js';
 
 export interface DeliverInput {
   /** A compose Message, or the address lists with the exact RFC 5322 bytes (no Bcc header). */
@@ -177,14 +176,15 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
         'SMTP password',
       )
     : undefined;
-  const { transport, describe } = await transportFromFlags({
+  const { submissionTransport } = await import('@sealpost/transport');
+  const { transport, describe } = await submissionTransport({
     ...(input.server ? { server: input.server } : {}),
     ...(input.tls ? { tls: input.tls } : {}),
     ...(input.user !== undefined ? { user: input.user } : {}),
     ...(password !== undefined ? { password } : {}),
     ...(input.ca ? { ca: input.ca } : {}),
     ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
-    env: ctx.env,
+    cacheFile: transportCacheFile(ctx.env),
   });
   out.note(`submitting via ${describe}`);
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServer, selectionCacheFile } from './transport-from-flags.js';
+import { parseServer } from './submission-transport.js';
 
 describe('parseServer', () => {
   it('reads HOST, HOST:PORT and [IPv6]:PORT', () => {
@@ -18,14 +18,5 @@ describe('parseServer', () => {
     ]) {
       expect(() => parseServer(bad), bad).toThrow(/--server|out of range/);
     }
-  });
-});
-
-describe('selectionCacheFile', () => {
-  it('lives under $XDG_CACHE_HOME, else ~/.cache', () => {
-    expect(selectionCacheFile({ XDG_CACHE_HOME: '/c', HOME: '/h' })).toBe(
-      '/c/sealpost/transports.json',
-    );
-    expect(selectionCacheFile({ HOME: '/h' })).toBe('/h/.cache/sealpost/transports.json');
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig, readSettings } from './config.js';
+import { loadConfig, readSettings, transportCacheFile } from './settings.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sealpost-config-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -107,5 +107,13 @@ describe('readSettings', () => {
     expect(config.keys).toEqual([join(cwd, 'keys/alice.asc'), '/abs/bob.pem']);
     // The variable wins over the project file, and its ~ is expanded too.
     expect(config.ca).toBe('/home/someone/env-ca.pem');
+  });
+});
+describe('transportCacheFile', () => {
+  it('lives under $XDG_CACHE_HOME, else ~/.cache', () => {
+    expect(transportCacheFile({ XDG_CACHE_HOME: '/c', HOME: '/h' })).toBe(
+      '/c/sealpost/transports.json',
+    );
+    expect(transportCacheFile({ HOME: '/h' })).toBe('/h/.cache/sealpost/transports.json');
   });
 });

@@ -1,25 +1,16 @@
 /**
- * Picks the submission transport from `--server HOST[:PORT]`, `--tls`, `--user`,
- * `--password-env` and `--ca`: a fixed port and mode when given, otherwise the safe discovery
- * order of @sealpost/transport (SRV, 465 implicit TLS, 587 and 2525 STARTTLS), which never
- * falls back to anything weaker after a TLS or certificate failure.
+ * The submission transport from a user's settings (`server` HOST[:PORT], `tls`, `user`, the
+ * password already read, `ca`), as the CLI's flags and the worker's config give them: a fixed
+ * port and mode when given, otherwise the safe discovery order (SRV, 465 implicit TLS, 587 and
+ * 2525 STARTTLS), which never falls back to anything weaker after a TLS or certificate failure.
  */
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
-import type { SmtpTransport } from '@sealpost/transport';
+import { selectTransport } from './select-transport.js';
+import { SelectionCache } from './selection-cache.js';
+import { createSmtpTransport, type SmtpTransport } from './smtp-transport.js';
 
-/**
- * Where the CLI remembers which port and mode worked per host (host, port and mode only, no
- * secrets), so the next `send` does not wait for a filtered port again: `$XDG_CACHE_HOME/sealpost`.
- */
-export function selectionCacheFile(env: NodeJS.ProcessEnv): string {
-  const cacheHome = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
-  return join(cacheHome, 'sealpost', 'transports.json');
-}
-
-export interface TransportFlags {
+export interface SubmissionSettings {
   readonly server?: string;
   readonly tls?: string;
   readonly user?: string;
@@ -27,8 +18,8 @@ export interface TransportFlags {
   readonly password?: string;
   readonly ca?: string;
   readonly timeoutMs?: number;
-  /** The environment, for the selection cache's location. */
-  readonly env?: NodeJS.ProcessEnv;
+  /** Where to remember what worked per host (a JSON file); no file, no cache. */
+  readonly cacheFile?: string;
 }
 
 export function parseServer(server: string): { host: string; port?: number } {
@@ -49,8 +40,8 @@ export function parseServer(server: string): { host: string; port?: number } {
 
 const MODES = { implicit: 'implicit-tls', starttls: 'starttls' } as const;
 
-export async function transportFromFlags(
-  flags: TransportFlags,
+export async function submissionTransport(
+  flags: SubmissionSettings,
 ): Promise<{ transport: SmtpTransport; describe: string }> {
   if (!flags.server) {
     throw new SealpostError(
@@ -82,9 +73,6 @@ export async function transportFromFlags(
       'A --user was given without a password: use --password-env VAR (or a prompt on a terminal).',
     );
   }
-  const { selectTransport, createSmtpTransport, SelectionCache } = await import(
-    '@sealpost/transport'
-  );
   const timeoutMs = flags.timeoutMs ?? 15_000;
   const timeouts = {
     connectMs: timeoutMs,
@@ -96,7 +84,7 @@ export async function transportFromFlags(
     ...(mode ? { mode } : {}),
     ...(ca ? { ca } : {}),
     timeouts,
-    ...(flags.env ? { cache: new SelectionCache({ file: selectionCacheFile(flags.env) }) } : {}),
+    ...(flags.cacheFile ? { cache: new SelectionCache({ file: flags.cacheFile }) } : {}),
   });
   const transport = createSmtpTransport({
     ...selection.endpoint,

@@ -218,3 +218,12 @@ export function loadConfig(
   const file = files.at(-1);
   return { ...config, ...(file ? { file } : {}) };
 }
+
+/**
+ * Where a client remembers which port and mode worked per host (host, port and mode only, no
+ * secrets), so the next send does not wait for a filtered port again: `$XDG_CACHE_HOME/sealpost`.
+ */
+export function transportCacheFile(env: NodeJS.ProcessEnv): string {
+  const cacheHome = env.XDG_CACHE_HOME || join(home(env), '.cache');
+  return join(cacheHome, 'sealpost', 'transports.json');
+}

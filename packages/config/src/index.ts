@@ -1,0 +1,13 @@
+export {
+  type ConfigKey,
+  ENV_NAMES,
+  expandPath,
+  loadConfig,
+  projectConfigPath,
+  readSettings,
+  type SealpostConfig,
+  type SettingOrigin,
+  type Settings,
+  transportCacheFile,
+  userConfigPath,
+} from './settings.js';
