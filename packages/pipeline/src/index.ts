@@ -26,6 +26,7 @@ export type {
   Inspection,
   SignatureFacts,
 } from './inspect/inspection.js';
+export { contentMalleable } from './open/integrity-note.js';
 export { messageProtection } from './open/message-protection.js';
 export { NO_KEYS, type OpenKeys, type OpenOptions, type SmimeIdentity } from './open/open-keys.js';
 export { openMessage } from './open/open-message.js';

@@ -3,6 +3,7 @@ import { SealpostError } from '@sealpost/errors';
 import type { Command } from '../command.js';
 import {
   assertEncrypted,
+  assertIntegrity,
   assertKeyFor,
   assertSignatures,
   emitOpened,
@@ -26,7 +27,9 @@ export const decryptCommand: Command = {
     'protection they are the real ones; the outer Subject may just be "[...]"), every\n' +
     'signature inside with its status (valid, invalid, unknown key) and the inner message.\n' +
     'Passphrases come from --passphrase-env, --passphrase-file or a prompt, never argv.\n' +
-    'An invalid signature or altered ciphertext exits 5 and shows nothing of the content.',
+    'An invalid signature or altered ciphertext exits 5 and shows nothing of the content.\n' +
+    'S/MIME EnvelopedData (CBC) has no integrity check: without a valid signature inside it\n' +
+    'may have been altered (EFAIL); --require-integrity then exits 5 (EINTEGRITY_MISSING).',
   options: {
     key: {
       type: 'string',
@@ -50,6 +53,11 @@ export const decryptCommand: Command = {
       multiple: true,
       valueName: 'FILE',
       description: "The sender's OpenPGP public key, to check a signature inside (repeatable).",
+    },
+    'require-integrity': {
+      type: 'boolean',
+      description:
+        'Exit 5 (EINTEGRITY_MISSING) when the content has no integrity protection: CBC without a valid signature.',
     },
     ...OPEN_OPTIONS,
   },
@@ -90,6 +98,9 @@ export const decryptCommand: Command = {
     assertKeyFor(layer, keys);
     const opened = await recipient.openMessage(bytes, keys, OPENING_IN_NODE);
     assertSignatures(opened, false);
+    if (ctx.values['require-integrity'] === true) {
+      assertIntegrity(opened, recipient.contentMalleable(opened));
+    }
     await emitOpened(ctx, opened);
     return 0;
   },

@@ -103,7 +103,7 @@ export async function messageBytes(ctx: CommandContext): Promise<Uint8Array> {
 
 /** Prints or writes the opened message; --out never overwrites an existing file silently. */
 export async function emitOpened(ctx: CommandContext, opened: OpenedMessage): Promise<void> {
-  const { openedJson, renderOpened } = await import('./render-opened.js');
+  const { openedJson, renderOpened, verdictLine } = await import('./render-opened.js');
   // Only S/MIME names CMS algorithms, and then @sealpost/smime is loaded already.
   const algorithmName = opened.encryption
     ? (await import('@sealpost/smime')).algorithmName
@@ -122,6 +122,26 @@ export async function emitOpened(ctx: CommandContext, opened: OpenedMessage): Pr
   }
   ctx.out.result(openedJson(opened, outFile ?? null));
   ctx.out.print(renderOpened(opened, outFile ?? null, ctx.out, algorithmName));
+  // Last, and on stderr: nothing the message says is printed after the verdict (decision 0090).
+  if (!ctx.out.json) ctx.out.note(verdictLine(opened));
+}
+
+/** decrypt --require-integrity: EINTEGRITY_MISSING for malleable content (CBC, no valid signature). */
+export function assertIntegrity(opened: OpenedMessage, contentMalleable: boolean): void {
+  if (!contentMalleable) return;
+  throw new SealpostError(
+    'EINTEGRITY_MISSING',
+    'The content has no integrity protection (S/MIME EnvelopedData, CBC) and no valid signature: it may have been altered (EFAIL); nothing of it is shown.',
+    { details: { integrity: opened.integrity, signatures: opened.signatures } },
+  );
+}
+
+/** "user IDs: …" of the first signer that has any, for an error line; '' when none. */
+function userIdsText(signatures: OpenedMessage['signatures']): string {
+  const withIds = signatures.find((s) => s.userIds.length > 0);
+  return withIds
+    ? ` The signing key's user IDs: ${withIds.userIds.map((u) => quoteUntrusted(u)).join(', ')}.`
+    : '';
 }
 
 /** Exit-code policy (docs/decisions/0055): an invalid signature is never shown as content. */
@@ -131,7 +151,7 @@ export function assertSignatures(opened: OpenedMessage, requireValid: boolean): 
     const first = invalid[0]!;
     throw new SealpostError(
       'ESIGNATURE_INVALID',
-      `${invalid.length} signature(s) on the message do not verify${first.signer ? ` (signer ${quoteUntrusted(first.signer)})` : ''}: ${(first.reason ?? 'the content or the signature was changed').replace(/\.$/, '')}.`,
+      `${invalid.length} signature(s) on the message do not verify${first.signer ? ` (signer ${quoteUntrusted(first.signer)})` : ''}: ${(first.reason ?? 'the content or the signature was changed').replace(/\.$/, '')}${first.code ? ` [${first.code}]` : ''}.${userIdsText(invalid)}`,
       { details: { signatures: opened.signatures } },
     );
   }

@@ -2,7 +2,7 @@
 import type { HeaderField } from '@sealpost/compose';
 import type { OpenedMessage, SignatureLine } from '@sealpost/pipeline/recipient';
 import type { Output } from '../output.js';
-import { clean, keyValueRows } from '../text/layout.js';
+import { clean, keyValueRows, terminalText } from '../text/layout.js';
 
 const SHOWN = ['from', 'to', 'cc', 'reply-to', 'subject', 'date', 'message-id'];
 
@@ -27,8 +27,10 @@ function signatureText(s: SignatureLine, out: Output): string {
   const parts = [`${status} — ${who}`];
   if (s.addresses.length > 0) parts.push(clean(`<${s.addresses.join('>, <')}>`));
   if (s.signer && s.keyId) parts.push(`key ID ${s.keyId}`);
+  if (s.userIds.length > 0) parts.push(`user IDs: ${clean(s.userIds.join('; '))}`);
   if (s.created) parts.push(`made ${s.created}`);
   if (s.status !== 'valid' && s.reason) parts.push(`(${clean(s.reason)})`);
+  if (s.code) parts.push(s.code);
   return parts.join(', ');
 }
 
@@ -36,6 +38,37 @@ function headerRows(headers: readonly HeaderField[]): [string, string][] {
   return headers
     .filter((h) => SHOWN.includes(h.name.toLowerCase()))
     .map((h) => [clean(h.name), clean(h.value)] as [string, string]);
+}
+
+function headerProtectionText(hp: OpenedMessage['headerProtection']): string {
+  if (hp === 'legacy-v1') {
+    return 'legacy protected-headers="v1" (pre-RFC 9788 draft): the inner header fields below are the sender\'s; this is not RFC 9788 header protection';
+  }
+  return hp
+    ? `hp="${hp}" (RFC 9788): the protected header fields below win over the outer ones`
+    : 'none: the header fields below are the outer, unprotected ones';
+}
+
+function integrityText(integrity: OpenedMessage['integrity']): string {
+  if (integrity === 'none') return 'none (CBC, malleable unless a valid signature covers it)';
+  if (integrity === 'mdc') return 'MDC (SEIPD v1)';
+  return 'AEAD';
+}
+
+/**
+ * The one line that says what the checks found, for stderr after everything else (decision
+ * 0090): content is cleaned before it is printed, and nothing follows this line.
+ */
+export function verdictLine(opened: OpenedMessage): string {
+  const valid = opened.signatures.find((s) => s.status === 'valid');
+  const signed = valid
+    ? `signature valid — ${clean(valid.signer ?? valid.keyId ?? 'unknown signer')}`
+    : opened.signatures.length > 0
+      ? 'no signature could be checked: the sender is not verified'
+      : 'not signed: the sender is not verified';
+  const parts = [opened.encrypted ? 'decrypted' : 'signed message', signed];
+  if (opened.integrity === 'none' && !valid) parts.push('content may have been altered (EFAIL)');
+  return `sealpost ${opened.encrypted ? 'decrypt' : 'verify'}: ${parts.join('; ')}`;
 }
 
 /** `algorithmName` turns a CMS algorithm OID into words (smime's `algorithmName` for S/MIME). */
@@ -55,30 +88,37 @@ export function renderOpened(
     facts.push(['content cipher', algorithmName(opened.encryption.contentEncryptionOid)]);
     facts.push(['key transport', algorithmName(opened.encryption.keyEncryptionOid)]);
   }
-  facts.push([
-    'header protection',
-    opened.headerProtection
-      ? `hp="${opened.headerProtection}" (RFC 9788): the protected header fields below win over the outer ones`
-      : 'none: the header fields below are the outer, unprotected ones',
-  ]);
+  if (opened.integrity) facts.push(['integrity', integrityText(opened.integrity)]);
+  facts.push(['header protection', headerProtectionText(opened.headerProtection)]);
   const signatures =
     opened.signatures.length === 0
       ? ['  no signature']
       : opened.signatures.map((s) => `  ${signatureText(s, out)}`);
+  const width = out.width;
   const blocks = [
-    `${out.bold('Message')}\n${keyValueRows(facts)}`,
+    `${out.bold('Message')}\n${keyValueRows(facts, '  ', width)}`,
     `${out.bold('Signatures')}\n${signatures.join('\n')}`,
-    `${out.bold(opened.headerProtection ? 'Protected header fields' : 'Header fields')}\n${keyValueRows(headerRows(opened.headers))}`,
+    `${out.bold(opened.headerProtection ? 'Protected header fields' : 'Header fields')}\n${keyValueRows(headerRows(opened.headers), '  ', width)}`,
   ];
   if (opened.hpOuter.length > 0) {
     blocks.push(
-      `${out.bold('What the outside showed')} (HP-Outer)\n${keyValueRows(headerRows(opened.hpOuter))}`,
+      `${out.bold('What the outside showed')} (HP-Outer)\n${keyValueRows(headerRows(opened.hpOuter), '  ', width)}`,
     );
   }
+  if (opened.notes.length > 0) {
+    blocks.push(
+      `${out.bold('Notes')}\n${keyValueRows(
+        opened.notes.map((n) => ['-', clean(n)] as [string, string]),
+        '  ',
+        width,
+      )}`,
+    );
+  }
+  // Raw bytes only go to --out (or JSON, where they are escaped): what is printed is cleaned.
   blocks.push(
     outFile === null
-      ? `${out.bold('Inner message')}\n${new TextDecoder().decode(opened.message)}`
-      : `Inner message written to ${outFile}`,
+      ? `${out.bold('Inner message')} (control characters shown as \uFFFD; --out FILE writes the exact bytes)\n${terminalText(opened.message)}`
+      : `Inner message written to ${clean(outFile)}`,
   );
   return blocks.join('\n\n');
 }

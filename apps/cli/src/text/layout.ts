@@ -43,5 +43,20 @@ export function colonHex(hex: string): string {
  * such step: JSON.stringify escapes them.
  */
 export function clean(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\uFFFD');
+  // Bidi overrides and isolates (U+202A–202E, U+2066–2069) reorder what follows them on the
+  // line, so "valid" could be made to read as something else ("Trojan Source", CVE-2021-42574).
+  return text.replace(
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    '\uFFFD',
+  );
+}
+
+/**
+ * A whole message (bytes from the sender) made safe for a terminal: decoded as UTF-8, CRLF
+ * and lone CR line ends shown as line breaks, then `clean`ed, so nothing in it can move the
+ * cursor, clear the screen or rewrite a line printed before or after it.
+ */
+export function terminalText(bytes: Uint8Array): string {
+  const text = new TextDecoder().decode(bytes).replace(/\r\n?/g, '\n');
+  return clean(text.endsWith('\n') ? text.slice(0, -1) : text);
 }

@@ -40,6 +40,14 @@ export const PIPELINE_CODES = defineCodes({
     retry: 'permanent',
     category: 'crypto',
   },
+  EINTEGRITY_MISSING: {
+    description:
+      'decrypt --require-integrity: the content had no integrity protection (S/MIME EnvelopedData with CBC and no valid signature), so it may have been altered (EFAIL).',
+    action:
+      'Do not trust the content; ask the sender to sign the message or to use AuthEnvelopedData (AES-GCM).',
+    retry: 'permanent',
+    category: 'crypto',
+  },
   ENOT_PROTECTED: {
     description:
       'The message is not encrypted (for decrypt) or not signed (for verify) in a format sealpost reads.',

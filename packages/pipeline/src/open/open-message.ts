@@ -5,9 +5,11 @@
  */
 import { SealpostError } from '@sealpost/errors';
 import { schemeAdapter } from '../schemes/scheme.js';
+import { withIntegrityNote } from './integrity-note.js';
 import { messageProtection } from './message-protection.js';
 import type { OpenKeys, OpenOptions } from './open-keys.js';
 import type { OpenedMessage } from './opened-message.js';
+import { bindSender } from './sender-binding.js';
 
 /**
  * Opens a PGP/MIME or S/MIME message: an encrypted one is decrypted with `keys` (and a
@@ -30,7 +32,9 @@ export async function openMessage(
     );
   }
   const side = schemeAdapter(layer.scheme);
-  return layer.kind === 'encrypted'
-    ? side.decrypt(bytes, keys, options)
-    : side.verify(bytes, keys, options);
+  const opened =
+    layer.kind === 'encrypted'
+      ? await side.decrypt(bytes, keys, options)
+      : await side.verify(bytes, keys, options);
+  return withIntegrityNote(bindSender(opened));
 }

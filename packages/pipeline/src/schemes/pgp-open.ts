@@ -23,10 +23,12 @@ function signatureLines(statuses: readonly Pgp.SignatureStatus[]): SignatureLine
     status: s.status,
     signer: s.signerFingerprint ?? null,
     keyId: s.keyId,
-    addresses: [],
+    // Which user IDs the key has and which matched From: what ties the signature to the sender.
+    addresses: [...s.addresses],
+    userIds: [...s.userIds],
     created: s.created ? s.created.toISOString() : null,
     reason: s.reason ?? (s.status === 'unknown-key' ? 'none of the given keys made it' : null),
-    code: null,
+    code: s.code ?? null,
   }));
 }
 
@@ -35,11 +37,13 @@ function opened(result: Pgp.OpenedPgpMessage): OpenedMessage {
     scheme: 'pgp',
     encryption: null,
     encrypted: result.encrypted,
+    integrity: result.encrypted ? (result.integrity ?? 'mdc') : null,
     headerProtection: result.hp ?? null,
     headers: result.headers,
     outerHeaders: result.outerHeaders,
     hpOuter: result.hpOuter,
     signatures: signatureLines(result.signatures),
+    notes: [],
     message: joinMessage(result.headers, result.entity),
   };
 }
