@@ -12,6 +12,7 @@ export type {
   ProtectHeadersOptions,
 } from './entity/header-protection.js';
 export { protectHeaders, unprotectHeaders } from './entity/header-protection.js';
+export { legacyProtectedHeaders } from './entity/header-protection-legacy.js';
 export { canonicalizeLineEnds } from './entity/line-ends.js';
 export { joinMessage, splitMessage } from './entity/message.js';
 export type { CreateEntityInput, MimeEntity } from './entity/mime-entity.js';

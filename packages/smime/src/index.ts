@@ -30,6 +30,7 @@ export type {
   CmsSignerFacts,
 } from './describe/cms-structure.js';
 export { cmsContentType, describeEnvelope, describeSignedData } from './describe/cms-structure.js';
+export { signedDataContent } from './describe/signed-data-content.js';
 export type { DecryptMimeOptions, DecryptMimeResult } from './mime/decrypt-mime.js';
 export { decryptMime } from './mime/decrypt-mime.js';
 export type { EncryptMimeOptions } from './mime/encrypt-mime.js';

@@ -1,6 +1,7 @@
 import { SealpostError } from '@sealpost/errors';
 import { formatContentType } from './content-type.js';
 import { type HeaderField, isMimeField } from './header-field.js';
+import { isLegacyProtectedPayload, rememberLegacyHeaders } from './header-protection-legacy.js';
 import { splitMessage } from './message.js';
 import { entityContentType, type MimeEntity } from './mime-entity.js';
 
@@ -101,5 +102,6 @@ export function unprotectHeaders(payload: MimeEntity): {
     headers: withHp({ headers: mimeFields, body: payload.body }, undefined),
     body: payload.body,
   };
+  if (isLegacyProtectedPayload(payload)) rememberLegacyHeaders(entity, headers);
   return { hp, headers, hpOuter, entity };
 }

@@ -6,6 +6,7 @@
 import {
   decodeBody,
   decodeHeaderText,
+  entityContentType,
   findPart,
   findProtectionLayer,
   flattenMimeTree,
@@ -87,33 +88,44 @@ async function findInlinePgp(root: MimeEntity, tree: MimeNode): Promise<Protecti
 function headerProtection(
   subject: string | null,
   encrypted: boolean,
-  signedPart: MimeEntity | undefined,
-  signedNode: MimeNode | undefined,
+  signedPart: MimeEntity | null,
 ): HeaderProtectionFacts {
-  const hp = signedNode?.params.hp?.toLowerCase();
+  const params = signedPart ? entityContentType(signedPart).params : {};
+  const hp = params.hp?.toLowerCase();
+  const fields = (signedPart?.headers ?? [])
+    .map((h) => h.name)
+    .filter((n) => !/^content-|^mime-version$/i.test(n));
   if (!encrypted && signedPart && (hp === 'clear' || hp === 'cipher')) {
-    const fields = signedPart.headers
-      .map((h) => h.name)
-      .filter((n) => !/^content-|^mime-version$/i.test(n));
     return {
       hp,
+      scheme: 'rfc9788',
       protectedFields: fields,
       likely: true,
       explanation: `The signed part carries hp="${hp}" (RFC 9788): its copies of ${fields.join(', ') || 'the header fields'} are covered by the signature, but every server can still read them.`,
     };
   }
-  if (encrypted && subject === '[...]') {
+  if (!encrypted && signedPart && params['protected-headers']?.toLowerCase() === 'v1') {
     return {
       hp: null,
+      scheme: 'legacy-v1',
+      protectedFields: fields,
+      likely: true,
+      explanation: `The signed part carries protected-headers="v1", the older draft scheme (Enigmail, Thunderbird, Delta Chat), not RFC 9788: its copies of ${fields.join(', ') || 'the header fields'} are covered by the signature, but every server can still read them.`,
+    };
+  }
+  if (encrypted && (subject === '[...]' || subject === '...')) {
+    return {
+      hp: null,
+      scheme: null,
       protectedFields: [],
       likely: true,
-      explanation:
-        'The outer Subject is "[...]", the placeholder of RFC 9788 header protection (hcp_baseline): the real Subject is most likely inside the encryption. The hp= parameter itself is only visible after decrypting.',
+      explanation: `The outer Subject is "${subject}", the placeholder of header protection (RFC 9788 "[...]", the older protected-headers="v1" draft "..."): the real Subject is most likely inside the encryption. Which scheme is only visible after decrypting.`,
     };
   }
   if (encrypted) {
     return {
       hp: null,
+      scheme: null,
       protectedFields: [],
       likely: false,
       explanation:
@@ -122,6 +134,7 @@ function headerProtection(
   }
   return {
     hp: null,
+    scheme: null,
     protectedFields: [],
     likely: false,
     explanation: 'No header protection: the header fields are neither signed nor hidden.',
@@ -183,12 +196,13 @@ export async function inspectMessage(bytes: Uint8Array): Promise<Inspection> {
   if (encryption?.pgp?.recipients.some((r) => r.wildcard)) {
     notes.push('Some recipient key IDs are hidden (wildcard 0000000000000000).');
   }
-  const detached =
-    signature?.format === 'pgp-mime-signed' || signature?.format === 'smime-signed-detached';
-  const signedNode = detached ? findNode(structure, `${signature!.part}.1`) : undefined;
-  const signedPart = signedNode ? findPart(entity, signedNode.part) : undefined;
+  // The signed entity (first part, or the eContent of opaque signed-data) shows hp= unverified.
+  const signedPart =
+    layer && layerEntity && signature
+      ? await schemeAdapter(layer.scheme).signedEntity(layer, layerEntity)
+      : null;
   const subject = header(messageHeaders, 'subject');
-  const hp = headerProtection(subject, encryption !== null, signedPart, signedNode);
+  const hp = headerProtection(subject, encryption !== null, signedPart);
   const scheme = encryption ? encryption.scheme : 'none';
   const hidesSubject = encryption !== null && hp.likely;
   return {
@@ -231,8 +245,4 @@ function exposure(scheme: Scheme, headerProtection: boolean, inline: boolean): E
       { ...parts, 'attachment-names': plain[observer as keyof ExposureMatrix]['attachment-names'] },
     ]),
   ) as unknown as ExposureMatrix;
-}
-
-function findNode(tree: MimeNode, part: string): MimeNode | undefined {
-  return flattenMimeTree(tree).find((n) => n.part === part);
 }

@@ -21,6 +21,11 @@ export interface SignatureFacts extends ProtectionLayer {
 export interface HeaderProtectionFacts {
   /** The hp parameter when it can be seen (a signed-only payload); null when hidden or absent. */
   readonly hp: 'cipher' | 'clear' | null;
+  /**
+   * Which scheme the visible signed payload uses: RFC 9788 (hp=), or `legacy-v1`, the older
+   * protected-headers="v1" draft (Enigmail, Thunderbird, Delta Chat); null when none is seen.
+   */
+  readonly scheme: 'rfc9788' | 'legacy-v1' | null;
   /** Names of the header fields inside a visible signed payload (what the signature covers). */
   readonly protectedFields: readonly string[];
   /** Our best reading: true when hp is visible, or the outer Subject is RFC 9788's "[...]". */

@@ -23,6 +23,12 @@ export interface OpenSide {
     layer: ProtectionLayer,
     entity: MimeEntity,
   ): Promise<Pick<EncryptionFacts, 'pgp' | 'cms'>>;
+  /**
+   * The entity a signed entity signs, read without verifying (the first part of
+   * multipart/signed, the eContent of opaque signed-data), for its hp= parameter; null when
+   * it cannot be read.
+   */
+  signedEntity(layer: ProtectionLayer, entity: MimeEntity): Promise<MimeEntity | null>;
   /** The signers a signed entity names (nothing is verified); throws when it cannot be parsed. */
   describeSignature(
     layer: ProtectionLayer,

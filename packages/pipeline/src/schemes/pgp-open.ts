@@ -11,6 +11,7 @@ import {
 } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import type * as Pgp from '@sealpost/pgp';
+import { withLegacyHeaders } from '../open/legacy-header-protection.js';
 import type { OpenedMessage, SignatureLine } from '../open/opened-message.js';
 import type { OpenSide } from './open-side.js';
 
@@ -33,6 +34,10 @@ function signatureLines(statuses: readonly Pgp.SignatureStatus[]): SignatureLine
 }
 
 function opened(result: Pgp.OpenedPgpMessage): OpenedMessage {
+  return withLegacyHeaders(openedFrom(result), result.entity);
+}
+
+function openedFrom(result: Pgp.OpenedPgpMessage): OpenedMessage {
   return {
     scheme: 'pgp',
     encryption: null,
@@ -103,6 +108,14 @@ export const pgpOpenSide: OpenSide = {
     return { pgp: await pgp.describeEncryptedMessage(decodeBody(data)) };
   },
 
+  async signedEntity(layer: ProtectionLayer, entity: MimeEntity) {
+    if (layer.format !== 'pgp-mime-signed') return null;
+    try {
+      return parseMultipart(entity).parts[0]?.entity ?? null;
+    } catch {
+      return null;
+    }
+  },
   async describeSignature(layer: ProtectionLayer, entity: MimeEntity) {
     const pgp = await loadPgp();
     if (layer.format === 'inline-pgp-signed') {

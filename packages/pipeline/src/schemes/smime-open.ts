@@ -7,11 +7,13 @@ import {
   decodeBody,
   type MimeEntity,
   type ProtectionLayer,
+  parseEntity,
   parseMultipart,
   splitMessage,
 } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import type * as Smime from '@sealpost/smime';
+import { withLegacyHeaders } from '../open/legacy-header-protection.js';
 import type { OpenKeys, OpenOptions } from '../open/open-keys.js';
 import type { OpenedMessage, SignatureLine } from '../open/opened-message.js';
 import type { OpenSide } from './open-side.js';
@@ -83,23 +85,26 @@ export const smimeOpenSide: OpenSide = {
       );
     }
     const result = await decryptWithIdentities(bytes, keys, options);
-    return {
-      scheme: 'smime',
-      encrypted: true,
-      encryption: {
-        structure: result.encryption.structure,
-        contentEncryptionOid: result.encryption.contentEncryptionOid,
-        keyEncryptionOid: result.encryption.keyEncryptionOid,
-      },
-      integrity: result.encryption.integrity,
-      headerProtection: result.hp ?? null,
-      headers: result.headers,
-      outerHeaders: splitMessage(bytes).messageHeaders,
-      hpOuter: result.hpOuter,
-      signatures: signatureLines(result.signature),
-      notes: [],
-      message: result.message,
-    } satisfies OpenedMessage;
+    return withLegacyHeaders(
+      {
+        scheme: 'smime',
+        encrypted: true,
+        encryption: {
+          structure: result.encryption.structure,
+          contentEncryptionOid: result.encryption.contentEncryptionOid,
+          keyEncryptionOid: result.encryption.keyEncryptionOid,
+        },
+        integrity: result.encryption.integrity,
+        headerProtection: result.hp ?? null,
+        headers: result.headers,
+        outerHeaders: splitMessage(bytes).messageHeaders,
+        hpOuter: result.hpOuter,
+        signatures: signatureLines(result.signature),
+        notes: [],
+        message: result.message,
+      } satisfies OpenedMessage,
+      result.entity,
+    );
   },
 
   async verify(bytes, keys, options) {
@@ -108,19 +113,22 @@ export const smimeOpenSide: OpenSide = {
       trustAnchors: keys.smimeTrustAnchors,
       ...(options.now ? { now: options.now } : {}),
     });
-    return {
-      scheme: 'smime',
-      encrypted: false,
-      encryption: null,
-      integrity: null,
-      headerProtection: result.hp ?? null,
-      headers: result.headers,
-      outerHeaders: splitMessage(bytes).messageHeaders,
-      hpOuter: result.hpOuter,
-      signatures: signatureLines(result.signature),
-      notes: [],
-      message: result.message,
-    };
+    return withLegacyHeaders(
+      {
+        scheme: 'smime',
+        encrypted: false,
+        encryption: null,
+        integrity: null,
+        headerProtection: result.hp ?? null,
+        headers: result.headers,
+        outerHeaders: splitMessage(bytes).messageHeaders,
+        hpOuter: result.hpOuter,
+        signatures: signatureLines(result.signature),
+        notes: [],
+        message: result.message,
+      },
+      result.entity,
+    );
   },
 
   /**
@@ -145,6 +153,18 @@ export const smimeOpenSide: OpenSide = {
     return { cms: smime.describeEnvelope(decodeBody(entity)) };
   },
 
+  async signedEntity(layer: ProtectionLayer, entity: MimeEntity) {
+    try {
+      if (layer.format === 'smime-signed-detached') {
+        return parseMultipart(entity).parts[0]?.entity ?? null;
+      }
+      // Opaque: the signed entity is the SignedData's eContent (RFC 5652 §5.2).
+      const content = (await loadSmime()).signedDataContent(decodeBody(entity));
+      return content ? parseEntity(content) : null;
+    } catch {
+      return null;
+    }
+  },
   async describeSignature(layer: ProtectionLayer, entity: MimeEntity) {
     const smime = await loadSmime();
     const der =
