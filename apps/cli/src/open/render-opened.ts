@@ -2,7 +2,7 @@
 import type { HeaderField } from '@sealpost/compose';
 import type { OpenedMessage, SignatureLine } from '@sealpost/pipeline/recipient';
 import type { Output } from '../output.js';
-import { clean, keyValueRows, terminalText } from '../text/layout.js';
+import { clean, keyValueRows, terminalText, wrap } from '../text/layout.js';
 
 const SHOWN = ['from', 'to', 'cc', 'reply-to', 'subject', 'date', 'message-id'];
 
@@ -93,12 +93,12 @@ export function renderOpened(
   const signatures =
     opened.signatures.length === 0
       ? ['  no signature']
-      : opened.signatures.map((s) => `  ${signatureText(s, out)}`);
+      : opened.signatures.map((s) => `  ${wrap(signatureText(s, out), out.width - 2, '    ')}`);
   const width = out.width;
   const blocks = [
     `${out.bold('Message')}\n${keyValueRows(facts, '  ', width)}`,
     `${out.bold('Signatures')}\n${signatures.join('\n')}`,
-    `${out.bold(opened.headerProtection ? 'Protected header fields' : 'Header fields')}\n${keyValueRows(headerRows(opened.headers), '  ', width)}`,
+    `${out.bold(opened.headerProtection === 'legacy-v1' ? 'Header fields (legacy v1, inside the payload)' : opened.headerProtection ? 'Protected header fields' : 'Header fields')}\n${keyValueRows(headerRows(opened.headers), '  ', width)}`,
   ];
   if (opened.hpOuter.length > 0) {
     blocks.push(
@@ -117,7 +117,7 @@ export function renderOpened(
   // Raw bytes only go to --out (or JSON, where they are escaped): what is printed is cleaned.
   blocks.push(
     outFile === null
-      ? `${out.bold('Inner message')} (control characters shown as \uFFFD; --out FILE writes the exact bytes)\n${terminalText(opened.message)}`
+      ? `${out.bold('Inner message')} (control characters as \uFFFD; --out FILE has the bytes)\n${terminalText(opened.message)}`
       : `Inner message written to ${clean(outFile)}`,
   );
   return blocks.join('\n\n');
