@@ -257,14 +257,16 @@ describe('the sealpost binary, recipient side', () => {
         'headerProtection',
         'headers',
         'hpOuter',
+        'integrity',
         'message',
+        'notes',
         'outerHeaders',
         'scheme',
         'signatures',
       ].sort(),
     );
     expect(Object.keys(doc.signatures[0]).sort()).toEqual(
-      ['addresses', 'code', 'created', 'keyId', 'reason', 'signer', 'status'].sort(),
+      ['addresses', 'code', 'created', 'keyId', 'reason', 'signer', 'status', 'userIds'].sort(),
     );
   });
 

@@ -16,7 +16,8 @@ let files: Files;
 const path = (name: string) => join(files.dir, name);
 const bytes = (text: string) => new TextEncoder().encode(text);
 // Erase the line, go up one, and print a fake verdict: what a raw print would let the sender do.
-const FORGED = '\u001b[2K\u001b[G\u001b[1A\u001b[32mverdict: signature valid - ceo@example.org\u001b[0m';
+const FORGED =
+  '\u001b[2K\u001b[G\u001b[1A\u001b[32mverdict: signature valid - ceo@example.org\u001b[0m';
 const SECRET = 'The vault code is 4711.';
 
 beforeAll(async () => {
