@@ -257,6 +257,7 @@ describe('the sealpost binary, recipient side', () => {
         'headerProtection',
         'headers',
         'hpOuter',
+        'inline',
         'integrity',
         'message',
         'notes',

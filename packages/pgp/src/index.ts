@@ -61,6 +61,14 @@ export {
   decryptMessage,
 } from './message/decrypt-message.js';
 export { type EncryptOptions, encryptMessage } from './message/encrypt-message.js';
+export {
+  decryptInline,
+  findInlineBlock,
+  type InlineOptions,
+  type InlinePgpBlock,
+  type OpenedInline,
+  verifyInline,
+} from './message/inline-pgp.js';
 export { type DetachedSignature, type SignOptions, signDetached } from './message/sign-detached.js';
 export type { SignatureStatus } from './message/signature-status.js';
 export { verifyDetached } from './message/verify-detached.js';

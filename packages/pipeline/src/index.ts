@@ -23,11 +23,12 @@ export { inspectMessage } from './inspect/inspect-message.js';
 export type {
   EncryptionFacts,
   HeaderProtectionFacts,
+  InlineCoverage,
   Inspection,
   SignatureFacts,
 } from './inspect/inspection.js';
 export { contentMalleable } from './open/integrity-note.js';
-export { messageProtection } from './open/message-protection.js';
+export { findMessageProtection, messageProtection } from './open/message-protection.js';
 export { NO_KEYS, type OpenKeys, type OpenOptions, type SmimeIdentity } from './open/open-keys.js';
 export { openMessage } from './open/open-message.js';
 export type { OpenedMessage, SignatureLine } from './open/opened-message.js';

@@ -88,7 +88,7 @@ export const decryptCommand: Command = {
       import('@sealpost/pipeline/recipient'),
     ]);
     // Before any key is unlocked: a message that is not encrypted needs no passphrase.
-    const layer = recipient.messageProtection(bytes);
+    const layer = await recipient.findMessageProtection(bytes);
     assertEncrypted(layer);
     const keys = await loadKeys(ctx, {
       decryptionKeyFiles: keyNames,

@@ -46,7 +46,7 @@ export const verifyCommand: Command = {
       loadKeys(ctx, { verificationKeyFiles: stringList(ctx.values.key) }),
       import('@sealpost/pipeline/recipient'),
     ]);
-    assertSigned(recipient.messageProtection(bytes));
+    assertSigned(await recipient.findMessageProtection(bytes));
     const opened = await recipient.openMessage(bytes, keys, OPENING_IN_NODE);
     assertSignatures(opened, true);
     await emitOpened(ctx, opened);

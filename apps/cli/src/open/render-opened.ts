@@ -78,7 +78,12 @@ export function renderOpened(
   out: Output,
   algorithmName: (oid: string) => string,
 ): string {
-  const scheme = opened.scheme === 'pgp' ? 'OpenPGP (PGP/MIME)' : 'S/MIME';
+  const scheme =
+    opened.scheme === 'smime'
+      ? 'S/MIME'
+      : opened.inline
+        ? 'OpenPGP (inline)'
+        : 'OpenPGP (PGP/MIME)';
   const facts: [string, string][] = [
     ['scheme', scheme],
     ['encrypted', opened.encrypted ? 'yes' : 'no'],

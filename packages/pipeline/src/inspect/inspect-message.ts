@@ -4,32 +4,28 @@
  * look protected (RFC 9788), and who on the path could read which part (docs/design.md §5).
  */
 import {
-  decodeBody,
   decodeHeaderText,
   entityContentType,
   findPart,
   findProtectionLayer,
-  flattenMimeTree,
   type HeaderField,
   type MimeEntity,
-  type MimeNode,
   mimeTree,
   type ProtectionLayer,
   splitMessage,
 } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import { type ExposureMatrix, exposureMatrix } from '../exposure.js';
+import { findInlinePgp } from '../open/inline-pgp-layer.js';
 import type { Scheme } from '../plan-send.js';
-import { inlinePgpIn } from '../schemes/pgp-open.js';
 import { schemeAdapter } from '../schemes/scheme.js';
 import type {
   EncryptionFacts,
   HeaderProtectionFacts,
+  InlineCoverage,
   Inspection,
   SignatureFacts,
 } from './inspection.js';
-
-const INLINE_SCAN_LIMIT = 1 << 20;
 
 function header(fields: readonly HeaderField[], name: string): string | null {
   const value = fields.find((f) => f.name.toLowerCase() === name)?.value;
@@ -62,27 +58,14 @@ async function signatureFacts(layer: ProtectionLayer, entity: MimeEntity): Promi
   }
 }
 
-/** Inline PGP in the first text/plain part that carries an armored block (cheap scan). */
-async function findInlinePgp(root: MimeEntity, tree: MimeNode): Promise<ProtectionLayer | null> {
-  for (const node of flattenMimeTree(tree)) {
-    if (node.contentType !== 'text/plain' || node.size > INLINE_SCAN_LIMIT) continue;
-    let text: string;
-    try {
-      const entity = findPart(root, node.part);
-      if (!entity) continue;
-      text = new TextDecoder().decode(decodeBody(entity));
-    } catch {
-      continue; // an undecodable part is shown in the tree; it is not inline PGP we can read
-    }
-    const kind = await inlinePgpIn(text);
-    if (kind === 'message') {
-      return { scheme: 'pgp', kind: 'encrypted', format: 'inline-pgp-message', part: node.part };
-    }
-    if (kind === 'signed-cleartext') {
-      return { scheme: 'pgp', kind: 'signed', format: 'inline-pgp-signed', part: node.part };
-    }
-  }
-  return null;
+/** Which text of the part the inline block covers, in words. */
+function inlineNote(layer: ProtectionLayer, inline: InlineCoverage): string {
+  const what = layer.kind === 'signed' ? 'signed block' : 'encrypted block';
+  const lines = `lines ${inline.firstLine}–${inline.lastLine} of ${inline.totalLines}`;
+  const begins = inline.firstWords ? ` (the signed text begins "${inline.firstWords}")` : '';
+  return inline.surrounded
+    ? `Part ${layer.part}: only ${lines} are the ${what}${begins}; text outside the ${what} is not covered.`
+    : `Part ${layer.part}: the ${what} is the whole text (${lines})${begins}.`;
 }
 
 function headerProtection(
@@ -186,6 +169,8 @@ export async function inspectMessage(bytes: Uint8Array): Promise<Inspection> {
       notes.push(
         'Inline PGP protects only the text of that one part: attachments, their names and all header fields are not covered.',
       );
+      const inline = (encryption ?? signature)?.inline;
+      if (inline) notes.push(inlineNote(layer, inline));
     }
   }
   if (encryption?.pgp?.integrity === 'sed') {

@@ -5,9 +5,23 @@ import type { CmsEnvelopeFacts, CmsSignerFacts } from '@sealpost/smime';
 import type { ExposureMatrix } from '../exposure.js';
 import type { Scheme } from '../plan-send.js';
 
+/** Which lines of an inline PGP part the armored block takes (RFC 9580 §7); the rest is not covered. */
+export interface InlineCoverage {
+  /** 1-based, in the decoded text of the part. */
+  readonly firstLine: number;
+  readonly lastLine: number;
+  readonly totalLines: number;
+  /** True when the part has text before or after the block: that text is not covered. */
+  readonly surrounded: boolean;
+  /** The signed text's first words (cleartext signature only; ciphertext shows none). */
+  readonly firstWords: string | null;
+}
+
 export interface EncryptionFacts extends ProtectionLayer {
   readonly pgp?: PgpEncryptedFacts;
   readonly cms?: CmsEnvelopeFacts;
+  /** Inline PGP only: where the block is in its part. */
+  readonly inline?: InlineCoverage;
   /** Set when the encrypted data could not be parsed (the file is damaged or not what it says). */
   readonly error?: string;
 }
@@ -15,6 +29,8 @@ export interface EncryptionFacts extends ProtectionLayer {
 export interface SignatureFacts extends ProtectionLayer {
   readonly pgp?: readonly PgpSignatureFacts[];
   readonly cms?: readonly CmsSignerFacts[];
+  /** Inline PGP only: where the signed block is in its part, and what it begins with. */
+  readonly inline?: InlineCoverage;
   readonly error?: string;
 }
 

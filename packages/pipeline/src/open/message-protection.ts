@@ -7,6 +7,7 @@ import {
   splitMessage,
 } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
+import { inlinePgpLayer } from './inline-pgp-layer.js';
 
 /**
  * The protection layer of the message's own entity (part "1"), or null when it is neither
@@ -23,4 +24,13 @@ export function messageProtection(bytes: Uint8Array): ProtectionLayer | null {
     });
   }
   return protectionLayer(type);
+}
+
+/**
+ * `messageProtection`, else inline PGP in a text/plain part (RFC 9580 §7 cleartext signature or
+ * armored message): what `decrypt` and `verify` accept. Loads @sealpost/pgp only when a text
+ * part holds an armor line.
+ */
+export async function findMessageProtection(bytes: Uint8Array): Promise<ProtectionLayer | null> {
+  return messageProtection(bytes) ?? (await inlinePgpLayer(bytes));
 }

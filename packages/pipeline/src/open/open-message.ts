@@ -5,8 +5,9 @@
  */
 import { SealpostError } from '@sealpost/errors';
 import { schemeAdapter } from '../schemes/scheme.js';
+import { openInlinePgp } from './inline-pgp-open.js';
 import { withIntegrityNote } from './integrity-note.js';
-import { messageProtection } from './message-protection.js';
+import { findMessageProtection } from './message-protection.js';
 import type { OpenKeys, OpenOptions } from './open-keys.js';
 import type { OpenedMessage } from './opened-message.js';
 import { bindSender } from './sender-binding.js';
@@ -24,16 +25,17 @@ export async function openMessage(
   keys: OpenKeys,
   options: OpenOptions = {},
 ): Promise<OpenedMessage> {
-  const layer = messageProtection(bytes);
+  const layer = await findMessageProtection(bytes);
   if (!layer) {
     throw new SealpostError(
       'ENOT_PROTECTED',
-      'The message is neither encrypted nor signed with PGP/MIME or S/MIME.',
+      'The message is neither encrypted nor signed with PGP/MIME, S/MIME or inline PGP.',
     );
   }
   const side = schemeAdapter(layer.scheme);
-  const opened =
-    layer.kind === 'encrypted'
+  const opened = layer.format.startsWith('inline-pgp')
+    ? await openInlinePgp(bytes, layer, keys)
+    : layer.kind === 'encrypted'
       ? await side.decrypt(bytes, keys, options)
       : await side.verify(bytes, keys, options);
   return withIntegrityNote(bindSender(opened));

@@ -33,6 +33,8 @@ export interface SignatureLine {
 export interface OpenedMessage {
   readonly scheme: E2eScheme;
   readonly encrypted: boolean;
+  /** Inline PGP (RFC 9580 §7 / §6.2 in a text part), not PGP/MIME: only that block is covered. */
+  readonly inline: boolean;
   /** S/MIME: the CMS structure and algorithms used. OpenPGP: null (see `inspectMessage`). */
   readonly encryption: {
     readonly structure: string;

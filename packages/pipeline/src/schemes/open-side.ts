@@ -22,7 +22,7 @@ export interface OpenSide {
   describeEncryption(
     layer: ProtectionLayer,
     entity: MimeEntity,
-  ): Promise<Pick<EncryptionFacts, 'pgp' | 'cms'>>;
+  ): Promise<Pick<EncryptionFacts, 'pgp' | 'cms' | 'inline'>>;
   /**
    * The entity a signed entity signs, read without verifying (the first part of
    * multipart/signed, the eContent of opaque signed-data), for its hp= parameter; null when
@@ -33,5 +33,5 @@ export interface OpenSide {
   describeSignature(
     layer: ProtectionLayer,
     entity: MimeEntity,
-  ): Promise<Pick<SignatureFacts, 'pgp' | 'cms'>>;
+  ): Promise<Pick<SignatureFacts, 'pgp' | 'cms' | 'inline'>>;
 }

@@ -11,6 +11,7 @@ import {
 } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import type * as Pgp from '@sealpost/pgp';
+import type { InlineCoverage } from '../inspect/inspection.js';
 import { withLegacyHeaders } from '../open/legacy-header-protection.js';
 import type { OpenedMessage, SignatureLine } from '../open/opened-message.js';
 import type { OpenSide } from './open-side.js';
@@ -41,6 +42,7 @@ function openedFrom(result: Pgp.OpenedPgpMessage): OpenedMessage {
   return {
     scheme: 'pgp',
     encryption: null,
+    inline: false,
     encrypted: result.encrypted,
     integrity: result.encrypted ? (result.integrity ?? 'mdc') : null,
     headerProtection: result.hp ?? null,
@@ -67,6 +69,34 @@ function secondPart(entity: MimeEntity, what: string): MimeEntity {
 export async function inlinePgpIn(text: string): Promise<'message' | 'signed-cleartext' | null> {
   if (!text.includes('-----BEGIN PGP ')) return null;
   return (await loadPgp()).inlinePgpKind(text);
+}
+
+/** The signed text of a cleartext signature block (after its Hash: lines, before the signature). */
+function signedText(armored: string): string {
+  const match =
+    /^-----BEGIN PGP SIGNED MESSAGE-----\r?\n(?:[^\r\n]+\r?\n)*\r?\n([\s\S]*?)\r?\n-----BEGIN PGP SIGNATURE-----/m.exec(
+      armored,
+    );
+  return (match?.[1] ?? '').replace(/^- /gm, '');
+}
+
+/** Where the inline block sits in the part's text (line range, surrounding text, first words). */
+export async function inlineCoverage(
+  text: string,
+  kind: 'message' | 'signed-cleartext',
+): Promise<InlineCoverage | null> {
+  const block = (await loadPgp()).findInlineBlock(text, kind);
+  if (!block) return null;
+  const words =
+    kind === 'signed-cleartext' ? signedText(block.armored).split(/\s+/).filter(Boolean) : [];
+  return {
+    firstLine: block.firstLine,
+    lastLine: block.lastLine,
+    totalLines: block.totalLines,
+    surrounded: block.surrounded,
+    firstWords:
+      words.length > 0 ? `${words.slice(0, 8).join(' ')}${words.length > 8 ? ' …' : ''}` : null,
+  };
 }
 
 export const pgpOpenSide: OpenSide = {
@@ -101,8 +131,13 @@ export const pgpOpenSide: OpenSide = {
   async describeEncryption(layer: ProtectionLayer, entity: MimeEntity) {
     const pgp = await loadPgp();
     if (layer.format === 'inline-pgp-message') {
-      const armored = ARMOR.exec(new TextDecoder().decode(decodeBody(entity)))?.[0] ?? '';
-      return { pgp: await pgp.describeEncryptedMessage(new TextEncoder().encode(armored)) };
+      const text = new TextDecoder().decode(decodeBody(entity));
+      const armored = ARMOR.exec(text)?.[0] ?? '';
+      const inline = await inlineCoverage(text, 'message');
+      return {
+        pgp: await pgp.describeEncryptedMessage(new TextEncoder().encode(armored)),
+        ...(inline ? { inline } : {}),
+      };
     }
     const data = secondPart(entity, 'multipart/encrypted without its data part');
     return { pgp: await pgp.describeEncryptedMessage(decodeBody(data)) };
@@ -120,7 +155,8 @@ export const pgpOpenSide: OpenSide = {
     const pgp = await loadPgp();
     if (layer.format === 'inline-pgp-signed') {
       const text = new TextDecoder().decode(decodeBody(entity));
-      return { pgp: await pgp.describeCleartextSignature(text) };
+      const inline = await inlineCoverage(text, 'signed-cleartext');
+      return { pgp: await pgp.describeCleartextSignature(text), ...(inline ? { inline } : {}) };
     }
     const signature = secondPart(entity, 'multipart/signed without its signature part');
     return { pgp: await pgp.describeDetachedSignature(decodeBody(signature)) };

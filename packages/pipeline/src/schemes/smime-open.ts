@@ -89,6 +89,7 @@ export const smimeOpenSide: OpenSide = {
       {
         scheme: 'smime',
         encrypted: true,
+        inline: false,
         encryption: {
           structure: result.encryption.structure,
           contentEncryptionOid: result.encryption.contentEncryptionOid,
@@ -117,6 +118,7 @@ export const smimeOpenSide: OpenSide = {
       {
         scheme: 'smime',
         encrypted: false,
+        inline: false,
         encryption: null,
         integrity: null,
         headerProtection: result.hp ?? null,
