@@ -111,10 +111,10 @@ export function renderInspection(file: string, i: Inspection, out: Output): stri
     `${out.bold('Outer header fields')} (every server reads these)\n${keyValueRows(headerRows)}`,
     `${out.bold('Structure')}\n${flattenMimeTree(i.structure).map(nodeLine).join('\n')}`,
     `${out.bold('Protection')}\n${keyValueRows([...encryptionRows(i), ...signatureRows(i)])}`,
-    `${out.bold('Header protection')} (RFC 9788)\n  ${wrap(clean(i.headerProtection.explanation), 96, '  ')}`,
+    `${out.bold('Header protection')} (${i.headerProtection.scheme === 'legacy-v1' ? 'legacy protected-headers="v1", not RFC 9788' : 'RFC 9788'})\n  ${wrap(clean(i.headerProtection.explanation), out.width - 4, '  ')}`,
     ...(i.notes.length > 0
       ? [
-          `${out.bold('Notes')}\n${i.notes.map((n) => `  - ${wrap(clean(n), 94, '    ')}`).join('\n')}`,
+          `${out.bold('Notes')}\n${i.notes.map((n) => `  - ${wrap(clean(n), out.width - 6, '    ')}`).join('\n')}`,
         ]
       : []),
     `${out.bold('Who can read what')} (scheme: ${i.exposure.scheme})\n${renderExposureTable(i.exposure.matrix)}\n${wrap(i.exposure.assumption, 98, '')}`,
