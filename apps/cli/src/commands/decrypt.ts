@@ -1,4 +1,4 @@
-/** `sealpost decrypt FILE.eml --key FILE`: the recipient side, PGP/MIME or S/MIME. */
+/** `sealpost decrypt FILE.eml --key FILE`: the recipient side, PGP/MIME, S/MIME or inline PGP. */
 import { SealpostError } from '@sealpost/errors';
 import type { Command } from '../command.js';
 import {
@@ -17,7 +17,7 @@ import {
 
 export const decryptCommand: Command = {
   name: 'decrypt',
-  summary: 'Decrypt a PGP/MIME or S/MIME message and check the signatures inside',
+  summary: 'Decrypt a PGP/MIME, S/MIME or inline PGP message and check the signatures inside',
   usage:
     'sealpost decrypt FILE.eml --key FILE [--passphrase-env VAR | --passphrase-file F] [--verify-key FILE]... [--anchor FILE]... [--out FILE] [--json]',
   description:
@@ -28,6 +28,8 @@ export const decryptCommand: Command = {
     'signature inside with its status (valid, invalid, unknown key) and the inner message.\n' +
     'Passphrases come from --passphrase-env, --passphrase-file or a prompt, never argv.\n' +
     'An invalid signature or altered ciphertext exits 5 and shows nothing of the content.\n' +
+    'Inline PGP (an armored block in a text part): only the block is decrypted and shown.\n' +
+    'What is printed is made terminal-safe; --out FILE gets the exact bytes.\n' +
     'S/MIME EnvelopedData (CBC) has no integrity check: without a valid signature inside it\n' +
     'may have been altered (EFAIL); --require-integrity then exits 5 (EINTEGRITY_MISSING).',
   options: {

@@ -1,4 +1,4 @@
-/** `sealpost verify FILE.eml`: check a PGP/MIME or S/MIME signature on a message. */
+/** `sealpost verify FILE.eml`: check a PGP/MIME, S/MIME or inline PGP signature on a message. */
 import type { Command } from '../command.js';
 import {
   assertSignatures,
@@ -13,7 +13,7 @@ import {
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'Check the signature of a signed PGP/MIME or S/MIME message',
+  summary: 'Check the signature of a signed PGP/MIME, S/MIME or inline PGP message',
   usage: 'sealpost verify FILE.eml [--key FILE]... [--anchor FILE]... [--out FILE] [--json]',
   description:
     "Checks the signature of a signed (not encrypted) message: against the signer's OpenPGP\n" +
@@ -22,7 +22,9 @@ export const verifyCommand: Command = {
     'signature (valid, invalid, unknown key), the signed header fields (RFC 9788 hp="clear")\n' +
     'and the message. Exits 0 only when a signature is valid and none is invalid: 5 with\n' +
     'ESIGNATURE_INVALID when one does not verify, 5 with ESIGNATURE_UNVERIFIED when no given\n' +
-    'key or CA vouches for the signer. For an encrypted message use "sealpost decrypt".',
+    'key or CA vouches for the signer. For an encrypted message use "sealpost decrypt".\n' +
+    'Inline PGP (a cleartext-signed block in a text part): only the signed text is shown;\n' +
+    'text around it, other parts and the header fields are not covered.',
   options: {
     key: {
       type: 'string',

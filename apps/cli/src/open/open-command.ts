@@ -166,26 +166,26 @@ export function assertSignatures(opened: OpenedMessage, requireValid: boolean): 
   }
 }
 
-/** ENOT_PROTECTED unless the message is PGP/MIME or S/MIME encrypted; checked before any key is read. */
+/** ENOT_PROTECTED unless the message is PGP/MIME, S/MIME or inline-PGP encrypted; checked before any key is read. */
 export function assertEncrypted(layer: ProtectionLayer | null): asserts layer is ProtectionLayer {
   if (layer?.kind !== 'encrypted') {
     throw new SealpostError(
       'ENOT_PROTECTED',
       layer?.kind === 'signed'
         ? 'The message is signed but not encrypted: use "sealpost verify".'
-        : 'The message is not encrypted with PGP/MIME or S/MIME.',
+        : 'The message is not encrypted with PGP/MIME, S/MIME or inline PGP.',
     );
   }
 }
 
-/** ENOT_PROTECTED unless the message is PGP/MIME or S/MIME signed (and not encrypted). */
+/** ENOT_PROTECTED unless the message is PGP/MIME, S/MIME or inline-PGP signed (and not encrypted). */
 export function assertSigned(layer: ProtectionLayer | null): asserts layer is ProtectionLayer {
   if (layer?.kind !== 'signed') {
     throw new SealpostError(
       'ENOT_PROTECTED',
       layer?.kind === 'encrypted'
         ? 'The message is encrypted: "sealpost decrypt" decrypts it and checks the signature inside.'
-        : 'The message is not signed with PGP/MIME or S/MIME.',
+        : 'The message is not signed with PGP/MIME, S/MIME or inline PGP.',
     );
   }
 }
