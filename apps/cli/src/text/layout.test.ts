@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clean, colonHex, keyValueRows, wrap } from './layout.js';
+import { clean, colonHex, keyValueRows, terminalText, wrap } from './layout.js';
 
 describe('text layout', () => {
   it('neutralises terminal control sequences from untrusted text, keeps the rest', () => {
@@ -7,6 +7,13 @@ describe('text layout', () => {
       'a\uFFFD[2J\uFFFD]0;owned\uFFFDb\uFFFDc',
     );
     expect(clean('Grüße, 日本 — tab\tok')).toBe('Grüße, 日本 — tab\tok');
+    // Bidi overrides reorder the rest of the line ("Trojan Source").
+    expect(clean('valid \u202edilavni\u2066')).toBe('valid \uFFFDdilavni\uFFFD');
+  });
+
+  it('shows a whole message with its line ends as line breaks and nothing else raw', () => {
+    const message = new TextEncoder().encode('A: b\r\n\r\nline\r\n\u001b[1Aup\rback\r\n');
+    expect(terminalText(message)).toBe('A: b\n\nline\n\uFFFD[1Aup\nback');
   });
 
   it('wraps at the width and aligns rows', () => {
