@@ -77,6 +77,13 @@ function signatureRows(i: Inspection): [string, string][] {
     ];
   }
   const rows: [string, string][] = [['signed', `${FORMAT_LABEL[s.format]}, part ${s.part}`]];
+  if (s.inline) {
+    const lines = `lines ${s.inline.firstLine}–${s.inline.lastLine} of ${s.inline.totalLines}`;
+    rows.push([
+      'covers',
+      `${s.inline.surrounded ? `only ${lines}; text outside the signed block is not covered` : `the whole text (${lines})`}${s.inline.firstWords ? `, beginning "${clean(s.inline.firstWords)}"` : ''}`,
+    ]);
+  }
   if (s.error) rows.push(['unreadable', clean(s.error)]);
   for (const p of s.pgp ?? []) {
     rows.push([
