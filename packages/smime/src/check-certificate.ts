@@ -47,6 +47,7 @@ function checkStrength(cert: SmimeCertificate): void {
   const key = cert.publicKey;
   if (key.type === 'rsa' && key.bits >= 2048) return;
   if (key.type === 'ec' && key.curve !== undefined) return;
+  if (key.type === 'ed25519' || key.type === 'x25519') return;
   const what =
     key.type === 'rsa'
       ? `RSA ${key.bits} bits`
@@ -85,7 +86,7 @@ function checkUsage(cert: SmimeCertificate, purpose: CertificatePurpose): void {
     const needed =
       purpose === 'sign'
         ? DIGITAL_SIGNATURE | NON_REPUDIATION
-        : cert.publicKey.type === 'ec'
+        : cert.publicKey.type === 'ec' || cert.publicKey.type === 'x25519'
           ? KEY_AGREEMENT
           : KEY_ENCIPHERMENT;
     if ((first & needed) === 0) {

@@ -4,3 +4,4 @@ export {
   encryptMimeStream,
 } from './encrypt-mime-stream.js';
 export { rsaRawDecrypt } from './rsa-raw-decrypt.js';
+export { contentDecrypt } from './content-decrypt.js';
