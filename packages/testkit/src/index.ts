@@ -47,7 +47,11 @@ export {
   runInteropTool,
   type ToolResult,
 } from './run-tool.js';
-export { exportPkcs12 } from './smime-fixtures.js';
+export {
+  exportPkcs12,
+  issueRfc8410Certificate,
+  type OpensslIssued,
+} from './smime-fixtures.js';
 export {
   closedPort,
   type HostileServer,

@@ -85,7 +85,13 @@ function readLegacyCipher(
       const iv = ivNode.valueBlock.valueHexView.slice();
       if (iv.length === 8 && bits >= 40 && bits <= 1024) {
         // The key is as long as the effective bits say (OpenSSL and RFC 3370 keep them equal).
-        return { mode: 'rc2-cbc', keyBytes: Math.ceil(bits / 8), iv, tagLength: 0, effectiveKeyBits: bits };
+        return {
+          mode: 'rc2-cbc',
+          keyBytes: Math.ceil(bits / 8),
+          iv,
+          tagLength: 0,
+          effectiveKeyBits: bits,
+        };
       }
     }
   }

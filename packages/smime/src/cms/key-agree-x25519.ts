@@ -166,7 +166,13 @@ export async function decryptX25519KeyAgree(
     const ours = await importPrivateKey(privateKey, 'ecdh', '', crypto);
     // A low-order originator point yields Z = 0 (RFC 7748 §6.1); Web Crypto rejects it here.
     z = await sharedSecret(ours, publicKey, crypto);
-    const raw = await x25519Kek(z, kari.keyEncryptionAlgorithm.algorithmId, wrap.algorithmId, ukm, crypto);
+    const raw = await x25519Kek(
+      z,
+      kari.keyEncryptionAlgorithm.algorithmId,
+      wrap.algorithmId,
+      ukm,
+      crypto,
+    );
     const cek = await crypto.subtle.unwrapKey(
       'raw',
       entry.encryptedKey.valueBlock.valueHexView as BufferSource,

@@ -27,7 +27,8 @@ function chacha20Poly1305(request: ContentDecryptRequest): Uint8Array {
   const decipher = createDecipheriv('chacha20-poly1305', request.key, request.iv, {
     authTagLength: 16,
   });
-  if (request.additionalData) decipher.setAAD(request.additionalData, { plaintextLength: request.ciphertext.length });
+  if (request.additionalData)
+    decipher.setAAD(request.additionalData, { plaintextLength: request.ciphertext.length });
   decipher.setAuthTag(request.tag);
   return toBytes([decipher.update(request.ciphertext), decipher.final()]);
 }

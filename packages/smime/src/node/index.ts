@@ -1,7 +1,8 @@
 /// <reference types="node" />
+
+export { contentDecrypt } from './content-decrypt.js';
 export {
   type EncryptMimeStreamOptions,
   encryptMimeStream,
 } from './encrypt-mime-stream.js';
 export { rsaRawDecrypt } from './rsa-raw-decrypt.js';
-export { contentDecrypt } from './content-decrypt.js';
