@@ -79,6 +79,15 @@ function checkDates(cert: SmimeCertificate, now: Date): void {
 }
 
 function checkUsage(cert: SmimeCertificate, purpose: CertificatePurpose): void {
+  // RFC 8410 keys do one thing: Ed25519 only signs, X25519 only agrees keys.
+  const type = cert.publicKey.type;
+  if ((purpose === 'encrypt' && type === 'ed25519') || (purpose === 'sign' && type === 'x25519')) {
+    throw new SealpostError(
+      'ESMIME_CERT_USAGE',
+      `The certificate for ${cert.subject} has an ${type === 'ed25519' ? 'Ed25519' : 'X25519'} key, which cannot ${purpose}.`,
+      { details: { subject: cert.subject, purpose } },
+    );
+  }
   const usage = extension(cert, OID.keyUsage);
   if (usage) {
     const bits = usage.parsedValue instanceof asn1js.BitString ? usage.parsedValue : undefined;

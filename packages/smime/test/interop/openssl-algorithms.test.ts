@@ -41,7 +41,6 @@ interface Rfc8410Party {
 
 let f: Fixtures;
 let files: Awaited<ReturnType<typeof tempFiles>>;
-let caFile: string;
 let alice: Rfc8410Party;
 let dana: Rfc8410Party;
 
@@ -58,7 +57,6 @@ async function rfc8410Party(address: string, algorithm: 'ed25519' | 'x25519') {
 beforeAll(async () => {
   f = await fixtures();
   files = await tempFiles('sealpost-smime-algorithms-');
-  caFile = await files.write('ca.pem', f.ca.certPem);
   alice = await rfc8410Party('alice@example.test', 'ed25519');
   dana = await rfc8410Party('dana@example.test', 'x25519');
 });
@@ -118,7 +116,7 @@ describe('Ed25519 signatures (RFC 8419)', () => {
   it('finds a changed content and a signer without SHA-512 invalid', async () => {
     const der = await signCms(ENTITY, { ...alice, detached: true });
     const changed = ENTITY.slice();
-    changed[changed.length - 3] ^= 1;
+    changed[changed.length - 3]! ^= 1;
     const bad = await verifyCms(der, { detachedContent: changed, trustAnchors: [f.anchor] });
     expect(bad.signers[0]!.status).toBe('invalid');
     expect(bad.signers[0]!.error!.code).toBe('ESMIME_SIGNATURE_INVALID');
@@ -228,7 +226,7 @@ describe('ChaCha20-Poly1305 (RFC 8103)', () => {
     const der = await chachaMessage(f.bob.rsa.certificate, ENTITY);
     for (const offset of [der.length - 1, der.length - 30]) {
       const changed = der.slice();
-      changed[offset] ^= 0x01;
+      changed[offset]! ^= 0x01;
       await expect(decryptCms(changed, { ...f.bob.rsa, contentDecrypt })).rejects.toMatchObject({
         code: 'ESMIME_DECRYPT',
       });
