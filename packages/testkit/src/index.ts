@@ -48,6 +48,7 @@ export {
   type ToolResult,
 } from './run-tool.js';
 export {
+  ed25519TestCa,
   exportPkcs12,
   issueRfc8410Certificate,
   type OpensslIssued,

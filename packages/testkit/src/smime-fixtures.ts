@@ -56,11 +56,12 @@ export interface OpensslIssued {
 
 /**
  * An e-mail certificate for an Ed25519 (signing, RFC 8419) or X25519 (key agreement, RFC 8418)
- * key, issued by `ca` with openssl: the throwaway CA's Web Crypto path has no RFC 8410 keys.
+ * key, issued by `ca` (the test CA, or an Ed25519 CA from `ed25519TestCa`) with openssl: the
+ * throwaway CA's Web Crypto path has no RFC 8410 keys.
  * X25519 cannot sign its own request, so the public key is forced into a request of a helper key.
  */
 export async function issueRfc8410Certificate(
-  ca: TestCa,
+  ca: Pick<TestCa, 'certPem' | 'keyPem'>,
   address: string,
   algorithm: 'ed25519' | 'x25519',
 ): Promise<OpensslIssued> {
@@ -108,6 +109,32 @@ export async function issueRfc8410Certificate(
       '30',
       '-extfile',
       ext,
+    ]);
+    return { certPem: cert.toString(), keyPem: (await openssl(['pkey', '-in', key])).toString() };
+  } finally {
+    await files.dispose();
+  }
+}
+
+/** A self-signed Ed25519 CA (like RFC 9216's "Sample LAMPS Ed25519 CA"), made with openssl. */
+export async function ed25519TestCa(name = 'sealpost Ed25519 Test CA'): Promise<OpensslIssued> {
+  const files = await tempFiles('sealpost-ed25519-ca-');
+  try {
+    const key = await files.write('ca.key', await openssl(['genpkey', '-algorithm', 'ed25519']));
+    const cert = await openssl([
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      key,
+      '-subj',
+      `/CN=${name}`,
+      '-days',
+      '30',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
     ]);
     return { certPem: cert.toString(), keyPem: (await openssl(['pkey', '-in', key])).toString() };
   } finally {

@@ -8,12 +8,13 @@
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { decodeBody } from '@sealpost/compose';
-import { issueRfc8410Certificate, openssl, tempFiles } from '@sealpost/testkit';
+import { ed25519TestCa, issueRfc8410Certificate, openssl, tempFiles } from '@sealpost/testkit';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex } from '../../src/bytes.js';
 import { readCertificate, type SmimeCertificate } from '../../src/certificate.js';
+import { checkCertificate } from '../../src/check-certificate.js';
 import { encodeEnvelope } from '../../src/cms/auth-enveloped-data.js';
 import { decryptCms } from '../../src/cms/decrypt-cms.js';
 import { encryptCms } from '../../src/cms/encrypt-cms.js';
@@ -120,6 +121,42 @@ describe('Ed25519 signatures (RFC 8419)', () => {
     const bad = await verifyCms(der, { detachedContent: changed, trustAnchors: [f.anchor] });
     expect(bad.signers[0]!.status).toBe('invalid');
     expect(bad.signers[0]!.error!.code).toBe('ESMIME_SIGNATURE_INVALID');
+  });
+});
+
+describe('certificates under an Ed25519 CA (RFC 9216 style)', () => {
+  it('validates an X25519 and an Ed25519 certificate issued by an openssl Ed25519 CA', async () => {
+    const ca = await ed25519TestCa();
+    const anchor = readCertificate(ca.certPem);
+    const x = readCertificate(
+      (await issueRfc8410Certificate(ca, 'dana@example.test', 'x25519')).certPem,
+    );
+    const ed = readCertificate(
+      (await issueRfc8410Certificate(ca, 'alice@example.test', 'ed25519')).certPem,
+    );
+    const encrypt = await checkCertificate(x, {
+      purpose: 'encrypt',
+      trustAnchors: [anchor],
+      address: 'dana@example.test',
+    });
+    expect(encrypt.chain).toHaveLength(2);
+    await checkCertificate(ed, { purpose: 'sign', trustAnchors: [anchor] });
+    // Each key does one job (RFC 8410): X25519 cannot sign, Ed25519 cannot be encrypted to.
+    await expect(
+      checkCertificate(x, { purpose: 'sign', trustAnchors: [anchor] }),
+    ).rejects.toMatchObject({ code: 'ESMIME_CERT_USAGE' });
+    await expect(
+      checkCertificate(ed, { purpose: 'encrypt', trustAnchors: [anchor] }),
+    ).rejects.toMatchObject({ code: 'ESMIME_CERT_USAGE' });
+    // Another CA's anchor, or a changed signature, does not validate.
+    await expect(
+      checkCertificate(x, { purpose: 'encrypt', trustAnchors: [f.anchor] }),
+    ).rejects.toMatchObject({ code: 'ESMIME_CERT_UNTRUSTED' });
+    const forged = x.der.slice();
+    forged[forged.length - 5]! ^= 0x01;
+    await expect(
+      checkCertificate(readCertificate(forged), { purpose: 'encrypt', trustAnchors: [anchor] }),
+    ).rejects.toMatchObject({ code: 'ESMIME_CERT_UNTRUSTED' });
   });
 });
 
