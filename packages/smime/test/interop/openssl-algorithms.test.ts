@@ -15,13 +15,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex } from '../../src/bytes.js';
 import { readCertificate, type SmimeCertificate } from '../../src/certificate.js';
 import { checkCertificate } from '../../src/check-certificate.js';
-import { encodeEnvelope } from '../../src/cms/auth-enveloped-data.js';
+import { encodeEnvelope, parseEnvelope } from '../../src/cms/auth-enveloped-data.js';
 import { decryptCms } from '../../src/cms/decrypt-cms.js';
 import { encryptCms } from '../../src/cms/encrypt-cms.js';
 import { hkdf } from '../../src/cms/hkdf.js';
 import { buildKeyTransRecipient } from '../../src/cms/key-trans-recipient.js';
 import { signCms } from '../../src/cms/sign-cms.js';
 import { verifyCms } from '../../src/cms/verify-cms.js';
+import { describeEnvelope, describeSignedData } from '../../src/describe/cms-structure.js';
 import { decryptMime } from '../../src/mime/decrypt-mime.js';
 import { encryptMime } from '../../src/mime/encrypt-mime.js';
 import { signMime } from '../../src/mime/sign-mime.js';
@@ -85,6 +86,9 @@ describe('Ed25519 signatures (RFC 8419)', () => {
     const out = text(await openssl(['cms', '-cmsout', '-print', '-inform', 'DER', '-in', input]));
     expect(out).toContain('ED25519');
     expect(out).toContain('sha512');
+    const [facts] = describeSignedData(der);
+    expect(facts!.signatureAlgorithm).toBe(`Ed25519 (${OID.ed25519})`);
+    expect(facts!.digestAlgorithm).toBe(`sha512 (${OID.sha512})`);
   });
 
   it('openssl 3.0 pkeyutl verifies our Ed25519 signature over the signed attributes', async () => {
@@ -220,9 +224,26 @@ describe('X25519 key agreement with HKDF (RFC 8418)', () => {
   it('refuses an X25519 message for a key that is not ours', async () => {
     const other = await rfc8410Party('dana@example.test', 'x25519');
     const der = await encryptCms(ENTITY, [dana.certificate]);
+    expect(describeEnvelope(der).recipients[0]!.keyEncryption).toContain(
+      'dhSinglePass-stdDH-hkdf-sha256 (X25519)',
+    );
     await expect(
       decryptCms(der, { certificate: dana.certificate, privateKey: other.privateKey }),
     ).rejects.toMatchObject({ code: 'ESMIME_DECRYPT' });
+  });
+});
+
+describe('X25519 hostile input', () => {
+  it('refuses a low-order (all-zero) originator key as ESMIME_DECRYPT', async () => {
+    const der = await encryptCms(ENTITY, [dana.certificate]);
+    const kari = parseEnvelope(der).recipientInfos[0]!.value as pkijs.KeyAgreeRecipientInfo;
+    const point = (kari.originator.value as pkijs.OriginatorPublicKey).publicKey.valueBlock
+      .valueHexView;
+    const at = Buffer.from(der).indexOf(Buffer.from(point));
+    expect(at).toBeGreaterThan(0);
+    const hostile = der.slice();
+    hostile.fill(0, at, at + 32);
+    await expect(decryptCms(hostile, dana)).rejects.toMatchObject({ code: 'ESMIME_DECRYPT' });
   });
 });
 
