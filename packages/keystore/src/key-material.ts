@@ -185,17 +185,19 @@ async function readPem(
 
 async function readPkcs12(bytes: Uint8Array, file: string, ask: Ask) {
   const smime = await import('@sealpost/smime');
+  // Legacy 3DES/RC2 PBE files (gpgsm, openssl -legacy) need Node's ciphers (decision 0095).
+  const legacy = { contentDecrypt: (await import('@sealpost/smime/node')).contentDecrypt };
   const wrongPassword = (err: unknown) => isSealpostError(err) && err.code === 'EPKCS12_PASSWORD';
   // Without a passphrase try the empty one, as openssl does: an unprotected file asks nothing.
   try {
-    return await smime.readPkcs12(bytes, '');
+    return await smime.readPkcs12(bytes, '', undefined, legacy);
   } catch (err) {
     if (!wrongPassword(err)) throw err;
   }
   const passphrase = await ask('pkcs12');
   if (passphrase === undefined) throw protectedError(file, 'PKCS#12 file');
   try {
-    return await smime.readPkcs12(bytes, passphrase);
+    return await smime.readPkcs12(bytes, passphrase, undefined, legacy);
   } catch (err) {
     if (!wrongPassword(err)) throw err;
     throw new SealpostError(

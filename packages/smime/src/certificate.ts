@@ -24,6 +24,9 @@ export interface SmimeCertificate {
 export type PublicKeyInfo =
   | { readonly type: 'rsa'; readonly bits: number }
   | { readonly type: 'ec'; readonly curve: 'P-256' | 'P-384' | 'P-521' | undefined }
+  /** RFC 8410 keys: Ed25519 signs (RFC 8419), X25519 agrees keys (RFC 8418). */
+  | { readonly type: 'ed25519' }
+  | { readonly type: 'x25519' }
   | { readonly type: 'other'; readonly algorithm: string };
 
 const NAME_ATTRIBUTES: Readonly<Record<string, string>> = {
@@ -65,6 +68,8 @@ function publicKeyInfo(cert: pkijs.Certificate): PublicKeyInfo {
     const curveOid = params instanceof asn1js.ObjectIdentifier ? params.valueBlock.toString() : '';
     return { type: 'ec', curve: CURVE_BY_OID[curveOid] };
   }
+  if (algorithm === OID.ed25519) return { type: 'ed25519' };
+  if (algorithm === OID.x25519) return { type: 'x25519' };
   return { type: 'other', algorithm };
 }
 

@@ -47,6 +47,7 @@ function checkStrength(cert: SmimeCertificate): void {
   const key = cert.publicKey;
   if (key.type === 'rsa' && key.bits >= 2048) return;
   if (key.type === 'ec' && key.curve !== undefined) return;
+  if (key.type === 'ed25519' || key.type === 'x25519') return;
   const what =
     key.type === 'rsa'
       ? `RSA ${key.bits} bits`
@@ -78,6 +79,15 @@ function checkDates(cert: SmimeCertificate, now: Date): void {
 }
 
 function checkUsage(cert: SmimeCertificate, purpose: CertificatePurpose): void {
+  // RFC 8410 keys do one thing: Ed25519 only signs, X25519 only agrees keys.
+  const type = cert.publicKey.type;
+  if ((purpose === 'encrypt' && type === 'ed25519') || (purpose === 'sign' && type === 'x25519')) {
+    throw new SealpostError(
+      'ESMIME_CERT_USAGE',
+      `The certificate for ${cert.subject} has an ${type === 'ed25519' ? 'Ed25519' : 'X25519'} key, which cannot ${purpose}.`,
+      { details: { subject: cert.subject, purpose } },
+    );
+  }
   const usage = extension(cert, OID.keyUsage);
   if (usage) {
     const bits = usage.parsedValue instanceof asn1js.BitString ? usage.parsedValue : undefined;
@@ -85,7 +95,7 @@ function checkUsage(cert: SmimeCertificate, purpose: CertificatePurpose): void {
     const needed =
       purpose === 'sign'
         ? DIGITAL_SIGNATURE | NON_REPUDIATION
-        : cert.publicKey.type === 'ec'
+        : cert.publicKey.type === 'ec' || cert.publicKey.type === 'x25519'
           ? KEY_AGREEMENT
           : KEY_ENCIPHERMENT;
     if ((first & needed) === 0) {

@@ -11,6 +11,11 @@ export type {
   CheckCertificateOptions,
 } from './check-certificate.js';
 export { certificateHasAddress, checkCertificate } from './check-certificate.js';
+export type {
+  ContentDecrypt,
+  ContentDecryptRequest,
+  InjectedCipher,
+} from './cms/content-decrypt.js';
 export type { ContentEncryption } from './cms/content-encryption.js';
 export type { DecryptCmsOptions, DecryptedCms } from './cms/decrypt-cms.js';
 export { decryptCms } from './cms/decrypt-cms.js';
@@ -44,7 +49,7 @@ export type {
   VerifyMimeResult,
 } from './mime/verify-mime.js';
 export { verifyMime } from './mime/verify-mime.js';
-export type { Pkcs12Contents } from './pkcs12.js';
+export type { Pkcs12Contents, ReadPkcs12Options } from './pkcs12.js';
 export { readPkcs12 } from './pkcs12.js';
 export type { SmimePrivateKey } from './private-key.js';
 export { readPrivateKey } from './private-key.js';

@@ -1,6 +1,8 @@
-import { exportPkcs12, sharedTestCa } from '@sealpost/testkit';
+import { getCiphers } from 'node:crypto';
+import { exportPkcs12, issueRfc8410Certificate, sharedTestCa } from '@sealpost/testkit';
 import { describe, expect, it } from 'vitest';
 import { exportCertificatePem, readCertificate, readCertificates } from './certificate.js';
+import { contentDecrypt } from './node/content-decrypt.js';
 import { readPkcs12 } from './pkcs12.js';
 import { readPrivateKey } from './private-key.js';
 
@@ -34,13 +36,55 @@ describe('certificates and PKCS#12', () => {
     await expect(readPkcs12(p12, 'wrong')).rejects.toMatchObject({ code: 'EPKCS12_PASSWORD' });
   });
 
-  it('refuses a legacy 3DES PKCS#12 with a clear ECERT_PARSE instead of a password error', async () => {
+  it('reads a legacy 3DES PKCS#12 with the Node decryptor and flags it weak', async () => {
+    const ca = await sharedTestCa();
+    const bob = await ca.issueEmailCertificate('bob@example.test', { keyType: 'ec-p256' });
+    const p12 = await exportPkcs12(bob, ca, 'pw', { legacy: true });
+    const contents = await readPkcs12(p12, 'pw', undefined, { contentDecrypt });
+    expect(contents.certificate.der).toEqual(bob.certDer);
+    expect(contents.privateKey.pkcs8).toEqual(readPrivateKey(bob.keyPem).pkcs8);
+    expect(contents.weak).toBe(true);
+    expect(contents.warnings.join(' ')).toContain('pbeWithSHAAnd3-KeyTripleDES-CBC');
+    await expect(readPkcs12(p12, 'wrong', undefined, { contentDecrypt })).rejects.toMatchObject({
+      code: 'EPKCS12_PASSWORD',
+    });
+  });
+
+  it('refuses a legacy PKCS#12 without the decryptor, saying what is missing', async () => {
     const ca = await sharedTestCa();
     const bob = await ca.issueEmailCertificate('bob@example.test', { keyType: 'ec-p256' });
     const p12 = await exportPkcs12(bob, ca, 'pw', { legacy: true });
     await expect(readPkcs12(p12, 'pw')).rejects.toMatchObject({
-      code: 'ECERT_PARSE',
-      message: expect.stringContaining('3DES'),
+      code: 'ESMIME_CIPHER_UNAVAILABLE',
+      message: expect.stringContaining('3-KeyTripleDES'),
     });
+  });
+
+  it('reads openssl pkcs12 -legacy (RC2-40 certificates) when OpenSSL has RC2, else says so', async () => {
+    const ca = await sharedTestCa();
+    const bob = await ca.issueEmailCertificate('bob@example.test', { keyType: 'rsa-2048' });
+    const p12 = await exportPkcs12(bob, ca, 'pw', { legacy: 'rc2' });
+    if (!getCiphers().includes('rc2-40-cbc')) {
+      // Node without --openssl-legacy-provider: RC2 stays refused, with a clear code.
+      await expect(readPkcs12(p12, 'pw', undefined, { contentDecrypt })).rejects.toMatchObject({
+        code: 'ESMIME_CIPHER_UNAVAILABLE',
+      });
+      return;
+    }
+    const contents = await readPkcs12(p12, 'pw', undefined, { contentDecrypt });
+    expect(contents.certificate.der).toEqual(bob.certDer);
+    expect(contents.warnings.join(' ')).toContain('40BitRC2');
+  });
+
+  it('reads AES PKCS#12 files as not weak, and Ed25519 / X25519 keys in them', async () => {
+    const ca = await sharedTestCa();
+    for (const algorithm of ['ed25519', 'x25519'] as const) {
+      const issued = await issueRfc8410Certificate(ca, 'dana@example.test', algorithm);
+      const contents = await readPkcs12(await exportPkcs12(issued, ca, 'pw'), 'pw');
+      expect(contents.weak).toBe(false);
+      expect(contents.warnings).toEqual([]);
+      expect(contents.privateKey.type).toBe(algorithm);
+      expect(contents.certificate.publicKey).toEqual({ type: algorithm });
+    }
   });
 });

@@ -4,7 +4,9 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { toArrayBuffer } from './bytes.js';
 import { fromPkijsCertificate, type SmimeCertificate } from './certificate.js';
+import type { ContentDecrypt } from './cms/content-decrypt.js';
 import { cryptoEngine } from './engine.js';
+import { decryptLegacyPbe, isLegacyPbe, legacyPbeWarning } from './pkcs12-legacy-pbe.js';
 import { readPrivateKey, type SmimePrivateKey } from './private-key.js';
 
 export interface Pkcs12Contents {
@@ -13,11 +15,104 @@ export interface Pkcs12Contents {
   readonly certificate: SmimeCertificate;
   /** The other certificates of the file (usually the issuing chain). */
   readonly chain: readonly SmimeCertificate[];
+  /** true when the file used a weak legacy PBE (3DES/RC2, decision 0096); see `warnings`. */
+  readonly weak: boolean;
+  /** Sentences for the user, e.g. that the file should be exported again with AES. */
+  readonly warnings: readonly string[];
+}
+
+export interface ReadPkcs12Options {
+  /**
+   * The cipher for legacy 3DES/RC2 PBE files (`contentDecrypt` from @sealpost/smime/node);
+   * without it such files fail with ESMIME_CIPHER_UNAVAILABLE.
+   */
+  readonly contentDecrypt?: ContentDecrypt;
+}
+
+interface ShroudedKeyBag {
+  readonly encryptionAlgorithm: pkijs.AlgorithmIdentifier;
+  readonly encryptedData: asn1js.OctetString;
+  // pkijs declares this method protected although it is the documented way in.
+  parseInternalValues(p: { password: ArrayBuffer }, c: pkijs.ICryptoEngine): Promise<void>;
+  parsedValue?: pkijs.PrivateKeyInfo;
+}
+
+/** Each SafeContents of the authenticated safe, decrypting legacy PBE ourselves. */
+async function openSafeContents(
+  safe: pkijs.AuthenticatedSafe,
+  password: string,
+  options: ReadPkcs12Options,
+  legacy: Set<string>,
+  crypto: Crypto,
+): Promise<pkijs.SafeContents[]> {
+  const engine = cryptoEngine(crypto);
+  const passwordBytes = toArrayBuffer(new TextEncoder().encode(password));
+  const out: pkijs.SafeContents[] = [];
+  for (const content of safe.safeContents) {
+    if (content.contentType === CONTENT_ENCRYPTED_DATA) {
+      const encrypted = new pkijs.EncryptedData({ schema: content.content });
+      const info = encrypted.encryptedContentInfo;
+      const algorithm = info.contentEncryptionAlgorithm;
+      if (isLegacyPbe(algorithm.algorithmId)) {
+        legacy.add(algorithm.algorithmId);
+        const ciphertext = new Uint8Array(info.getEncryptedContent());
+        const plain = await decryptLegacyPbe(
+          algorithm,
+          password,
+          ciphertext,
+          options.contentDecrypt,
+          crypto,
+        );
+        out.push(pkijs.SafeContents.fromBER(toArrayBuffer(plain)));
+      } else {
+        const plain = await encrypted.decrypt({ password: passwordBytes }, engine);
+        out.push(pkijs.SafeContents.fromBER(plain));
+      }
+    } else if (
+      content.contentType === CONTENT_DATA &&
+      content.content instanceof asn1js.OctetString
+    ) {
+      out.push(pkijs.SafeContents.fromBER(content.content.getValue()));
+    } else {
+      throw new SealpostError(
+        'ECERT_PARSE',
+        `The PKCS#12 file holds unsupported content ${content.contentType}.`,
+      );
+    }
+  }
+  return out;
+}
+
+async function shroudedKey(
+  bag: ShroudedKeyBag,
+  password: string,
+  options: ReadPkcs12Options,
+  legacy: Set<string>,
+  crypto: Crypto,
+): Promise<SmimePrivateKey> {
+  const algorithm = bag.encryptionAlgorithm;
+  if (isLegacyPbe(algorithm.algorithmId)) {
+    legacy.add(algorithm.algorithmId);
+    const ciphertext = bag.encryptedData.getValue();
+    const der = await decryptLegacyPbe(
+      algorithm,
+      password,
+      new Uint8Array(ciphertext),
+      options.contentDecrypt,
+      crypto,
+    );
+    return readPrivateKey(der);
+  }
+  const passwordBytes = toArrayBuffer(new TextEncoder().encode(password));
+  await bag.parseInternalValues({ password: passwordBytes }, cryptoEngine(crypto));
+  return readPrivateKey(new Uint8Array(bag.parsedValue!.toSchema().toBER()));
 }
 
 const BAG_KEY = '1.2.840.113549.1.12.10.1.1';
 const BAG_SHROUDED_KEY = '1.2.840.113549.1.12.10.1.2';
 const BAG_CERT = '1.2.840.113549.1.12.10.1.3';
+const CONTENT_DATA = '1.2.840.113549.1.7.1';
+const CONTENT_ENCRYPTED_DATA = '1.2.840.113549.1.7.6';
 
 function isPasswordError(error: unknown): boolean {
   const text = String((error as Error)?.message ?? error).toLowerCase();
@@ -34,8 +129,10 @@ async function spkiOf(key: SmimePrivateKey, crypto: Crypto): Promise<Uint8Array>
   const algorithm =
     key.type === 'rsa'
       ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
-      : { name: 'ECDSA', namedCurve: key.curve! };
-  const usage: KeyUsage[] = ['sign'];
+      : key.type === 'ec'
+        ? { name: 'ECDSA', namedCurve: key.curve! }
+        : { name: key.type === 'ed25519' ? 'Ed25519' : 'X25519' };
+  const usage: KeyUsage[] = key.type === 'x25519' ? ['deriveBits'] : ['sign'];
   const privateKey = await crypto.subtle.importKey(
     'pkcs8',
     key.pkcs8 as BufferSource,
@@ -45,12 +142,14 @@ async function spkiOf(key: SmimePrivateKey, crypto: Crypto): Promise<Uint8Array>
   );
   const jwk = await crypto.subtle.exportKey('jwk', privateKey);
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = jwk;
+  // An X25519 public key has no usage at all; a signing key's public half verifies.
+  const publicUsage: KeyUsage[] = key.type === 'x25519' ? [] : ['verify'];
   const publicKey = await crypto.subtle.importKey(
     'jwk',
-    { ...publicJwk, key_ops: ['verify'] },
+    { ...publicJwk, key_ops: publicUsage },
     algorithm,
     true,
-    ['verify'],
+    publicUsage,
   );
   return new Uint8Array(await crypto.subtle.exportKey('spki', publicKey));
 }
@@ -67,8 +166,10 @@ export async function readPkcs12(
   bytes: Uint8Array,
   password: string,
   crypto: Crypto = globalThis.crypto,
+  options: ReadPkcs12Options = {},
 ): Promise<Pkcs12Contents> {
   const engine = cryptoEngine(crypto);
+  const legacy = new Set<string>();
   const passwordBytes = toArrayBuffer(new TextEncoder().encode(password));
   let pfx: pkijs.PFX;
   try {
@@ -86,24 +187,11 @@ export async function readPkcs12(
     await pfx.parseInternalValues({ password: passwordBytes, checkIntegrity: true }, engine);
     const safe = pfx.parsedValue?.authenticatedSafe;
     if (!safe) throw new Error('PKCS#12 without an authenticated safe');
-    await safe.parseInternalValues(
-      { safeContents: safe.safeContents.map(() => ({ password: passwordBytes })) },
-      engine,
-    );
-    for (const content of safe.parsedValue?.safeContents ?? []) {
-      for (const bag of (content.value as pkijs.SafeContents).safeBags) {
+    for (const content of await openSafeContents(safe, password, options, legacy, crypto)) {
+      for (const bag of content.safeBags) {
         if (bag.bagId === BAG_SHROUDED_KEY) {
-          // pkijs declares this method protected although it is the documented way in.
-          const shrouded = bag.bagValue as unknown as {
-            parseInternalValues(
-              p: { password: ArrayBuffer },
-              c: pkijs.ICryptoEngine,
-            ): Promise<void>;
-            parsedValue?: pkijs.PrivateKeyInfo;
-          };
-          await shrouded.parseInternalValues({ password: passwordBytes }, engine);
-          const info = shrouded.parsedValue!;
-          keys.push(readPrivateKey(new Uint8Array(info.toSchema().toBER())));
+          const shrouded = bag.bagValue as unknown as ShroudedKeyBag;
+          keys.push(await shroudedKey(shrouded, password, options, legacy, crypto));
         } else if (bag.bagId === BAG_KEY) {
           const info = bag.bagValue as pkijs.PrivateKeyInfo;
           keys.push(readPrivateKey(new Uint8Array(info.toSchema().toBER())));
@@ -117,14 +205,6 @@ export async function readPkcs12(
     }
   } catch (cause) {
     if (cause instanceof SealpostError) throw cause;
-    if (String((cause as Error)?.message).includes('1.2.840.113549.1.12.1.')) {
-      // PKCS#12 PBE with 3DES/RC2 (RFC 7292 Appendix C): Web Crypto has neither cipher.
-      throw new SealpostError(
-        'ECERT_PARSE',
-        'The PKCS#12 file uses legacy 3DES/RC2 encryption; export it again with AES (OpenSSL 3 default: openssl pkcs12 -export).',
-        { cause },
-      );
-    }
     if (isPasswordError(cause)) {
       throw new SealpostError(
         'EPKCS12_PASSWORD',
@@ -153,5 +233,7 @@ export async function readPkcs12(
     privateKey,
     certificate: certs[index]!,
     chain: certs.filter((_, i) => i !== index),
+    weak: legacy.size > 0,
+    warnings: [...legacy].map(legacyPbeWarning),
   };
 }

@@ -11,7 +11,8 @@ import { looksLikePem, readPemBlocks } from './pem.js';
  * (Web Crypto binds a CryptoKey to one algorithm). Never log or serialise this object.
  */
 export interface SmimePrivateKey {
-  readonly type: 'rsa' | 'ec';
+  /** 'ed25519' signs (RFC 8419), 'x25519' decrypts (RFC 8418). */
+  readonly type: 'rsa' | 'ec' | 'ed25519' | 'x25519';
   readonly curve?: 'P-256' | 'P-384' | 'P-521';
   readonly pkcs8: Uint8Array;
 }
@@ -29,6 +30,8 @@ function keyFromPkcs8(der: Uint8Array): SmimePrivateKey {
     if (!curve) throw new Error('unsupported curve');
     return { type: 'ec', curve, pkcs8: der };
   }
+  if (algorithm === OID.ed25519) return { type: 'ed25519', pkcs8: der };
+  if (algorithm === OID.x25519) return { type: 'x25519', pkcs8: der };
   throw new Error('unsupported key algorithm');
 }
 
@@ -75,7 +78,7 @@ export function readPrivateKey(input: Uint8Array | string): SmimePrivateKey {
   } catch (cause) {
     throw new SealpostError(
       'ECERT_PARSE',
-      'The data is not an unencrypted RSA or EC (P-256/384/521) private key in PEM or PKCS#8 DER.',
+      'The data is not an unencrypted RSA, EC (P-256/384/521), Ed25519 or X25519 private key in PEM or PKCS#8 DER.',
       { cause },
     );
   }
@@ -91,6 +94,12 @@ export function importPrivateKey(
   crypto: Crypto = globalThis.crypto,
 ): Promise<CryptoKey> {
   const data = key.pkcs8 as BufferSource;
+  if (key.type === 'ed25519' || key.type === 'x25519') {
+    const name = key.type === 'ed25519' ? 'Ed25519' : 'X25519';
+    return crypto.subtle.importKey('pkcs8', data, { name }, false, [
+      key.type === 'ed25519' ? 'sign' : 'deriveBits',
+    ]);
+  }
   if (key.type === 'rsa') {
     const algorithm = use === 'sign' ? 'RSASSA-PKCS1-v1_5' : 'RSA-OAEP';
     const usage: KeyUsage = use === 'sign' ? 'sign' : 'decrypt';

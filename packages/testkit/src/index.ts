@@ -47,7 +47,12 @@ export {
   runInteropTool,
   type ToolResult,
 } from './run-tool.js';
-export { exportPkcs12 } from './smime-fixtures.js';
+export {
+  ed25519TestCa,
+  exportPkcs12,
+  issueRfc8410Certificate,
+  type OpensslIssued,
+} from './smime-fixtures.js';
 export {
   closedPort,
   type HostileServer,

@@ -5,7 +5,7 @@ export const SMIME_CODES = defineCodes({
   ECERT_PARSE: {
     description: 'A certificate, an S/MIME private key or a PKCS#12 file could not be read.',
     action:
-      'Give a PEM or DER certificate, an RSA or EC (P-256/384/521) private key, or a .p12/.pfx file with its password.',
+      'Give a PEM or DER certificate, an RSA, EC (P-256/384/521), Ed25519 or X25519 private key, or a .p12/.pfx file with its password.',
     retry: 'permanent',
     category: 'crypto',
   },
@@ -84,9 +84,18 @@ export const SMIME_CODES = defineCodes({
     retry: 'permanent',
     category: 'crypto',
   },
+  ESMIME_CIPHER_UNAVAILABLE: {
+    description:
+      'The message or PKCS#12 file uses a cipher this runtime does not provide (3DES, RC2 or ChaCha20-Poly1305 need the Node decryptor).',
+    action:
+      'Pass contentDecrypt from @sealpost/smime/node; RC2 needs an OpenSSL with the legacy provider, or re-export the file with AES.',
+    retry: 'permanent',
+    category: 'crypto',
+  },
   ESMIME_UNSUPPORTED: {
     description: 'The S/MIME message uses an algorithm or structure sealpost does not support.',
-    action: 'Ask the sender to use AES-GCM or AES-CBC with RSA-OAEP, RSA PKCS#1 v1.5 or ECDH.',
+    action:
+      'Ask the sender to use AES-GCM, ChaCha20-Poly1305 or AES-CBC with RSA-OAEP, RSA PKCS#1 v1.5, ECDH or X25519.',
     retry: 'permanent',
     category: 'crypto',
   },

@@ -1,6 +1,7 @@
 /**
  * Content-encryption algorithms: AES-GCM (RFC 5084 §3.2, GCMParameters with a 12-octet nonce
- * and a 16-octet ICV) and AES-CBC (RFC 3565 §4.1, the IV as parameter).
+ * and a 16-octet ICV) and AES-CBC (RFC 3565 §4.1, the IV as parameter); read only, through an
+ * injected ContentDecrypt: ChaCha20-Poly1305 (RFC 8103 §3), 3DES-CBC and RC2-CBC (RFC 3370 §5).
  */
 import { concatBytes } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
@@ -8,6 +9,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { toArrayBuffer } from '../bytes.js';
 import { OID } from '../oids.js';
+import type { ContentDecrypt, InjectedCipher } from './content-decrypt.js';
 
 export type ContentEncryption = 'aes-256-gcm' | 'aes-256-cbc';
 
@@ -23,12 +25,77 @@ const CBC_KEY_BITS: Readonly<Record<string, number>> = {
 };
 
 export interface ContentCipher {
-  readonly mode: 'gcm' | 'cbc';
+  /** 'gcm' and 'cbc' are AES in Web Crypto; the others need an injected ContentDecrypt. */
+  readonly mode: 'gcm' | 'cbc' | InjectedCipher;
   readonly keyBytes: number;
-  /** The GCM nonce or the CBC IV. */
+  /** The GCM/ChaCha20 nonce or the CBC IV. */
   readonly iv: Uint8Array;
-  /** GCM tag length in octets. */
+  /** AEAD tag length in octets (0 for CBC). */
   readonly tagLength: number;
+  /** RC2 effective key bits. */
+  readonly effectiveKeyBits?: number;
+}
+
+/** Authenticated ciphers: the only ones AuthEnvelopedData may carry (RFC 5083 §2.1). */
+export function isAead(cipher: ContentCipher): boolean {
+  return cipher.mode === 'gcm' || cipher.mode === 'chacha20-poly1305';
+}
+
+/**
+ * Why a cipher we only read is weak (decision 0096), or undefined: 3DES and RC2 have a 64-bit
+ * block (Sweet32, CVE-2016-2183), RC2 also short or unknown-strength keys; RFC 8551 §2.7 no
+ * longer allows writing either.
+ */
+export function weakCipherNote(cipher: ContentCipher): string | undefined {
+  if (cipher.mode === 'des-ede3-cbc') {
+    return '3DES-CBC is a weak legacy cipher (64-bit block, no integrity); ask the sender to use AES-GCM.';
+  }
+  if (cipher.mode === 'rc2-cbc') {
+    return `RC2-CBC (${cipher.effectiveKeyBits ?? '?'} effective bits) is a weak legacy cipher; ask the sender to use AES-GCM.`;
+  }
+  return undefined;
+}
+
+/** RC2CBCParameter version → effective key bits (RFC 3370 §5.2, RFC 2268 §6). */
+function rc2EffectiveBits(version: number): number {
+  if (version === 160) return 40;
+  if (version === 120) return 64;
+  if (version === 58) return 128;
+  return version;
+}
+
+function readLegacyCipher(
+  oid: string,
+  params: asn1js.AsnType | undefined,
+): ContentCipher | undefined {
+  if (oid === OID.chacha20Poly1305 && params instanceof asn1js.OctetString) {
+    const nonce = params.valueBlock.valueHexView.slice();
+    if (nonce.length === 12) {
+      return { mode: 'chacha20-poly1305', keyBytes: 32, iv: nonce, tagLength: 16 };
+    }
+  }
+  if (oid === OID.desEde3Cbc && params instanceof asn1js.OctetString) {
+    const iv = params.valueBlock.valueHexView.slice();
+    if (iv.length === 8) return { mode: 'des-ede3-cbc', keyBytes: 24, iv, tagLength: 0 };
+  }
+  if (oid === OID.rc2Cbc && params instanceof asn1js.Sequence) {
+    const [version, ivNode] = params.valueBlock.value;
+    if (version instanceof asn1js.Integer && ivNode instanceof asn1js.OctetString) {
+      const bits = rc2EffectiveBits(version.valueBlock.valueDec);
+      const iv = ivNode.valueBlock.valueHexView.slice();
+      if (iv.length === 8 && bits >= 40 && bits <= 1024) {
+        // The key is as long as the effective bits say (OpenSSL and RFC 3370 keep them equal).
+        return {
+          mode: 'rc2-cbc',
+          keyBytes: Math.ceil(bits / 8),
+          iv,
+          tagLength: 0,
+          effectiveKeyBits: bits,
+        };
+      }
+    }
+  }
+  return undefined;
 }
 
 /** The AlgorithmIdentifier for the content cipher, with its parameters (RFC 5084 / RFC 3565). */
@@ -73,6 +140,8 @@ export function readContentCipher(algorithm: pkijs.AlgorithmIdentifier): Content
     if (iv.length === 16)
       return { mode: 'cbc', keyBytes: CBC_KEY_BITS[oid]! / 8, iv, tagLength: 0 };
   }
+  const legacy = readLegacyCipher(oid, params);
+  if (legacy) return legacy;
   throw new SealpostError(
     'ESMIME_UNSUPPORTED',
     `The content is encrypted with an unsupported algorithm or parameters (${oid}).`,
@@ -87,6 +156,9 @@ export async function encryptContent(
   plaintext: Uint8Array,
   crypto: Crypto,
 ): Promise<{ ciphertext: Uint8Array; tag?: Uint8Array }> {
+  if (cipher.mode !== 'gcm' && cipher.mode !== 'cbc') {
+    throw new SealpostError('ESMIME_UNSUPPORTED', `sealpost does not write ${cipher.mode}.`);
+  }
   const name = cipher.mode === 'gcm' ? 'AES-GCM' : 'AES-CBC';
   const cryptoKey = await crypto.subtle.importKey('raw', key as BufferSource, name, false, [
     'encrypt',
@@ -114,9 +186,29 @@ export async function decryptContent(
   tag: Uint8Array | undefined,
   additionalData: Uint8Array | undefined,
   crypto: Crypto,
+  contentDecrypt?: ContentDecrypt,
 ): Promise<Uint8Array> {
+  if (cipher.mode !== 'gcm' && cipher.mode !== 'cbc' && !contentDecrypt) {
+    throw new SealpostError(
+      'ESMIME_CIPHER_UNAVAILABLE',
+      `The content is encrypted with ${cipher.mode}, which needs contentDecrypt from @sealpost/smime/node.`,
+      { details: { cipher: cipher.mode } },
+    );
+  }
   try {
     if (key.length !== cipher.keyBytes) throw new Error('key length');
+    if (cipher.mode !== 'gcm' && cipher.mode !== 'cbc') {
+      if (cipher.tagLength > 0 && tag?.length !== cipher.tagLength) throw new Error('tag length');
+      return await contentDecrypt!({
+        cipher: cipher.mode,
+        key,
+        iv: cipher.iv,
+        ciphertext,
+        ...(tag && cipher.tagLength > 0 ? { tag } : {}),
+        ...(additionalData && cipher.tagLength > 0 ? { additionalData } : {}),
+        ...(cipher.effectiveKeyBits ? { effectiveKeyBits: cipher.effectiveKeyBits } : {}),
+      });
+    }
     const name = cipher.mode === 'gcm' ? 'AES-GCM' : 'AES-CBC';
     const cryptoKey = await crypto.subtle.importKey('raw', key as BufferSource, name, false, [
       'decrypt',
@@ -145,6 +237,7 @@ export async function decryptContent(
       ),
     );
   } catch (cause) {
+    if (cause instanceof SealpostError && cause.code === 'ESMIME_CIPHER_UNAVAILABLE') throw cause;
     throw new SealpostError(
       'ESMIME_DECRYPT',
       'The S/MIME content could not be decrypted: the key does not fit or the message was altered.',

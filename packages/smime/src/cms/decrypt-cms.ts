@@ -5,8 +5,10 @@ import type { SmimeCertificate } from '../certificate.js';
 import { OID } from '../oids.js';
 import type { SmimePrivateKey } from '../private-key.js';
 import { type EnvelopeKind, parseEnvelope } from './auth-enveloped-data.js';
-import { decryptContent, readContentCipher } from './content-encryption.js';
+import type { ContentDecrypt } from './content-decrypt.js';
+import { decryptContent, isAead, readContentCipher, weakCipherNote } from './content-encryption.js';
 import { decryptKeyAgree, keyAgreeEntryFor } from './key-agree-recipient.js';
+import { decryptX25519KeyAgree, isX25519KeyAgree } from './key-agree-x25519.js';
 import { decryptKeyTrans } from './key-trans-recipient.js';
 import { identifiesCertificate } from './recipient-identifier.js';
 import type { RsaRawDecrypt } from './rsa-pkcs1-v1_5.js';
@@ -17,6 +19,11 @@ export interface DecryptCmsOptions {
   readonly certificate: SmimeCertificate;
   /** The raw RSA operation for PKCS#1 v1.5 key transport (`rsaRawDecrypt` from @sealpost/smime/node). */
   readonly rsaRawDecrypt?: RsaRawDecrypt;
+  /**
+   * Ciphers Web Crypto lacks: ChaCha20-Poly1305 and the legacy 3DES/RC2 (`contentDecrypt`
+   * from @sealpost/smime/node). Without it such messages fail with ESMIME_CIPHER_UNAVAILABLE.
+   */
+  readonly contentDecrypt?: ContentDecrypt;
   readonly crypto?: Crypto;
 }
 
@@ -33,8 +40,15 @@ export interface DecryptedCms {
   readonly integrity: 'aead' | 'none';
   /** e.g. '2.16.840.1.101.3.4.1.46' (aes256-GCM). */
   readonly contentEncryptionOid: string;
-  /** e.g. RSA-OAEP, RSAES-PKCS1-v1_5 or the ECDH scheme OID. */
+  /** e.g. RSA-OAEP, RSAES-PKCS1-v1_5, the ECDH or the X25519-HKDF scheme OID. */
   readonly keyEncryptionOid: string;
+  /**
+   * true when the content cipher is a weak legacy one we read but never write (3DES-CBC,
+   * RC2-CBC; decision 0096): the content may have been readable to others. `weakNote` says why.
+   */
+  readonly weak: boolean;
+  /** One sentence for the user, present exactly when `weak` is true. */
+  readonly weakNote?: string;
 }
 
 /** Decrypts a DER/BER ContentInfo; ESMIME_DECRYPT if it is not for us or was altered. */
@@ -45,17 +59,17 @@ export async function decryptCms(
   const crypto = options.crypto ?? globalThis.crypto;
   const envelope = parseEnvelope(bytes);
   const cipher = readContentCipher(envelope.contentEncryptionAlgorithm);
-  if (envelope.kind === 'envelopedData' && cipher.mode === 'gcm') {
-    // GCM inside EnvelopedData has nowhere to carry the tag: unauthenticated, refuse it.
+  if (envelope.kind === 'envelopedData' && isAead(cipher)) {
+    // An AEAD inside EnvelopedData has nowhere to carry the tag: unauthenticated, refuse it.
     throw new SealpostError(
       'ESMIME_UNSUPPORTED',
-      'AES-GCM inside EnvelopedData (no tag) is not accepted.',
+      'AES-GCM or ChaCha20-Poly1305 inside EnvelopedData (no tag) is not accepted.',
     );
   }
-  if (envelope.kind === 'authEnvelopedData' && cipher.mode !== 'gcm') {
+  if (envelope.kind === 'authEnvelopedData' && !isAead(cipher)) {
     throw new SealpostError(
       'ESMIME_UNSUPPORTED',
-      'AuthEnvelopedData must use an authenticated cipher (AES-GCM).',
+      'AuthEnvelopedData must use an authenticated cipher (AES-GCM or ChaCha20-Poly1305).',
     );
   }
   let cek: Uint8Array | undefined;
@@ -75,7 +89,9 @@ export async function decryptCms(
       const entry = keyAgreeEntryFor(info.value, options.certificate);
       if (!entry) continue;
       keyEncryptionOid = info.value.keyEncryptionAlgorithm.algorithmId;
-      cek = await decryptKeyAgree(info.value, entry, options.privateKey, crypto);
+      cek = isX25519KeyAgree(info.value)
+        ? await decryptX25519KeyAgree(info.value, entry, options.privateKey, crypto)
+        : await decryptKeyAgree(info.value, entry, options.privateKey, crypto);
       break;
     }
   }
@@ -93,8 +109,10 @@ export async function decryptCms(
     envelope.mac,
     envelope.authAttrsDer,
     crypto,
+    options.contentDecrypt,
   );
   cek.fill(0);
+  const weakNote = weakCipherNote(cipher);
   return {
     content,
     contentType: envelope.contentType,
@@ -102,5 +120,7 @@ export async function decryptCms(
     integrity: envelope.kind === 'authEnvelopedData' ? 'aead' : 'none',
     contentEncryptionOid: envelope.contentEncryptionAlgorithm.algorithmId,
     keyEncryptionOid: keyEncryptionOid || OID.rsaEncryption,
+    weak: weakNote !== undefined,
+    ...(weakNote ? { weakNote } : {}),
   };
 }

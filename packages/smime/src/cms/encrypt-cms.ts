@@ -1,6 +1,7 @@
 /**
  * Encrypting content for recipients: AuthEnvelopedData with AES-256-GCM (RFC 5083, RFC 5084;
- * RFC 8551 §2.7 prefers it) or EnvelopedData with AES-256-CBC (RFC 5652 §6, RFC 3565).
+ * RFC 8551 §2.7 prefers it) or EnvelopedData with AES-256-CBC (RFC 5652 §6, RFC 3565); RSA,
+ * ECDH (RFC 5753) or X25519-HKDF-SHA256 (RFC 8418) recipients, chosen by certificate key.
  */
 import { SealpostError } from '@sealpost/errors';
 import type { SmimeCertificate } from '../certificate.js';
@@ -11,6 +12,7 @@ import {
   encryptContent,
 } from './content-encryption.js';
 import { buildKeyAgreeRecipient } from './key-agree-recipient.js';
+import { buildX25519KeyAgreeRecipient } from './key-agree-x25519.js';
 import { buildKeyTransRecipient, type RsaPadding } from './key-trans-recipient.js';
 
 /** A recipient certificate, optionally with its own RSA padding choice. */
@@ -50,6 +52,7 @@ export async function buildRecipientInfos(
       const key = cert.publicKey;
       if (key.type === 'rsa') return buildKeyTransRecipient(cert, cek, padding, crypto);
       if (key.type === 'ec') return buildKeyAgreeRecipient(cert, cek, crypto);
+      if (key.type === 'x25519') return buildX25519KeyAgreeRecipient(cert, cek, crypto);
       throw new SealpostError(
         'ESMIME_CERT_WEAK',
         `The certificate for ${cert.subject} has an unsupported key algorithm.`,

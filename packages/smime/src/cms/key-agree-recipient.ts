@@ -186,9 +186,10 @@ export async function decryptKeyAgree(
       entry.encryptedKey.valueBlock.valueHexView as BufferSource,
       kekKey,
       'AES-KW',
-      'AES-GCM',
+      // HMAC takes a key of any length: the CEK may be for AES, ChaCha20 or 3DES.
+      { name: 'HMAC', hash: 'SHA-256' },
       true,
-      ['decrypt'],
+      ['sign'],
     );
     return new Uint8Array(await crypto.subtle.exportKey('raw', cek));
   } catch (cause) {

@@ -1,5 +1,6 @@
 /**
- * SignedData (RFC 5652 §5) as S/MIME 4.0 writes it (RFC 8551 §2.5): SHA-256, signed attributes
+ * SignedData (RFC 5652 §5) as S/MIME 4.0 writes it (RFC 8551 §2.5): SHA-256 (SHA-512 with an
+ * Ed25519 key, RFC 8419), signed attributes
  * contentType, signingTime, messageDigest and smimeCapabilities, the signer's certificate and
  * chain included; detached (multipart/signed) or with the content inside (opaque).
  */
@@ -11,6 +12,7 @@ import { cryptoEngine } from '../engine.js';
 import { OID } from '../oids.js';
 import { importPrivateKey, type SmimePrivateKey } from '../private-key.js';
 import { toDer } from './der.js';
+import { signEd25519 } from './ed25519-signature.js';
 import { issuerAndSerialOf } from './recipient-identifier.js';
 
 export interface SignCmsOptions {
@@ -41,7 +43,10 @@ function signingTimeValue(date: Date): asn1js.AsnType {
 
 export async function signCms(content: Uint8Array, options: SignCmsOptions): Promise<Uint8Array> {
   const crypto = options.crypto ?? globalThis.crypto;
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', content as BufferSource));
+  const ed25519 = options.privateKey.type === 'ed25519';
+  const digest = new Uint8Array(
+    await crypto.subtle.digest(ed25519 ? 'SHA-512' : 'SHA-256', content as BufferSource),
+  );
   const capabilities = new asn1js.Sequence({
     value: CAPABILITIES.map(
       (oid) => new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid })] }),
@@ -77,8 +82,12 @@ export async function signCms(content: Uint8Array, options: SignCmsOptions): Pro
       valueHex: toArrayBuffer(content),
     });
   }
-  const key = await importPrivateKey(options.privateKey, 'sign', 'SHA-256', crypto);
-  await signedData.sign(key, 0, 'SHA-256', toArrayBuffer(content), cryptoEngine(crypto));
+  if (ed25519) {
+    await signEd25519(signedData, signedData.signerInfos[0]!, options.privateKey, crypto);
+  } else {
+    const key = await importPrivateKey(options.privateKey, 'sign', 'SHA-256', crypto);
+    await signedData.sign(key, 0, 'SHA-256', toArrayBuffer(content), cryptoEngine(crypto));
+  }
   return toDer(
     new pkijs.ContentInfo({
       contentType: OID.signedData,

@@ -12,6 +12,7 @@ import { checkCertificate } from '../check-certificate.js';
 import { cryptoEngine } from '../engine.js';
 import { OID } from '../oids.js';
 import { parseBer } from './der.js';
+import { isEd25519Signer, verifyEd25519Signer } from './ed25519-signature.js';
 import { checkSignersAgree, signedContent } from './signed-content.js';
 
 export interface VerifyCmsOptions {
@@ -100,6 +101,24 @@ async function verifySigner(
       base,
     );
   }
+  if (isEd25519Signer(signer)) {
+    const result = await verifyEd25519Signer(
+      signer,
+      content,
+      certificates,
+      options.crypto ?? globalThis.crypto,
+    );
+    const extra = result.certificate ? { ...base, certificate: result.certificate } : base;
+    if (result.failure) return invalid('ESMIME_SIGNATURE_INVALID', result.failure, extra);
+    return checkSignerCertificate(
+      signedData,
+      signer,
+      result.certificate!,
+      certificates,
+      options,
+      base,
+    );
+  }
   let found: pkijs.Certificate | null | undefined;
   let verified = false;
   try {
@@ -130,9 +149,25 @@ async function verifySigner(
   }
   const certificate =
     certificates.find((c) => found && c.pkijs === found) ?? fromPkijsCertificate(found!);
+  if (!verified) {
+    return invalid('ESMIME_SIGNATURE_INVALID', 'The signature does not verify.', {
+      ...base,
+      certificate,
+    });
+  }
+  return checkSignerCertificate(signedData, signer, certificate, certificates, options, base);
+}
+
+/** After the signature holds: the contentType attribute, then the certificate and its chain. */
+async function checkSignerCertificate(
+  signedData: pkijs.SignedData,
+  signer: pkijs.SignerInfo,
+  certificate: SmimeCertificate,
+  certificates: readonly SmimeCertificate[],
+  options: VerifyCmsOptions,
+  base: { signingTime?: Date },
+): Promise<SignerResult> {
   const withCert = { ...base, certificate };
-  if (!verified)
-    return invalid('ESMIME_SIGNATURE_INVALID', 'The signature does not verify.', withCert);
   const contentType = attributeValue(signer, OID.contentTypeAttr);
   if (
     signer.signedAttrs &&

@@ -1,4 +1,7 @@
-/** Readable names of the CMS algorithm identifiers (RFC 5652 §10.1, RFC 5084, RFC 5753, RFC 8017). */
+/**
+ * Readable names of the CMS algorithm identifiers (RFC 5652 §10.1, RFC 5084, RFC 5753, RFC 8017,
+ * RFC 8103, RFC 8418, RFC 8419).
+ */
 import { OID } from '../oids.js';
 
 const ALGORITHMS: Readonly<Record<string, string>> = {
@@ -22,7 +25,14 @@ const ALGORITHMS: Readonly<Record<string, string>> = {
   [OID.aes128Gcm]: 'aes128-GCM',
   [OID.aes192Gcm]: 'aes192-GCM',
   [OID.aes256Gcm]: 'aes256-GCM',
-  [OID.desEde3Cbc]: 'des-ede3-cbc',
+  [OID.desEde3Cbc]: 'des-ede3-cbc (weak)',
+  [OID.rc2Cbc]: 'rc2-cbc (weak)',
+  [OID.chacha20Poly1305]: 'AEADChaCha20Poly1305',
+  [OID.ed25519]: 'Ed25519',
+  [OID.x25519]: 'X25519',
+  [OID.hkdfSha256Scheme]: 'dhSinglePass-stdDH-hkdf-sha256 (X25519)',
+  [OID.hkdfSha384Scheme]: 'dhSinglePass-stdDH-hkdf-sha384 (X25519)',
+  [OID.hkdfSha512Scheme]: 'dhSinglePass-stdDH-hkdf-sha512 (X25519)',
   [OID.sha1]: 'sha1',
   [OID.sha256]: 'sha256',
   [OID.sha384]: 'sha384',

@@ -53,7 +53,11 @@ export async function signEntity(
   });
   if (!detached) return pkcs7MimeEntity('signed-data', der);
   return createMultipart('signed', [part, pkcs7SignatureEntity(der)], {
-    params: { protocol: 'application/pkcs7-signature', micalg: 'sha-256' },
+    // RFC 8419 §3.1 pairs Ed25519 with SHA-512; micalg names the digest (RFC 8551 §3.5.3.2).
+    params: {
+      protocol: 'application/pkcs7-signature',
+      micalg: options.privateKey.type === 'ed25519' ? 'sha-512' : 'sha-256',
+    },
   });
 }
 

@@ -1,4 +1,6 @@
 /// <reference types="node" />
+
+export { contentDecrypt } from './content-decrypt.js';
 export {
   type EncryptMimeStreamOptions,
   encryptMimeStream,

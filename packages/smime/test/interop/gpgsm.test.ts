@@ -3,6 +3,7 @@
  * AuthEnvelopedData (AES-GCM) nor RSA-OAEP, so messages for it use the compatibility options
  * (EnvelopedData AES-256-CBC, RSA PKCS#1 v1.5) — exactly what those options are for.
  */
+import { getCiphers } from 'node:crypto';
 import {
   createMultipart,
   decodeBody,
@@ -17,7 +18,9 @@ import { encryptMime } from '../../src/mime/encrypt-mime.js';
 import { signMime } from '../../src/mime/sign-mime.js';
 import { pkcs7SignatureEntity } from '../../src/mime/smime-entity.js';
 import { verifyMime } from '../../src/mime/verify-mime.js';
+import { contentDecrypt } from '../../src/node/content-decrypt.js';
 import { rsaRawDecrypt } from '../../src/node/rsa-raw-decrypt.js';
+import { readPkcs12 } from '../../src/pkcs12.js';
 import { BODY_LINE, ENTITY, type Fixtures, fixtures, MESSAGE, text } from '../fixtures.js';
 
 let f: Fixtures;
@@ -97,6 +100,45 @@ describe('gpgsm → ours', () => {
       rsaRawDecrypt,
     });
     expect(text(decrypted.content)).toContain(BODY_LINE);
+    expect(decrypted.weak).toBe(false);
+  });
+
+  it('we decrypt gpgsm --encrypt --cipher-algo 3DES and flag it weak', async () => {
+    const input = await aliceHome.write('entity.txt', ENTITY);
+    await aliceHome.run(['--import', await aliceHome.write('bob.der', f.bob.rsa.issued.certDer)]);
+    const result = await aliceHome.run([
+      '--encrypt',
+      '--cipher-algo',
+      '3DES',
+      '--recipient',
+      'bob@example.test',
+      input,
+    ]);
+    expect(result.code).toBe(0);
+    const decrypted = await decryptCms(new Uint8Array(result.stdout), {
+      ...f.bob.rsa,
+      rsaRawDecrypt,
+      contentDecrypt,
+    });
+    expect(text(decrypted.content)).toContain(BODY_LINE);
+    expect(decrypted.weak).toBe(true);
+    expect(decrypted.weakNote).toContain('3DES');
+  });
+
+  it('we read gpgsm --export-secret-key-p12 (3DES key, RC2-40 certificates) where RC2 exists', async () => {
+    const result = await bobHome.run(['--export-secret-key-p12', 'bob@example.test']);
+    expect(result.code).toBe(0);
+    const p12 = new Uint8Array(result.stdout);
+    if (!getCiphers().includes('rc2-40-cbc')) {
+      // Node without --openssl-legacy-provider has no RC2: refused, with a clear code.
+      await expect(
+        readPkcs12(p12, 'interop only', undefined, { contentDecrypt }),
+      ).rejects.toMatchObject({ code: 'ESMIME_CIPHER_UNAVAILABLE' });
+      return;
+    }
+    const contents = await readPkcs12(p12, 'interop only', undefined, { contentDecrypt });
+    expect(contents.certificate.der).toEqual(f.bob.rsa.issued.certDer);
+    expect(contents.weak).toBe(true);
   });
 
   it('we verify gpgsm --detach-sign in a multipart/signed message', async () => {
