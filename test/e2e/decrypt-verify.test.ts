@@ -149,6 +149,21 @@ describe('sealpost decrypt', () => {
     });
   });
 
+  it("reads openssl's default 3DES content and says it is weak (never written by sealpost)", async () => {
+    const args = ['decrypt', f['smime-openssl-3des.eml'], '--key', f['bob.p12']];
+    const env = { env: { P12: PASSPHRASE } };
+    const { code, out } = await runSealpost([...args, '--passphrase-env', 'P12', '--json'], env);
+    expect(code).toBe(0);
+    const r = json(out);
+    expect(r.encryption.contentEncryptionOid).toBe('1.2.840.113549.3.7');
+    expect(r.notes.join(' ')).toMatch(/3DES|weak/i);
+    expect(r.integrity).toBe('none');
+    const human = await runSealpost([...args, '--passphrase-env', 'P12'], env);
+    expect(human.code).toBe(0);
+    expect(human.out).toContain(BODY);
+    expect(`${human.out}${human.err}`).toMatch(/3DES|weak/i);
+  });
+
   it('decrypts openssl cms output (PKCS#1 v1.5) with a PKCS#12 file and writes --out', async () => {
     const target = join(fx.dir, 'inner-openssl.eml');
     const { code, out } = await runSealpost(
@@ -385,7 +400,7 @@ describe('--help', () => {
     }
     const top = await runSealpost(['--help']);
     expect(top.out).toMatch(/inspect\s+Show how a message file is built/);
-    expect(top.out).toMatch(/decrypt\s+Decrypt a PGP\/MIME or S\/MIME message/);
+    expect(top.out).toMatch(/decrypt\s+Decrypt a PGP\/MIME, S\/MIME or inline PGP message/);
     expect(top.out).toMatch(/verify\s+Check the signature/);
   });
 });

@@ -43,6 +43,7 @@ export const OPEN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 export const OPENING_IN_NODE: OpenOptions = {
   rsaRawDecrypt: async (privateKeyPkcs8, ciphertext) =>
     (await import('@sealpost/smime/node')).rsaRawDecrypt(privateKeyPkcs8, ciphertext),
+  contentDecrypt: async (request) => (await import('@sealpost/smime/node')).contentDecrypt(request),
 };
 
 /**

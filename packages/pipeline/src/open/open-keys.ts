@@ -14,6 +14,11 @@ export interface OpenOptions {
    * not offer: `rsaRawDecrypt` from `@sealpost/smime/node` in Node (decision 0041).
    */
   readonly rsaRawDecrypt?: smime.RsaRawDecrypt;
+  /**
+   * Ciphers Web Crypto lacks, for reading only: 3DES and RC2 from older clients, ChaCha20-Poly1305
+   * (RFC 8103): `contentDecrypt` from `@sealpost/smime/node` in Node.
+   */
+  readonly contentDecrypt?: smime.ContentDecrypt;
   /** Time for S/MIME certificate checks; default now. */
   readonly now?: Date;
 }

@@ -62,6 +62,7 @@ async function decryptWithIdentities(
           certificate,
           trustAnchors: keys.smimeTrustAnchors,
           ...(options.rsaRawDecrypt ? { rsaRawDecrypt: options.rsaRawDecrypt } : {}),
+          ...(options.contentDecrypt ? { contentDecrypt: options.contentDecrypt } : {}),
           ...(options.now ? { now: options.now } : {}),
         });
       } catch (err) {
@@ -101,7 +102,9 @@ export const smimeOpenSide: OpenSide = {
         outerHeaders: splitMessage(bytes).messageHeaders,
         hpOuter: result.hpOuter,
         signatures: signatureLines(result.signature),
-        notes: [],
+        // 3DES / RC2 content from older clients: readable, but say it is weak (never written).
+        notes:
+          result.encryption.weak && result.encryption.weakNote ? [result.encryption.weakNote] : [],
         message: result.message,
       } satisfies OpenedMessage,
       result.entity,
