@@ -1,4 +1,4 @@
-/** `sealpost keys generate|import|export|list|remove|discover`: the OpenPGP keyring (public keys). */
+/** `sealpost keys generate|import|export|list|remove|revoke|discover`: the OpenPGP keyring. */
 import { resolve } from 'node:path';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { KeyInfo } from '@sealpost/keystore';
@@ -33,7 +33,12 @@ const SUB_COMMANDS = {
   remove: {
     positionals: { min: 1, max: 64 },
     flags: [],
-    usage: 'sealpost keys remove FINGERPRINT...',
+    usage: 'sealpost keys remove FINGERPRINT|KEYID|ADDRESS...',
+  },
+  revoke: {
+    positionals: { min: 1, max: 1 },
+    flags: ['revocation'],
+    usage: 'sealpost keys revoke FINGERPRINT|KEYID|ADDRESS [--revocation FILE.rev]',
   },
   discover: {
     positionals: { min: 1, max: 1 },
@@ -163,6 +168,23 @@ async function runRemove(ctx: Ctx, args: readonly string[]): Promise<number> {
   return 0;
 }
 
+async function runRevoke(ctx: Ctx, [selector]: readonly string[]): Promise<number> {
+  const [{ describeKey, Keyring, revokeKey }, render] = await Promise.all([
+    import('@sealpost/keystore'),
+    renderer(ctx),
+  ]);
+  const revocationFile = stringFlag(ctx, 'revocation');
+  const revoked = await revokeKey(await Keyring.open(keyringPaths(ctx).pgp), selector!, {
+    ...(revocationFile ? { revocationFile } : {}),
+    cwd: ctx.cwd,
+  });
+  const key = await describeKey(revoked.key, { source: revoked.source });
+  ctx.out.result({ ok: true, key, revocationFile: revoked.revocationFile });
+  ctx.out.print(render(key));
+  ctx.out.print(`Revoked with ${revoked.revocationFile}; sealpost will not encrypt to it.`);
+  return 0;
+}
+
 async function runDiscover(ctx: Ctx, [address]: readonly string[]): Promise<number> {
   const methods = listFlag(ctx, 'method');
   for (const m of methods) {
@@ -220,9 +242,10 @@ async function runDiscover(ctx: Ctx, [address]: readonly string[]): Promise<numb
 
 export const keysCommand: Command = {
   name: 'keys',
-  summary: 'OpenPGP keys: generate, import, export, list, remove, discover (WKD/VKS)',
+  summary: 'OpenPGP keys: generate, import, export, list, remove, revoke, discover',
   usage:
-    'sealpost keys generate|import|export|list|remove|discover [ARGS] [--keyring DIR] [--json]\n' +
+    'sealpost keys generate|import|export|list|remove|revoke|discover [ARGS] [--keyring DIR]\n' +
+    '       [--json]\n' +
     Object.values(SUB_COMMANDS)
       .map((s) => `       ${s.usage}`)
       .join('\n'),
@@ -234,7 +257,10 @@ export const keysCommand: Command = {
     'key goes into the keyring. "list" says for each key whether sealpost would encrypt to it\n' +
     'now, and if not, why (expired, revoked, weak...). "discover" asks the recipient\'s domain\n' +
     '(WKD) and keys.openpgp.org (VKS) and shows where each key came from; it tells those servers\n' +
-    'whom you are looking up, so it runs only when you ask.',
+    'whom you are looking up, so it runs only when you ask. "revoke" applies the revocation\n' +
+    'certificate "generate" wrote (or --revocation FILE) to the keyring copy; "import" of a\n' +
+    '.rev file does the same. A key is named by its full fingerprint, its long key ID (16 hex\n' +
+    'digits, 0x allowed) or an address; "remove" and "revoke" refuse a name that fits several.',
   options: {
     keyring: {
       type: 'string',
@@ -297,6 +323,11 @@ export const keysCommand: Command = {
       description: 'discover: the key server (default https://keys.openpgp.org).',
     },
     import: { type: 'boolean', description: 'discover: add the usable keys found to the keyring.' },
+    revocation: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'revoke: the revocation certificate (default: the .rev beside the key).',
+    },
     timeout: {
       type: 'string',
       valueName: 'MS',
@@ -328,6 +359,10 @@ export const keysCommand: Command = {
       says: 'every key: fingerprint, addresses, algorithm, expiry, usable or why not',
     },
     {
+      command: 'sealpost keys revoke me@example.org',
+      says: 'apply the revocation certificate me.sec.asc.rev that "generate" wrote',
+    },
+    {
       command: 'sealpost keys discover alice@example.org --import',
       says: "find alice's key by WKD or keys.openpgp.org and keep it",
     },
@@ -347,6 +382,8 @@ export const keysCommand: Command = {
         return runList(ctx, args);
       case 'remove':
         return runRemove(ctx, args);
+      case 'revoke':
+        return runRevoke(ctx, args);
       case 'discover':
         return runDiscover(ctx, args);
     }
