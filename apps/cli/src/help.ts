@@ -145,7 +145,9 @@ export function mainHelp(
     '',
     'Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 refused by policy,',
     '            4 transport failure, 5 key or crypto failure, 6 bad message input.',
-    'Secrets (passwords, passphrases) come from environment variables, files or a prompt,',
-    'never from the command line. NO_COLOR is honoured.',
+    ...reflow(
+      'Secrets (passwords, passphrases) come from environment variables, files or a prompt, never from the command line. NO_COLOR is honoured.',
+      width,
+    ),
   ].join('\n');
 }

@@ -4,7 +4,7 @@
  * missing is the CA, which only the user can choose to trust (decision 0051).
  */
 export const ANCHOR_HINT =
-  'a certificate was found, but no trust anchor you chose vouches for it: give its CA with --anchor FILE, or keep it with "sealpost certs import --anchor FILE"';
+  'the certificate was found but no trust anchor of yours vouches for it: give its CA with --anchor FILE, or trust the CA for good with "sealpost certs import --anchor FILE"';
 
 /** The refusal reason with the hint added when the refusal is for want of an anchor. */
 export function withAnchorHint(code: string, reason: string): string {

@@ -244,8 +244,7 @@ export const keysCommand: Command = {
   name: 'keys',
   summary: 'OpenPGP keys: generate, import, export, list, remove, revoke, discover',
   usage:
-    'sealpost keys generate|import|export|list|remove|revoke|discover [ARGS] [--keyring DIR]\n' +
-    '       [--json]\n' +
+    'sealpost keys generate|import|export|list|remove|revoke|discover [ARGS] [--keyring DIR] [--json]\n' +
     Object.values(SUB_COMMANDS)
       .map((s) => `       ${s.usage}`)
       .join('\n'),
