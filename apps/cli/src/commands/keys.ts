@@ -23,12 +23,12 @@ const SUB_COMMANDS = {
   export: {
     positionals: { min: 0, max: 64 },
     flags: ['out'],
-    usage: 'sealpost keys export [ADDRESS|FINGERPRINT...] [--out FILE]',
+    usage: 'sealpost keys export [ADDRESS|FINGERPRINT|KEYID...] [--out FILE]',
   },
   list: {
     positionals: { min: 0, max: 1 },
     flags: [],
-    usage: 'sealpost keys list [ADDRESS]',
+    usage: 'sealpost keys list [ADDRESS|FINGERPRINT|KEYID]',
   },
   remove: {
     positionals: { min: 1, max: 64 },
@@ -145,14 +145,19 @@ async function runExport(ctx: Ctx, args: readonly string[]): Promise<number> {
 }
 
 async function runList(ctx: Ctx, [address]: readonly string[]): Promise<number> {
-  const { describeKey, Keyring } = await import('@sealpost/keystore');
+  const { describeKey, Keyring, matchKeys } = await import('@sealpost/keystore');
   const keyring = await Keyring.open(keyringPaths(ctx).pgp);
-  const entries = address ? keyring.findByEmail(address) : keyring.list();
+  const entries = address ? matchKeys(keyring, address) : keyring.list();
   const keys: KeyInfo[] = [];
   for (const entry of entries) {
     const key = await keyring.get(entry.fingerprint);
     if (key) {
-      keys.push(await describeKey(key, { source: entry.source, ...(address ? { address } : {}) }));
+      keys.push(
+        await describeKey(key, {
+          source: entry.source,
+          ...(address?.includes('@') ? { address } : {}),
+        }),
+      );
     }
   }
   ctx.out.result({ keyring: keyring.directory, keys });
