@@ -72,8 +72,11 @@ export function renderCheckRow(
     `  ${wrap(row.subject, width - 2, '  ')}`,
   ];
   if (row.ok) {
-    const chain = row.chain.map((c) => c.subject).join(' -> ');
-    lines.push(`  chain: ${wrap(chain, width - 9, ' '.repeat(9))}`);
+    const chain = row.chain.map((c) => c.subject).join('  ->  ');
+    const line = `  chain: ${chain}`;
+    // Too wide for one line: one link a line, each issuer under its subject.
+    const links = row.chain.map((c, i) => `${i === 0 ? '  chain: ' : '     ->  '}${c.subject}`);
+    lines.push(line.length <= width ? line : links.join('\n'));
   } else {
     lines.push(`  ${wrap(row.message ?? '', width - 2, '  ')}`);
   }
