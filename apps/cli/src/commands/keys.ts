@@ -59,6 +59,12 @@ async function renderer(ctx: Ctx) {
   return (info: KeyInfo) => renderKeyInfo(info, ctx.out);
 }
 
+/** A sentence printed at the output width, continued two columns in. */
+async function prose(ctx: Ctx): Promise<(text: string) => void> {
+  const { wrap } = await import('../text/layout.js');
+  return (text) => ctx.out.print(wrap(text, ctx.out.width - 2, '  '));
+}
+
 async function runGenerate(ctx: Ctx, [address]: readonly string[]): Promise<number> {
   const out = stringFlag(ctx, 'out');
   if (!out) throw new SealpostError('EUSAGE', 'keys generate needs --out FILE for the secret key.');
@@ -114,11 +120,12 @@ async function runGenerate(ctx: Ctx, [address]: readonly string[]): Promise<numb
   });
   ctx.out.result({ ok: true, key: result });
   ctx.out.print((await renderer(ctx))(result));
-  ctx.out.print(
+  const say = await prose(ctx);
+  say(
     `Secret key written to ${result.secretKeyFile}${result.protected ? ' (passphrase-protected)' : ctx.out.red(' (NOT protected)')}.`,
   );
-  ctx.out.print(`Revocation certificate: ${result.revocationFile} (keep it apart from the key).`);
-  ctx.out.print(`Public key imported into ${paths.pgp}.`);
+  say(`Revocation certificate: ${result.revocationFile} (keep it apart from the key).`);
+  say(`Public key imported into ${paths.pgp}.`);
   return 0;
 }
 
@@ -186,7 +193,7 @@ async function runRevoke(ctx: Ctx, [selector]: readonly string[]): Promise<numbe
   const key = await describeKey(revoked.key, { source: revoked.source });
   ctx.out.result({ ok: true, key, revocationFile: revoked.revocationFile });
   ctx.out.print(render(key));
-  ctx.out.print(`Revoked with ${revoked.revocationFile}; sealpost will not encrypt to it.`);
+  (await prose(ctx))(`Revoked with ${revoked.revocationFile}; sealpost will not encrypt to it.`);
   return 0;
 }
 
