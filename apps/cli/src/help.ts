@@ -126,8 +126,10 @@ export function mainHelp(
   const nameWidth = Math.max(...commands.map((c) => c.name.length));
   const pad = ' '.repeat(2 + nameWidth + 2);
   return [
-    `sealpost ${version} — send mail signed and end-to-end encrypted over verified SMTP,`,
-    'and see who on the path can read what.',
+    ...reflow(
+      `sealpost ${version} — send mail signed and end-to-end encrypted over verified SMTP, and see who on the path can read what.`,
+      width,
+    ),
     '',
     'Usage: sealpost <command> [options]',
     '',
@@ -141,10 +143,22 @@ export function mainHelp(
       ),
     ),
     '',
-    'Run "sealpost <command> --help" for a command\'s options and examples.',
+    ...reflow('Run "sealpost <command> --help" for a command\'s options and examples.', width),
     '',
-    'Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 refused by policy,',
-    '            4 transport failure, 5 key or crypto failure, 6 bad message input.',
+    ...fill(
+      [
+        '0 ok,',
+        '1 unexpected error,',
+        '2 usage,',
+        '3 refused by policy,',
+        '4 transport failure,',
+        '5 key or crypto failure,',
+        '6 bad message input.',
+      ],
+      width,
+      'Exit codes: ',
+      ' '.repeat('Exit codes: '.length),
+    ),
     ...reflow(
       'Secrets (passwords, passphrases) come from environment variables, files or a prompt, never from the command line. NO_COLOR is honoured.',
       width,

@@ -238,10 +238,12 @@ async function runDiscover(ctx: Ctx, [address]: readonly string[]): Promise<numb
     failures: result.failures,
     imported,
   });
-  const render = await renderer(ctx);
+  const { renderKeyInfo } = await import('../keystore/key-info.js');
   for (const f of result.failures) ctx.out.note(`${f.method}: ${f.code}: ${f.message}`);
+  // The method prefix takes 4 columns of the first line.
+  const narrower = { ...ctx.out, width: ctx.out.width - 4 };
   for (const info of result.found)
-    ctx.out.print(`${ctx.out.bold(info.method.toUpperCase())} ${render(info)}`);
+    ctx.out.print(`${ctx.out.bold(info.method.toUpperCase())} ${renderKeyInfo(info, narrower)}`);
   if (imported.length) ctx.out.print(`Imported ${imported.length} key(s) into the keyring.`);
   if (!usable) {
     ctx.out.note(
