@@ -88,7 +88,9 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
       const command = topic ? COMMANDS.find((c) => c.name === topic) : undefined;
       if (topic && !command)
         throw new SealpostError('EUSAGE', `Unknown command ${quoteUntrusted(topic)}.`);
-      io.stdout.write(`${command ? commandHelp(command) : mainHelp(COMMANDS, version())}\n`);
+      io.stdout.write(
+        `${command ? commandHelp(command, out.width) : mainHelp(COMMANDS, version(), out.width)}\n`,
+      );
       return first === undefined ? 2 : 0;
     }
     if (first === '--version' || first === '-V') {
@@ -105,7 +107,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
     refuseSecretsInArgv(rest);
     const { values, positionals } = parseFor(command, rest);
     if (values.help) {
-      io.stdout.write(`${commandHelp(command)}\n`);
+      io.stdout.write(`${commandHelp(command, out.width)}\n`);
       return 0;
     }
     const allowed = command.positionals ?? { min: 0, max: 0 };

@@ -6,6 +6,7 @@
  */
 import { isSealpostError, quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type * as Smime from '@sealpost/smime';
+import { withAnchorHint } from './anchor-hint.js';
 import { isCaCertificate } from './ca-certificate.js';
 import type { CertStore } from './cert-store.js';
 import { readRecipientKeyFile } from './recipient-key-file.js';
@@ -84,7 +85,8 @@ export async function checkCertificates(
       results.push({ ...base, ok: true, chain: links });
     } catch (err) {
       if (!isSealpostError(err)) throw err;
-      results.push({ ...base, ok: false, code: err.code, message: err.message, chain: [] });
+      const message = withAnchorHint(err.code, err.message);
+      results.push({ ...base, ok: false, code: err.code, message, chain: [] });
     }
   }
   return { anchors: anchors.length, results };

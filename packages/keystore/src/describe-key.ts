@@ -5,14 +5,19 @@
  */
 import { isSealpostError } from '@sealpost/errors';
 import type * as Pgp from '@sealpost/pgp';
+import { gpgAlgorithmName } from './gpg-algorithm.js';
 
 export interface KeyInfo {
   /** Upper-case hex, as gpg prints it. */
   readonly fingerprint: string;
   readonly userIds: readonly string[];
   readonly addresses: readonly string[];
-  /** e.g. "eddsaLegacy ed25519Legacy", "rsaEncryptSign 3072". */
+  /** The names of the user IDs ("Alice Liddell" of "Alice Liddell <alice@example.org>"). */
+  readonly names: readonly string[];
+  /** The primary key's algorithm as gpg prints it: "ed25519", "rsa3072", "nistp256". */
   readonly algorithm: string;
+  /** The encryption subkey's algorithm the same way ("cv25519"), when there is one. */
+  readonly encryptionAlgorithm?: string;
   readonly version: number;
   readonly created: string;
   /** ISO 8601, or null when the key never expires. */
@@ -24,9 +29,28 @@ export interface KeyInfo {
   readonly source?: Pgp.KeySource;
 }
 
-function algorithmName(key: Pgp.Key): string {
-  const info = key.getAlgorithmInfo();
-  return [info.algorithm, info.curve, info.bits].filter((x) => x !== undefined).join(' ');
+/** The name part of each user ID (RFC 9580 §5.11: by convention "Name <address>"). */
+function userIdNames(userIds: readonly string[]): string[] {
+  const names = userIds
+    .map((id) =>
+      id
+        .replace(/<[^>]*>/g, '')
+        .replace(/\([^)]*\)/g, '')
+        .trim(),
+    )
+    .filter((name) => name.length > 0 && !name.includes('@'));
+  return [...new Set(names)];
+}
+
+async function encryptionAlgorithm(key: Pgp.Key): Promise<string | undefined> {
+  try {
+    const subkey = await key.getEncryptionKey();
+    return subkey === key ? undefined : gpgAlgorithmName(subkey.getAlgorithmInfo());
+  } catch {
+    // None usable now (revoked, expired): `problem` says why; still name what the key has.
+    const [first] = key.getSubkeys();
+    return first ? gpgAlgorithmName(first.getAlgorithmInfo()) : undefined;
+  }
 }
 
 async function expiry(key: Pgp.Key): Promise<string | null> {
@@ -53,11 +77,14 @@ export async function describeKey(
     if (!isSealpostError(err)) throw err;
     problem = { code: err.code, message: err.message };
   }
+  const encryption = await encryptionAlgorithm(key);
   return {
     fingerprint: key.getFingerprint().toUpperCase(),
     userIds: key.getUserIDs(),
     addresses: pgp.keyEmails(key),
-    algorithm: algorithmName(key),
+    names: userIdNames(key.getUserIDs()),
+    algorithm: gpgAlgorithmName(key.getAlgorithmInfo()),
+    ...(encryption ? { encryptionAlgorithm: encryption } : {}),
     version: key.keyPacket.version,
     created: key.getCreationTime().toISOString(),
     expires: await expiry(key),

@@ -1,13 +1,11 @@
 /**
  * Choosing, exporting and removing keyring keys and stored certificates (`keys export`,
- * `keys remove`, `certs remove`). Removal takes full fingerprints only: removing by address
- * could take more keys than the user meant.
+ * `keys remove`, `certs remove`). A removal selector must name exactly one key.
  */
-import { quoteUntrusted, SealpostError } from '@sealpost/errors';
+import { isSealpostError, quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { CertStore } from './cert-store.js';
+import { matchKeys, matchOneKey } from './key-selector.js';
 import type { Keyring } from './keyring.js';
-
-const FINGERPRINT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 
 export interface ExportedKey {
   /** Upper-case hex. */
@@ -17,23 +15,12 @@ export interface ExportedKey {
   readonly armored: string;
 }
 
-/** The fingerprints selected by addresses or full fingerprints; none selects every key. */
+/** The fingerprints the selectors name (see key-selector.ts); none selects every key. */
 export function selectKeys(keyring: Keyring, selectors: readonly string[]): string[] {
   const fingerprints = new Set<string>();
   if (selectors.length === 0) for (const e of keyring.list()) fingerprints.add(e.fingerprint);
   for (const selector of selectors) {
-    const compact = selector.replace(/\s+/g, '');
-    const matches = FINGERPRINT.test(compact)
-      ? keyring.list().filter((e) => e.fingerprint === compact.toUpperCase())
-      : selector.includes('@')
-        ? keyring.findByEmail(selector)
-        : undefined;
-    if (matches === undefined) {
-      throw new SealpostError(
-        'EUSAGE',
-        `${quoteUntrusted(selector)} is neither an address nor a full fingerprint.`,
-      );
-    }
+    const matches = matchKeys(keyring, selector);
     if (matches.length === 0) {
       throw new SealpostError(
         'EKEY_NOT_FOUND',
@@ -62,23 +49,34 @@ export async function exportKeys(
   return keys;
 }
 
-/** Removes keys by full fingerprint; nothing is removed when one of them is unknown. */
+/**
+ * Removes the keys the selectors name, each of which must name exactly one key (an address
+ * with two keys is ambiguous: removing both could take more than the user meant). Nothing is
+ * removed when one selector names no key or several.
+ */
 export async function removeKeys(
   keyring: Keyring,
-  fingerprints: readonly string[],
+  selectors: readonly string[],
 ): Promise<string[]> {
-  const wanted = fingerprints.map((a) => a.replace(/\s+/g, '').toUpperCase());
-  const unknown = wanted.filter(
-    (fp) => !FINGERPRINT.test(fp) || !keyring.list().some((e) => e.fingerprint === fp),
-  );
+  const wanted: string[] = [];
+  const unknown: string[] = [];
+  for (const selector of selectors) {
+    try {
+      wanted.push(matchOneKey(keyring, selector).fingerprint);
+    } catch (err) {
+      if (!isSealpostError(err) || err.code !== 'EKEY_NOT_FOUND') throw err;
+      unknown.push(selector);
+    }
+  }
   if (unknown.length > 0) {
     throw new SealpostError(
       'EKEY_NOT_FOUND',
-      `No key with the full fingerprint ${unknown.map((u) => quoteUntrusted(u)).join(', ')} in the keyring; nothing was removed ("sealpost keys list" shows them).`,
+      `No key in the keyring for ${unknown.map((u) => quoteUntrusted(u)).join(', ')}; nothing was removed ("sealpost keys list" shows them).`,
     );
   }
-  for (const fp of wanted) await keyring.remove(fp);
-  return wanted;
+  const unique = [...new Set(wanted)];
+  for (const fp of unique) await keyring.remove(fp);
+  return unique;
 }
 
 /** Removes certificates by SHA-256 fingerprint; nothing is removed when one is unknown. */

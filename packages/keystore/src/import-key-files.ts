@@ -8,21 +8,34 @@ import { resolve } from 'node:path';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type * as Pgp from '@sealpost/pgp';
 import type { CertRole, CertStore, CertStoreEntry } from './cert-store.js';
+import { readKeyBytes } from './key-material.js';
 import type { Keyring } from './keyring.js';
 import { readRecipientKeyFile } from './recipient-key-file.js';
+import { readRevocationCertificate } from './revocation-certificate.js';
+import { applyRevocationCertificate } from './revoke-key.js';
 
 export interface ImportedKey {
   /** The key as stored (merged with an earlier copy). */
   readonly key: Pgp.PublicKey;
   readonly source: Pgp.KeySource;
+  /** Set when the file was a revocation certificate, applied to this keyring key. */
+  readonly revoked?: true;
 }
 
-/** Adds every OpenPGP key of the file to the keyring with source "file". */
+/**
+ * Adds every OpenPGP key of the file to the keyring with source "file"; a revocation
+ * certificate is applied to the keyring key it revokes instead (its source kept).
+ */
 export async function importKeyFile(
   keyring: Keyring,
   file: string,
   options: { readonly cwd?: string } = {},
 ): Promise<ImportedKey[]> {
+  const revocation = readRevocationCertificate(await readKeyBytes(file, options.cwd));
+  if (revocation) {
+    const revoked = await applyRevocationCertificate(keyring, revocation, file);
+    return [{ key: revoked.key, source: revoked.source, revoked: true }];
+  }
   const contents = await readRecipientKeyFile(file, options);
   if (contents.pgpKeys.length === 0) {
     throw new SealpostError(

@@ -1,3 +1,4 @@
+export { ANCHOR_HINT, withAnchorHint } from './anchor-hint.js';
 export {
   type AutocryptImport,
   type AutocryptImportResult,
@@ -38,6 +39,7 @@ export {
   type GnupgExportOptions,
   importFromGnupg,
 } from './gnupg-import.js';
+export { gpgAlgorithmName } from './gpg-algorithm.js';
 export { type ImportedKey, importCertificateFile, importKeyFile } from './import-key-files.js';
 export {
   type KeyMaterial,
@@ -50,6 +52,7 @@ export {
   readKeyMaterialFile,
 } from './key-material.js';
 export { certificatesForKey } from './key-pair.js';
+export { longKeyId, matchKeys, matchOneKey } from './key-selector.js';
 export { Keyring, type KeyringEntry } from './keyring.js';
 export type {
   E2eScheme,
@@ -84,6 +87,16 @@ export {
   resolveRecipientKeys,
   type UnmatchedKey,
 } from './resolve-recipient-keys.js';
+export {
+  type RevocationCertificate,
+  readRevocationCertificate,
+} from './revocation-certificate.js';
+export {
+  applyRevocationCertificate,
+  type RevokedKey,
+  revocationFileFor,
+  revokeKey,
+} from './revoke-key.js';
 export {
   type LoadSigningKeyOptions,
   loadSigningKey,

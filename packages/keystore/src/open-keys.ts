@@ -64,7 +64,7 @@ export async function loadDecryptionKeys(
     if (material.pgpKeys.length > 0 && secret.length === 0) {
       throw new SealpostError(
         'EKEY_FILE',
-        `${quoteUntrusted(file)} is an OpenPGP public key; decrypting needs the secret key.`,
+        `${quoteUntrusted(file)} is an OpenPGP public key; decrypting needs the secret key: give the file "sealpost keys generate --out" wrote, or export it from GnuPG with "gpg --export-secret-keys --armor ADDRESS > secret.asc".`,
         { details: { file } },
       );
     }

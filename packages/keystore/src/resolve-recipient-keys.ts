@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { isSealpostError } from '@sealpost/errors';
 import type * as Pgp from '@sealpost/pgp';
 import type * as Smime from '@sealpost/smime';
+import { withAnchorHint } from './anchor-hint.js';
 import { isCaCertificate } from './ca-certificate.js';
 import { CertStore } from './cert-store.js';
 import { Keyring } from './keyring.js';
@@ -179,7 +180,7 @@ async function judge(
     return { ...base, material: candidate.material };
   } catch (err) {
     if (!isSealpostError(err)) throw err;
-    return { ...base, code: err.code, reason: err.message };
+    return { ...base, code: err.code, reason: withAnchorHint(err.code, err.message) };
   }
 }
 

@@ -130,7 +130,7 @@ describe('sealpost certs', () => {
     });
     const text = await run(['certs', 'check', 'bob@example.org', ...keyring]);
     expect(text.out).toMatch(/usable to encrypt/);
-    expect(text.out).toMatch(/chain: CN=bob@example.org {2}-> {2}CN=sealpost Test CA/);
+    expect(text.out).toMatch(/chain: CN=bob@example.org\s+-> {2}CN=sealpost Test CA/);
   });
 
   it('exits 5 with the reason when no certificate can be used', async () => {

@@ -102,19 +102,17 @@ async function runCheck(ctx: Ctx, [address]: readonly string[]): Promise<number>
   });
   const ok = results.some((r) => r.ok);
   ctx.out.result({ ok, address, purpose, anchors, results });
-  for (const r of results) {
-    ctx.out.print(
-      `${r.fingerprint}  ${r.ok ? ctx.out.green(`usable to ${purpose}`) : ctx.out.red(`refused: ${r.code}`)}  (${r.from})`,
-    );
-    ctx.out.print(`  ${r.subject}`);
-    if (r.ok) ctx.out.print(`  chain: ${r.chain.map((c) => c.subject).join('  ->  ')}`);
-    else ctx.out.print(`  ${r.message}`);
-  }
+  const { renderCheckRow } = await import('../keystore/cert-info.js');
+  for (const r of results) ctx.out.print(renderCheckRow(r, purpose, ctx.out));
   if (!ok) {
-    ctx.out.note(
+    const code = results.find((r) => !r.ok)?.code ?? 'EKEY_NOT_FOUND';
+    const { wrap } = await import('../text/layout.js');
+    const say = (text: string) =>
+      ctx.out.note(wrap(text, ctx.out.width - 2, '  ').replace(/^error/, ctx.out.red('error')));
+    say(
       results.length === 0
-        ? `${ctx.out.red('error')} no certificate for ${quoteUntrusted(address!)} in ${store.directory}; import one with "sealpost certs import FILE" or check a file with --cert FILE.`
-        : `${ctx.out.red('error')} no certificate for ${quoteUntrusted(address!)} can be used to ${purpose}.`,
+        ? `error ${code}: no certificate for ${quoteUntrusted(address!)} in ${store.directory}; import one with "sealpost certs import FILE" or check a file with --cert FILE.`
+        : `error ${code}: no certificate for ${quoteUntrusted(address!)} can be used to ${purpose}.`,
     );
     return 5;
   }

@@ -7,6 +7,7 @@ import {
   SealpostError,
 } from '@sealpost/errors';
 import type { Command } from '../command.js';
+import { wrap } from '../text/layout.js';
 
 export const errorsCommand: Command = {
   name: 'errors',
@@ -38,12 +39,17 @@ export const errorsCommand: Command = {
     if (wanted !== undefined) {
       const row = rows[0]!;
       out.print(`${out.bold(row.code)}  (exit ${row.exitCode}, ${row.retry})`);
-      out.print(`  ${row.description}`);
-      out.print(`  What to do: ${row.action}`);
+      out.print(`  ${wrap(row.description, out.width - 2, '  ')}`);
+      out.print(`  ${wrap(`What to do: ${row.action}`, out.width - 2, '  ')}`);
       return 0;
     }
-    const width = Math.max(...rows.map((r) => r.code.length));
-    for (const row of rows) out.print(`${row.code.padEnd(width)}  ${row.description}`);
+    const codeWidth = Math.max(...rows.map((r) => r.code.length));
+    const pad = ' '.repeat(codeWidth + 2);
+    for (const row of rows) {
+      out.print(
+        `${row.code.padEnd(codeWidth)}  ${wrap(row.description, out.width - pad.length, pad)}`,
+      );
+    }
     return 0;
   },
 };

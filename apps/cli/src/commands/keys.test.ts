@@ -113,7 +113,9 @@ describe('sealpost keys generate', () => {
         fingerprint: expect.stringMatching(/^[0-9A-F]{40}$/),
         userIds: ['Me Myself <me@example.net>'],
         addresses: ['me@example.net'],
-        algorithm: 'eddsaLegacy ed25519Legacy',
+        names: ['Me Myself'],
+        algorithm: 'ed25519',
+        encryptionAlgorithm: 'cv25519',
         version: 4,
         created: expect.any(String),
         expires: expect.any(String),
@@ -265,14 +267,14 @@ describe('sealpost keys import, list, export', () => {
     expect((await run(['keys', 'export', 'nonsense', '--keyring', keyring])).code).toBe(2);
   });
 
-  it('removes keys by full fingerprint only, all or nothing', async () => {
+  it('removes keys by fingerprint or address, all or nothing', async () => {
     const keyring = join(dir, 'kr-remove');
     await run(['keys', 'import', 'two.asc', '--keyring', keyring]);
     const partial = await json([
       'keys',
       'remove',
       alice.fingerprint,
-      'ALICE@example.org',
+      'nobody@example.org',
       '--keyring',
       keyring,
     ]);

@@ -1,4 +1,4 @@
-/** `sealpost keys generate|import|export|list|remove|discover`: the OpenPGP keyring (public keys). */
+/** `sealpost keys generate|import|export|list|remove|revoke|discover`: the OpenPGP keyring. */
 import { resolve } from 'node:path';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { KeyInfo } from '@sealpost/keystore';
@@ -23,17 +23,22 @@ const SUB_COMMANDS = {
   export: {
     positionals: { min: 0, max: 64 },
     flags: ['out'],
-    usage: 'sealpost keys export [ADDRESS|FINGERPRINT...] [--out FILE]',
+    usage: 'sealpost keys export [ADDRESS|FINGERPRINT|KEYID...] [--out FILE]',
   },
   list: {
     positionals: { min: 0, max: 1 },
     flags: [],
-    usage: 'sealpost keys list [ADDRESS]',
+    usage: 'sealpost keys list [ADDRESS|FINGERPRINT|KEYID]',
   },
   remove: {
     positionals: { min: 1, max: 64 },
     flags: [],
-    usage: 'sealpost keys remove FINGERPRINT...',
+    usage: 'sealpost keys remove FINGERPRINT|KEYID|ADDRESS...',
+  },
+  revoke: {
+    positionals: { min: 1, max: 1 },
+    flags: ['revocation'],
+    usage: 'sealpost keys revoke FINGERPRINT|KEYID|ADDRESS [--revocation FILE.rev]',
   },
   discover: {
     positionals: { min: 1, max: 1 },
@@ -52,6 +57,12 @@ function print(ctx: Ctx, infos: readonly KeyInfo[], render: (i: KeyInfo) => stri
 async function renderer(ctx: Ctx) {
   const { renderKeyInfo } = await import('../keystore/key-info.js');
   return (info: KeyInfo) => renderKeyInfo(info, ctx.out);
+}
+
+/** A sentence printed at the output width, continued two columns in. */
+async function prose(ctx: Ctx): Promise<(text: string) => void> {
+  const { wrap } = await import('../text/layout.js');
+  return (text) => ctx.out.print(wrap(text, ctx.out.width - 2, '  '));
 }
 
 async function runGenerate(ctx: Ctx, [address]: readonly string[]): Promise<number> {
@@ -109,11 +120,12 @@ async function runGenerate(ctx: Ctx, [address]: readonly string[]): Promise<numb
   });
   ctx.out.result({ ok: true, key: result });
   ctx.out.print((await renderer(ctx))(result));
-  ctx.out.print(
+  const say = await prose(ctx);
+  say(
     `Secret key written to ${result.secretKeyFile}${result.protected ? ' (passphrase-protected)' : ctx.out.red(' (NOT protected)')}.`,
   );
-  ctx.out.print(`Revocation certificate: ${result.revocationFile} (keep it apart from the key).`);
-  ctx.out.print(`Public key imported into ${paths.pgp}.`);
+  say(`Revocation certificate: ${result.revocationFile} (keep it apart from the key).`);
+  say(`Public key imported into ${paths.pgp}.`);
   return 0;
 }
 
@@ -140,14 +152,19 @@ async function runExport(ctx: Ctx, args: readonly string[]): Promise<number> {
 }
 
 async function runList(ctx: Ctx, [address]: readonly string[]): Promise<number> {
-  const { describeKey, Keyring } = await import('@sealpost/keystore');
+  const { describeKey, Keyring, matchKeys } = await import('@sealpost/keystore');
   const keyring = await Keyring.open(keyringPaths(ctx).pgp);
-  const entries = address ? keyring.findByEmail(address) : keyring.list();
+  const entries = address ? matchKeys(keyring, address) : keyring.list();
   const keys: KeyInfo[] = [];
   for (const entry of entries) {
     const key = await keyring.get(entry.fingerprint);
     if (key) {
-      keys.push(await describeKey(key, { source: entry.source, ...(address ? { address } : {}) }));
+      keys.push(
+        await describeKey(key, {
+          source: entry.source,
+          ...(address?.includes('@') ? { address } : {}),
+        }),
+      );
     }
   }
   ctx.out.result({ keyring: keyring.directory, keys });
@@ -160,6 +177,23 @@ async function runRemove(ctx: Ctx, args: readonly string[]): Promise<number> {
   const removed = await removeKeys(await Keyring.open(keyringPaths(ctx).pgp), args);
   ctx.out.result({ ok: true, removed });
   for (const fp of removed) ctx.out.print(`removed ${fp}`);
+  return 0;
+}
+
+async function runRevoke(ctx: Ctx, [selector]: readonly string[]): Promise<number> {
+  const [{ describeKey, Keyring, revokeKey }, render] = await Promise.all([
+    import('@sealpost/keystore'),
+    renderer(ctx),
+  ]);
+  const revocationFile = stringFlag(ctx, 'revocation');
+  const revoked = await revokeKey(await Keyring.open(keyringPaths(ctx).pgp), selector!, {
+    ...(revocationFile ? { revocationFile } : {}),
+    cwd: ctx.cwd,
+  });
+  const key = await describeKey(revoked.key, { source: revoked.source });
+  ctx.out.result({ ok: true, key, revocationFile: revoked.revocationFile });
+  ctx.out.print(render(key));
+  (await prose(ctx))(`Revoked with ${revoked.revocationFile}; sealpost will not encrypt to it.`);
   return 0;
 }
 
@@ -204,10 +238,12 @@ async function runDiscover(ctx: Ctx, [address]: readonly string[]): Promise<numb
     failures: result.failures,
     imported,
   });
-  const render = await renderer(ctx);
+  const { renderKeyInfo } = await import('../keystore/key-info.js');
   for (const f of result.failures) ctx.out.note(`${f.method}: ${f.code}: ${f.message}`);
+  // The method prefix takes 4 columns of the first line.
+  const narrower = { ...ctx.out, width: ctx.out.width - 4 };
   for (const info of result.found)
-    ctx.out.print(`${ctx.out.bold(info.method.toUpperCase())} ${render(info)}`);
+    ctx.out.print(`${ctx.out.bold(info.method.toUpperCase())} ${renderKeyInfo(info, narrower)}`);
   if (imported.length) ctx.out.print(`Imported ${imported.length} key(s) into the keyring.`);
   if (!usable) {
     ctx.out.note(
@@ -220,9 +256,9 @@ async function runDiscover(ctx: Ctx, [address]: readonly string[]): Promise<numb
 
 export const keysCommand: Command = {
   name: 'keys',
-  summary: 'OpenPGP keys: generate, import, export, list, remove, discover (WKD/VKS)',
+  summary: 'OpenPGP keys: generate, import, export, list, remove, revoke, discover',
   usage:
-    'sealpost keys generate|import|export|list|remove|discover [ARGS] [--keyring DIR] [--json]\n' +
+    'sealpost keys generate|import|export|list|remove|revoke|discover [ARGS] [--keyring DIR] [--json]\n' +
     Object.values(SUB_COMMANDS)
       .map((s) => `       ${s.usage}`)
       .join('\n'),
@@ -234,7 +270,10 @@ export const keysCommand: Command = {
     'key goes into the keyring. "list" says for each key whether sealpost would encrypt to it\n' +
     'now, and if not, why (expired, revoked, weak...). "discover" asks the recipient\'s domain\n' +
     '(WKD) and keys.openpgp.org (VKS) and shows where each key came from; it tells those servers\n' +
-    'whom you are looking up, so it runs only when you ask.',
+    'whom you are looking up, so it runs only when you ask. "revoke" applies the revocation\n' +
+    'certificate "generate" wrote (or --revocation FILE) to the keyring copy; "import" of a\n' +
+    '.rev file does the same. A key is named by its full fingerprint, its long key ID (16 hex\n' +
+    'digits, 0x allowed) or an address; "remove" and "revoke" refuse a name that fits several.',
   options: {
     keyring: {
       type: 'string',
@@ -297,6 +336,11 @@ export const keysCommand: Command = {
       description: 'discover: the key server (default https://keys.openpgp.org).',
     },
     import: { type: 'boolean', description: 'discover: add the usable keys found to the keyring.' },
+    revocation: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'revoke: the revocation certificate (default: the .rev beside the key).',
+    },
     timeout: {
       type: 'string',
       valueName: 'MS',
@@ -328,6 +372,10 @@ export const keysCommand: Command = {
       says: 'every key: fingerprint, addresses, algorithm, expiry, usable or why not',
     },
     {
+      command: 'sealpost keys revoke me@example.org',
+      says: 'apply the revocation certificate me.sec.asc.rev that "generate" wrote',
+    },
+    {
       command: 'sealpost keys discover alice@example.org --import',
       says: "find alice's key by WKD or keys.openpgp.org and keep it",
     },
@@ -347,6 +395,8 @@ export const keysCommand: Command = {
         return runList(ctx, args);
       case 'remove':
         return runRemove(ctx, args);
+      case 'revoke':
+        return runRevoke(ctx, args);
       case 'discover':
         return runDiscover(ctx, args);
     }

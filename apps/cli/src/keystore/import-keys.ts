@@ -44,8 +44,13 @@ export async function runImport(
     }
     for (const arg of args) {
       if (ctx.values.autocrypt !== true) {
-        for (const { key, source } of await importKeyFile(keyring, arg, { cwd: ctx.cwd })) {
-          imported.push(await describeKey(key, { source }));
+        for (const { key, source, revoked } of await importKeyFile(keyring, arg, {
+          cwd: ctx.cwd,
+        })) {
+          const info = await describeKey(key, { source });
+          if (revoked)
+            ctx.out.note(`${arg}: revocation certificate applied to ${info.fingerprint}.`);
+          imported.push(info);
         }
         continue;
       }

@@ -16,4 +16,20 @@ export const KEYSTORE_CODES = defineCodes({
     retry: 'permanent',
     category: 'crypto',
   },
+  EKEY_AMBIGUOUS: {
+    description:
+      'A key selector (an address or a long key ID) names several keys in the keyring where the command needs one.',
+    action:
+      'Name the key by its full fingerprint; the message lists the keys that matched ("sealpost keys list" shows them all).',
+    retry: 'permanent',
+    category: 'usage',
+  },
+  EKEY_REVOCATION: {
+    description:
+      'A revocation certificate could not be applied: the file holds none, it is for a key not in the keyring, or its signature does not verify against that key.',
+    action:
+      'Give the .rev file written beside the secret key by "sealpost keys generate" (or by gpg --gen-revoke), and import the public key first.',
+    retry: 'permanent',
+    category: 'crypto',
+  },
 });
