@@ -1,4 +1,4 @@
-export type { Address } from './address/address.js';
+export type { Address, AddressListOptions } from './address/address.js';
 export { parseAddress, parseAddressList } from './address/address.js';
 export { sameAddress, senderAddress } from './address/sender-address.js';
 export { concatBytes } from './entity/bytes.js';
