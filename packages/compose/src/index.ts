@@ -28,6 +28,7 @@ export type { CreateMultipartOptions, MultipartPart } from './entity/multipart.j
 export { createMultipart, parseMultipart } from './entity/multipart.js';
 export type { TransferEncoding } from './entity/transfer-encoding.js';
 export { createMessage } from './message/create-message.js';
+export { checkMessageId } from './message/header-checks.js';
 export type {
   AddressInput,
   AddressListInput,
