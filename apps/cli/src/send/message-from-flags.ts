@@ -40,15 +40,15 @@ const FIELD_FLAGS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Whether stdin brings a body: a pipe or a redirected file, not a terminal (and not an
- * inherited socket or /dev/null-like device, which would make `send` wait or read nothing).
+ * Whether stdin brings a body: a pipe (a shell's FIFO, or the socket pair a parent process
+ * spawns with) or a redirected file; not a terminal or a device like /dev/null.
  */
 function pipedStdin(stdin: NodeJS.ReadableStream & { isTTY?: boolean; fd?: number }): boolean {
   if (stdin.isTTY) return false;
   if (stdin !== process.stdin) return true;
   try {
     const stat = fstatSync(0);
-    return stat.isFIFO() || stat.isFile();
+    return stat.isFIFO() || stat.isSocket() || stat.isFile();
   } catch {
     return false;
   }
