@@ -32,8 +32,8 @@ export const sendmailCommand: Command = {
   name: 'sendmail',
   summary: 'Read a message on stdin, like sendmail -t, and send it with the configured policy',
   usage:
-    'sealpost sendmail [-t] [-i] [-f FROM] [-F NAME] [-v] [-oX] [-B TYPE] [-N DSN] [--] [RECIPIENT...]\n' +
-    '       [send options] < message.eml',
+    'sealpost sendmail [-t] [-i] [-f FROM] [-F NAME] [-v] [--log FILE] [-oX] [-B TYPE]\n' +
+    '       [-N DSN] [send options] [--] [RECIPIENT...] < message.eml',
   description:
     'Reads an RFC 5322 message on standard input and sends it like "sendmail": -t takes the\n' +
     'recipients from the To, Cc and Bcc headers (Bcc is removed; each Bcc recipient gets a private\n' +
