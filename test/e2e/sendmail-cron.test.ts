@@ -195,6 +195,27 @@ describe('sendmail exit codes (sysexits.h)', () => {
     expect(r.stderr).toMatch(/error E[A-Z_]+/);
   });
 
+  it('65 data: a bare name without "domain" or "from" names the setting', async () => {
+    const cwd = project('no-domain', {
+      server: `127.0.0.1:${recorder.port}`,
+      tls: 'implicit',
+      ca: file('ca.pem'),
+      encrypt: 'none',
+    });
+    const r = await sendmail(['root'], 'From: me@example.org\nSubject: x\n\nhi\n', cwd);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toContain('"domain" setting');
+  });
+
+  it('--json prints the send report even though sendmail is otherwise silent', async () => {
+    const r = await sendmail(['-t', '--json'], ok, recorderCwd);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.ok).toBe(true);
+    expect(json.report.messages[0].envelope.to).toEqual(['alice@example.org']);
+    expect(json.report.warnings).toEqual([]);
+  });
+
   it('78 config: a bad setting', async () => {
     const cwd = project('bad-config', { tls: 'sometimes' });
     expect((await sendmail(['-t'], ok, cwd)).code).toBe(78);

@@ -7,7 +7,7 @@
 
 import { appendFile } from 'node:fs/promises';
 import { loadConfig } from '@sealpost/config';
-import { quoteUntrusted, SealpostError } from '@sealpost/errors';
+import { isSealpostError, quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { Command, CommandContext } from '../command.js';
 import type { Output } from '../output.js';
 import { deliver } from '../send/deliver.js';
@@ -189,14 +189,26 @@ async function runSendmail(ctx: CommandContext): Promise<number> {
   const envelopeFrom = str(v['envelope-from']);
   const fullName = str(v['full-name']);
   const localDomain = config.domain ?? domainOf(config.from);
-  const submission = readSubmission(input, {
-    recipientsFromHeaders: v.t === true,
-    extraRecipients: list(ctx.positionals),
-    ...(envelopeFrom ? { envelopeFrom } : {}),
-    ...(config.from ? { defaultFrom: config.from } : {}),
-    ...(fullName ? { fullName } : {}),
-    ...(localDomain ? { localDomain } : {}),
-  });
+  let submission: ReturnType<typeof readSubmission>;
+  try {
+    submission = readSubmission(input, {
+      recipientsFromHeaders: v.t === true,
+      extraRecipients: list(ctx.positionals),
+      ...(envelopeFrom ? { envelopeFrom } : {}),
+      ...(config.from ? { defaultFrom: config.from } : {}),
+      ...(fullName ? { fullName } : {}),
+      ...(localDomain ? { localDomain } : {}),
+    });
+  } catch (err) {
+    // cron writes bare names (root); say which setting qualifies them.
+    if (!localDomain && isSealpostError(err) && err.details?.reason === 'it has no "@"')
+      throw new SealpostError(
+        'EADDRESS',
+        `${err.message} A bare name is qualified with the "domain" setting, else the domain of "from": set one (SEALPOST_DOMAIN).`,
+        { details: err.details },
+      );
+    throw err;
+  }
   if (submission.envelope.to.length === 0) {
     throw new SealpostError(
       'EUSAGE',
