@@ -119,7 +119,8 @@ export function readSubmission(bytes: Uint8Array, options: ReadSubmissionOptions
     if (!['from', 'to', 'cc', 'bcc', 'reply-to', 'sender'].includes(name)) return h;
     const value = h.value.replace(/\t/g, ' ');
     try {
-      return parseAddressList(value) && h;
+      parseAddressList(value);
+      return h;
     } catch {
       const list = parseAddressList(value, loose).map((a) => {
         const comment = a.name === undefined ? commentName(value) : undefined;
