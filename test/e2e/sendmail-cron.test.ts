@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeBody, splitMessage } from '@sealpost/compose';
+import * as pgp from '@sealpost/pgp';
 import {
   type PostfixInstance,
   type RunningSubmissionServer,
@@ -166,6 +167,36 @@ describe('sendmail as cron calls it', () => {
     expect(got.map((m) => m.to)).toEqual([['alice@example.org'], ['bob@example.org']]);
     expect(got[0]!.raw.toString('latin1')).toMatch(/^To: undisclosed-recipients:;\r$/m);
     expect(got[0]!.raw.toString('latin1')).not.toMatch(/^Bcc:/im);
+  });
+
+  it('labels and encodes 8-bit text inside the OpenPGP encryption too', async () => {
+    const alice = await pgp.generateKey({ userIds: [{ email: 'alice@example.org' }] });
+    writeFileSync(file('alice.asc'), alice.armoredPublicKey);
+    const cwd = project('encrypted', {
+      from: 'me@example.org',
+      server: `127.0.0.1:${recorder.port}`,
+      tls: 'implicit',
+      ca: file('ca.pem'),
+      user: 'me',
+      passwordEnv: 'RPW',
+      encrypt: 'pgp',
+      keys: [file('alice.asc')],
+      keyring: file('kr'),
+    });
+    const before = recorder.messages.length;
+    const input = `From: me@example.org\nTo: alice@example.org\nSubject: log\n\nGröße\n${LONG_LOG_LINE}\n`;
+    const r = await sendmail(['-t', '-i'], input, cwd);
+    expect(r.code, r.stderr).toBe(0);
+    const raw = recorder.messages[before]!.raw;
+    expect(raw.toString('latin1')).not.toContain('Gr');
+    const opened = await pgp.decryptMime(new Uint8Array(raw), {
+      decryptionKeys: [alice.privateKey],
+    });
+    const type = opened.entity.headers.find((h) => h.name.toLowerCase() === 'content-type');
+    expect(type?.value).toBe('text/plain; charset=utf-8');
+    const body = new TextDecoder().decode(decodeBody(opened.entity));
+    expect(body).toContain('Größe');
+    expect(body).toContain(LONG_LOG_LINE);
   });
 
   it('-v prints the report; --log appends it to a file', async () => {
