@@ -508,13 +508,13 @@ describe('sealpost sendmail', () => {
     expect(opened.headers.some((h) => h.name.toLowerCase() === 'bcc')).toBe(false);
   });
 
-  it('needs recipients: -t or arguments (exit 2)', async () => {
+  it('needs recipients: -t or arguments (exit 64, EX_USAGE)', async () => {
     const r = await runCli(['sendmail', '--dry-run'], {
       cwd: dir,
       env: env(),
       input: 'From: me@example.net\nTo: a@example.org\n\nhi\n',
     });
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(64);
     expect(r.stderr).toContain('-t');
   });
 });

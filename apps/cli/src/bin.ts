@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { basename } from 'node:path';
 import { main } from './main.js';
 
 // `sealpost … | head` closes the pipe early. Like other Unix tools we stop writing and stay
@@ -10,7 +11,11 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await main(process.argv.slice(2), {
+// Linked as `sendmail` (e.g. /usr/sbin/sendmail → bin.js), it is `sealpost sendmail`: cron,
+// mailx and MTAs call it by that name with sendmail's flags.
+const asSendmail = ['sendmail', 'sealpost-sendmail'].includes(basename(process.argv[1] ?? ''));
+const args = process.argv.slice(2);
+process.exitCode = await main(asSendmail ? ['sendmail', ...args] : args, {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,

@@ -1,4 +1,5 @@
 /** The shape every `sealpost` sub-command has: its flags, its help text, and what it does. */
+import type { SealpostError } from '@sealpost/errors';
 import type { Output } from './output.js';
 
 export interface OptionSpec {
@@ -33,6 +34,11 @@ export interface Command {
   readonly positionals?: { readonly min: number; readonly max: number };
   /** Returns the exit code (0 when omitted). */
   run(ctx: CommandContext): Promise<number | undefined>;
+  /**
+   * The exit code for an error, flag errors included, when the command speaks another table
+   * than docs/cli.md's (`sendmail`: sysexits.h); default the error category's code.
+   */
+  readonly exitCodeFor?: (error: SealpostError) => number;
 }
 
 /** Flags every command understands. */

@@ -56,7 +56,12 @@ function parseFor(command: Command, args: string[]) {
   }
 }
 
-function reportError(err: unknown, out: Output, env: NodeJS.ProcessEnv): number {
+function reportError(
+  err: unknown,
+  out: Output,
+  env: NodeJS.ProcessEnv,
+  command: Command | undefined,
+): number {
   const error = isSealpostError(err)
     ? err
     : new SealpostError(
@@ -74,22 +79,23 @@ function reportError(err: unknown, out: Output, env: NodeJS.ProcessEnv): number 
     out.note(`  what to do: ${error.action}`);
   }
   if (!isSealpostError(err) && env.SEALPOST_DEBUG) out.note(String((err as Error)?.stack ?? err));
-  return exitCodeFor(error.category);
+  return command?.exitCodeFor ? command.exitCodeFor(error) : exitCodeFor(error.category);
 }
 
 /** Runs one command line; returns the process exit code. Never throws. */
 export async function main(argv: readonly string[], io: MainIo): Promise<number> {
   const wantsJson = argv.includes('--json');
   const out = createOutput({ stdout: io.stdout, stderr: io.stderr, env: io.env, json: wantsJson });
+  let command: Command | undefined;
   try {
     const [first, ...rest] = argv;
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
       const topic = first === 'help' ? rest[0] : undefined;
-      const command = topic ? COMMANDS.find((c) => c.name === topic) : undefined;
-      if (topic && !command)
+      const about = topic ? COMMANDS.find((c) => c.name === topic) : undefined;
+      if (topic && !about)
         throw new SealpostError('EUSAGE', `Unknown command ${quoteUntrusted(topic)}.`);
       io.stdout.write(
-        `${command ? commandHelp(command, out.width) : mainHelp(COMMANDS, version(), out.width)}\n`,
+        `${about ? commandHelp(about, out.width) : mainHelp(COMMANDS, version(), out.width)}\n`,
       );
       return first === undefined ? 2 : 0;
     }
@@ -97,7 +103,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
       io.stdout.write(`${version()}\n`);
       return 0;
     }
-    const command = COMMANDS.find((c) => c.name === first);
+    command = COMMANDS.find((c) => c.name === first);
     if (!command) {
       throw new SealpostError(
         'EUSAGE',
@@ -124,6 +130,6 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
     });
     return code ?? 0;
   } catch (err) {
-    return reportError(err, out, io.env);
+    return reportError(err, out, io.env, command);
   }
 }

@@ -1,4 +1,4 @@
-export type { Address } from './address/address.js';
+export type { Address, AddressListOptions } from './address/address.js';
 export { parseAddress, parseAddressList } from './address/address.js';
 export { sameAddress, senderAddress } from './address/sender-address.js';
 export { concatBytes } from './entity/bytes.js';
@@ -29,6 +29,7 @@ export type { CreateMultipartOptions, MultipartPart } from './entity/multipart.j
 export { createMultipart, parseMultipart } from './entity/multipart.js';
 export type { TransferEncoding } from './entity/transfer-encoding.js';
 export { createMessage } from './message/create-message.js';
+export { checkMessageId } from './message/header-checks.js';
 export type {
   AddressInput,
   AddressListInput,

@@ -30,6 +30,18 @@ describe('loadConfig', () => {
     expect(config.file).toBe(join(cwd, 'sealpost.config.json'));
   });
 
+  it('reads domain and the yes/no encryptToSelf from a file and from SEALPOST_*', () => {
+    const env = { XDG_CONFIG_HOME: join(root, 'none') };
+    const cwd = dir('self', { domain: 'example.org', encryptToSelf: true });
+    expect(loadConfig(cwd, env)).toMatchObject({ domain: 'example.org', encryptToSelf: true });
+    expect(loadConfig(cwd, { ...env, SEALPOST_ENCRYPT_TO_SELF: 'false' }).encryptToSelf).toBe(
+      false,
+    );
+    expect(() => loadConfig(dir('self-bad', { encryptToSelf: 'maybe' }), env)).toThrow(
+      /"encryptToSelf" must be true or false/,
+    );
+  });
+
   it('falls back to $XDG_CONFIG_HOME/sealpost/config.json', () => {
     const xdg = dir('xdg');
     mkdirSync(join(xdg, 'sealpost'));

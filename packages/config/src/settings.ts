@@ -13,6 +13,13 @@ import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 
 export interface SealpostConfig {
   readonly from?: string;
+  /**
+   * The domain a bare local part (`root`, as cron writes it) is qualified with by `sendmail`;
+   * default the domain of `from`.
+   */
+  readonly domain?: string;
+  /** Also encrypt every encrypted copy to the sender's own key (`from`), so the sender can read it. */
+  readonly encryptToSelf?: boolean;
   readonly server?: string;
   readonly tls?: 'auto' | 'implicit' | 'starttls';
   readonly user?: string;
@@ -36,6 +43,8 @@ export type ConfigKey = keyof SealpostConfig;
 /** Config key → environment variable. */
 export const ENV_NAMES: Readonly<Record<ConfigKey, string>> = {
   from: 'SEALPOST_FROM',
+  domain: 'SEALPOST_DOMAIN',
+  encryptToSelf: 'SEALPOST_ENCRYPT_TO_SELF',
   server: 'SEALPOST_SERVER',
   tls: 'SEALPOST_TLS',
   user: 'SEALPOST_USER',
@@ -57,6 +66,15 @@ const ENUMS: Partial<Record<ConfigKey, readonly string[]>> = {
   encrypt: ['pgp', 'smime', 'auto', 'none'],
   sign: ['pgp', 'smime', 'none'],
   policy: ['require', 'prefer'],
+};
+
+/** Yes/no settings: JSON true/false in a file, "true"/"false" (or 1/0) in the environment. */
+const BOOLEAN_KEYS: ReadonlySet<ConfigKey> = new Set(['encryptToSelf']);
+const BOOLEAN_TEXT: Readonly<Record<string, boolean>> = {
+  true: true,
+  false: false,
+  1: true,
+  0: false,
 };
 
 /** Settings that name files or directories: resolved against the file that names them. */
@@ -126,6 +144,13 @@ function validate(
       );
     }
     const allowed = ENUMS[key as ConfigKey];
+    if (BOOLEAN_KEYS.has(key as ConfigKey)) {
+      const flag = typeof value === 'boolean' ? value : BOOLEAN_TEXT[String(value).toLowerCase()];
+      if (flag === undefined)
+        throw new SealpostError('ECONFIG', `${label(key)} must be true or false.`);
+      config[key] = flag;
+      continue;
+    }
     if (key === 'keys') {
       if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
         throw new SealpostError('ECONFIG', `${label(key)} must be a list of file paths.`);

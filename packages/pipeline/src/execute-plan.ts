@@ -7,7 +7,7 @@ import { isSealpostError, SealpostError } from '@sealpost/errors';
 import type { Transport } from '@sealpost/transport';
 import { type BuildOptions, type BuiltMessage, buildMessages } from './build-messages.js';
 import type { SendPlan } from './plan-send.js';
-import { type MessageReport, messageReport, type SendReport } from './send-report.js';
+import { type MessageReport, messageReport, type SendReport, sendWarnings } from './send-report.js';
 
 export interface ExecuteOptions extends BuildOptions {
   /**
@@ -70,5 +70,10 @@ export async function sendBuilt(
       );
     }
   }
-  return { from: plan.from, decisions: plan.decisions, messages: reports };
+  return {
+    from: plan.from,
+    decisions: plan.decisions,
+    messages: reports,
+    warnings: sendWarnings(plan),
+  };
 }

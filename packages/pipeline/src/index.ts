@@ -65,10 +65,12 @@ export {
 export { type SchemeAdapter, schemeAdapter } from './schemes/scheme.js';
 export { checkLineFormat, type SelfCheckInput, selfCheck } from './self-check.js';
 export {
+  clearHeaderNames,
   type EndToEndFacts,
   linkFromTransport,
   type MessageReport,
   messageReport,
   renderSendReport,
   type SendReport,
+  sendWarnings,
 } from './send-report.js';

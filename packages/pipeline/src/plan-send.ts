@@ -177,14 +177,29 @@ export function planSend(message: PlanInput, policy: SendPolicy, keys: KeySet): 
 
   const headerProtection = policy.headerProtection ?? true;
   const messages: PlannedMessage[] = [];
+  const from = message.from.address.toLowerCase();
   const build = (scheme: Scheme, group: typeof decided, bccCopy: boolean) => {
     const { sign, signer, notes } = chooseSigner(policy, keys, scheme);
+    const encryptTo = scheme === 'none' ? [] : group.map((d) => d.key!);
+    if (
+      scheme !== 'none' &&
+      policy.encryptToSelf &&
+      !group.some((d) => d.decision.address === from)
+    ) {
+      // The sender's key goes into this copy only: a Bcc copy gains the sender, never another Bcc.
+      const self = pickKey(keys, from, scheme);
+      if (self) encryptTo.push(self);
+      else
+        notes.push(
+          `not encrypted to yourself: no ${scheme === 'pgp' ? 'OpenPGP key' : 'S/MIME certificate'} for ${from} was found`,
+        );
+    }
     messages.push({
       scheme,
       sign,
       ...(signer ? { signer } : {}),
       envelopeTo: group.map((d) => d.decision.address),
-      encryptTo: scheme === 'none' ? [] : group.map((d) => d.key!),
+      encryptTo,
       bccCopy,
       headerProtection: scheme !== 'none' && headerProtection,
       notes,

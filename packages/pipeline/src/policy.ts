@@ -30,6 +30,11 @@ export interface SendPolicy {
   readonly rules?: readonly RecipientRule[];
   /** RFC 9788 header protection on end-to-end messages (default true: Subject becomes "[...]" outside). */
   readonly headerProtection?: boolean;
+  /**
+   * Also encrypt every encrypted copy to the sender's own key (the From address), so the sender
+   * can read what was sent. Each Bcc copy stays separate: the sender's key adds nobody's name.
+   */
+  readonly encryptToSelf?: boolean;
 }
 
 export const DEFAULT_POLICY: SendPolicy = Object.freeze({

@@ -11,7 +11,7 @@ import type { SmimeCertificate } from '@sealpost/smime';
 import { type BuiltMessage, buildMessages } from './build-messages.js';
 import { assertSendable, type PlanInput, planSend, type SendPlan } from './plan-send.js';
 import type { SendPolicy } from './policy.js';
-import { messageReport, type SendReport } from './send-report.js';
+import { messageReport, type SendReport, sendWarnings } from './send-report.js';
 
 /** The recipients' side of a KeySet (resolveKeys' ResolvedKeys is one). */
 export type RecipientKeys = Omit<KeySet, 'signers'>;
@@ -66,9 +66,11 @@ export class SendRefusedError extends SealpostError {
   }
 }
 
-function recipientAddresses(message: PlanInput): string[] {
+function recipientAddresses(message: PlanInput, policy: SendPolicy): string[] {
   const all = [...(message.to ?? []), ...(message.cc ?? []), ...(message.bcc ?? [])];
-  return all.map((a) => a.address.toLowerCase());
+  // Encrypt-to-self needs the sender's own key looked up with the recipients'.
+  if (policy.encryptToSelf) all.push(message.from);
+  return [...new Set(all.map((a) => a.address.toLowerCase()))];
 }
 
 /** Resolves keys, plans, refuses or builds and self-checks every copy; sends nothing. */
@@ -80,7 +82,7 @@ export async function prepareSend<K extends RecipientKeys = RecipientKeys>(
 ): Promise<PreparedSend<K>> {
   const keys =
     typeof sources.recipientKeys === 'function'
-      ? await sources.recipientKeys(recipientAddresses(message))
+      ? await sources.recipientKeys(recipientAddresses(message, policy))
       : sources.recipientKeys;
   const signers = sources.signers ?? {};
   const plan = planSend(message, policy, { ...keys, signers });
@@ -101,6 +103,7 @@ export async function prepareSend<K extends RecipientKeys = RecipientKeys>(
     from: plan.from,
     decisions: plan.decisions,
     messages: built.map((b) => messageReport(b, null)),
+    warnings: sendWarnings(plan),
   };
   return { keys, plan, built, report };
 }

@@ -2,6 +2,7 @@
  * The "who can read this" report of docs/design.md §5 for one send: per message, the transport
  * facts (from the transport's report), the end-to-end facts, and the exposure matrix.
  */
+import { parseEntity } from '@sealpost/compose';
 import type { KeySource } from '@sealpost/keystore';
 import type { TransportReport } from '@sealpost/transport';
 import type { BuiltMessage } from './build-messages.js';
@@ -11,7 +12,7 @@ import {
   type LinkProtection,
   renderExposureTable,
 } from './exposure.js';
-import type { RecipientDecision, Scheme } from './plan-send.js';
+import type { RecipientDecision, Scheme, SendPlan } from './plan-send.js';
 
 export interface EndToEndFacts {
   readonly scheme: Scheme;
@@ -36,6 +37,12 @@ export interface MessageReport {
   /** What the exposure of the first link was computed from. */
   readonly firstLink: LinkProtection & { readonly assumed: boolean };
   readonly exposure: ExposureMatrix;
+  /**
+   * Header fields of the sent bytes outside any encryption, beyond what the matrix covers
+   * (From, To, Cc, Subject, MIME structure): every server reads them, e.g. Date, Message-ID,
+   * References, custom X- fields. Names only, in order, each once.
+   */
+  readonly clearHeaders: readonly string[];
   readonly notes: readonly string[];
 }
 
@@ -43,6 +50,35 @@ export interface SendReport {
   readonly from: string;
   readonly decisions: readonly RecipientDecision[];
   readonly messages: readonly MessageReport[];
+  /** Facts about the send as a whole, e.g. encrypted and plain copies of one content. */
+  readonly warnings: readonly string[];
+}
+
+/** The fields the exposure matrix already speaks for, and the MIME structure. */
+const COVERED = new Set(['from', 'to', 'cc', 'subject', 'mime-version']);
+
+/** Header names outside the encryption of `raw` (RFC 5322 §2.2), beyond COVERED and Content-*. */
+export function clearHeaderNames(raw: Uint8Array): string[] {
+  const names: string[] = [];
+  for (const { name } of parseEntity(raw).headers) {
+    const lower = name.toLowerCase();
+    if (COVERED.has(lower) || lower.startsWith('content-')) continue;
+    if (!names.some((n) => n.toLowerCase() === lower)) names.push(name);
+  }
+  return names;
+}
+
+/**
+ * What the per-message blocks cannot say: when one send has end-to-end encrypted copies and
+ * copies in clear (a mixed policy, a Bcc without a key), the content reached servers in clear.
+ */
+export function sendWarnings(plan: SendPlan): string[] {
+  const clear = plan.messages.filter((m) => m.scheme === 'none');
+  if (clear.length === 0 || clear.length === plan.messages.length) return [];
+  const to = clear.flatMap((m) => m.envelopeTo).join(', ');
+  return [
+    `the content reached the servers in clear anyway: the copy to ${to} is not end-to-end encrypted, so the other copies' encryption does not keep the body from the servers`,
+  ];
 }
 
 export function linkFromTransport(
@@ -86,6 +122,7 @@ export function messageReport(
       headerProtection: planned.headerProtection,
       firstLink,
     }),
+    clearHeaders: clearHeaderNames(built.raw),
     notes: planned.notes,
   };
 }
@@ -95,6 +132,21 @@ const SCHEME_NAMES: Record<Scheme, string> = {
   smime: 'S/MIME',
   none: 'no end-to-end encryption',
 };
+
+/** Word-wraps `text` to 80 columns, continuation lines indented two more than `indent`. */
+function wrap(text: string, indent: string): string[] {
+  const lines: string[] = [];
+  let line = indent;
+  for (const word of text.split(' ')) {
+    if (line.trim() && line.length + 1 + word.length > 80) {
+      lines.push(line);
+      line = `${indent}  `;
+    }
+    line += line.trim() ? ` ${word}` : word;
+  }
+  lines.push(line);
+  return lines;
+}
 
 /** The human form: one block per message. */
 export function renderSendReport(report: SendReport): string {
@@ -118,6 +170,10 @@ export function renderSendReport(report: SendReport): string {
       );
     }
     for (const note of m.notes) lines.push(`  note: ${note}`);
+    if (m.endToEnd.scheme !== 'none' && m.clearHeaders.length > 0)
+      lines.push(
+        ...wrap(`outside the encryption, every server reads: ${m.clearHeaders.join(', ')}`, '  '),
+      );
     lines.push(
       '',
       ...renderExposureTable(m.exposure)
@@ -126,5 +182,6 @@ export function renderSendReport(report: SendReport): string {
     );
     return lines.join('\n');
   });
-  return blocks.join('\n\n');
+  const warnings = (report.warnings ?? []).flatMap((w) => wrap(`warning: ${w}`, ''));
+  return [...blocks, ...(warnings.length ? [warnings.join('\n')] : [])].join('\n\n');
 }

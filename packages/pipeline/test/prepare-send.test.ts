@@ -77,6 +77,7 @@ describe('prepareSend', () => {
       from: 'me@example.net',
       decisions: prepared.plan.decisions,
       messages: prepared.built.map((b) => messageReport(b, null)),
+      warnings: [expect.stringContaining('in clear anyway')],
     });
     expect(prepared.keys.recipients.get('alice@example.org')).toEqual([aliceKey]);
   });

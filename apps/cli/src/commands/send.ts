@@ -91,6 +91,15 @@ export const DELIVERY_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     valueName: 'VAR',
     description: 'Environment variable holding the SMTP password.',
   },
+  'password-file': {
+    type: 'string',
+    valueName: 'FILE',
+    description: 'File whose first line is the SMTP password (config: passwordCommand too).',
+  },
+  'encrypt-to-self': {
+    type: 'boolean',
+    description: 'Also encrypt to your own key (--from), so you can read what you sent.',
+  },
   ca: {
     type: 'string',
     valueName: 'FILE',
@@ -114,10 +123,12 @@ export const sendCommand: Command = {
   summary: 'Send a message, end-to-end encrypted where the policy and keys allow',
   usage:
     'sealpost send --from A --to B [--cc C] [--bcc D] --subject S [--text T | --text-file F]\n' +
+    '       [--reply-to A] [--sender A] [--in-reply-to ID] [--references ID] [--date D] [--message-id ID]\n' +
     '       [--html-file F] [--attach F]... [--encrypt pgp|smime|auto|none] [--sign pgp|smime|none]\n' +
     '       [--policy require|prefer] [--key FILE]... [--sign-key FILE] [--passphrase-env VAR | --passphrase-file F]\n' +
-    '       [--server HOST[:PORT]] [--tls auto|implicit|starttls] [--user U] [--password-env VAR] [--ca FILE]\n' +
-    '       [--dry-run] [--out FILE.eml] [--json]',
+    '       [--server HOST[:PORT]] [--tls auto|implicit|starttls] [--user U] [--password-env VAR | --password-file F] [--ca FILE]\n' +
+    '       [--encrypt-to-self] [--dry-run] [--out FILE.eml] [--json]\n' +
+    '       (without --text/--text-file/--html-file, a piped stdin is the body)',
   description:
     'Builds the message, decides per recipient whether it is encrypted (OpenPGP or S/MIME) from\n' +
     'the policy and the keys found (--key files, the keyring, the certificate store), signs it if\n' +
@@ -153,11 +164,43 @@ export const sendCommand: Command = {
     },
     'html-file': { type: 'string', valueName: 'FILE', description: 'HTML body from a file.' },
     attach: { type: 'string', multiple: true, valueName: 'FILE', description: 'Attach a file.' },
+    'reply-to': {
+      type: 'string',
+      multiple: true,
+      valueName: 'ADDRESS',
+      description: 'Reply-To (replies go there).',
+    },
+    sender: {
+      type: 'string',
+      valueName: 'ADDRESS',
+      description: 'Sender field: who sent it on behalf of --from (RFC 5322 §3.6.2).',
+    },
+    'in-reply-to': {
+      type: 'string',
+      valueName: '<ID>',
+      description: 'In-Reply-To: the Message-ID this answers.',
+    },
+    references: {
+      type: 'string',
+      multiple: true,
+      valueName: '<ID>',
+      description: 'References: Message-IDs of the thread (repeat or space-separated).',
+    },
+    date: {
+      type: 'string',
+      valueName: 'DATE',
+      description: 'Date field (RFC 5322 or ISO 8601; default now).',
+    },
+    'message-id': {
+      type: 'string',
+      valueName: '<ID>',
+      description: 'Message-ID (default generated).',
+    },
     header: {
       type: 'string',
       multiple: true,
       valueName: '"NAME: VALUE"',
-      description: 'Add a header field.',
+      description: 'Add a header field (stays readable by every server, even encrypted).',
     },
     ...DELIVERY_OPTIONS,
   },
@@ -199,6 +242,12 @@ async function runSend(ctx: CommandContext): Promise<number> {
         htmlFile: str(v['html-file']),
         attach: list(v.attach),
         header: list(v.header),
+        replyTo: list(v['reply-to']),
+        sender: str(v.sender),
+        inReplyTo: str(v['in-reply-to']),
+        references: list(v.references),
+        date: str(v.date),
+        messageId: str(v['message-id']),
       },
       ctx.stdin,
     ),
@@ -215,6 +264,31 @@ async function runSend(ctx: CommandContext): Promise<number> {
     config,
     ...deliveryFlags(v, config),
   });
+}
+
+/**
+ * Where the SMTP password comes from: the flags (--password-env, --password-file) when either is
+ * given, else the config's passwordEnv, passwordFile or passwordCommand; one source, never two.
+ */
+function passwordSource(
+  v: CommandContext['values'],
+  config: SealpostConfig,
+): { passwordEnv?: string; passwordFile?: string; passwordCommand?: string } {
+  const flags = { passwordEnv: str(v['password-env']), passwordFile: str(v['password-file']) };
+  const layer = flags.passwordEnv || flags.passwordFile ? flags : config;
+  const given = Object.entries({
+    passwordEnv: layer.passwordEnv,
+    passwordFile: layer.passwordFile,
+    passwordCommand: 'passwordCommand' in layer ? layer.passwordCommand : undefined,
+  }).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '');
+  if (given.length > 1) {
+    const names = given.map(([k]) => k).join(' and ');
+    throw new SealpostError(
+      layer === flags ? 'EUSAGE' : 'ECONFIG',
+      `The SMTP password has two sources (${names}): keep one.`,
+    );
+  }
+  return Object.fromEntries(given);
 }
 
 /** The flags `send` and `sendmail` share, with the config file and SEALPOST_* as defaults. */
@@ -239,7 +313,10 @@ export function deliveryFlags(v: CommandContext['values'], config: SealpostConfi
     ...opt('server', pick(str(v.server), config.server)),
     ...opt('tls', pick(str(v.tls), config.tls)),
     ...opt('user', pick(str(v.user), config.user)),
-    ...opt('passwordEnv', pick(str(v['password-env']), config.passwordEnv)),
+    ...passwordSource(v, config),
+    ...(v['encrypt-to-self'] === true || config.encryptToSelf === true
+      ? { encryptToSelf: true }
+      : {}),
     ...opt('ca', pick(str(v.ca), config.ca)),
     ...opt('outFile', str(v.out)),
     ...(timeout ? { timeoutMs: Number(timeout) } : {}),

@@ -36,6 +36,12 @@ export interface DeliverInput {
   readonly tls?: string;
   readonly user?: string;
   readonly passwordEnv?: string;
+  /** A file whose first line is the SMTP password (--password-file, config passwordFile). */
+  readonly passwordFile?: string;
+  /** A command printing the SMTP password (config passwordCommand, like msmtp's passwordeval). */
+  readonly passwordCommand?: string;
+  /** Encrypt every encrypted copy to the sender's own key too (--encrypt-to-self). */
+  readonly encryptToSelf?: boolean;
   readonly ca?: string;
   readonly timeoutMs?: number;
   readonly dryRun: boolean;
@@ -79,6 +85,37 @@ async function loadSigner(
   return { [signer.scheme]: signer };
 }
 
+/** The addresses a signing key vouches for: OpenPGP user IDs, or the certificate's addresses. */
+function signerAddresses(signer: SignerKey): string[] {
+  const material = signer.material as {
+    privateKey?: { users?: readonly { userID?: { email?: string } | null }[] };
+    certificate?: { addresses?: readonly string[] };
+  };
+  if (signer.scheme === 'pgp')
+    return (material.privateKey?.users ?? []).flatMap((u) => u.userID?.email || []);
+  return [...(material.certificate?.addresses ?? [])];
+}
+
+/**
+ * Issue 10: recipients' `verify` refuses a signature whose key does not carry the From address
+ * (EPGP_SIGNER_ADDRESS / ESMIME_CERT_ADDRESS), so say so before sending one.
+ */
+function warnSignerAddress(
+  ctx: CommandContext,
+  signers: Record<string, SignerKey | undefined>,
+  from: string,
+): void {
+  for (const signer of Object.values(signers)) {
+    if (!signer) continue;
+    const addresses = signerAddresses(signer);
+    if (addresses.some((a) => a.toLowerCase() === from.toLowerCase())) continue;
+    const code = signer.scheme === 'pgp' ? 'EPGP_SIGNER_ADDRESS' : 'ESMIME_CERT_ADDRESS';
+    ctx.out.note(
+      `warning: the signing ${signer.scheme === 'pgp' ? 'key' : 'certificate'} is for ${addresses.join(', ') || 'no address'}, not ${from}: recipients' "sealpost verify" refuses the signature (${code}).`,
+    );
+  }
+}
+
 function printDecisions(ctx: CommandContext, plan: SendPlan): void {
   const { out } = ctx;
   for (const d of plan.decisions) {
@@ -102,6 +139,10 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
   // anchors; without --anchor neither checks the signer's chain (it travels in the signature).
   const trustAnchors = anchors.length > 0 ? anchors : undefined;
   const signers = await loadSigner(ctx, input, trustAnchors);
+  warnSignerAddress(ctx, signers, input.message.from.address);
+  const policy: SendPolicy = input.encryptToSelf
+    ? { ...input.policy, encryptToSelf: true }
+    : input.policy;
   const keySources = {
     files: input.keyFiles,
     trustAnchors: anchors,
@@ -127,7 +168,7 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
     report: dryReport,
   } = await pipeline.prepareSend(
     input.message,
-    input.policy,
+    policy,
     {
       recipientKeys: async (addresses) => {
         const found = await keystore.resolveRecipientKeys(addresses, keySources);
@@ -170,6 +211,8 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
     ? await readSecret(
         {
           ...(input.passwordEnv ? { env: input.passwordEnv } : {}),
+          ...(input.passwordFile ? { file: input.passwordFile } : {}),
+          ...(input.passwordCommand ? { command: input.passwordCommand } : {}),
           prompt: `SMTP password for ${input.user}: `,
         },
         ctx,

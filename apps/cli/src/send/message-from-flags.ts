@@ -1,5 +1,6 @@
 /** Builds a compose MessageInput from `sealpost send` flags (files read here, at the edge). */
-import { readFile } from 'node:fs/promises';
+import { constants, fstatSync } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { MessageInput } from '@sealpost/compose';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
@@ -15,6 +16,73 @@ export interface MessageFlags {
   readonly htmlFile?: string;
   readonly attach: readonly string[];
   readonly header: readonly string[];
+  readonly replyTo?: readonly string[];
+  readonly sender?: string | undefined;
+  readonly inReplyTo?: string | undefined;
+  readonly references?: readonly string[];
+  readonly date?: string | undefined;
+  readonly messageId?: string | undefined;
+}
+
+/** Fields with a flag of their own: --header refuses them and names the flag. */
+const FIELD_FLAGS: Readonly<Record<string, string>> = {
+  'reply-to': '--reply-to',
+  sender: '--sender',
+  'in-reply-to': '--in-reply-to',
+  references: '--references',
+  date: '--date',
+  'message-id': '--message-id',
+  from: '--from',
+  to: '--to',
+  cc: '--cc',
+  bcc: '--bcc',
+  subject: '--subject',
+};
+
+/**
+ * Whether stdin brings a body: a pipe (a shell's FIFO, or the socket pair a parent process
+ * spawns with) or a redirected file; not a terminal or a device like /dev/null.
+ */
+function pipedStdin(stdin: NodeJS.ReadableStream & { isTTY?: boolean; fd?: number }): boolean {
+  if (stdin.isTTY) return false;
+  if (stdin !== process.stdin) return true;
+  try {
+    const stat = fstatSync(0);
+    return stat.isFIFO() || stat.isSocket() || stat.isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One rule for files named on the command line (--text-file, --html-file, --attach): missing
+ * or unreadable is EIO (exit 2), before anything is built.
+ */
+async function assertReadable(path: string, what: string): Promise<void> {
+  try {
+    await access(path, constants.R_OK);
+    if (!(await stat(path)).isFile()) throw new Error('not a regular file');
+  } catch (err) {
+    throw new SealpostError('EIO', `Cannot read the ${what} ${quoteUntrusted(path)}.`, {
+      cause: err,
+    });
+  }
+}
+
+/** --date: RFC 5322 (what `date -R` prints) or ISO 8601; EUSAGE otherwise. */
+function parseDateFlag(text: string): Date {
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime()))
+    throw new SealpostError(
+      'EUSAGE',
+      `--date wants an RFC 5322 or ISO 8601 date, got ${quoteUntrusted(text)}.`,
+    );
+  return date;
+}
+
+/** --in-reply-to / --references: message ids "<a@b>", space-separated or repeated. */
+function messageIds(values: readonly string[]): string[] {
+  return values.flatMap((v) => v.split(/[\s,]+/)).filter(Boolean);
 }
 
 async function readText(path: string, what: string, stdin: NodeJS.ReadableStream): Promise<string> {
@@ -37,7 +105,11 @@ function parseHeaderFlag(flag: string): [string, string] {
   const colon = flag.indexOf(':');
   if (colon <= 0)
     throw new SealpostError('EUSAGE', `--header wants "Name: value", got ${quoteUntrusted(flag)}.`);
-  return [flag.slice(0, colon).trim(), flag.slice(colon + 1).trim()];
+  const name = flag.slice(0, colon).trim();
+  const own = FIELD_FLAGS[name.toLowerCase()];
+  if (own)
+    throw new SealpostError('EUSAGE', `--header ${quoteUntrusted(name)}: use ${own} instead.`);
+  return [name, flag.slice(colon + 1).trim()];
 }
 
 export async function messageFromFlags(
@@ -56,10 +128,27 @@ export async function messageFromFlags(
       'EUSAGE',
       'Give the body either with --text or with --text-file, not both.',
     );
-  const text =
-    flags.textFile !== undefined ? await readText(flags.textFile, 'text file', stdin) : flags.text;
+  for (const path of flags.attach) await assertReadable(path, 'attachment');
+  // No body flag and a pipe on stdin: the pipe is the body (`make 2>&1 | sealpost send …`).
+  const noBody =
+    flags.text === undefined && flags.textFile === undefined && flags.htmlFile === undefined;
+  const textFile = noBody && pipedStdin(stdin) ? '-' : flags.textFile;
+  const text = textFile !== undefined ? await readText(textFile, 'text file', stdin) : flags.text;
   const html =
     flags.htmlFile !== undefined ? await readText(flags.htmlFile, 'HTML file', stdin) : undefined;
+  const headers = flags.header.map(parseHeaderFlag).map(([name, value]) => ({ name, value }));
+  // Threading fields (RFC 5322 §3.6.4): msg-ids only, checked here so a typo is not sent.
+  const { checkMessageId } = await import('@sealpost/compose');
+  if (flags.inReplyTo)
+    headers.push({
+      name: 'In-Reply-To',
+      value: messageIds([flags.inReplyTo]).map(checkMessageId).join(' '),
+    });
+  if (flags.references?.length)
+    headers.push({
+      name: 'References',
+      value: messageIds(flags.references).map(checkMessageId).join(' '),
+    });
   return {
     from: flags.from,
     // Each flag may hold one address or a comma-separated list; compose parses them strictly.
@@ -70,8 +159,10 @@ export async function messageFromFlags(
     ...(text !== undefined ? { text } : {}),
     ...(html !== undefined ? { html } : {}),
     attachments: flags.attach.map((path) => ({ path, filename: basename(path) })),
-    ...(flags.header.length
-      ? { headers: Object.fromEntries(flags.header.map(parseHeaderFlag)) }
-      : {}),
+    ...(flags.replyTo?.length ? { replyTo: flags.replyTo } : {}),
+    ...(flags.sender ? { sender: flags.sender } : {}),
+    ...(flags.messageId ? { messageId: flags.messageId } : {}),
+    ...(flags.date ? { date: parseDateFlag(flags.date) } : {}),
+    ...(headers.length ? { headers } : {}),
   };
 }

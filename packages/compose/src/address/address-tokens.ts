@@ -6,7 +6,7 @@ export type AddressToken =
   | { readonly kind: 'quoted'; readonly text: string; readonly spaceBefore: boolean }
   | {
       readonly kind: 'special';
-      readonly text: '<' | '>' | '@' | ',';
+      readonly text: '<' | '>' | '@' | ',' | ':' | ';';
       readonly spaceBefore: boolean;
     };
 
@@ -24,8 +24,31 @@ const ATOM_CHAR = /[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.\u00a0-\u{10ffff}]/u;
 const FORBIDDEN =
   /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\ufeff]/u;
 
+/** What a submitted header may hold beyond the strict grammar (sendmail input, RFC 5322 §3.4). */
+export interface AddressSyntax {
+  /** Skip RFC 5322 §3.2.2 comments "(…)" as white space; their text never becomes an address. */
+  readonly comments?: boolean;
+  /** Return ":" and ";" as specials, so the list parser can accept an empty group (§3.4). */
+  readonly groups?: boolean;
+}
+
+/** The index after the comment opening at `start` (nested, with quoted-pairs); EADDRESS if unclosed. */
+function skipComment(input: string, chars: readonly string[], start: number): number {
+  let depth = 0;
+  for (let i = start; i < chars.length; i++) {
+    const c = chars[i]!;
+    if (c === '\\') i++;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i + 1;
+    // A reader may show the comment as the address ("bob@example.org (evil@x.test)").
+    else if ('@<>,:;"'.includes(c))
+      throw addressError(input, 'a comment holding address characters is not accepted');
+  }
+  throw addressError(input, 'it has an unbalanced comment');
+}
+
 /** Splits address text into tokens; EADDRESS on anything outside the strict grammar. */
-export function tokenizeAddress(input: string): AddressToken[] {
+export function tokenizeAddress(input: string, syntax: AddressSyntax = {}): AddressToken[] {
   const bad = FORBIDDEN.exec(input);
   if (bad) {
     const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
@@ -61,8 +84,15 @@ export function tokenizeAddress(input: string): AddressToken[] {
     } else if (ch === '<' || ch === '>' || ch === '@' || ch === ',') {
       tokens.push({ kind: 'special', text: ch, spaceBefore });
       i++;
+    } else if ((ch === ':' || ch === ';') && syntax.groups) {
+      tokens.push({ kind: 'special', text: ch, spaceBefore });
+      i++;
     } else if (ch === ':' || ch === ';') {
       throw addressError(input, 'group syntax (":" or ";") is not accepted');
+    } else if (ch === '(' && syntax.comments) {
+      i = skipComment(input, chars, i);
+      spaceBefore = true;
+      continue;
     } else if (ch === '(' || ch === ')') {
       throw addressError(input, 'comments in parentheses are not accepted');
     } else if (ch === '[' || ch === ']') {

@@ -90,3 +90,35 @@ describe('parseAddressList', () => {
     }
   });
 });
+
+describe('parseAddressList with the submission syntax (sendmail input)', () => {
+  const loose = { comments: true, emptyGroups: true, localDomain: 'example.org' } as const;
+  it('skips comments, nested and quoted-pair ones included', () => {
+    expect(parseAddressList('bob@example.org (Bob \\) (B.))', loose)).toEqual([
+      { address: 'bob@example.org', smtputf8: false },
+    ]);
+    expect(parseAddressList('(lead) Bob <bob@example.org>', loose)[0]?.name).toBe('Bob');
+  });
+
+  it('accepts empty groups only, anywhere in the list', () => {
+    expect(parseAddressList('undisclosed-recipients:;', loose)).toEqual([]);
+    expect(
+      parseAddressList('a@x.test, "Nobody at all":;, b@x.test', loose).map((a) => a.address),
+    ).toEqual(['a@x.test', 'b@x.test']);
+    for (const bad of ['g: a@x.test;', ':;', 'g:', 'g;', 'g:;;', 'g:; b@x.test', 'a@x.test, g:;,'])
+      expect(() => parseAddressList(bad, loose), bad).toThrow(/address/i);
+  });
+
+  it('qualifies a bare local part only with localDomain', () => {
+    expect(parseAddressList('root', loose)).toEqual([
+      { address: 'root@example.org', smtputf8: false },
+    ]);
+    expect(() => parseAddressList('root')).toThrow(/no "@"/);
+    expect(() => parseAddressList('"ro ot"', loose)).toThrow();
+  });
+
+  it('is strict by default: comments and groups refused as before', () => {
+    expect(() => parseAddressList('bob@example.org (Bob)')).toThrow(/comments/);
+    expect(() => parseAddressList('undisclosed-recipients:;')).toThrow(/group/);
+  });
+});

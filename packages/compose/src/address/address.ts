@@ -39,8 +39,31 @@ function localPart(input: string, token: AddressToken | undefined): string {
   return token.text;
 }
 
+/**
+ * What headers of a submitted message (sendmail's stdin) may hold beyond the strict default:
+ * cron writes `From: root (Cron Daemon)` and `To: undisclosed-recipients:;`.
+ */
+export interface AddressListOptions {
+  /** Accept RFC 5322 §3.2.2 comments; they are white space and never an address. */
+  readonly comments?: boolean;
+  /** Accept a group with no members (`undisclosed-recipients:;`, §3.4); one with members stays refused. */
+  readonly emptyGroups?: boolean;
+  /** Qualify a bare local part (`root`) with this domain, as sendmail does (RFC 5321 §2.3.5). */
+  readonly localDomain?: string;
+}
+
 /** addr-spec = local-part "@" domain, with no white space inside (RFC 5322 §3.4.1). */
-function addrSpec(input: string, tokens: readonly AddressToken[]): Omit<Address, 'name'> {
+function addrSpec(
+  input: string,
+  tokens: readonly AddressToken[],
+  options: AddressListOptions = {},
+): Omit<Address, 'name'> {
+  const bare = tokens.length === 1 && tokens[0]?.kind === 'atom';
+  if (bare && options.localDomain && /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]+$/.test(tokens[0]!.text)) {
+    const domain: AddressToken = { kind: 'atom', text: options.localDomain, spaceBefore: false };
+    const at: AddressToken = { kind: 'special', text: '@', spaceBefore: false };
+    return addrSpec(input, [tokens[0]!, at, domain]);
+  }
   const ats = tokens.filter((t) => t.kind === 'special' && t.text === '@').length;
   if (ats === 0) throw addressError(input, 'it has no "@"');
   if (ats > 1) throw addressError(input, 'it has more than one "@" outside quotes');
@@ -85,20 +108,24 @@ function displayName(input: string, tokens: readonly AddressToken[]): string | u
   return name || undefined;
 }
 
-function mailbox(input: string, tokens: readonly AddressToken[]): Address {
+function mailbox(
+  input: string,
+  tokens: readonly AddressToken[],
+  options: AddressListOptions,
+): Address {
   if (tokens.length === 0) throw addressError(input, 'it is empty');
   const open = tokens.findIndex((t) => t.kind === 'special' && t.text === '<');
   const closes = tokens.filter((t) => t.kind === 'special' && t.text === '>').length;
   const opens = tokens.filter((t) => t.kind === 'special' && t.text === '<').length;
   if (open === -1) {
     if (closes > 0) throw addressError(input, 'it has unbalanced angle brackets');
-    return addrSpec(input, tokens);
+    return addrSpec(input, tokens, options);
   }
   const last = tokens[tokens.length - 1]!;
   if (opens !== 1 || closes !== 1 || last.kind !== 'special' || last.text !== '>') {
     throw addressError(input, 'it has unbalanced angle brackets or text after ">"');
   }
-  const spec = addrSpec(input, tokens.slice(open + 1, -1));
+  const spec = addrSpec(input, tokens.slice(open + 1, -1), options);
   const name = displayName(input, tokens.slice(0, open));
   return name === undefined ? spec : { name, ...spec };
 }
@@ -111,20 +138,46 @@ export function parseAddress(text: string): Address {
   return list[0]!;
 }
 
-/** Parses a comma-separated mailbox list (RFC 5322 §3.4); groups and empty entries refused. */
-export function parseAddressList(text: string): Address[] {
+/**
+ * Parses a comma-separated mailbox list (RFC 5322 §3.4); groups and empty entries refused,
+ * and by default comments and bare local parts too (`options` loosens that for submissions).
+ */
+export function parseAddressList(text: string, options: AddressListOptions = {}): Address[] {
   if (typeof text !== 'string') throw addressError(String(text), 'it is not a string');
-  const tokens = tokenizeAddress(text);
+  const tokens = tokenizeAddress(text, {
+    ...(options.comments ? { comments: true } : {}),
+    ...(options.emptyGroups ? { groups: true } : {}),
+  });
   if (tokens.length === 0) throw addressError(text, 'it is empty');
   const addresses: Address[] = [];
   let current: AddressToken[] = [];
-  for (const token of [...tokens, { kind: 'special', text: ',', spaceBefore: false } as const]) {
+  let afterGroup = false;
+  const end = { kind: 'special', text: ',', spaceBefore: false } as const;
+  for (let i = 0; i <= tokens.length; i++) {
+    const token = tokens[i] ?? end;
+    if (token.kind === 'special' && (token.text === ':' || token.text === ';')) {
+      // Only `phrase ":" ";"`: a member list would put addresses in a field we read loosely.
+      const phrase = current.length > 0 && current.every((t) => t.kind !== 'special');
+      if (token.text === ';' || !phrase || tokens[i + 1]?.text !== ';')
+        throw addressError(text, 'a group with members (":" … ";") is not accepted');
+      const next = tokens[i + 2];
+      if (next && (next.kind !== 'special' || next.text !== ','))
+        throw addressError(text, 'text follows the group\'s ";"');
+      current = [];
+      afterGroup = true;
+      i += 1; // the ";"; the "," (or the end) after it closes the entry below
+      continue;
+    }
     if (token.kind !== 'special' || token.text !== ',') {
       current.push(token);
       continue;
     }
+    if (current.length === 0 && afterGroup) {
+      afterGroup = false;
+      continue;
+    }
     if (current.length === 0) throw addressError(text, 'it has an empty list entry');
-    addresses.push(Object.freeze(mailbox(text, current)));
+    addresses.push(Object.freeze(mailbox(text, current, options)));
     current = [];
   }
   return addresses;

@@ -28,6 +28,13 @@ function expectRefused(run: () => unknown, code: string): void {
   expect.fail(`accepted: ${JSON.stringify(result)}`);
 }
 
+describe('hostile addresses stay refused with the loose submission syntax (readSubmission)', () => {
+  const loose = { comments: true, emptyGroups: true } as const;
+  for (const { title, input } of HOSTILE_ADDRESSES) {
+    it(title, () => expectRefused(() => parseAddressList(input, loose), 'EADDRESS'));
+  }
+});
+
 describe('hostile addresses (testkit corpus) are refused with EADDRESS', () => {
   it('has at least 40 address cases', () =>
     expect(HOSTILE_ADDRESSES.length).toBeGreaterThanOrEqual(40));
