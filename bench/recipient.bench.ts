@@ -1,7 +1,9 @@
 /**
- * The recipient side, one shot per message, as a script runs it (issue 6): `sealpost decrypt`
- * (sign+encrypt PGP/MIME, signature checked) vs `gpg --decrypt` on the same file, and
- * `sealpost inspect` vs `gpg --list-packets`. Wall time per process, same run, interleaved.
+ * The recipient side, one shot per message, as a script runs it (issue 6, issue 12 target 2):
+ * `sealpost decrypt` (sign+encrypt PGP/MIME, signature checked) vs `gpg --decrypt` on the same
+ * file, `sealpost verify` of a signed 1 KiB PGP/MIME message, `sealpost inspect` vs
+ * `gpg --list-packets`, and `node -e 0` (the bare Node start-up). Wall time per process, same
+ * run, interleaved. Target: decrypt and verify ≤ 2× `node -e 0`.
  * Run: pnpm --filter @sealpost/bench exec tsx recipient.bench.ts [--runs N] (after building apps/cli).
  */
 import { spawn } from 'node:child_process';
@@ -9,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encryptMime, generateKey } from '@sealpost/pgp';
+import { encryptMime, generateKey, signMime } from '@sealpost/pgp';
 import { createGnupgHome } from '@sealpost/testkit';
 
 const runsArg = process.argv.indexOf('--runs');
@@ -50,12 +52,15 @@ async function main(): Promise<void> {
       recipientKeys: [bob.publicKey],
       signingKey: alice.privateKey,
     });
+    const signed = await signMime(plain, { signingKey: alice.privateKey });
     const files = {
       message: join(dir, 'message.eml'),
+      signed: join(dir, 'signed.eml'),
       key: join(dir, 'bob.sec.asc'),
       alice: join(dir, 'alice.asc'),
     };
     await writeFile(files.message, message);
+    await writeFile(files.signed, signed);
     await writeFile(files.key, bob.armoredPrivateKey);
     await writeFile(files.alice, alice.armoredPublicKey);
     const env = { PATH: process.env.PATH };
@@ -78,10 +83,13 @@ async function main(): Promise<void> {
         ),
       // gpg finds the armored block inside the MIME file by itself.
       'gpg --decrypt': () => timed('gpg', [...gpgBase, '--decrypt', files.message]),
+      'sealpost verify': () =>
+        timed(process.execPath, [BIN, 'verify', files.signed, '--key', files.alice, '--json'], env),
       'sealpost inspect': () =>
         timed(process.execPath, [BIN, 'inspect', files.message, '--json'], env),
       'gpg --list-packets': () => timed('gpg', [...gpgBase, '--list-packets', files.message]),
       'sealpost --version': () => timed(process.execPath, [BIN, '--version'], env),
+      'node -e 0': () => timed(process.execPath, ['-e', '0'], env),
     };
     const samples: Record<string, number[]> = {};
     for (const name of Object.keys(cases)) samples[name] = [];
@@ -96,6 +104,14 @@ async function main(): Promise<void> {
     console.log('| --- | --- | --- |');
     for (const [name, xs] of Object.entries(samples)) {
       console.log(`| ${name} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)} |`);
+    }
+    const floor = median(samples['node -e 0']!);
+    for (const name of ['sealpost decrypt', 'sealpost verify']) {
+      const ours = median(samples[name]!);
+      const ratio = ours / floor;
+      console.log(
+        `${name} ${ours.toFixed(0)} ms, node -e 0 ${floor.toFixed(0)} ms, ratio ${ratio.toFixed(2)}× (target ≤ 2×): ${ratio <= 2 ? 'met' : 'NOT met'}`,
+      );
     }
   } finally {
     await gpg.close();

@@ -70,3 +70,9 @@ export {
   renderSendReport,
   type SendReport,
 } from './send-report.js';
+export {
+  type CopyBuilder,
+  createPgpCopyPool,
+  type PgpCopyPool,
+  type PgpCopyPoolOptions,
+} from './workers/pgp-copy-pool.js';
