@@ -37,6 +37,8 @@ interface Pending {
 interface Thread {
   worker: Worker;
   readonly pending: Map<number, Pending>;
+  /** Keys (secret or public, by fingerprint) whose packets this worker already has. */
+  readonly keys: Set<string>;
 }
 
 // Workers run JavaScript only: under the @sealpost/source condition (tests, tsx) this module is
@@ -47,23 +49,29 @@ const WORKER_URL = new URL(
   FROM_SOURCE ? '../../dist/workers/pgp-copy-worker.js' : './pgp-copy-worker.js',
   import.meta.url,
 );
-const WORKER_ARGV = FROM_SOURCE
-  ? process.execArgv.filter((a) => !a.includes('@sealpost/source'))
-  : process.execArgv;
+// No inherited flags then: they name the source condition and the TypeScript loader.
+const WORKER_ARGV = FROM_SOURCE ? [] : process.execArgv;
 
 const packetsOf = new WeakMap<object, PgpKeyPackets>();
 
-/** Binary packets of a key, written once per key object (a signing key: decrypted, in memory). */
-function packets(key: Key): PgpKeyPackets {
+/**
+ * A key's binary packets for one worker, written once per key object (a signing key: decrypted,
+ * in this process's memory only), sent once per worker and afterwards named by fingerprint.
+ */
+function packets(key: Key, secret: boolean, thread: Thread): PgpKeyPackets {
   let written = packetsOf.get(key);
   if (!written) {
     written = { fingerprint: key.getFingerprint(), bytes: key.write() };
     packetsOf.set(key, written);
   }
+  const id = `${secret ? 'sec' : 'pub'}:${written.fingerprint}`;
+  if (thread.keys.has(id)) return { fingerprint: written.fingerprint };
+  thread.keys.add(id);
   return written;
 }
 
 function request(
+  thread: Thread,
   id: number,
   mime: Uint8Array,
   planned: PlannedMessage,
@@ -81,13 +89,13 @@ function request(
     planned: rest,
     encryptTo: encryptTo.map(({ material, ...key }) => ({
       key,
-      packets: packets(material as Key),
+      packets: packets(material as Key, false, thread),
     })),
     ...(signer && signingKey
       ? {
           signer: {
             key: { scheme: signer.scheme, fingerprint: signer.fingerprint, source: signer.source },
-            packets: packets(signingKey),
+            packets: packets(signingKey, true, thread),
           },
         }
       : {}),
@@ -101,21 +109,24 @@ export function createPgpCopyPool(options: PgpCopyPoolOptions = {}): PgpCopyPool
   let nextId = 0;
   let closed = false;
 
-  const start = (): Thread => {
-    const thread: Thread = { worker: new Worker(WORKER_URL, { execArgv: WORKER_ARGV }), pending: new Map() };
-    thread.worker.unref();
-    thread.worker.on('message', (reply: PgpCopyReply) => {
+  /** Starts (or, after a crash, restarts) the worker of a thread; a new worker has no keys. */
+  const spawn = (thread: Thread): void => {
+    const worker = new Worker(WORKER_URL, { execArgv: WORKER_ARGV });
+    thread.worker = worker;
+    thread.keys.clear();
+    worker.unref();
+    worker.on('message', (reply: PgpCopyReply) => {
       const waiting = thread.pending.get(reply.id);
       if (!waiting) return;
       thread.pending.delete(reply.id);
-      if (thread.pending.size === 0) thread.worker.unref();
+      if (thread.pending.size === 0) worker.unref();
       if ('raw' in reply) waiting.resolve(reply.raw);
       else {
         const { code, message } = reply.error;
         waiting.reject(new SealpostError(isErrorCode(code) ? code : 'EINTERNAL', message));
       }
     });
-    thread.worker.on('error', (err) => {
+    worker.on('error', (err) => {
       for (const waiting of thread.pending.values()) {
         waiting.reject(
           new SealpostError('EINTERNAL', `An OpenPGP worker thread failed: ${err.message}`, {
@@ -124,8 +135,12 @@ export function createPgpCopyPool(options: PgpCopyPoolOptions = {}): PgpCopyPool
         );
       }
       thread.pending.clear();
-      if (!closed) thread.worker = start().worker;
+      if (!closed) spawn(thread);
     });
+  };
+  const start = (): Thread => {
+    const thread = { pending: new Map(), keys: new Set() } as unknown as Thread;
+    spawn(thread);
     return thread;
   };
   const threads = Array.from({ length: size }, start);
@@ -142,13 +157,13 @@ export function createPgpCopyPool(options: PgpCopyPoolOptions = {}): PgpCopyPool
         return Promise.reject(new SealpostError('EINTERNAL', 'The OpenPGP worker pool is closed.'));
       }
       const id = nextId++;
+      const thread = threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
       let message: PgpCopyRequest;
       try {
-        message = request(id, mime, planned, buildOptions);
+        message = request(thread, id, mime, planned, buildOptions);
       } catch (err) {
         return Promise.reject(err);
       }
-      const thread = threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
       return new Promise<Uint8Array>((resolve, reject) => {
         if (thread.pending.size === 0) thread.worker.ref();
         thread.pending.set(id, { resolve, reject });

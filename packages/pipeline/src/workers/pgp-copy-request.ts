@@ -2,10 +2,13 @@
 import type { RecipientKey, SignerKey } from '@sealpost/keystore';
 import type { PlannedMessage } from '../plan-send.js';
 
-/** A key as binary OpenPGP packets (RFC 9580 §10), named by its fingerprint for the cache. */
+/**
+ * A key as binary OpenPGP packets (RFC 9580 §10), named by its fingerprint; the bytes travel
+ * only the first time a worker sees the key, which keeps it parsed from then on.
+ */
 export interface PgpKeyPackets {
   readonly fingerprint: string;
-  readonly bytes: Uint8Array;
+  readonly bytes?: Uint8Array;
 }
 
 export interface PgpCopyRequest {

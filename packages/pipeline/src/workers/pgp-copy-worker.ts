@@ -15,6 +15,7 @@ function keyOf(packets: PgpKeyPackets, secret: boolean): Promise<Key> {
   const id = `${secret ? 'sec' : 'pub'}:${packets.fingerprint}`;
   let key = parsed.get(id);
   if (!key) {
+    if (!packets.bytes) throw new Error(`key ${packets.fingerprint} was never sent to this worker`);
     key = secret ? readPrivateKey(packets.bytes) : readPublicKey(packets.bytes);
     parsed.set(id, key);
   }
