@@ -2,7 +2,7 @@
  * Bulk sends in one process (issue 12, target 3), what the library, `send` with many messages
  * and the worker do: N 1 KiB messages, each composed, signed and encrypted (OpenPGP, Ed25519 /
  * X25519), self-checked (prepareSend) and submitted over a pooled STARTTLS connection
- * (sendBuilt) to a local smtp-server sink. Peer: a shell loop of `gpg --sign --encrypt | msmtp`
+ * (sendBuilt) to a local smtp-server sink in its own process (sink-child.ts). Peer: a shell loop of `gpg --sign --encrypt | msmtp`
  * to the same sink, one process pair per message (a sample, rate extrapolated), same run.
  *
  * Run: pnpm --filter @sealpost/bench exec tsx --conditions=@sealpost/source bulk-send.bench.ts
@@ -14,7 +14,7 @@
  *
  * smtp-server waits 100 ms before each greeting; the pool pays that once per connection.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ import {
   type SendPolicy,
   sendBuilt,
 } from '@sealpost/pipeline';
-import { createGnupgHome, sharedTestCa, startSubmissionServer } from '@sealpost/testkit';
+import { createGnupgHome, sharedTestCa } from '@sealpost/testkit';
 import { createSmtpTransport } from '@sealpost/transport';
 
 const run = promisify(execFile);
@@ -42,12 +42,26 @@ const threads = process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : 
 const body = 'A one-kilobyte note.\n'.repeat(50);
 const policy: SendPolicy = { encrypt: 'require', scheme: 'pgp', sign: 'pgp' };
 
+/** Asks the sink child one question and waits for the answer with that field. */
+function ask<T>(child: ChildProcess, message: unknown, field: string): Promise<T> {
+  return new Promise((resolve) => {
+    const onMessage = (reply: Record<string, T>) => {
+      if (!(field in reply)) return;
+      child.off('message', onMessage);
+      resolve(reply[field]!);
+    };
+    child.on('message', onMessage);
+    child.send(message as never);
+  });
+}
+
 async function main() {
   const ca = await sharedTestCa();
-  const [sink, gpg, alice, me] = await Promise.all([
+  const sinkChild = fork(new URL('./sink-child.ts', import.meta.url));
+  const [port, gpg, alice, me] = await Promise.all([
     ca
       .issueServerCertificate()
-      .then((certificate) => startSubmissionServer({ mode: 'starttls', certificate })),
+      .then((certificate) => ask<number>(sinkChild, { certificate }, 'port')),
     createGnupgHome(),
     pgp.generateKey({ userIds: [{ email: 'alice@example.org' }] }),
     pgp.generateKey({ userIds: [{ email: 'me@example.net' }] }),
@@ -77,8 +91,8 @@ async function main() {
       material: { privateKey: me.privateKey },
     };
     const transport = createSmtpTransport({
-      host: sink.host,
-      port: sink.port,
+      host: '127.0.0.1',
+      port,
       mode: 'starttls',
       ca: ca.certPem,
       pool: true,
@@ -133,8 +147,8 @@ async function main() {
         'tls_min_dh_prime_bits 2048',
         'auth off',
         'account bench',
-        `host ${sink.host}`,
-        `port ${sink.port}`,
+        'host 127.0.0.1',
+        `port ${port}`,
         'from me@example.net',
         'account default : bench',
         '',
@@ -159,8 +173,9 @@ async function main() {
     const theirs = sample / peerSeconds;
 
     const expected = 2 * (2 * connections + total) + 1 + sample;
+    const received = await ask<number>(sinkChild, 'count', 'count');
     console.log(
-      `\nbulk: ${total} signed+encrypted 1 KiB messages, STARTTLS to a local sink (${sink.messages.length}/${expected} received)\n`,
+      `\nbulk: ${total} signed+encrypted 1 KiB messages, STARTTLS to a local sink (${received}/${expected} received)\n`,
     );
     console.log('| run | messages | seconds | messages/s |');
     console.log('| --- | ---: | ---: | ---: |');
@@ -180,9 +195,10 @@ async function main() {
       `\nsealpost ${ours.toFixed(0)} msg/s (best run), gpg | msmtp ${theirs.toFixed(1)} msg/s, ratio ${ratio.toFixed(1)}× ` +
         `(targets ≥ 400 msg/s: ${ours >= 400 ? 'met' : 'NOT met'}; ≥ 50×: ${ratio >= 50 ? 'met' : 'NOT met'})`,
     );
-    if (sink.messages.length !== expected) process.exitCode = 1;
+    if (received !== expected) process.exitCode = 1;
   } finally {
-    await Promise.all([sink.close(), gpg.close()]);
+    sinkChild.disconnect();
+    await gpg.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

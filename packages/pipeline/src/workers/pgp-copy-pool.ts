@@ -41,16 +41,21 @@ interface Thread {
   readonly keys: Set<string>;
 }
 
-// Workers run JavaScript only: under the @sealpost/source condition (tests, tsx) this module is
-// the .ts file, and the worker is the package's built one (so build first), which then resolves
-// the workspace packages to their dist as well.
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(
-  FROM_SOURCE ? '../../dist/workers/pgp-copy-worker.js' : './pgp-copy-worker.js',
-  import.meta.url,
-);
-// No inherited flags then: they name the source condition and the TypeScript loader.
-const WORKER_ARGV = FROM_SOURCE ? [] : process.execArgv;
+/**
+ * Where the worker is. Workers run JavaScript only: under the @sealpost/source condition (tests,
+ * tsx) this module is the .ts file, and the worker is the package's built one (build first),
+ * started without the inherited flags (the source condition, the TypeScript loader).
+ */
+function workerLocation(): { url: URL; execArgv: string[] } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  return {
+    url: new URL(
+      fromSource ? '../../dist/workers/pgp-copy-worker.js' : './pgp-copy-worker.js',
+      import.meta.url,
+    ),
+    execArgv: fromSource ? [] : process.execArgv,
+  };
+}
 
 const packetsOf = new WeakMap<object, PgpKeyPackets>();
 
@@ -106,12 +111,13 @@ function request(
 /** Starts `threads` workers (unreferenced while idle: an unused pool never keeps Node alive). */
 export function createPgpCopyPool(options: PgpCopyPoolOptions = {}): PgpCopyPool {
   const size = Math.max(1, options.threads ?? availableParallelism());
+  const location = workerLocation();
   let nextId = 0;
   let closed = false;
 
   /** Starts (or, after a crash, restarts) the worker of a thread; a new worker has no keys. */
   const spawn = (thread: Thread): void => {
-    const worker = new Worker(WORKER_URL, { execArgv: WORKER_ARGV });
+    const worker = new Worker(location.url, { execArgv: location.execArgv });
     thread.worker = worker;
     thread.keys.clear();
     worker.unref();
