@@ -4,7 +4,8 @@
  * to a local Postfix. sealpost: `sealpost send --encrypt pgp --sign pgp --tls starttls …`
  * (compose, sign, encrypt, self-check, submit, report). Peer: `gpg --sign --encrypt --armor`
  * of the body, wrapped in a header, piped to `msmtp`. Runs are interleaved; medians compared.
- * Also shown: `sealpost send --dry-run` (no network) and `node -e 0` (the Node start-up floor).
+ * Also shown: `sealpost send --dry-run` (no network), `msmtp` alone with a prepared message (the
+ * SMTP session's own cost at this Postfix) and `node -e 0` (the Node start-up floor).
  *
  * Run (root: Postfix needs it; build apps/cli first):
  *   pnpm --filter @sealpost/bench exec tsx --conditions=@sealpost/source cli-oneshot.bench.ts
@@ -47,6 +48,10 @@ async function main() {
     await gpg.importKeys(me.armoredPrivateKey);
     const body = 'A one-kilobyte note.\n'.repeat(50);
     writeFileSync(join(dir, 'body.txt'), body);
+    writeFileSync(
+      join(dir, 'prepared.eml'),
+      `From: me@example.net\nTo: alice@example.org\nSubject: bench\n\n${body}`,
+    );
     writeFileSync(
       join(dir, 'msmtprc'),
       [
@@ -139,6 +144,14 @@ async function main() {
           cwd: dir,
           env,
         }),
+      'msmtp alone (prepared message)': () =>
+        run('sh', [
+          '-c',
+          'msmtp -C "$1" alice@example.org < "$2"',
+          'sh',
+          join(dir, 'msmtprc'),
+          join(dir, 'prepared.eml'),
+        ]),
       'node -e 0': () => run(process.execPath, ['-e', '0']),
     };
     const samples: Record<string, number[]> = {};
@@ -149,7 +162,7 @@ async function main() {
     for (let i = 0; i < runs; i++) {
       for (const [name, fn] of Object.entries(cases)) samples[name]!.push(await timed(fn));
     }
-    const delivered = await postfix.waitForMessages(2 * (runs + 1), 30_000);
+    const delivered = await postfix.waitForMessages(3 * (runs + 1), 30_000);
 
     console.log(
       `one-shot signed+encrypted 1 KiB, ${runs} interleaved runs each (${delivered.length} delivered)`,
@@ -157,7 +170,8 @@ async function main() {
     console.log('| command | median ms | min ms |');
     console.log('| --- | ---: | ---: |');
     for (const [name, xs] of Object.entries(samples)) {
-      console.log(`| ${name} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)} |`);
+      const cell = name.replaceAll('|', '\\|');
+      console.log(`| ${cell} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)} |`);
     }
     const ours = median(samples['sealpost send (STARTTLS to Postfix)']!);
     const theirs = median(samples['gpg -se | msmtp (same Postfix)']!);
