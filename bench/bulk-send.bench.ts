@@ -117,6 +117,7 @@ async function main() {
       // Warm up: JIT, the pool's connections (their greeting delay), openpgp.js in every thread.
       await Promise.all(Array.from({ length: 2 * connections }, (_, i) => sendOne(i, copyBuilder)));
       let next = 0;
+      const cpu = process.cpuUsage();
       const started = performance.now();
       await Promise.all(
         Array.from({ length: inFlight }, async () => {
@@ -124,7 +125,10 @@ async function main() {
         }),
       );
       const seconds = (performance.now() - started) / 1000;
-      return { seconds, rate: total / seconds };
+      // CPU of every thread of this process: what the run costs whatever else the machine runs.
+      const used = process.cpuUsage(cpu);
+      const cpuSeconds = (used.user + used.system) / 1e6;
+      return { seconds, rate: total / seconds, cpuMsPerMessage: (cpuSeconds * 1000) / total };
     };
     const mainThread = await bulk(undefined);
     const pool = createPgpCopyPool(threads ? { threads } : {});
@@ -177,18 +181,18 @@ async function main() {
     console.log(
       `\nbulk: ${total} signed+encrypted 1 KiB messages, STARTTLS to a local sink (${received}/${expected} received)\n`,
     );
-    console.log('| run | messages | seconds | messages/s |');
-    console.log('| --- | ---: | ---: | ---: |');
+    console.log('| run | messages | seconds | messages/s | CPU ms/message |');
+    console.log('| --- | ---: | ---: | ---: | ---: |');
     for (const [label, r] of [
       ['sealpost, main thread only', mainThread],
       ['sealpost, createPgpCopyPool()', pooled],
     ] as const) {
       console.log(
-        `| ${label}, ${inFlight} in flight, ${connections} connections | ${total} | ${r.seconds.toFixed(2)} | ${r.rate.toFixed(1)} |`,
+        `| ${label}, ${inFlight} in flight, ${connections} connections | ${total} | ${r.seconds.toFixed(2)} | ${r.rate.toFixed(1)} | ${r.cpuMsPerMessage.toFixed(2)} |`,
       );
     }
     console.log(
-      `| gpg -se \\| msmtp loop, sample | ${sample} | ${peerSeconds.toFixed(2)} | ${theirs.toFixed(1)} |`,
+      `| gpg -se \\| msmtp loop, sample | ${sample} | ${peerSeconds.toFixed(2)} | ${theirs.toFixed(1)} | — |`,
     );
     const ratio = ours / theirs;
     console.log(
