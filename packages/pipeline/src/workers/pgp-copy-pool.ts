@@ -12,7 +12,7 @@ import type { Key } from '@sealpost/pgp';
 import type { BuildOptions } from '../build-messages.js';
 import type { PlannedMessage } from '../plan-send.js';
 import { copyScheme, schemeAdapter } from '../schemes/scheme.js';
-import type { PgpCopyReply, PgpCopyRequest, PgpKeyPackets } from './pgp-copy-request.js';
+import type { PgpCopyReply, PgpCopyRequest, PgpForget, PgpKeyPackets } from './pgp-copy-request.js';
 
 /** Builds one planned copy; buildMessages uses it instead of the scheme adapter when given. */
 export interface CopyBuilder {
@@ -57,20 +57,30 @@ function workerLocation(): { url: URL; execArgv: string[] } {
   };
 }
 
+const KEYS_PER_WORKER = 1000;
 const packetsOf = new WeakMap<object, PgpKeyPackets>();
+let keyObjects = 0;
 
 /**
  * A key's binary packets for one worker, written once per key object (a signing key: decrypted,
- * in this process's memory only), sent once per worker and afterwards named by fingerprint.
+ * in this process's memory only), sent once per worker and afterwards named only. The name is
+ * the fingerprint plus the object's number: a refreshed key (same fingerprint, new subkeys or
+ * expiry) is a new object and reaches the workers anew.
  */
 function packets(key: Key, secret: boolean, thread: Thread): PgpKeyPackets {
   let written = packetsOf.get(key);
   if (!written) {
-    written = { fingerprint: key.getFingerprint(), bytes: key.write() };
+    written = { fingerprint: `${key.getFingerprint()}#${keyObjects++}`, bytes: key.write() };
     packetsOf.set(key, written);
   }
   const id = `${secret ? 'sec' : 'pub'}:${written.fingerprint}`;
   if (thread.keys.has(id)) return { fingerprint: written.fingerprint };
+  if (thread.keys.size >= KEYS_PER_WORKER) {
+    // A long-running sender meets new key objects all the time: bound what a worker keeps.
+    const forget: PgpForget = { forget: true };
+    thread.worker.postMessage(forget);
+    thread.keys.clear();
+  }
   thread.keys.add(id);
   return written;
 }

@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { isSealpostError } from '@sealpost/errors';
 import { type Key, readPrivateKey, readPublicKey } from '@sealpost/pgp';
 import { pgpSendSide } from '../schemes/pgp.js';
-import type { PgpCopyReply, PgpCopyRequest, PgpKeyPackets } from './pgp-copy-request.js';
+import type { PgpCopyReply, PgpCopyRequest, PgpForget, PgpKeyPackets } from './pgp-copy-request.js';
 
 const parsed = new Map<string, Promise<Key>>();
 
@@ -23,15 +23,16 @@ function keyOf(packets: PgpKeyPackets, secret: boolean): Promise<Key> {
 }
 
 async function build(request: PgpCopyRequest): Promise<Uint8Array> {
+  // Look every key up before the first await: a later "forget" message must not race them.
+  const recipientKeys = request.encryptTo.map((k) => keyOf(k.packets, false));
+  const signingKey = request.signer ? keyOf(request.signer.packets, true) : undefined;
   const encryptTo = await Promise.all(
-    request.encryptTo.map(async (k) => ({ ...k.key, material: await keyOf(k.packets, false) })),
+    request.encryptTo.map(async (k, i) => ({ ...k.key, material: await recipientKeys[i] })),
   );
-  const signer = request.signer
-    ? {
-        ...request.signer.key,
-        material: { privateKey: await keyOf(request.signer.packets, true) },
-      }
-    : undefined;
+  const signer =
+    request.signer && signingKey
+      ? { ...request.signer.key, material: { privateKey: await signingKey } }
+      : undefined;
   return pgpSendSide.buildCopy(
     request.mime,
     { ...request.planned, encryptTo },
@@ -42,7 +43,11 @@ async function build(request: PgpCopyRequest): Promise<Uint8Array> {
   );
 }
 
-parentPort?.on('message', (request: PgpCopyRequest) => {
+parentPort?.on('message', (request: PgpCopyRequest | PgpForget) => {
+  if ('forget' in request) {
+    parsed.clear();
+    return;
+  }
   build(request).then(
     (raw) => {
       const reply: PgpCopyReply = { id: request.id, raw };
