@@ -79,8 +79,10 @@ async function loadedFiles(args: readonly string[]): Promise<string[]> {
   return (await readFile(log, 'utf8')).split('\n').filter((line) => line.length > 0);
 }
 
-const PGP_LIBRARY = /\/node_modules\/openpgp\//;
-const SMIME_LIBRARIES = /\/node_modules\/(pkijs|asn1js)\//;
+// The binary is a bundle (docs/decisions/0110): openpgp.js and pkijs/asn1js live in chunks the
+// build names after them (it refuses a chunk holding both); unbundled runs load node_modules.
+const PGP_LIBRARY = /\/node_modules\/openpgp\/|\/openpgp-[A-Z0-9]{8}\.js$/;
+const SMIME_LIBRARIES = /\/node_modules\/(pkijs|asn1js)\/|\/pkijs-[A-Z0-9]{8}\.js$/;
 
 let fx: RecipientFixtures;
 let gpg: GnupgHome;

@@ -4,7 +4,6 @@ import type { Writable } from 'node:stream';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { exitCodeFor, isSealpostError, quoteUntrusted, SealpostError } from '@sealpost/errors';
 import { COMMON_OPTIONS, type Command, type CommandContext, SECRET_FLAGS } from './command.js';
-import { COMMANDS } from './commands/index.js';
 import { commandHelp, mainHelp } from './help.js';
 import { createOutput, type Output } from './output.js';
 
@@ -14,6 +13,34 @@ export interface MainIo {
   readonly stdin: NodeJS.ReadableStream;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+}
+
+/**
+ * Each command's own module, so a run compiles only the command it runs (decision 0110): the
+ * full list (commands/index.ts) is loaded for help and for any name missing here.
+ */
+const COMMAND_MODULES: Readonly<Record<string, () => Promise<Command>>> = {
+  send: async () => (await import('./commands/send.js')).sendCommand,
+  sendmail: async () => (await import('./commands/sendmail.js')).sendmailCommand,
+  probe: async () => (await import('./commands/probe.js')).probeCommand,
+  keys: async () => (await import('./commands/keys.js')).keysCommand,
+  certs: async () => (await import('./commands/certs.js')).certsCommand,
+  inspect: async () => (await import('./commands/inspect.js')).inspectCommand,
+  decrypt: async () => (await import('./commands/decrypt.js')).decryptCommand,
+  verify: async () => (await import('./commands/verify.js')).verifyCommand,
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
+  config: async () => (await import('./commands/config.js')).configCommand,
+  errors: async () => (await import('./commands/errors.js')).errorsCommand,
+};
+
+const allCommands = async (): Promise<readonly Command[]> =>
+  (await import('./commands/index.js')).COMMANDS;
+
+async function findCommand(name: string): Promise<Command | undefined> {
+  const load = Object.hasOwn(COMMAND_MODULES, name) ? COMMAND_MODULES[name] : undefined;
+  const command = load ? await load() : undefined;
+  if (command?.name === name) return command;
+  return (await allCommands()).find((c) => c.name === name);
 }
 
 export function version(): string {
@@ -91,11 +118,11 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
     const [first, ...rest] = argv;
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
       const topic = first === 'help' ? rest[0] : undefined;
-      const about = topic ? COMMANDS.find((c) => c.name === topic) : undefined;
+      const about = topic ? await findCommand(topic) : undefined;
       if (topic && !about)
         throw new SealpostError('EUSAGE', `Unknown command ${quoteUntrusted(topic)}.`);
       io.stdout.write(
-        `${about ? commandHelp(about, out.width) : mainHelp(COMMANDS, version(), out.width)}\n`,
+        `${about ? commandHelp(about, out.width) : mainHelp(await allCommands(), version(), out.width)}\n`,
       );
       return first === undefined ? 2 : 0;
     }
@@ -103,7 +130,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
       io.stdout.write(`${version()}\n`);
       return 0;
     }
-    command = COMMANDS.find((c) => c.name === first);
+    command = await findCommand(first);
     if (!command) {
       throw new SealpostError(
         'EUSAGE',

@@ -11,6 +11,7 @@ import type { Envelope } from '@sealpost/transport';
 import type { PlannedMessage, SendPlan } from './plan-send.js';
 import { copyScheme, schemeAdapter } from './schemes/scheme.js';
 import { type SelfCheckInput, selfCheck } from './self-check.js';
+import type { CopyBuilder } from './workers/pgp-copy-pool.js';
 
 /** What a SignerKey's material holds, per scheme (defined with the key types in the keystore). */
 export type { PgpSignerMaterial, SmimeSignerMaterial } from '@sealpost/keystore';
@@ -47,6 +48,8 @@ export interface BuildOptions {
    */
   readonly smimeCompat?: boolean;
   readonly date?: Date;
+  /** Builds the copies instead of the scheme adapters, e.g. createPgpCopyPool() for bulk sends. */
+  readonly copyBuilder?: CopyBuilder;
 }
 
 /** What the self-check needs to verify our own signature on a signed-only copy. */
@@ -93,7 +96,9 @@ async function buildOne(
   options: BuildOptions,
 ): Promise<Uint8Array> {
   const scheme = copyScheme(planned);
-  return scheme ? schemeAdapter(scheme).buildCopy(mime, planned, options) : mime;
+  if (!scheme) return mime;
+  if (options.copyBuilder) return options.copyBuilder.buildCopy(mime, planned, options);
+  return schemeAdapter(scheme).buildCopy(mime, planned, options);
 }
 
 /** Builds and self-checks every message of the plan; throws before anything could be sent. */

@@ -74,3 +74,9 @@ export {
   type SendReport,
   sendWarnings,
 } from './send-report.js';
+export {
+  type CopyBuilder,
+  createPgpCopyPool,
+  type PgpCopyPool,
+  type PgpCopyPoolOptions,
+} from './workers/pgp-copy-pool.js';

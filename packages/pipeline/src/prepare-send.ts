@@ -8,7 +8,7 @@ import { type Message, toMime } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import type { KeySet, SignerKey } from '@sealpost/keystore';
 import type { SmimeCertificate } from '@sealpost/smime';
-import { type BuiltMessage, buildMessages } from './build-messages.js';
+import { type BuildOptions, type BuiltMessage, buildMessages } from './build-messages.js';
 import { assertSendable, type PlanInput, planSend, type SendPlan } from './plan-send.js';
 import type { SendPolicy } from './policy.js';
 import { messageReport, type SendReport, sendWarnings } from './send-report.js';
@@ -46,6 +46,8 @@ export interface PrepareSendOptions {
   readonly date?: Date;
   /** Called with the plan as soon as it is made: before a refusal is thrown or anything built. */
   readonly onPlan?: (plan: SendPlan) => void;
+  /** Builds the copies, e.g. a createPgpCopyPool() shared by many sends (BuildOptions). */
+  readonly copyBuilder?: BuildOptions['copyBuilder'];
 }
 
 export interface PreparedSend<K extends RecipientKeys = RecipientKeys> {
@@ -98,6 +100,7 @@ export async function prepareSend<K extends RecipientKeys = RecipientKeys>(
     ...(sources.trustAnchors ? { signerTrustAnchors: sources.trustAnchors } : {}),
     ...(options.smimeCompat ? { smimeCompat: true } : {}),
     ...(options.date ? { date: options.date } : {}),
+    ...(options.copyBuilder ? { copyBuilder: options.copyBuilder } : {}),
   });
   const report: SendReport = {
     from: plan.from,
