@@ -73,8 +73,11 @@ describe('exposureMatrix', () => {
       exposureMatrix({ scheme: 'none', headerProtection: false, firstLink: verifiedTls }),
     );
     const lines = table.split('\n');
-    expect(lines).toHaveLength(OBSERVERS.length + 2);
-    for (const part of MESSAGE_PARTS) expect(lines[0]).toContain(part);
+    // Heading, rule, one row per observer, the legend.
+    expect(lines).toHaveLength(OBSERVERS.length + 3);
+    for (const part of MESSAGE_PARTS)
+      expect(lines[0]).toContain(part === 'attachment-names' ? 'attach.' : part);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(78);
     expect(lines.find((l) => l.startsWith('submission server'))).toMatch(/READS\s+READS/);
   });
 });

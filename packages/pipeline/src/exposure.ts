@@ -168,8 +168,13 @@ const SYMBOLS: Record<Visibility, string> = {
 };
 
 /** A plain-text table: one row per observer, one column per part. */
+/** Column headings short enough that the table fits 80 columns, indented. */
+const PART_HEADINGS: Readonly<Partial<Record<MessagePart, string>>> = {
+  'attachment-names': 'attach.',
+};
+
 export function renderExposureTable(matrix: ExposureMatrix): string {
-  const header = ['observer', ...MESSAGE_PARTS];
+  const header = ['observer', ...MESSAGE_PARTS.map((p) => PART_HEADINGS[p] ?? p)];
   const rows = OBSERVERS.map((o) => [
     OBSERVER_LABELS[o],
     ...MESSAGE_PARTS.map((p) => SYMBOLS[matrix[o][p].visibility]),
@@ -180,5 +185,10 @@ export function renderExposureTable(matrix: ExposureMatrix): string {
       .map((c, i) => c.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return [
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '(attach. = attachment names; at risk = readable to a network attacker)',
+  ].join('\n');
 }

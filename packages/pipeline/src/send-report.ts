@@ -156,7 +156,7 @@ export function renderSendReport(report: SendReport): string {
       `  end-to-end: ${SCHEME_NAMES[m.endToEnd.scheme]}${m.endToEnd.sign !== 'none' ? `, signed (${SCHEME_NAMES[m.endToEnd.sign]})` : ', not signed'}${m.endToEnd.headerProtection ? ', header protection' : ''}`,
     ];
     for (const r of m.endToEnd.recipients)
-      lines.push(`    key for ${r.address}: ${r.fingerprint} (from ${r.source})`);
+      lines.push(`    key for ${r.address} (from ${r.source}):`, `      ${r.fingerprint}`);
     const t = m.transport;
     if (t && t.transport === 'smtp') {
       const tls = t.tls

@@ -15,7 +15,7 @@ const FORMAT_LABEL: Record<ProtectionFormat, string> = {
   'smime-signed-opaque': 'S/MIME application/pkcs7-mime signed-data (RFC 8551 §3.5.2)',
 };
 
-function nodeLine(node: MimeNode): string {
+function nodeLine(node: MimeNode, width: number): string {
   const depth = node.part.split('.').length - 1;
   const params = Object.entries(node.params)
     .filter(([k]) => k !== 'boundary' && k !== 'name')
@@ -27,9 +27,13 @@ function nodeLine(node: MimeNode): string {
     `${node.size} bytes${node.transferEncoding ? ` ${node.transferEncoding}` : ''}`,
     node.note ? `(${node.note})` : '',
   ].filter((s) => s.length > 0);
-  return clean(
-    `  ${node.part.padEnd(8)} ${'  '.repeat(depth)}${node.contentType}${params}  ${extra.join('  ')}`,
-  );
+  const lead = `  ${node.part.padEnd(8)} ${'  '.repeat(depth)}`;
+  // The facts after the type wrap under it rather than past the terminal's edge.
+  return wrap(
+    clean(`${node.contentType}${params}  ${extra.join('  ')}`),
+    width - lead.length,
+    ' '.repeat(lead.length),
+  ).replace(/^/, lead);
 }
 
 function identifierText(id: CmsIdentifier): string {
@@ -115,15 +119,17 @@ export function renderInspection(file: string, i: Inspection, out: Output): stri
   ).flatMap(([k, v]) => (v === null ? [] : [[k, clean(v)] as [string, string]]));
   return [
     `${out.bold(clean(file))}  ${i.size} bytes`,
-    `${out.bold('Outer header fields')} (every server reads these)\n${keyValueRows(headerRows)}`,
-    `${out.bold('Structure')}\n${flattenMimeTree(i.structure).map(nodeLine).join('\n')}`,
-    `${out.bold('Protection')}\n${keyValueRows([...encryptionRows(i), ...signatureRows(i)])}`,
+    `${out.bold('Outer header fields')} (every server reads these)\n${keyValueRows(headerRows, '  ', out.width)}`,
+    `${out.bold('Structure')}\n${flattenMimeTree(i.structure)
+      .map((n) => nodeLine(n, out.width))
+      .join('\n')}`,
+    `${out.bold('Protection')}\n${keyValueRows([...encryptionRows(i), ...signatureRows(i)], '  ', out.width)}`,
     `${out.bold('Header protection')} (${i.headerProtection.scheme === 'legacy-v1' ? 'legacy protected-headers="v1", not RFC 9788' : 'RFC 9788'})\n  ${wrap(clean(i.headerProtection.explanation), out.width - 4, '  ')}`,
     ...(i.notes.length > 0
       ? [
           `${out.bold('Notes')}\n${i.notes.map((n) => `  - ${wrap(clean(n), out.width - 6, '    ')}`).join('\n')}`,
         ]
       : []),
-    `${out.bold('Who can read what')} (scheme: ${i.exposure.scheme})\n${renderExposureTable(i.exposure.matrix)}\n${wrap(i.exposure.assumption, 98, '')}`,
+    `${out.bold('Who can read what')} (scheme: ${i.exposure.scheme})\n${renderExposureTable(i.exposure.matrix)}\n${wrap(i.exposure.assumption, out.width, '')}`,
   ].join('\n\n');
 }
