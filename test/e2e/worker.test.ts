@@ -5,7 +5,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pgp from '@sealpost/pgp';
-import { type RunningSubmissionServer, sharedTestCa, startSubmissionServer } from '@sealpost/testkit';
+import {
+  type RunningSubmissionServer,
+  sharedTestCa,
+  startDropAfterDataServer,
+  startSubmissionServer,
+} from '@sealpost/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
@@ -174,6 +179,55 @@ describe('sealpost-worker serve', () => {
     expect(metrics.text).toMatch(/sealpost_sent_tls_total\{mode="implicit-tls"\} [1-9]/);
     expect(metrics.text).toMatch(/sealpost_sent_end_to_end_ratio 0\.\d+/);
     expect((await api(worker, '/healthz')).status).toBe(200);
+  });
+});
+
+describe('the ambiguous window and shutdown', () => {
+  it('parks a job whose connection dropped after the data, and resends it only on request', async () => {
+    const ca = await sharedTestCa();
+    const tls = await ca.issueServerCertificate();
+    const dropper = await startDropAfterDataServer({ certPem: tls.certPem, keyPem: tls.keyPem, chainPem: tls.chainPem });
+    const w = await startWorker(
+      ['--listen', '127.0.0.1:0', '--spool', file('drop-spool'), '--retry-base-ms', '50'],
+      env({ SEALPOST_SERVER: `127.0.0.1:${dropper.port}`, SEALPOST_USER: '' }),
+    );
+    try {
+      const posted = await api(w, '/v1/messages', { token: TOKEN, body: job({ to: ['carol@example.com'], encrypt: 'none' }) });
+      const done = await waitUntil(() => getJob(w, posted.json.id), settled);
+      expect(done.json.state).toBe('ambiguous');
+      expect(done.json.attempts).toEqual([expect.objectContaining({ code: 'EAMBIGUOUS', dataSent: true })]);
+      expect(done.json.report.messages[0].exposure).toBeDefined();
+      await new Promise((r) => setTimeout(r, 500));
+      expect(dropper.record.messages).toHaveLength(1); // not resent by itself
+      const resent = await api(w, `/v1/messages/${posted.json.id}/resend`, { token: TOKEN, method: 'POST' });
+      expect(resent.json.state).toBe('queued');
+      await waitUntil(() => getJob(w, posted.json.id), (r) => r.json.attempts.length === 2 && settled(r));
+      expect(dropper.record.messages).toHaveLength(2);
+    } finally {
+      await w.stop();
+      await dropper.close();
+    }
+  });
+
+  it('exits 0 on SIGTERM with no job left sending', async () => {
+    const spool = file('term-spool');
+    const w = await startWorker(['--listen', '127.0.0.1:0', '--spool', spool], env());
+    const posts = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        api(w, '/v1/messages', { token: TOKEN, body: job({ to: [`t${i}@example.com`], encrypt: 'none' }) }),
+      ),
+    );
+    expect(await w.stop()).toBe(0);
+    expect(w.log()).toMatch(/shutting down[\s\S]*stopped/);
+    const again = await startWorker(['--role', 'api', '--listen', '127.0.0.1:0', '--spool', spool], env());
+    try {
+      for (const p of posts) {
+        const state = (await getJob(again, p.json.id)).json.state;
+        expect(['queued', 'sent']).toContain(state);
+      }
+    } finally {
+      await again.stop();
+    }
   });
 });
 
