@@ -5,9 +5,19 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningSubmissionServer, sharedTestCa, startSubmissionServer } from '@sealpost/testkit';
+import {
+  type RunningSubmissionServer,
+  sharedTestCa,
+  startSubmissionServer,
+} from '@sealpost/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { api, assertWorkerBuilt, startWorker, type WorkerProcess, waitUntil } from '../fixtures/worker-process.js';
+import {
+  api,
+  assertWorkerBuilt,
+  startWorker,
+  type WorkerProcess,
+  waitUntil,
+} from '../fixtures/worker-process.js';
 
 const TOKEN = 'crash-token-0123456789abcdef';
 const JOBS = 300;
@@ -34,7 +44,20 @@ afterAll(async () => {
 
 function start(): Promise<WorkerProcess> {
   return startWorker(
-    ['--listen', '127.0.0.1:0', '--spool', join(dir, 'spool'), '--concurrency', '4', '--retry-base-ms', '20', '--retry-max-ms', '100', '--max-attempts', '50'],
+    [
+      '--listen',
+      '127.0.0.1:0',
+      '--spool',
+      join(dir, 'spool'),
+      '--concurrency',
+      '4',
+      '--retry-base-ms',
+      '20',
+      '--retry-max-ms',
+      '100',
+      '--max-attempts',
+      '50',
+    ],
     {
       HOME: dir,
       XDG_CONFIG_HOME: join(dir, 'config'),
@@ -48,7 +71,11 @@ function start(): Promise<WorkerProcess> {
 }
 
 /** Posts every job not yet acknowledged (8 at a time) until done or the worker dies. */
-async function postPending(worker: WorkerProcess, pending: Set<number>, ids: Map<number, string>): Promise<void> {
+async function postPending(
+  worker: WorkerProcess,
+  pending: Set<number>,
+  ids: Map<number, string>,
+): Promise<void> {
   const queue = [...pending];
   const lane = async () => {
     for (let n = queue.shift(); n !== undefined; n = queue.shift()) {
@@ -56,7 +83,13 @@ async function postPending(worker: WorkerProcess, pending: Set<number>, ids: Map
         const res = await api(worker, '/v1/messages', {
           token: TOKEN,
           headers: { 'idempotency-key': `crash-${n}` },
-          body: JSON.stringify({ from: 'me@example.net', to: [`r${n}@example.com`], subject: `job ${n}`, text: `body ${n}`, encrypt: 'none' }),
+          body: JSON.stringify({
+            from: 'me@example.net',
+            to: [`r${n}@example.com`],
+            subject: `job ${n}`,
+            text: `body ${n}`,
+            encrypt: 'none',
+          }),
         });
         if (res.status === 200 || res.status === 202) {
           pending.delete(n);
@@ -89,16 +122,26 @@ it('loses no job and sends none twice across SIGKILLs', async () => {
     expect(ids.size).toBe(JOBS);
     await waitUntil(
       () => api(worker, '/metrics', { token: TOKEN }).then((r) => r.text),
-      (text) => ['queued', 'sending', 'deferred'].every((s) => new RegExp(`sealpost_jobs\\{state="${s}"\\} 0\\b`).test(text)),
+      (text) =>
+        ['queued', 'sending', 'deferred'].every((s) =>
+          new RegExp(`sealpost_jobs\\{state="${s}"\\} 0\\b`).test(text),
+        ),
       40_000,
     );
     const jobs = await Promise.all(
-      [...ids.values()].map((id) => api(worker, `/v1/messages/${id}`, { token: TOKEN }).then((r) => r.json)),
+      [...ids.values()].map((id) =>
+        api(worker, `/v1/messages/${id}`, { token: TOKEN }).then((r) => r.json),
+      ),
     );
     const states = new Map<string, number>();
     for (const j of jobs) states.set(j.state, (states.get(j.state) ?? 0) + 1);
-    console.info(`crash test: ${JSON.stringify(Object.fromEntries(states))}, sink saw ${server.messages.length}`);
-    expect(jobs.every((j) => ['sent', 'failed', 'ambiguous'].includes(j.state)), JSON.stringify([...states])).toBe(true);
+    console.info(
+      `crash test: ${JSON.stringify(Object.fromEntries(states))}, sink saw ${server.messages.length}`,
+    );
+    expect(
+      jobs.every((j) => ['sent', 'failed', 'ambiguous'].includes(j.state)),
+      JSON.stringify([...states]),
+    ).toBe(true);
     expect(new Set(jobs.map((j) => j.id)).size).toBe(JOBS);
     const seen = new Map<string, number>();
     for (const m of server.messages) {

@@ -8,7 +8,12 @@ import * as pgp from '@sealpost/pgp';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distinctImageBytes, launchChromium } from '../fixtures/chromium.js';
-import { api, assertWorkerBuilt, startWorker, type WorkerProcess } from '../fixtures/worker-process.js';
+import {
+  api,
+  assertWorkerBuilt,
+  startWorker,
+  type WorkerProcess,
+} from '../fixtures/worker-process.js';
 
 const TOKEN = 'dashboard-token-0123456789';
 const HOSTILE = '<img src=x onerror=alert(1)><script>document.title="owned"</script>';
@@ -23,15 +28,21 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sealpost-worker-dash-'));
   const alice = await pgp.generateKey({ userIds: [{ email: 'alice@example.org' }] });
   writeFileSync(join(dir, 'alice.asc'), alice.armoredPublicKey);
-  worker = await startWorker(['--role', 'api', '--listen', '127.0.0.1:0', '--spool', join(dir, 'spool')], {
-    HOME: dir,
-    XDG_CONFIG_HOME: join(dir, 'config'),
-    XDG_DATA_HOME: join(dir, 'data'),
-    SEALPOST_WORKER_TOKEN: TOKEN,
-    SEALPOST_KEYS: join(dir, 'alice.asc'),
-  });
+  worker = await startWorker(
+    ['--role', 'api', '--listen', '127.0.0.1:0', '--spool', join(dir, 'spool')],
+    {
+      HOME: dir,
+      XDG_CONFIG_HOME: join(dir, 'config'),
+      XDG_DATA_HOME: join(dir, 'data'),
+      SEALPOST_WORKER_TOKEN: TOKEN,
+      SEALPOST_KEYS: join(dir, 'alice.asc'),
+    },
+  );
   const post = (body: object) =>
-    api(worker, '/v1/messages', { token: TOKEN, body: JSON.stringify({ from: 'me@example.net', text: 'body', ...body }) });
+    api(worker, '/v1/messages', {
+      token: TOKEN,
+      body: JSON.stringify({ from: 'me@example.net', text: 'body', ...body }),
+    });
   const [plain, sealed] = await Promise.all([
     post({ to: ['carol@example.com'], subject: HOSTILE, encrypt: 'none' }),
     post({ to: ['alice@example.org'], subject: 'Board minutes', encrypt: 'pgp' }),
@@ -71,7 +82,10 @@ describe('the dashboard in chromium', () => {
     await expect(sealed.locator('.badge').textContent()).resolves.toBe('end-to-end encrypted');
     // The submission server reads the body of the transport-only job, not of the encrypted one.
     const bodyCell = (job: typeof plain) =>
-      job.locator('tr', { has: page.locator('th', { hasText: 'submission-server' }) }).locator('td').first();
+      job
+        .locator('tr', { has: page.locator('th', { hasText: 'submission-server' }) })
+        .locator('td')
+        .first();
     await expect(bodyCell(plain).getAttribute('class')).resolves.toBe('readable');
     await expect(bodyCell(sealed).getAttribute('class')).resolves.toBe('hidden');
     expect(await plain.locator('td').count()).toBe(36);
@@ -84,9 +98,13 @@ describe('the dashboard in chromium', () => {
     expect(await page.title()).toBe('sealpost-worker');
     expect(dialogs).toEqual([]);
     // Header protection: the queue (and every server) sees "[...]" as the encrypted job's Subject.
-    await expect(sealed.locator('[data-testid=subject]').textContent()).resolves.not.toContain('Board minutes');
+    await expect(sealed.locator('[data-testid=subject]').textContent()).resolves.not.toContain(
+      'Board minutes',
+    );
 
-    const shots = await Promise.all([plain, sealed].map((j) => j.locator('table.exposure').screenshot()));
+    const shots = await Promise.all(
+      [plain, sealed].map((j) => j.locator('table.exposure').screenshot()),
+    );
     for (const shot of shots) expect(distinctImageBytes(shot)).toBeGreaterThan(20);
     expect(shots[0]!.equals(shots[1]!)).toBe(false);
     await page.close();

@@ -13,7 +13,13 @@ import {
   startSubmissionServer,
 } from '@sealpost/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, assertWorkerBuilt, startWorker, type WorkerProcess, waitUntil } from '../fixtures/worker-process.js';
+import {
+  api,
+  assertWorkerBuilt,
+  startWorker,
+  type WorkerProcess,
+  waitUntil,
+} from '../fixtures/worker-process.js';
 
 const TOKEN = 'redis-token-0123456789abcdef';
 const SECRET = 'Acquisition target: Northwind, price 41.20';
@@ -75,8 +81,15 @@ beforeAll(async () => {
     }),
   ]);
   workers = await Promise.all([
-    startWorker(['--redis', redis.url, '--listen', '127.0.0.1:0', '--concurrency', '4', ...RETRY], env()),
-    startWorker(['--redis', redis.url, '--role', 'consumer', '--concurrency', '4', ...RETRY], env(), { waitFor: 'ready' }),
+    startWorker(
+      ['--redis', redis.url, '--listen', '127.0.0.1:0', '--concurrency', '4', ...RETRY],
+      env(),
+    ),
+    startWorker(
+      ['--redis', redis.url, '--role', 'consumer', '--concurrency', '4', ...RETRY],
+      env(),
+      { waitFor: 'ready' },
+    ),
   ]);
 }, 120_000);
 
@@ -87,7 +100,8 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const messageIdOf = (raw: Buffer) => /^Message-ID:\s*(<[^>]+>)/im.exec(raw.toString('latin1'))?.[1] ?? '';
+const messageIdOf = (raw: Buffer) =>
+  /^Message-ID:\s*(<[^>]+>)/im.exec(raw.toString('latin1'))?.[1] ?? '';
 
 describe('two workers on one Redis', () => {
   it('delivers 500 jobs exactly once, across a Redis restart', async () => {
@@ -102,10 +116,17 @@ describe('two workers on one Redis', () => {
           const res = await api(front!, '/v1/messages', {
             token: TOKEN,
             headers: { 'idempotency-key': `redis-${n}` },
-            body: JSON.stringify({ from: 'me@example.net', to: [`r${n}@example.com`], subject: `job ${n}`, text: `body ${n}`, encrypt: 'none' }),
+            body: JSON.stringify({
+              from: 'me@example.net',
+              to: [`r${n}@example.com`],
+              subject: `job ${n}`,
+              text: `body ${n}`,
+              encrypt: 'none',
+            }),
           }).catch(() => undefined);
           if (res && (res.status === 202 || res.status === 200)) ids.set(n, res.json.id);
-          else if (tries > 100) throw new Error(`job ${n} not accepted: ${res?.status} ${res?.text}`);
+          else if (tries > 100)
+            throw new Error(`job ${n} not accepted: ${res?.status} ${res?.text}`);
           else await new Promise((r) => setTimeout(r, 100));
         }
       }
@@ -115,7 +136,12 @@ describe('two workers on one Redis', () => {
     expect(new Set(ids.values()).size).toBe(JOBS);
     const wanted = new Set<string>();
     const jobs = await waitUntil(
-      () => Promise.all([...ids.values()].map((id) => api(front!, `/v1/messages/${id}`, { token: TOKEN }).then((r) => r.json))),
+      () =>
+        Promise.all(
+          [...ids.values()].map((id) =>
+            api(front!, `/v1/messages/${id}`, { token: TOKEN }).then((r) => r.json),
+          ),
+        ),
       (list) => list.every((j) => j?.state === 'sent'),
       60_000,
     );
@@ -129,7 +155,9 @@ describe('two workers on one Redis', () => {
     expect([...seen.values()].every((c) => c === 1)).toBe(true);
     // Both consumers took jobs: the front worker's own count of sends is less than all of them.
     const metrics = await api(front!, '/metrics', { token: TOKEN });
-    const own = Number(/sealpost_attempts_total\{outcome="sent"\} (\d+)/.exec(metrics.text)?.[1] ?? 0);
+    const own = Number(
+      /sealpost_attempts_total\{outcome="sent"\} (\d+)/.exec(metrics.text)?.[1] ?? 0,
+    );
     expect(own).toBeGreaterThan(0);
     expect(own).toBeLessThan(JOBS);
   }, 120_000);
@@ -138,13 +166,31 @@ describe('two workers on one Redis', () => {
     const [front] = workers;
     tempFailures.set('busy@example.com', 4);
     const post = (to: string) =>
-      api(front!, '/v1/messages', { token: TOKEN, body: JSON.stringify({ from: 'me@example.net', to: [to], subject: 's', text: 't', encrypt: 'none' }) });
-    const [busy, refused] = await Promise.all([post('busy@example.com'), post('refuse@example.com')]);
+      api(front!, '/v1/messages', {
+        token: TOKEN,
+        body: JSON.stringify({
+          from: 'me@example.net',
+          to: [to],
+          subject: 's',
+          text: 't',
+          encrypt: 'none',
+        }),
+      });
+    const [busy, refused] = await Promise.all([
+      post('busy@example.com'),
+      post('refuse@example.com'),
+    ]);
     const settle = (id: string) =>
-      waitUntil(() => api(front!, `/v1/messages/${id}`, { token: TOKEN }), (r) => ['sent', 'failed'].includes(r.json?.state), 30_000);
+      waitUntil(
+        () => api(front!, `/v1/messages/${id}`, { token: TOKEN }),
+        (r) => ['sent', 'failed'].includes(r.json?.state),
+        30_000,
+      );
     const [b, r] = await Promise.all([settle(busy.json.id), settle(refused.json.id)]);
     expect(b.json.state).toBe('sent');
-    expect(b.json.attempts.filter((a: { response?: string }) => /^4\d\d/.test(a.response ?? ''))).toHaveLength(4);
+    expect(
+      b.json.attempts.filter((a: { response?: string }) => /^4\d\d/.test(a.response ?? '')),
+    ).toHaveLength(4);
     expect(r.json.state).toBe('failed');
     expect(r.json.attempts.at(-1).response).toMatch(/550 5\.7\.1 Relaying denied/);
   }, 60_000);
@@ -153,18 +199,29 @@ describe('two workers on one Redis', () => {
 describe('what Redis holds', () => {
   it('holds no plaintext of an encrypted job and no secret', async () => {
     // An API-only worker on another Redis database: the job stays queued with its body.
-    const apiOnly = await startWorker(['--redis', `${redis.url}/3`, '--role', 'api', '--listen', '127.0.0.1:0'], env());
+    const apiOnly = await startWorker(
+      ['--redis', `${redis.url}/3`, '--role', 'api', '--listen', '127.0.0.1:0'],
+      env(),
+    );
     try {
       const posted = await api(apiOnly, '/v1/messages', {
         token: TOKEN,
-        body: JSON.stringify({ from: 'me@example.net', to: ['alice@example.org'], subject: 'deal', text: SECRET, encrypt: 'pgp', sign: 'pgp' }),
+        body: JSON.stringify({
+          from: 'me@example.net',
+          to: ['alice@example.org'],
+          subject: 'deal',
+          text: SECRET,
+          encrypt: 'pgp',
+          sign: 'pgp',
+        }),
       });
       expect(posted.status).toBe(202);
       const info = await api(apiOnly, `/v1/messages/${posted.json.id}`, { token: TOKEN });
       const dump = (await redis.snapshot()).toString('latin1');
       expect(dump).toContain(info.json.messageId);
       expect(dump).toContain('BEGIN PGP MESSAGE');
-      for (const secret of [SECRET, 'Northwind', PASSPHRASE, SMTP_PASSWORD, TOKEN]) expect(dump).not.toContain(secret);
+      for (const secret of [SECRET, 'Northwind', PASSPHRASE, SMTP_PASSWORD, TOKEN])
+        expect(dump).not.toContain(secret);
     } finally {
       await apiOnly.stop();
     }

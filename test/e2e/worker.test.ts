@@ -1,7 +1,15 @@
 // `sealpost-worker serve` end to end: the built binary, a real TLS submission server with the
 // test CA, real OpenPGP keys. Protect at enqueue, delivery, retries, refusals, hostile clients,
 // and a grep of the spool for what must never be in it.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pgp from '@sealpost/pgp';
@@ -53,9 +61,11 @@ function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   };
 }
 
-const job = (body: Record<string, unknown>) => JSON.stringify({ from: 'me@example.net', subject: 'Hello', text: SECRET, ...body });
+const job = (body: Record<string, unknown>) =>
+  JSON.stringify({ from: 'me@example.net', subject: 'Hello', text: SECRET, ...body });
 const getJob = (w: WorkerProcess, id: string) => api(w, `/v1/messages/${id}`, { token: TOKEN });
-const settled = (r: { json: any }) => ['sent', 'failed', 'ambiguous'].includes(r.json?.state);
+const settled = (r: { json?: { state?: string } }) =>
+  ['sent', 'failed', 'ambiguous'].includes(r.json?.state ?? '');
 
 beforeAll(async () => {
   assertWorkerBuilt();
@@ -85,8 +95,32 @@ beforeAll(async () => {
   writeFileSync(file('me.sec.asc'), sender.armoredPrivateKey);
   mkdirSync(file('xdg-config'));
   [worker, apiOnly] = await Promise.all([
-    startWorker(['--listen', '127.0.0.1:0', '--spool', file('spool'), '--retry-base-ms', '50', '--retry-max-ms', '200'], env()),
-    startWorker(['--role', 'api', '--listen', '127.0.0.1:0', '--spool', file('api-spool'), '--max-body', '65536'], env()),
+    startWorker(
+      [
+        '--listen',
+        '127.0.0.1:0',
+        '--spool',
+        file('spool'),
+        '--retry-base-ms',
+        '50',
+        '--retry-max-ms',
+        '200',
+      ],
+      env(),
+    ),
+    startWorker(
+      [
+        '--role',
+        'api',
+        '--listen',
+        '127.0.0.1:0',
+        '--spool',
+        file('api-spool'),
+        '--max-body',
+        '65536',
+      ],
+      env(),
+    ),
   ]);
 }, 120_000);
 
@@ -98,45 +132,71 @@ afterAll(async () => {
 
 describe('sealpost-worker serve', () => {
   it('refuses to start without a token', async () => {
-    await expect(startWorker(['--listen', '127.0.0.1:0', '--spool', file('no-token')], env({ SEALPOST_WORKER_TOKEN: '' }))).rejects.toThrow(/EWORKER_TOKEN/);
+    await expect(
+      startWorker(
+        ['--listen', '127.0.0.1:0', '--spool', file('no-token')],
+        env({ SEALPOST_WORKER_TOKEN: '' }),
+      ),
+    ).rejects.toThrow(/EWORKER_TOKEN/);
   });
 
   it('signs and encrypts at enqueue and delivers with a stable Message-ID over verified TLS', async () => {
-    const posted = await api(worker, '/v1/messages', { token: TOKEN, body: job({ to: ['alice@example.org'], encrypt: 'pgp', sign: 'pgp' }) });
+    const posted = await api(worker, '/v1/messages', {
+      token: TOKEN,
+      body: job({ to: ['alice@example.org'], encrypt: 'pgp', sign: 'pgp' }),
+    });
     expect(posted.status).toBe(202);
     expect(posted.json).toMatchObject({ id: expect.any(String), state: 'queued' });
     const done = await waitUntil(() => getJob(worker, posted.json.id), settled);
     expect(done.json.state).toBe('sent');
     const message = done.json.report.messages[0];
     expect(message.endToEnd).toMatchObject({ scheme: 'pgp', sign: 'pgp' });
-    expect(message.transport).toMatchObject({ mode: 'implicit-tls', tls: { validation: 'verified' } });
+    expect(message.transport).toMatchObject({
+      mode: 'implicit-tls',
+      tls: { validation: 'verified' },
+    });
     expect(message.exposure['submission-server'].body.visibility).toBe('hidden');
     expect(done.json.report.queued).toBe('end-to-end encrypted');
-    const received = server.messages.filter((m) => m.raw.toString('latin1').includes(done.json.messageId));
+    const received = server.messages.filter((m) =>
+      m.raw.toString('latin1').includes(done.json.messageId),
+    );
     expect(received).toHaveLength(1);
     expect(received[0]!.secure).toBe(true);
     expect(received[0]!.raw.toString('utf8')).not.toContain(SECRET);
   });
 
   it('sends transport-only jobs and says the queue held plaintext', async () => {
-    const posted = await api(worker, '/v1/messages', { token: TOKEN, body: job({ to: ['carol@example.com'], encrypt: 'none' }) });
+    const posted = await api(worker, '/v1/messages', {
+      token: TOKEN,
+      body: job({ to: ['carol@example.com'], encrypt: 'none' }),
+    });
     expect(posted.status).toBe(202);
     const done = await waitUntil(() => getJob(worker, posted.json.id), settled);
     expect(done.json.state).toBe('sent');
     expect(done.json.report.queued).toBe('plaintext');
-    expect(done.json.report.messages[0].exposure['submission-server'].body.visibility).toBe('readable');
+    expect(done.json.report.messages[0].exposure['submission-server'].body.visibility).toBe(
+      'readable',
+    );
   });
 
   it('takes a raw RFC 5322 message with the policy in the query', async () => {
     const raw = `From: me@example.net\r\nTo: alice@example.org\r\nSubject: raw\r\n\r\n${SECRET}\r\n`;
-    const posted = await api(worker, '/v1/messages?encrypt=pgp&sign=none', { token: TOKEN, body: raw, headers: { 'content-type': 'message/rfc822' } });
+    const posted = await api(worker, '/v1/messages?encrypt=pgp&sign=none', {
+      token: TOKEN,
+      body: raw,
+      headers: { 'content-type': 'message/rfc822' },
+    });
     expect(posted.status).toBe(202);
     const done = await waitUntil(() => getJob(worker, posted.json.id), settled);
     expect(done.json).toMatchObject({ state: 'sent', report: { queued: 'end-to-end encrypted' } });
   });
 
   it('returns the same job for a repeated Idempotency-Key', async () => {
-    const init = { token: TOKEN, body: job({ to: ['carol@example.com'], encrypt: 'none' }), headers: { 'idempotency-key': 'order-4711' } };
+    const init = {
+      token: TOKEN,
+      body: job({ to: ['carol@example.com'], encrypt: 'none' }),
+      headers: { 'idempotency-key': 'order-4711' },
+    };
     const first = await api(worker, '/v1/messages', init);
     const second = await api(worker, '/v1/messages', init);
     expect(first.status).toBe(202);
@@ -145,7 +205,10 @@ describe('sealpost-worker serve', () => {
 
   it('retries 421/451 with backoff until the server takes the job', async () => {
     tempFailures.set('dave@example.com', 3);
-    const posted = await api(worker, '/v1/messages', { token: TOKEN, body: job({ to: ['dave@example.com'], encrypt: 'none' }) });
+    const posted = await api(worker, '/v1/messages', {
+      token: TOKEN,
+      body: job({ to: ['dave@example.com'], encrypt: 'none' }),
+    });
     const done = await waitUntil(() => getJob(worker, posted.json.id), settled);
     expect(done.json.state).toBe('sent');
     expect(done.json.attempts.length).toBe(4);
@@ -157,14 +220,23 @@ describe('sealpost-worker serve', () => {
   });
 
   it('fails a 550 at once, with the reply, and resends it on request', async () => {
-    const posted = await api(worker, '/v1/messages', { token: TOKEN, body: job({ to: ['refuse@example.com'], encrypt: 'none' }) });
+    const posted = await api(worker, '/v1/messages', {
+      token: TOKEN,
+      body: job({ to: ['refuse@example.com'], encrypt: 'none' }),
+    });
     const done = await waitUntil(() => getJob(worker, posted.json.id), settled);
     expect(done.json.state).toBe('failed');
     expect(done.json.attempts).toHaveLength(1);
     expect(done.json.attempts[0].response).toMatch(/550 5\.1\.1 No such user/);
-    const resent = await api(worker, `/v1/messages/${posted.json.id}/resend`, { token: TOKEN, method: 'POST' });
+    const resent = await api(worker, `/v1/messages/${posted.json.id}/resend`, {
+      token: TOKEN,
+      method: 'POST',
+    });
     expect(resent.status).toBe(200);
-    const again = await waitUntil(() => getJob(worker, posted.json.id), (r) => r.json.attempts.length === 2 && settled(r));
+    const again = await waitUntil(
+      () => getJob(worker, posted.json.id),
+      (r) => r.json.attempts.length === 2 && settled(r),
+    );
     expect(again.json.state).toBe('failed');
   });
 
@@ -186,22 +258,37 @@ describe('the ambiguous window and shutdown', () => {
   it('parks a job whose connection dropped after the data, and resends it only on request', async () => {
     const ca = await sharedTestCa();
     const tls = await ca.issueServerCertificate();
-    const dropper = await startDropAfterDataServer({ certPem: tls.certPem, keyPem: tls.keyPem, chainPem: tls.chainPem });
+    const dropper = await startDropAfterDataServer({
+      certPem: tls.certPem,
+      keyPem: tls.keyPem,
+      chainPem: tls.chainPem,
+    });
     const w = await startWorker(
       ['--listen', '127.0.0.1:0', '--spool', file('drop-spool'), '--retry-base-ms', '50'],
       env({ SEALPOST_SERVER: `127.0.0.1:${dropper.port}`, SEALPOST_USER: '' }),
     );
     try {
-      const posted = await api(w, '/v1/messages', { token: TOKEN, body: job({ to: ['carol@example.com'], encrypt: 'none' }) });
+      const posted = await api(w, '/v1/messages', {
+        token: TOKEN,
+        body: job({ to: ['carol@example.com'], encrypt: 'none' }),
+      });
       const done = await waitUntil(() => getJob(w, posted.json.id), settled);
       expect(done.json.state).toBe('ambiguous');
-      expect(done.json.attempts).toEqual([expect.objectContaining({ code: 'EAMBIGUOUS', dataSent: true })]);
+      expect(done.json.attempts).toEqual([
+        expect.objectContaining({ code: 'EAMBIGUOUS', dataSent: true }),
+      ]);
       expect(done.json.report.messages[0].exposure).toBeDefined();
       await new Promise((r) => setTimeout(r, 500));
       expect(dropper.record.messages).toHaveLength(1); // not resent by itself
-      const resent = await api(w, `/v1/messages/${posted.json.id}/resend`, { token: TOKEN, method: 'POST' });
+      const resent = await api(w, `/v1/messages/${posted.json.id}/resend`, {
+        token: TOKEN,
+        method: 'POST',
+      });
       expect(resent.json.state).toBe('queued');
-      await waitUntil(() => getJob(w, posted.json.id), (r) => r.json.attempts.length === 2 && settled(r));
+      await waitUntil(
+        () => getJob(w, posted.json.id),
+        (r) => r.json.attempts.length === 2 && settled(r),
+      );
       expect(dropper.record.messages).toHaveLength(2);
     } finally {
       await w.stop();
@@ -214,12 +301,18 @@ describe('the ambiguous window and shutdown', () => {
     const w = await startWorker(['--listen', '127.0.0.1:0', '--spool', spool], env());
     const posts = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        api(w, '/v1/messages', { token: TOKEN, body: job({ to: [`t${i}@example.com`], encrypt: 'none' }) }),
+        api(w, '/v1/messages', {
+          token: TOKEN,
+          body: job({ to: [`t${i}@example.com`], encrypt: 'none' }),
+        }),
       ),
     );
     expect(await w.stop()).toBe(0);
     expect(w.log()).toMatch(/shutting down[\s\S]*stopped/);
-    const again = await startWorker(['--role', 'api', '--listen', '127.0.0.1:0', '--spool', spool], env());
+    const again = await startWorker(
+      ['--role', 'api', '--listen', '127.0.0.1:0', '--spool', spool],
+      env(),
+    );
     try {
       for (const p of posts) {
         const state = (await getJob(again, p.json.id)).json.state;
@@ -240,13 +333,19 @@ function filesUnder(root: string): string[] {
 
 describe('what the queue holds', () => {
   it('holds no plaintext of an encrypted job, no passphrase and no SMTP password', async () => {
-    const posted = await api(apiOnly, '/v1/messages', { token: TOKEN, body: job({ to: ['alice@example.org'], encrypt: 'pgp', sign: 'pgp' }) });
+    const posted = await api(apiOnly, '/v1/messages', {
+      token: TOKEN,
+      body: job({ to: ['alice@example.org'], encrypt: 'pgp', sign: 'pgp' }),
+    });
     expect(posted.status).toBe(202);
     const info = await getJob(apiOnly, posted.json.id);
-    const spool = filesUnder(file('api-spool')).map((f) => readFileSync(f).toString('latin1')).join('\n');
+    const spool = filesUnder(file('api-spool'))
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('\n');
     expect(spool).toContain(info.json.messageId); // positive control: the job is there
     expect(spool).toContain('-----BEGIN PGP MESSAGE-----');
-    for (const secret of [SECRET, 'Quarterly numbers', PASSPHRASE, SMTP_PASSWORD, TOKEN]) expect(spool).not.toContain(secret);
+    for (const secret of [SECRET, 'Quarterly numbers', PASSPHRASE, SMTP_PASSWORD, TOKEN])
+      expect(spool).not.toContain(secret);
   });
 });
 
@@ -262,34 +361,111 @@ describe('hostile API clients', () => {
     const cases: [string, Parameters<typeof api>[2], number, string | undefined][] = [
       ['/v1/messages', { body }, 401, 'EWORKER_TOKEN'],
       ['/v1/messages', { body, token: 'wrong-token-0123456789' }, 401, 'EWORKER_TOKEN'],
-      ['/v1/messages', { body, headers: { authorization: `Basic ${TOKEN}` } }, 401, 'EWORKER_TOKEN'],
-      ['/v1/messages', { token: TOKEN, body: job({ to: ['carol@example.com'], text: 'x'.repeat(70_000) }) }, 413, 'EJOB_TOO_LARGE'],
-      ['/v1/messages', { token: TOKEN, body: '{"from": "me@example.net", "to": [' }, 400, 'EREQUEST'],
+      [
+        '/v1/messages',
+        { body, headers: { authorization: `Basic ${TOKEN}` } },
+        401,
+        'EWORKER_TOKEN',
+      ],
+      [
+        '/v1/messages',
+        { token: TOKEN, body: job({ to: ['carol@example.com'], text: 'x'.repeat(70_000) }) },
+        413,
+        'EJOB_TOO_LARGE',
+      ],
+      [
+        '/v1/messages',
+        { token: TOKEN, body: '{"from": "me@example.net", "to": [' },
+        400,
+        'EREQUEST',
+      ],
       ['/v1/messages', { token: TOKEN, body: '[1,2]' }, 400, 'EREQUEST'],
       ['/v1/messages', { token: TOKEN, body: job({ to: 'carol@example.com' }) }, 400, 'EREQUEST'],
-      ['/v1/messages', { token: TOKEN, body: job({ to: ['carol@@example.com'] }) }, 400, 'EADDRESS'],
-      ['/v1/messages', { token: TOKEN, body: job({ to: ['carol@example.com'], subject: 'Hi\r\nBcc: eve@example.com' }) }, 400, 'EHEADER'],
-      ['/v1/messages', { token: TOKEN, body: job({ to: ['carol@example.com'], headers: { 'X-A': 'a\r\nBcc: eve@example.com' } }) }, 400, 'EHEADER'],
-      ['/v1/messages', { token: TOKEN, body: job({ to: ['carol@example.com'], policy: 'sometimes' }) }, 400, 'EUSAGE'],
-      ['/v1/messages', { token: TOKEN, body: job({ to: ['carol@example.com'], encrypt: 'rot13' }) }, 400, 'EUSAGE'],
-      ['/v1/messages', { token: TOKEN, body: job({ to: ['carol@example.com'], encrypt: 'pgp' }) }, 422, 'EPOLICY'],
-      ['/v1/messages', { token: TOKEN, body: 'x', headers: { 'content-type': 'text/plain' } }, 400, 'EREQUEST'],
-      ['/v1/messages', { token: TOKEN, body, headers: { 'idempotency-key': 'a b' } }, 400, 'EREQUEST'],
+      [
+        '/v1/messages',
+        { token: TOKEN, body: job({ to: ['carol@@example.com'] }) },
+        400,
+        'EADDRESS',
+      ],
+      [
+        '/v1/messages',
+        {
+          token: TOKEN,
+          body: job({ to: ['carol@example.com'], subject: 'Hi\r\nBcc: eve@example.com' }),
+        },
+        400,
+        'EHEADER',
+      ],
+      [
+        '/v1/messages',
+        {
+          token: TOKEN,
+          body: job({ to: ['carol@example.com'], headers: { 'X-A': 'a\r\nBcc: eve@example.com' } }),
+        },
+        400,
+        'EHEADER',
+      ],
+      [
+        '/v1/messages',
+        { token: TOKEN, body: job({ to: ['carol@example.com'], policy: 'sometimes' }) },
+        400,
+        'EUSAGE',
+      ],
+      [
+        '/v1/messages',
+        { token: TOKEN, body: job({ to: ['carol@example.com'], encrypt: 'rot13' }) },
+        400,
+        'EUSAGE',
+      ],
+      [
+        '/v1/messages',
+        { token: TOKEN, body: job({ to: ['carol@example.com'], encrypt: 'pgp' }) },
+        422,
+        'EPOLICY',
+      ],
+      [
+        '/v1/messages',
+        { token: TOKEN, body: 'x', headers: { 'content-type': 'text/plain' } },
+        400,
+        'EREQUEST',
+      ],
+      [
+        '/v1/messages',
+        { token: TOKEN, body, headers: { 'idempotency-key': 'a b' } },
+        400,
+        'EREQUEST',
+      ],
     ];
     for (const [path, init, status, code] of cases) {
       const res = await api(apiOnly, path, init);
-      expect({ path, init: JSON.stringify(init).slice(0, 120), status: res.status }).toEqual({ path, init: JSON.stringify(init).slice(0, 120), status });
+      expect({ path, init: JSON.stringify(init).slice(0, 120), status: res.status }).toEqual({
+        path,
+        init: JSON.stringify(init).slice(0, 120),
+        status,
+      });
       if (code) expect(res.json?.error?.code).toBe(code);
     }
     expect(await jobCount()).toBe(before);
   });
 
   it('learns nothing about jobs without the token, and nothing of a job id that is not one', async () => {
-    const posted = await api(apiOnly, '/v1/messages', { token: TOKEN, body: job({ to: ['carol@example.com'], encrypt: 'none' }) });
+    const posted = await api(apiOnly, '/v1/messages', {
+      token: TOKEN,
+      body: job({ to: ['carol@example.com'], encrypt: 'none' }),
+    });
     const id = posted.json.id as string;
-    for (const path of [`/v1/messages/${id}`, '/v1/messages', '/v1/messages?state=queued', '/metrics', `/v1/messages/${id}/resend`]) {
+    for (const path of [
+      `/v1/messages/${id}`,
+      '/v1/messages',
+      '/v1/messages?state=queued',
+      '/metrics',
+      `/v1/messages/${id}/resend`,
+    ]) {
       for (const token of [null, 'wrong-token-0123456789']) {
-        const res = await api(apiOnly, path, { token, ...(path.endsWith('resend') ? { method: 'POST' } : {}) });
+        const res = await api(apiOnly, path, {
+          token,
+          ...(path.endsWith('resend') ? { method: 'POST' } : {}),
+        });
         expect(res.status).toBe(401);
         expect(res.text).not.toContain(id);
         expect(res.text).not.toContain('carol');
@@ -298,12 +474,19 @@ describe('hostile API clients', () => {
     const dashboard = await api(apiOnly, '/', {});
     expect(dashboard.status).toBe(401);
     expect(dashboard.text).not.toContain(id);
-    for (const other of ['00000000-0000-0000-0000-000000000000', '..%2F..%2Fetc%2Fpasswd', `${id}x`]) {
+    for (const other of [
+      '00000000-0000-0000-0000-000000000000',
+      '..%2F..%2Fetc%2Fpasswd',
+      `${id}x`,
+    ]) {
       const res = await api(apiOnly, `/v1/messages/${other}`, { token: TOKEN });
       expect(res.status).toBe(404);
       expect(res.json.error.code).toBe('EJOB_NOT_FOUND');
     }
-    const resend = await api(apiOnly, `/v1/messages/${id}/resend`, { token: TOKEN, method: 'POST' });
+    const resend = await api(apiOnly, `/v1/messages/${id}/resend`, {
+      token: TOKEN,
+      method: 'POST',
+    });
     expect(resend.status).toBe(409);
   });
 });

@@ -31,7 +31,9 @@ export function jobView(job: JobInfo): JobView {
     ...(job.result
       ? {
           result: {
-            ...(job.result.responseCode !== undefined ? { responseCode: job.result.responseCode } : {}),
+            ...(job.result.responseCode !== undefined
+              ? { responseCode: job.result.responseCode }
+              : {}),
             ...(job.result.response !== undefined ? { response: job.result.response } : {}),
           },
         }

@@ -43,7 +43,12 @@ export async function main(args: readonly string[], ctx: MainContext): Promise<n
       ctx.stdout.write(HELP);
       return 0;
     }
-    await serve(parseServeOptions(rest, ctx.env), { env: ctx.env, cwd: ctx.cwd, log, signal: ctx.signal });
+    await serve(parseServeOptions(rest, ctx.env), {
+      env: ctx.env,
+      cwd: ctx.cwd,
+      log,
+      signal: ctx.signal,
+    });
     return 0;
   } catch (err) {
     if (isSealpostError(err)) {

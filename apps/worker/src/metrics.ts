@@ -25,9 +25,7 @@ export class WorkerMetrics {
     this.#tlsModes.set(tlsMode, (this.#tlsModes.get(tlsMode) ?? 0) + 1);
     this.#latencyCount += 1;
     this.#latencySum += seconds;
-    BUCKETS.forEach((le, i) => {
-      if (seconds <= le) this.#buckets[i]! += 1;
-    });
+    for (const [i, le] of BUCKETS.entries()) if (seconds <= le) this.#buckets[i]! += 1;
     this.#sentTotal += 1;
     if (endToEnd) this.#sentEndToEnd += 1;
   }
@@ -36,7 +34,8 @@ export class WorkerMetrics {
     const lines: string[] = [];
     if (counts) {
       lines.push('# HELP sealpost_jobs Jobs in the queue by state.', '# TYPE sealpost_jobs gauge');
-      for (const state of JOB_STATES) lines.push(`sealpost_jobs{state="${state}"} ${counts[state]}`);
+      for (const state of JOB_STATES)
+        lines.push(`sealpost_jobs{state="${state}"} ${counts[state]}`);
     }
     lines.push(
       '# HELP sealpost_attempts_total Delivery attempts of this process by outcome.',
@@ -48,7 +47,8 @@ export class WorkerMetrics {
       '# HELP sealpost_send_seconds Time from claim to the server accepting the message.',
       '# TYPE sealpost_send_seconds histogram',
     );
-    BUCKETS.forEach((le, i) => lines.push(`sealpost_send_seconds_bucket{le="${le}"} ${this.#buckets[i]}`));
+    for (const [i, le] of BUCKETS.entries())
+      lines.push(`sealpost_send_seconds_bucket{le="${le}"} ${this.#buckets[i]}`);
     lines.push(
       `sealpost_send_seconds_bucket{le="+Inf"} ${this.#latencyCount}`,
       `sealpost_send_seconds_sum ${this.#latencySum}`,
@@ -56,7 +56,8 @@ export class WorkerMetrics {
       '# HELP sealpost_sent_tls_total Messages sent by this process, by TLS mode of the submission link.',
       '# TYPE sealpost_sent_tls_total counter',
     );
-    for (const [mode, n] of this.#tlsModes) lines.push(`sealpost_sent_tls_total{mode="${label(mode)}"} ${n}`);
+    for (const [mode, n] of this.#tlsModes)
+      lines.push(`sealpost_sent_tls_total{mode="${label(mode)}"} ${n}`);
     lines.push(
       '# HELP sealpost_sent_end_to_end_ratio Share of messages sent by this process that were end-to-end encrypted.',
       '# TYPE sealpost_sent_end_to_end_ratio gauge',

@@ -3,7 +3,10 @@ import { SealpostError } from '@sealpost/errors';
 import { BullMqQueue, type JobQueue, SpoolQueue } from '@sealpost/queue';
 import type { ServeOptions } from './serve-options.js';
 
-export async function openQueue(options: ServeOptions, log: (line: string) => void): Promise<JobQueue> {
+export async function openQueue(
+  options: ServeOptions,
+  log: (line: string) => void,
+): Promise<JobQueue> {
   const backoff = {
     ...(options.retryBaseMs ? { baseDelayMs: options.retryBaseMs } : {}),
     ...(options.retryMaxMs ? { maxDelayMs: options.retryMaxMs } : {}),

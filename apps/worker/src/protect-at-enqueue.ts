@@ -36,9 +36,11 @@ export interface JobReport {
 const HEADER_END = '\r\n\r\n';
 
 function outerHeader(raw: Uint8Array): string {
-  const text = Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, 64 * 1024)).toString(
-    'latin1',
-  );
+  const text = Buffer.from(
+    raw.buffer,
+    raw.byteOffset,
+    Math.min(raw.byteLength, 64 * 1024),
+  ).toString('latin1');
   const end = text.indexOf(HEADER_END);
   return (end < 0 ? text : text.slice(0, end)).replace(/\r\n[ \t]+/g, ' ');
 }
@@ -100,7 +102,10 @@ export async function protectAndEnqueue(
       messageId,
       report,
       ...(options.idempotencyKey
-        ? { idempotencyKey: built.length === 1 ? options.idempotencyKey : `${options.idempotencyKey}#${index}` }
+        ? {
+            idempotencyKey:
+              built.length === 1 ? options.idempotencyKey : `${options.idempotencyKey}#${index}`,
+          }
         : {}),
       ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
     });

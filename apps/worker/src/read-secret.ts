@@ -30,9 +30,13 @@ export async function readSecret(
     try {
       return (await readFile(source.file, 'utf8')).split(/\r?\n/, 1)[0] ?? '';
     } catch (err) {
-      throw new SealpostError('EIO', `Cannot read the ${what} file ${quoteUntrusted(source.file)}.`, {
-        cause: err,
-      });
+      throw new SealpostError(
+        'EIO',
+        `Cannot read the ${what} file ${quoteUntrusted(source.file)}.`,
+        {
+          cause: err,
+        },
+      );
     }
   }
   if (source.command) {

@@ -15,11 +15,33 @@ describe('parseServeOptions', () => {
 
   it('reads every flag and refuses bad values', () => {
     const o = parseServeOptions(
-      ['--role', 'consumer', '--listen', '[::1]:9000', '--redis', 'redis://h:1', '--concurrency', '8'],
+      [
+        '--role',
+        'consumer',
+        '--listen',
+        '[::1]:9000',
+        '--redis',
+        'redis://h:1',
+        '--concurrency',
+        '8',
+      ],
       {},
     );
-    expect(o).toMatchObject({ role: 'consumer', host: '::1', port: 9000, redis: 'redis://h:1', concurrency: 8 });
-    for (const args of [['--role', 'all'], ['--listen', 'nohost'], ['--concurrency', '0'], ['--bogus']])
-      expect(() => parseServeOptions(args, {})).toThrow(expect.objectContaining({ code: 'EUSAGE' }));
+    expect(o).toMatchObject({
+      role: 'consumer',
+      host: '::1',
+      port: 9000,
+      redis: 'redis://h:1',
+      concurrency: 8,
+    });
+    for (const args of [
+      ['--role', 'all'],
+      ['--listen', 'nohost'],
+      ['--concurrency', '0'],
+      ['--bogus'],
+    ])
+      expect(() => parseServeOptions(args, {})).toThrow(
+        expect.objectContaining({ code: 'EUSAGE' }),
+      );
   });
 });

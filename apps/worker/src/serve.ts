@@ -91,7 +91,9 @@ export async function serve(options: ServeOptions, ctx: ServeContext): Promise<v
         concurrency: options.concurrency,
         signal,
         onError: (err, lease) =>
-          log(`job ${lease?.id ?? '-'}: ${(err as { code?: string }).code ?? 'error'} ${(err as Error).message}`),
+          log(
+            `job ${lease?.id ?? '-'}: ${(err as { code?: string }).code ?? 'error'} ${(err as Error).message}`,
+          ),
       }).finally(() => transport.close()),
     );
   }

@@ -44,8 +44,7 @@ export function readWorkerToken(env: NodeJS.ProcessEnv, tokenFile?: string): Wor
     );
   const expected = digest(token);
   return {
-    matches: (presented) =>
-      presented !== undefined && timingSafeEqual(digest(presented), expected),
+    matches: (presented) => presented !== undefined && timingSafeEqual(digest(presented), expected),
     sessionValue: createHash('sha256').update(`sealpost-dashboard\0${token}`).digest('hex'),
   };
 }

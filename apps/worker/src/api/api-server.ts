@@ -50,7 +50,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function sendHtml(res: ServerResponse, status: number, html: string, extra: Record<string, string> = {}): void {
+function sendHtml(
+  res: ServerResponse,
+  status: number,
+  html: string,
+  extra: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     'content-type': 'text/html; charset=utf-8',
@@ -70,20 +75,27 @@ function cookieValue(req: IncomingMessage, name: string): string | undefined {
 }
 
 function unauthorized(): SealpostError {
-  return new SealpostError('EWORKER_TOKEN', 'Send "Authorization: Bearer TOKEN" with the worker token.');
+  return new SealpostError(
+    'EWORKER_TOKEN',
+    'Send "Authorization: Bearer TOKEN" with the worker token.',
+  );
 }
 
 export function createApiServer(deps: ApiDependencies): Server {
   const { queue, token } = deps;
 
-  const authorized = (req: IncomingMessage) => token.matches(bearerToken(req.headers.authorization));
+  const authorized = (req: IncomingMessage) =>
+    token.matches(bearerToken(req.headers.authorization));
   const dashboardSession = (req: IncomingMessage) =>
     authorized(req) || cookieValue(req, COOKIE) === token.sessionValue;
 
   async function postMessage(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const key = req.headers['idempotency-key'];
     if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)))
-      throw new SealpostError('EREQUEST', 'Idempotency-Key must be 1–200 visible ASCII characters.');
+      throw new SealpostError(
+        'EREQUEST',
+        'Idempotency-Key must be 1–200 visible ASCII characters.',
+      );
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/json' && type !== 'message/rfc822')
       throw new SealpostError('EREQUEST', 'Send application/json or message/rfc822.');
@@ -95,7 +107,13 @@ export function createApiServer(deps: ApiDependencies): Server {
     };
     if (type === 'application/json') {
       const { message, policy } = parseJsonMessage(body);
-      enqueued = await protectAndEnqueue(queue, message, requestPolicy(policy, deps.config), deps.setup, options);
+      enqueued = await protectAndEnqueue(
+        queue,
+        message,
+        requestPolicy(policy, deps.config),
+        deps.setup,
+        options,
+      );
     } else {
       const q = url.searchParams;
       for (const name of q.keys())
@@ -143,7 +161,8 @@ export function createApiServer(deps: ApiDependencies): Server {
     }
     if (path === '/login' && method === 'POST') {
       const form = new URLSearchParams((await readBody(req, 4096)).toString('utf8'));
-      if (!token.matches(form.get('token') ?? undefined)) return sendHtml(res, 401, loginPage(true));
+      if (!token.matches(form.get('token') ?? undefined))
+        return sendHtml(res, 401, loginPage(true));
       res.writeHead(303, {
         ...SECURITY_HEADERS,
         location: '/',
@@ -175,7 +194,10 @@ export function createApiServer(deps: ApiDependencies): Server {
       const state = url.searchParams.get('state');
       if (state !== null && !JOB_STATES.includes(state as JobState))
         throw new SealpostError('EREQUEST', `state must be one of ${JOB_STATES.join(', ')}.`);
-      const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? 100) || 100));
+      const limit = Math.min(
+        1000,
+        Math.max(1, Number(url.searchParams.get('limit') ?? 100) || 100),
+      );
       const jobs = await queue.list({ ...(state ? { state: state as JobState } : {}), limit });
       return sendJson(res, 200, { jobs: jobs.map(jobView) });
     }

@@ -63,7 +63,8 @@ function headers(value: unknown): Record<string, string> | undefined {
   if (value === undefined) return undefined;
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw bad('"headers" must be an object of field name → value.');
-  for (const v of Object.values(value)) if (typeof v !== 'string') throw bad('Header values must be strings.');
+  for (const v of Object.values(value))
+    if (typeof v !== 'string') throw bad('Header values must be strings.');
   return value as Record<string, string>;
 }
 

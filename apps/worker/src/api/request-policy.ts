@@ -28,7 +28,10 @@ export function requestPolicy(fields: PolicyFields, config: SealpostConfig): Sen
   const policy = oneOf('policy', fields.policy, ['require', 'prefer']) ?? config.policy;
   const sign = oneOf('sign', fields.sign, ['pgp', 'smime', 'none']) ?? config.sign ?? 'none';
   if (encrypt === 'none' && policy === 'require')
-    throw new SealpostError('EUSAGE', '"encrypt": "none" and "policy": "require" contradict each other.');
+    throw new SealpostError(
+      'EUSAGE',
+      '"encrypt": "none" and "policy": "require" contradict each other.',
+    );
   // A scheme asked for by name means "encrypt or do not send" unless policy says prefer.
   const requirement =
     encrypt === 'none' ? 'never' : (policy ?? (encrypt === 'auto' ? 'prefer' : 'require'));

@@ -52,7 +52,9 @@ ${rows}</tbody></table>`;
 function transportFacts(m: MessageReport): string {
   const t = m.transport;
   if (t && t.transport === 'smtp') {
-    const tls = t.tls ? `${t.tls.version} ${t.tls.cipher}, certificate ${t.tls.validation}` : 'no TLS';
+    const tls = t.tls
+      ? `${t.tls.version} ${t.tls.cipher}, certificate ${t.tls.validation}`
+      : 'no TLS';
     return `${t.host}:${t.port} ${t.mode}, ${tls}`;
   }
   return `not sent yet; exposure assumes ${m.firstLink?.mode ?? 'implicit-tls'} with a verified certificate`;
@@ -61,8 +63,12 @@ function transportFacts(m: MessageReport): string {
 function endToEndFacts(m: MessageReport): string {
   const e = m.endToEnd;
   if (!e) return 'unknown';
-  const enc = e.scheme === 'none' ? 'not encrypted' : `encrypted (${e.scheme === 'pgp' ? 'OpenPGP' : 'S/MIME'})`;
-  const sig = e.sign === 'none' ? 'not signed' : `signed (${e.sign === 'pgp' ? 'OpenPGP' : 'S/MIME'})`;
+  const enc =
+    e.scheme === 'none'
+      ? 'not encrypted'
+      : `encrypted (${e.scheme === 'pgp' ? 'OpenPGP' : 'S/MIME'})`;
+  const sig =
+    e.sign === 'none' ? 'not signed' : `signed (${e.sign === 'pgp' ? 'OpenPGP' : 'S/MIME'})`;
   const alg = e.algorithms?.length ? `; ${e.algorithms.join(', ')}` : '';
   return `${enc}, ${sig}${e.headerProtection ? ', header protection' : ''}${alg}`;
 }
