@@ -20,8 +20,14 @@ const bin = fileURLToPath(new URL('../apps/worker/dist/bin.js', import.meta.url)
 const TOKEN = 'bench-token-0123456789abcdef';
 const text = 'Quarterly figures follow. '.repeat(40).slice(0, 1024);
 
-function startWorker(args: string[], env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [bin, 'serve', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+function startWorker(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [bin, 'serve', ...args], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let log = '';
   return new Promise((resolve, reject) => {
     child.stderr!.on('data', (c) => {
@@ -36,7 +42,11 @@ function startWorker(args: string[], env: NodeJS.ProcessEnv): Promise<{ url: str
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'sealpost-worker-bench-'));
   const ca = await sharedTestCa();
-  const sink = await startSubmissionServer({ mode: 'implicit-tls', certificate: await ca.issueServerCertificate(), keepData: false });
+  const sink = await startSubmissionServer({
+    mode: 'implicit-tls',
+    certificate: await ca.issueServerCertificate(),
+    keepData: false,
+  });
   const redis = await startRedis();
   const [alice, me] = await Promise.all([
     generateKey({ userIds: [{ email: 'alice@example.org' }] }),
@@ -62,12 +72,25 @@ async function main() {
   for (const store of ['spool', 'bullmq'] as const) {
     for (const concurrency of [1, 8]) {
       run += 1;
-      const queueArgs = store === 'spool' ? ['--spool', join(dir, `spool-${run}`)] : ['--redis', `${redis.url}/${run}`];
-      const worker = await startWorker(['--listen', '127.0.0.1:0', '--concurrency', String(concurrency), ...queueArgs], env);
+      const queueArgs =
+        store === 'spool'
+          ? ['--spool', join(dir, `spool-${run}`)]
+          : ['--redis', `${redis.url}/${run}`];
+      const worker = await startWorker(
+        ['--listen', '127.0.0.1:0', '--concurrency', String(concurrency), ...queueArgs],
+        env,
+      );
       const before = sink.messages.length;
       const started = performance.now();
       let next = 0;
-      const body = JSON.stringify({ from: 'me@example.net', to: ['alice@example.org'], subject: 'bench', text, encrypt: 'pgp', sign: 'pgp' });
+      const body = JSON.stringify({
+        from: 'me@example.net',
+        to: ['alice@example.org'],
+        subject: 'bench',
+        text,
+        encrypt: 'pgp',
+        sign: 'pgp',
+      });
       const client = async () => {
         while (next < jobs) {
           next += 1;
@@ -76,7 +99,8 @@ async function main() {
             headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
             body,
           });
-          if (res.status !== 202) throw new Error(`POST answered ${res.status}: ${await res.text()}`);
+          if (res.status !== 202)
+            throw new Error(`POST answered ${res.status}: ${await res.text()}`);
         }
       };
       await Promise.all(Array.from({ length: 8 }, client));
