@@ -191,6 +191,25 @@ describe('sealpost-worker serve', () => {
     expect(done.json).toMatchObject({ state: 'sent', report: { queued: 'end-to-end encrypted' } });
   });
 
+  it('streams a large message through the spool to the server', async () => {
+    const content = Buffer.alloc(6 * 1024 * 1024, 'sealpost large attachment ').toString('base64');
+    const posted = await api(worker, '/v1/messages', {
+      token: TOKEN,
+      body: job({
+        to: ['carol@example.com'],
+        encrypt: 'none',
+        attachments: [{ filename: 'big.bin', content }],
+      }),
+    });
+    expect(posted.status).toBe(202);
+    const done = await waitUntil(() => getJob(worker, posted.json.id), settled, 60_000);
+    expect(done.json.state).toBe('sent');
+    const received = server.messages.find((m) =>
+      m.raw.toString('latin1').includes(done.json.messageId),
+    );
+    expect(received!.size).toBeGreaterThan(8 * 1024 * 1024);
+  }, 90_000);
+
   it('returns the same job for a repeated Idempotency-Key', async () => {
     const init = {
       token: TOKEN,
