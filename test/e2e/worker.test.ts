@@ -444,6 +444,15 @@ describe('hostile API clients', () => {
       ],
       [
         '/v1/messages',
+        {
+          token: TOKEN,
+          body: job({ to: ['carol@example.com'], encrypt: 'none', sign: 'smime' }),
+        },
+        400,
+        'EUSAGE',
+      ],
+      [
+        '/v1/messages',
         { token: TOKEN, body: 'x', headers: { 'content-type': 'text/plain' } },
         400,
         'EREQUEST',

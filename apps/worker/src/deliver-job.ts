@@ -4,6 +4,7 @@
  * does not end until the mark is durable, and the transport writes the "." only after the end.
  */
 import { Transform, type TransformCallback } from 'node:stream';
+import { SealpostError } from '@sealpost/errors';
 import { exposureMatrix, linkFromTransport, type MessageReport } from '@sealpost/pipeline';
 import type { Lease } from '@sealpost/queue';
 import type { Transport, TransportReport } from '@sealpost/transport';
@@ -56,15 +57,31 @@ export function deliverJob(transport: Transport, observer: DeliveryObserver = {}
   return async (lease: Lease): Promise<void> => {
     const started = performance.now();
     const source = lease.openRaw();
-    const raw = new MarkBeforeEnd(() => lease.markDataSent());
+    let markFailure: unknown;
+    const raw = new MarkBeforeEnd(() =>
+      lease.markDataSent().catch((err: unknown) => {
+        markFailure = err;
+        throw err;
+      }),
+    );
     source.once('error', (err) => raw.destroy(err));
     source.pipe(raw);
     let sent: TransportReport;
     try {
       sent = await transport.send({ envelope: lease.envelope, raw });
     } catch (err) {
-      observer.onFailed?.(lease, err);
-      throw err; // consume() settles: transient → deferred, ambiguous → parked, else failed
+      // The queue could not record the mark (e.g. Redis away): the final "." was never sent,
+      // so the job is simply tried again later — not failed for the transport's reading of it.
+      const failure =
+        markFailure === undefined
+          ? err
+          : new SealpostError(
+              'EQUEUE_CLOSED',
+              'The queue could not record that the message data was sent; nothing was delivered.',
+              { cause: markFailure },
+            );
+      observer.onFailed?.(lease, failure);
+      throw failure; // consume() settles: transient → deferred, ambiguous → parked, else failed
     }
     await lease.complete({
       ...(sent.transport === 'smtp' ? { response: sent.response } : {}),

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readSubmission } from '@sealpost/compose';
 import type { SealpostConfig } from '@sealpost/config';
 import { SealpostError } from '@sealpost/errors';
+import type { SendPolicy } from '@sealpost/pipeline';
 import { JOB_STATES, type JobQueue, type JobState } from '@sealpost/queue';
 import { DASHBOARD_CSP, dashboardPage, loginPage } from '../dashboard/dashboard-page.js';
 import { DASHBOARD_CSS } from '../dashboard/dashboard-style.js';
@@ -89,6 +90,16 @@ export function createApiServer(deps: ApiDependencies): Server {
   const dashboardSession = (req: IncomingMessage) =>
     authorized(req) || cookieValue(req, COOKIE) === token.sessionValue;
 
+  /** A signature the worker has no key for is the request's mistake, refused before any work. */
+  function checkSigner(policy: SendPolicy): SendPolicy {
+    if (policy.sign !== 'none' && !deps.setup.signers[policy.sign])
+      throw new SealpostError(
+        'EUSAGE',
+        `"sign": "${policy.sign}" needs a signing key of that scheme in the worker's settings (signKey, SEALPOST_SIGN_KEY).`,
+      );
+    return policy;
+  }
+
   async function postMessage(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const key = req.headers['idempotency-key'];
     if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)))
@@ -110,7 +121,7 @@ export function createApiServer(deps: ApiDependencies): Server {
       enqueued = await protectAndEnqueue(
         queue,
         message,
-        requestPolicy(policy, deps.config),
+        checkSigner(requestPolicy(policy, deps.config)),
         deps.setup,
         options,
       );
@@ -119,13 +130,15 @@ export function createApiServer(deps: ApiDependencies): Server {
       for (const name of q.keys())
         if (!['encrypt', 'sign', 'policy'].includes(name))
           throw new SealpostError('EREQUEST', 'Query parameters: encrypt, sign, policy.');
-      const policy = requestPolicy(
-        {
-          ...(q.has('encrypt') ? { encrypt: q.get('encrypt') } : {}),
-          ...(q.has('sign') ? { sign: q.get('sign') } : {}),
-          ...(q.has('policy') ? { policy: q.get('policy') } : {}),
-        },
-        deps.config,
+      const policy = checkSigner(
+        requestPolicy(
+          {
+            ...(q.has('encrypt') ? { encrypt: q.get('encrypt') } : {}),
+            ...(q.has('sign') ? { sign: q.get('sign') } : {}),
+            ...(q.has('policy') ? { policy: q.get('policy') } : {}),
+          },
+          deps.config,
+        ),
       );
       const submission = readSubmission(new Uint8Array(body), { missingFields: 'add' });
       enqueued = await protectAndEnqueue(
