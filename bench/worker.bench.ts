@@ -23,6 +23,7 @@ const text = 'Quarterly figures follow. '.repeat(40).slice(0, 1024);
 function startWorker(
   args: string[],
   env: NodeJS.ProcessEnv,
+  wait: 'listening' | 'ready' = 'listening',
 ): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [bin, 'serve', ...args], {
     env,
@@ -33,7 +34,8 @@ function startWorker(
     child.stderr!.on('data', (c) => {
       log += c;
       const port = /listening on http:\/\/[^\s]+:(\d+)/.exec(log)?.[1];
-      if (port && log.includes('ready')) resolve({ url: `http://127.0.0.1:${port}`, child });
+      if ((port || wait === 'ready') && log.includes('ready'))
+        resolve({ url: `http://127.0.0.1:${port}`, child });
     });
     child.once('exit', (code) => reject(new Error(`worker exited ${code}: ${log}`)));
   });
@@ -69,17 +71,30 @@ async function main() {
   };
   const rows: string[] = [];
   let run = 0;
-  for (const store of ['spool', 'bullmq'] as const) {
-    for (const concurrency of [1, 8]) {
+  const variants = [
+    ['spool', 1, false],
+    ['spool', 8, false],
+    ['bullmq', 1, false],
+    ['bullmq', 8, false],
+    ['spool', 8, true],
+    ['bullmq', 8, true],
+  ] as const;
+  for (const [store, concurrency, split] of variants) {
+    {
       run += 1;
       const queueArgs =
         store === 'spool'
           ? ['--spool', join(dir, `spool-${run}`)]
           : ['--redis', `${redis.url}/${run}`];
+      const common = ['--concurrency', String(concurrency), ...queueArgs];
+      // split: the API and the consumer as two processes (--role api / --role consumer).
       const worker = await startWorker(
-        ['--listen', '127.0.0.1:0', '--concurrency', String(concurrency), ...queueArgs],
+        ['--listen', '127.0.0.1:0', ...common, ...(split ? ['--role', 'api'] : [])],
         env,
       );
+      const consumer = split
+        ? await startWorker(['--role', 'consumer', ...common], env, 'ready')
+        : undefined;
       const before = sink.messages.length;
       const started = performance.now();
       let next = 0;
@@ -108,15 +123,18 @@ async function main() {
       while (sink.messages.length - before < jobs) await new Promise((r) => setTimeout(r, 20));
       const seconds = (performance.now() - started) / 1000;
       rows.push(
-        `| ${store.padEnd(6)} | ${String(concurrency).padStart(11)} | ${(jobs / enqueued).toFixed(0).padStart(12)} | ${(jobs / seconds).toFixed(0).padStart(13)} |`,
+        `| ${store.padEnd(6)} | ${(split ? 'api + consumer' : 'both').padEnd(14)} | ${String(concurrency).padStart(11)} | ${(jobs / enqueued).toFixed(0).padStart(12)} | ${(jobs / seconds).toFixed(0).padStart(13)} |`,
       );
-      worker.child.kill('SIGTERM');
-      await new Promise((r) => worker.child.once('exit', r));
+      for (const p of [worker, consumer]) {
+        if (!p) continue;
+        p.child.kill('SIGTERM');
+        await new Promise((r) => p.child.once('exit', r));
+      }
     }
   }
   console.log(`${jobs} signed+encrypted 1 KiB jobs per run, 8 HTTP clients\n`);
-  console.log('| store  | concurrency | enqueue /s   | end to end /s |');
-  console.log('| ------ | ----------- | ------------ | ------------- |');
+  console.log('| store  | processes      | concurrency | enqueue /s   | end to end /s |');
+  console.log('| ------ | -------------- | ----------- | ------------ | ------------- |');
   for (const r of rows) console.log(r);
   await sink.close();
   await redis.stop();
