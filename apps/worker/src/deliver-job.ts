@@ -56,19 +56,36 @@ export interface DeliveryObserver {
 export function deliverJob(transport: Transport, observer: DeliveryObserver = {}) {
   return async (lease: Lease): Promise<void> => {
     const started = performance.now();
-    const source = lease.openRaw();
     let markFailure: unknown;
-    const raw = new MarkBeforeEnd(() =>
-      lease.markDataSent().catch((err: unknown) => {
-        markFailure = err;
-        throw err;
-      }),
-    );
-    source.once('error', (err) => raw.destroy(err));
-    source.pipe(raw);
+    let marked = false;
+    /** One try on one stream of the job's bytes; its end waits for the durable mark. */
+    const attempt = () => {
+      const source = lease.openRaw();
+      const raw = new MarkBeforeEnd(() =>
+        lease.markDataSent().then(
+          () => {
+            marked = true;
+          },
+          (err: unknown) => {
+            markFailure = err;
+            throw err;
+          },
+        ),
+      );
+      source.once('error', (err) => raw.destroy(err));
+      source.pipe(raw);
+      return transport.send({ envelope: lease.envelope, raw });
+    };
     let sent: TransportReport;
     try {
-      sent = await transport.send({ envelope: lease.envelope, raw });
+      sent = await attempt().catch((err: unknown) => {
+        // A pooled session the server closed while idle: nothing reached it (ECONNLOST is raised
+        // only before the end of DATA), and a stream cannot be replayed by the transport, so the
+        // job gets one fresh stream and session at once instead of a backoff delay.
+        if (!marked && markFailure === undefined && (err as { code?: string }).code === 'ECONNLOST')
+          return attempt();
+        throw err;
+      });
     } catch (err) {
       // The queue could not record the mark (e.g. Redis away): the final "." was never sent,
       // so the job is simply tried again later — not failed for the transport's reading of it.
