@@ -315,6 +315,31 @@ describe('the ambiguous window and shutdown', () => {
     }
   });
 
+  it('runs the API in several processes on one port with --api-processes', async () => {
+    const w = await startWorker(
+      ['--listen', '127.0.0.1:0', '--spool', file('cluster-spool'), '--api-processes', '2'],
+      env(),
+    );
+    try {
+      expect(w.log()).toContain('(2 API processes)');
+      const posted = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          api(w, '/v1/messages', {
+            token: TOKEN,
+            body: job({ to: [`c${i}@example.com`], encrypt: 'none' }),
+          }),
+        ),
+      );
+      expect(posted.map((p) => p.status)).toEqual(Array(6).fill(202));
+      for (const p of posted) {
+        const done = await waitUntil(() => getJob(w, p.json.id), settled);
+        expect(done.json.state).toBe('sent');
+      }
+    } finally {
+      expect(await w.stop()).toBe(0);
+    }
+  });
+
   it('exits 0 on SIGTERM with no job left sending', async () => {
     const spool = file('term-spool');
     const w = await startWorker(['--listen', '127.0.0.1:0', '--spool', spool], env());

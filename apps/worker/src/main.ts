@@ -12,6 +12,7 @@ Runs the HTTP API and the queue consumer (docs/worker.md).
   --spool DIR               spool directory (default $XDG_STATE_HOME/sealpost/spool)
   --redis URL               use BullMQ on Redis instead of the spool
   --concurrency N           deliveries at once (default 4)
+  --api-processes N         API processes sharing the port (default 1)
   --token-file FILE         API token (else SEALPOST_WORKER_TOKEN; required)
   --max-body BYTES          largest request body (default 25 MiB)
   --max-attempts N          attempts before a transient failure is final (default 8)

@@ -12,6 +12,8 @@ export interface ServeOptions {
   readonly spool: string;
   readonly redis?: string;
   readonly concurrency: number;
+  /** API processes sharing the listening socket (node:cluster); default 1 (in this process). */
+  readonly apiProcesses: number;
   readonly tokenFile?: string;
   readonly maxBodyBytes: number;
   /** Attempts before a transient failure becomes final. */
@@ -60,6 +62,7 @@ export function parseServeOptions(args: readonly string[], env: NodeJS.ProcessEn
         spool: { type: 'string' },
         redis: { type: 'string' },
         concurrency: { type: 'string' },
+        'api-processes': { type: 'string' },
         'token-file': { type: 'string' },
         'max-body': { type: 'string' },
         'max-attempts': { type: 'string' },
@@ -87,6 +90,7 @@ export function parseServeOptions(args: readonly string[], env: NodeJS.ProcessEn
     spool: values.spool ?? defaultSpoolDirectory(env),
     ...(values.redis ? { redis: values.redis } : {}),
     concurrency: whole('concurrency', values.concurrency, 1) ?? 4,
+    apiProcesses: whole('api-processes', values['api-processes'], 1) ?? 1,
     ...(values['token-file'] ? { tokenFile: values['token-file'] } : {}),
     maxBodyBytes: whole('max-body', values['max-body'], 1) ?? DEFAULT_MAX_BODY,
     ...(maxAttempts ? { maxAttempts } : {}),

@@ -8,6 +8,7 @@ import { loadConfig, transportCacheFile } from '@sealpost/config';
 import { consume } from '@sealpost/queue';
 import { submissionTransport } from '@sealpost/transport';
 import { createApiServer } from './api/api-server.js';
+import { type ApiProcesses, isApiProcess, startApiProcesses } from './api-processes.js';
 import { deliverJob } from './deliver-job.js';
 import { WorkerMetrics } from './metrics.js';
 import { openQueue } from './open-queue.js';
@@ -24,8 +25,12 @@ export interface ServeContext {
   readonly signal: AbortSignal;
 }
 
-export async function serve(options: ServeOptions, ctx: ServeContext): Promise<void> {
+export async function serve(requested: ServeOptions, ctx: ServeContext): Promise<void> {
   const { env, cwd, log, signal } = ctx;
+  const child = isApiProcess(env);
+  // A child of --api-processes serves the API only; the parent keeps the consumer.
+  const options: ServeOptions = child ? { ...requested, role: 'api', apiProcesses: 1 } : requested;
+  const clustered = options.apiProcesses > 1 && options.role !== 'consumer';
   // Refuse to start without a token, before anything is opened.
   const token = readWorkerToken(env, options.tokenFile);
   const config = loadConfig(cwd, env);
@@ -33,8 +38,12 @@ export async function serve(options: ServeOptions, ctx: ServeContext): Promise<v
   const queue = await openQueue(options, log);
   const tasks: Promise<void>[] = [];
   let server: Server | undefined;
+  let children: ApiProcesses | undefined;
 
-  if (options.role !== 'consumer') {
+  if (clustered) {
+    children = await startApiProcesses(options.apiProcesses, log);
+    log(`listening on ${children.url} (${options.apiProcesses} API processes)`);
+  } else if (options.role !== 'consumer') {
     const setup = await readSendSetup(config, env, cwd);
     server = createApiServer({
       queue,
@@ -52,7 +61,7 @@ export async function serve(options: ServeOptions, ctx: ServeContext): Promise<v
     });
     const address = listening.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    log(`listening on http://${host}:${address.port}`);
+    if (!child) log(`listening on http://${host}:${address.port}`);
   }
 
   if (options.role !== 'api') {
@@ -98,7 +107,7 @@ export async function serve(options: ServeOptions, ctx: ServeContext): Promise<v
     );
   }
 
-  log('ready');
+  if (!child) log('ready');
   await new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
     else signal.addEventListener('abort', () => resolve(), { once: true });
@@ -110,7 +119,7 @@ export async function serve(options: ServeOptions, ctx: ServeContext): Promise<v
         server.closeIdleConnections();
       })
     : Promise.resolve();
-  await Promise.all([closing, ...tasks]);
+  await Promise.all([closing, children?.stop(), ...tasks]);
   await queue.close({ timeoutMs: 10_000 });
   log('stopped');
 }
