@@ -78,6 +78,7 @@ async function main() {
     ['bullmq', 8, false],
     ['spool', 8, true],
     ['bullmq', 8, true],
+    ['bullmq', 8, 'api-processes'],
   ] as const;
   for (const [store, concurrency, split] of variants) {
     {
@@ -89,12 +90,22 @@ async function main() {
       const common = ['--concurrency', String(concurrency), ...queueArgs];
       // split: the API and the consumer as two processes (--role api / --role consumer).
       const worker = await startWorker(
-        ['--listen', '127.0.0.1:0', ...common, ...(split ? ['--role', 'api'] : [])],
+        [
+          '--listen',
+          '127.0.0.1:0',
+          ...common,
+          ...(split === 'api-processes'
+            ? ['--api-processes', '2']
+            : split
+              ? ['--role', 'api']
+              : []),
+        ],
         env,
       );
-      const consumer = split
-        ? await startWorker(['--role', 'consumer', ...common], env, 'ready')
-        : undefined;
+      const consumer =
+        split === true
+          ? await startWorker(['--role', 'consumer', ...common], env, 'ready')
+          : undefined;
       const before = sink.messages.length;
       const started = performance.now();
       let next = 0;
@@ -123,7 +134,7 @@ async function main() {
       while (sink.messages.length - before < jobs) await new Promise((r) => setTimeout(r, 20));
       const seconds = (performance.now() - started) / 1000;
       rows.push(
-        `| ${store.padEnd(6)} | ${(split ? 'api + consumer' : 'both').padEnd(14)} | ${String(concurrency).padStart(11)} | ${(jobs / enqueued).toFixed(0).padStart(12)} | ${(jobs / seconds).toFixed(0).padStart(13)} |`,
+        `| ${store.padEnd(6)} | ${(split === 'api-processes' ? '2 API + 1' : split ? 'api + consumer' : 'both').padEnd(14)} | ${String(concurrency).padStart(11)} | ${(jobs / enqueued).toFixed(0).padStart(12)} | ${(jobs / seconds).toFixed(0).padStart(13)} |`,
       );
       for (const p of [worker, consumer]) {
         if (!p) continue;
