@@ -192,7 +192,8 @@ export function createApiServer(deps: ApiDependencies): Server {
       return sendHtml(res, 200, dashboardPage(counts, jobs));
     }
     if (!authorized(req)) {
-      req.resume();
+      // Not read further: an unauthenticated body is never drained; the connection closes.
+      res.setHeader('connection', 'close');
       res.setHeader('www-authenticate', 'Bearer realm="sealpost-worker"');
       throw unauthorized();
     }
