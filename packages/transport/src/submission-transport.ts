@@ -20,6 +20,10 @@ export interface SubmissionSettings {
   readonly timeoutMs?: number;
   /** Where to remember what worked per host (a JSON file); no file, no cache. */
   readonly cacheFile?: string;
+  /** Keep sessions open and reuse them (a worker sending many messages); default false. */
+  readonly pool?: boolean;
+  /** Sessions open at once when pooling; default 5. */
+  readonly maxConnections?: number;
 }
 
 export function parseServer(server: string): { host: string; port?: number } {
@@ -89,6 +93,8 @@ export async function submissionTransport(
   const transport = createSmtpTransport({
     ...selection.endpoint,
     timeouts,
+    ...(flags.pool ? { pool: true } : {}),
+    ...(flags.maxConnections ? { maxConnections: flags.maxConnections } : {}),
     ...(flags.user !== undefined ? { auth: { user: flags.user, pass: flags.password! } } : {}),
   });
   const endpoint = selection.endpoint;

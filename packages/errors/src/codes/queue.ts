@@ -34,4 +34,18 @@ export const QUEUE_CODES = defineCodes({
     retry: 'transient',
     category: 'internal',
   },
+  EWORKER_TOKEN: {
+    description:
+      'The worker API needs a bearer token: none was configured, or the request did not carry a valid one.',
+    action:
+      'Set SEALPOST_WORKER_TOKEN or --token-file on the worker, and send "Authorization: Bearer TOKEN".',
+    retry: 'permanent',
+    category: 'usage',
+  },
+  EREQUEST: {
+    description: 'The API request is malformed (not JSON, wrong field types, unknown route).',
+    action: 'Fix the request as docs/worker.md describes; nothing was queued.',
+    retry: 'permanent',
+    category: 'input',
+  },
 });

@@ -1,0 +1,79 @@
+import { Readable } from 'node:stream';
+import { SealpostError } from '@sealpost/errors';
+import type { Lease } from '@sealpost/queue';
+import type { SendInput, Transport, TransportReport } from '@sealpost/transport';
+import { describe, expect, it } from 'vitest';
+import { deliverJob } from './deliver-job.js';
+
+function fakeLease(events: string[], markFails = false): Lease {
+  return {
+    id: 'j1',
+    envelope: { from: 'a@example.org', to: ['b@example.org'] },
+    messageId: '<m@example.org>',
+    report: undefined,
+    attempt: 1,
+    maxAttempts: 8,
+    settled: false,
+    openRaw: () => Readable.from([Buffer.from('Subject: x\r\n\r\nbody\r\n')]),
+    markDataSent: async () => {
+      events.push('mark');
+      if (markFails) throw new Error('redis away');
+    },
+    complete: async () => {
+      events.push('complete');
+      return {} as never;
+    },
+    retry: async () => ({}) as never,
+    fail: async () => ({}) as never,
+    ambiguous: async () => ({}) as never,
+    release: async () => ({}) as never,
+  };
+}
+
+/** Reads the whole stream like the SMTP client does, then "sends the final dot". */
+function fakeTransport(events: string[], failures: string[] = []): Transport {
+  return {
+    async send(input: SendInput) {
+      const failure = failures.shift();
+      if (failure) {
+        (input.raw as Readable).destroy();
+        throw new SealpostError(failure as 'ECONNLOST', 'lost');
+      }
+      for await (const _ of input.raw as Readable) events.push('chunk');
+      events.push('final dot');
+      return { transport: 'stub', response: '250 ok' } as unknown as TransportReport;
+    },
+    async close() {},
+  };
+}
+
+describe('deliverJob', () => {
+  it('marks the job data-sent before the stream ends, then completes it', async () => {
+    const events: string[] = [];
+    await deliverJob(fakeTransport(events))(fakeLease(events));
+    expect(events.indexOf('mark')).toBeLessThan(events.indexOf('final dot'));
+    expect(events.filter((e) => e !== 'chunk')).toEqual(['mark', 'final dot', 'complete']);
+  });
+
+  it('gives a job whose pooled session was closed while idle one fresh stream at once', async () => {
+    const events: string[] = [];
+    await deliverJob(fakeTransport(events, ['ECONNLOST']))(fakeLease(events));
+    expect(events.filter((e) => e !== 'chunk')).toEqual(['mark', 'final dot', 'complete']);
+  });
+
+  it('does not retry other failures itself', async () => {
+    const events: string[] = [];
+    await expect(
+      deliverJob(fakeTransport(events, ['ETEMPFAIL']))(fakeLease(events)),
+    ).rejects.toMatchObject({ code: 'ETEMPFAIL' });
+    expect(events).toEqual([]);
+  });
+
+  it('turns a failed mark into a transient queue error: nothing was delivered', async () => {
+    const events: string[] = [];
+    await expect(deliverJob(fakeTransport(events))(fakeLease(events, true))).rejects.toMatchObject({
+      code: 'EQUEUE_CLOSED',
+    });
+    expect(events).not.toContain('final dot');
+  });
+});

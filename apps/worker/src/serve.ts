@@ -1,0 +1,125 @@
+/**
+ * `sealpost-worker serve`: the API, the consumer, or both, on one queue. SIGTERM/SIGINT stop
+ * taking requests and jobs, let deliveries in flight finish (or release them), then exit 0.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig, transportCacheFile } from '@sealpost/config';
+import { consume } from '@sealpost/queue';
+import { submissionTransport } from '@sealpost/transport';
+import { createApiServer } from './api/api-server.js';
+import { type ApiProcesses, isApiProcess, startApiProcesses } from './api-processes.js';
+import { deliverJob } from './deliver-job.js';
+import { WorkerMetrics } from './metrics.js';
+import { openQueue } from './open-queue.js';
+import { readSecret } from './read-secret.js';
+import { readSendSetup } from './send-sources.js';
+import type { ServeOptions } from './serve-options.js';
+import { readWorkerToken } from './worker-token.js';
+
+export interface ServeContext {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly log: (line: string) => void;
+  /** Aborted by the caller (bin.ts wires SIGTERM and SIGINT to it). */
+  readonly signal: AbortSignal;
+}
+
+export async function serve(requested: ServeOptions, ctx: ServeContext): Promise<void> {
+  const { env, cwd, log, signal } = ctx;
+  const child = isApiProcess(env);
+  // A child of --api-processes serves the API only; the parent keeps the consumer.
+  const options: ServeOptions = child ? { ...requested, role: 'api', apiProcesses: 1 } : requested;
+  const clustered = options.apiProcesses > 1 && options.role !== 'consumer';
+  // Refuse to start without a token, before anything is opened.
+  const token = readWorkerToken(env, options.tokenFile);
+  const config = loadConfig(cwd, env);
+  const metrics = new WorkerMetrics();
+  const queue = await openQueue(options, log);
+  const tasks: Promise<void>[] = [];
+  let server: Server | undefined;
+  let children: ApiProcesses | undefined;
+
+  if (clustered) {
+    children = await startApiProcesses(options.apiProcesses, log);
+    log(`listening on ${children.url} (${options.apiProcesses} API processes)`);
+  } else if (options.role !== 'consumer') {
+    const setup = await readSendSetup(config, env, cwd);
+    server = createApiServer({
+      queue,
+      token,
+      config,
+      setup,
+      metrics,
+      maxBodyBytes: options.maxBodyBytes,
+      ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    });
+    const listening = server;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('error', reject);
+      listening.listen(options.port, options.host, () => resolve());
+    });
+    const address = listening.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    if (!child) log(`listening on http://${host}:${address.port}`);
+  }
+
+  if (options.role !== 'api') {
+    const password = config.user
+      ? await readSecret(
+          {
+            ...(config.passwordEnv ? { env: config.passwordEnv } : {}),
+            ...(config.passwordFile ? { file: config.passwordFile } : {}),
+            ...(config.passwordCommand ? { command: config.passwordCommand } : {}),
+          },
+          env,
+          'SMTP password',
+        )
+      : undefined;
+    const { transport, describe } = await submissionTransport({
+      ...(config.server ? { server: config.server } : {}),
+      ...(config.tls ? { tls: config.tls } : {}),
+      ...(config.user !== undefined ? { user: config.user } : {}),
+      ...(password !== undefined ? { password } : {}),
+      ...(config.ca ? { ca: config.ca } : {}),
+      cacheFile: transportCacheFile(env),
+      pool: true,
+      maxConnections: options.concurrency,
+    });
+    log(`consuming with concurrency ${options.concurrency}, submitting via ${describe}`);
+    const handler = deliverJob(transport, {
+      onSent: (lease, sent, seconds) => {
+        const report = lease.report as { messages?: { endToEnd?: { scheme?: string } }[] };
+        const e2e = (report?.messages?.[0]?.endToEnd?.scheme ?? 'none') !== 'none';
+        metrics.sent(seconds, sent.transport === 'smtp' ? sent.mode : sent.transport, e2e);
+      },
+      onFailed: (_lease, err) => metrics.attempt((err as { code?: string }).code ?? 'EINTERNAL'),
+    });
+    tasks.push(
+      consume(queue, handler, {
+        concurrency: options.concurrency,
+        signal,
+        onError: (err, lease) =>
+          log(
+            `job ${lease?.id ?? '-'}: ${(err as { code?: string }).code ?? 'error'} ${(err as Error).message}`,
+          ),
+      }).finally(() => transport.close()),
+    );
+  }
+
+  if (!child) log('ready');
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  log('shutting down: no new requests or jobs; finishing what is in flight');
+  const closing = server
+    ? new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      })
+    : Promise.resolve();
+  await Promise.all([closing, children?.stop(), ...tasks]);
+  await queue.close({ timeoutMs: 10_000 });
+  log('stopped');
+}
