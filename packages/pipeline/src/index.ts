@@ -53,6 +53,7 @@ export {
   type SendPolicy,
   validatePolicy,
 } from './policy.js';
+export { type ChoiceName, type PolicyChoices, policyFromChoices } from './policy-choices.js';
 export {
   type PreparedSend,
   type PrepareSendOptions,

@@ -5,7 +5,6 @@ import { SealpostError } from '@sealpost/errors';
 import type { Command, CommandContext, OptionSpec } from '../command.js';
 import { deliver } from '../send/deliver.js';
 import { messageFromFlags } from '../send/message-from-flags.js';
-import { policyFromFlags } from '../send/policy-from-flags.js';
 
 export const list = (v: unknown): string[] =>
   Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
@@ -252,7 +251,8 @@ async function runSend(ctx: CommandContext): Promise<number> {
       ctx.stdin,
     ),
   );
-  const policy = policyFromFlags({
+  const { policyFromChoices } = await import('@sealpost/pipeline');
+  const policy = policyFromChoices({
     encrypt: str(v.encrypt) ?? config.encrypt,
     policy: str(v.policy) ?? config.policy,
     sign: str(v.sign) ?? config.sign,

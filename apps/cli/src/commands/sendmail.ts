@@ -11,7 +11,6 @@ import { isSealpostError, quoteUntrusted, SealpostError } from '@sealpost/errors
 import type { Command, CommandContext } from '../command.js';
 import type { Output } from '../output.js';
 import { deliver } from '../send/deliver.js';
-import { policyFromFlags } from '../send/policy-from-flags.js';
 import { sysexitFor } from '../send/sysexits.js';
 import { DELIVERY_OPTIONS, deliveryFlags, list, str } from './send.js';
 
@@ -215,7 +214,8 @@ async function runSendmail(ctx: CommandContext): Promise<number> {
       'No recipients: give them as arguments or use -t to read To, Cc and Bcc.',
     );
   }
-  const policy = policyFromFlags({
+  const { policyFromChoices } = await import('@sealpost/pipeline');
+  const policy = policyFromChoices({
     encrypt: str(v.encrypt) ?? config.encrypt,
     policy: str(v.policy) ?? config.policy,
     sign: str(v.sign) ?? config.sign,
