@@ -188,7 +188,12 @@ describe('sendmail as cron calls it', () => {
     const r = await sendmail(['-t', '-i'], input, cwd);
     expect(r.code, r.stderr).toBe(0);
     const raw = recorder.messages[before]!.raw;
-    expect(raw.toString('latin1')).not.toContain('Gr');
+    // Neither the body's UTF-8 bytes nor its quoted-printable form travel outside the encryption
+    // (a two-letter probe like "Gr" would also match the base64 of the ciphertext by chance).
+    const wire = raw.toString('latin1');
+    expect(wire).not.toContain(Buffer.from('Größe').toString('latin1'));
+    expect(wire).not.toContain('Gr=C3=B6=C3=9Fe');
+    expect(wire).not.toContain(LONG_LOG_LINE.slice(0, 40));
     const opened = await pgp.decryptMime(new Uint8Array(raw), {
       decryptionKeys: [alice.privateKey],
     });
