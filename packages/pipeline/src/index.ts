@@ -59,8 +59,9 @@ export {
   type SendMessage,
   SendRefusedError,
   type SendSources,
+  SPOOL_THRESHOLD,
 } from './prepare-send.js';
-export { type SchemeAdapter, schemeAdapter } from './schemes/scheme.js';
+export { type CopyStreamer, type SchemeAdapter, schemeAdapter } from './schemes/scheme.js';
 export { checkLineFormat, type SelfCheckInput, selfCheck } from './self-check.js';
 export {
   type EndToEndFacts,
@@ -70,3 +71,4 @@ export {
   renderSendReport,
   type SendReport,
 } from './send-report.js';
+export { rawSize, SpooledCopy, writeCopy } from './spool/spooled-copy.js';

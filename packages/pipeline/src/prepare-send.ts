@@ -4,14 +4,21 @@
  * every copy and self-check it. IO comes in through `sources`, so the CLI and a worker send with
  * the same code; submitting the result is sendBuilt's job.
  */
-import { type Message, toMime } from '@sealpost/compose';
+import { statSync } from 'node:fs';
+import { type Message, toMime, toMimeStream } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import type { KeySet, SignerKey } from '@sealpost/keystore';
 import type { SmimeCertificate } from '@sealpost/smime';
-import { type BuiltMessage, buildMessages } from './build-messages.js';
+import { type BuildOptions, type BuiltMessage, buildMessages } from './build-messages.js';
 import { assertSendable, type PlanInput, planSend, type SendPlan } from './plan-send.js';
 import type { SendPolicy } from './policy.js';
 import { messageReport, type SendReport } from './send-report.js';
+import { buildSpooledMessages, spoolTo } from './spool/build-spooled.js';
+import { createSpoolDir, type SpoolDir } from './spool/spool-dir.js';
+import { SpooledCopy } from './spool/spooled-copy.js';
+
+/** Messages whose attachments add up to more than this are built in a spool file (issue 12). */
+export const SPOOL_THRESHOLD = 8 * 1024 * 1024;
 
 /** The recipients' side of a KeySet (resolveKeys' ResolvedKeys is one). */
 export type RecipientKeys = Omit<KeySet, 'signers'>;
@@ -46,6 +53,14 @@ export interface PrepareSendOptions {
   readonly date?: Date;
   /** Called with the plan as soon as it is made: before a refusal is thrown or anything built. */
   readonly onPlan?: (plan: SendPlan) => void;
+  /**
+   * Build in private temporary files, in constant memory, when the attachments add up to more
+   * than this many octets (default SPOOL_THRESHOLD; 0: always; Infinity: never). A streamed
+   * attachment always counts as large. Decision 0105.
+   */
+  readonly spoolThreshold?: number;
+  /** Where the private spool directory is made (default the OS temp dir, TMPDIR). */
+  readonly spoolBase?: string;
 }
 
 export interface PreparedSend<K extends RecipientKeys = RecipientKeys> {
@@ -55,6 +70,11 @@ export interface PreparedSend<K extends RecipientKeys = RecipientKeys> {
   readonly built: readonly BuiltMessage[];
   /** The report of a send that has not happened (no transport facts): what a dry run shows. */
   readonly report: SendReport;
+  /**
+   * Removes the spool files of a large message (idempotent; also done on exit and on
+   * SIGINT/SIGTERM). Call it once the copies are sent or written out.
+   */
+  dispose(): Promise<void>;
 }
 
 /** EPOLICY with the plan that refused attached (the plan is never part of the error's JSON). */
@@ -90,17 +110,46 @@ export async function prepareSend<K extends RecipientKeys = RecipientKeys>(
   } catch (err) {
     throw err instanceof SealpostError ? new SendRefusedError(plan, err) : err;
   }
-  const mime = 'mime' in message ? message.mime : await toMime(message, { forSigning: true });
-  const built = await buildMessages(plan, mime, {
+  const buildOptions: BuildOptions = {
     signers,
     ...(sources.trustAnchors ? { signerTrustAnchors: sources.trustAnchors } : {}),
     ...(options.smimeCompat ? { smimeCompat: true } : {}),
     ...(options.date ? { date: options.date } : {}),
-  });
+  };
+  let spool: SpoolDir | undefined;
+  let built: BuiltMessage[];
+  if (
+    !('mime' in message) &&
+    attachmentSize(message) > (options.spoolThreshold ?? SPOOL_THRESHOLD)
+  ) {
+    spool = createSpoolDir(options.spoolBase);
+    try {
+      const path = spool.file('message.eml');
+      await spoolTo(path, toMimeStream(message, { forSigning: true }));
+      built = await buildSpooledMessages(plan, new SpooledCopy(path, 0), spool, buildOptions);
+    } catch (err) {
+      await spool.remove();
+      throw err;
+    }
+  } else {
+    const mime = 'mime' in message ? message.mime : await toMime(message, { forSigning: true });
+    built = await buildMessages(plan, mime, buildOptions);
+  }
   const report: SendReport = {
     from: plan.from,
     decisions: plan.decisions,
     messages: built.map((b) => messageReport(b, null)),
   };
-  return { keys, plan, built, report };
+  return { keys, plan, built, report, dispose: async () => spool?.remove() };
+}
+
+/** The attachments' size in octets; a stream's is unknown and counts as unbounded. */
+function attachmentSize(message: Message): number {
+  let total = 0;
+  for (const a of message.attachments) {
+    if (a.content) total += a.content.length;
+    else if (a.stream) return Number.POSITIVE_INFINITY;
+    else if (a.path) total += statSync(a.path).size;
+  }
+  return total;
 }

@@ -12,6 +12,7 @@ import {
   renderExposureTable,
 } from './exposure.js';
 import type { RecipientDecision, Scheme } from './plan-send.js';
+import { rawSize } from './spool/spooled-copy.js';
 
 export interface EndToEndFacts {
   readonly scheme: Scheme;
@@ -64,7 +65,7 @@ export function messageReport(
   return {
     envelope: built.envelope,
     bccCopy: planned.bccCopy,
-    size: built.raw.length,
+    size: rawSize(built.raw),
     endToEnd: {
       scheme: planned.scheme,
       sign: planned.sign,

@@ -2,6 +2,8 @@
  * OpenPGP on the send side: PGP/MIME encryption (RFC 3156 §4, signed inside when asked) and
  * signing (RFC 3156 §5), with RFC 9788 header protection. openpgp.js loads on first use only.
  */
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { SealpostError } from '@sealpost/errors';
 import type { PublicKey } from '@sealpost/pgp';
 import type { BuildOptions, PgpSignerMaterial } from '../build-messages.js';
@@ -34,6 +36,26 @@ export const pgpSendSide: SendSide = {
     }
     if (!signingKey) throw new SealpostError('EINTERNAL', 'Nothing to do for this OpenPGP copy.');
     return pgp.signMime(mime, { signingKey, ...date });
+  },
+
+  streamCopy(planned: PlannedMessage, options: BuildOptions) {
+    // openpgp.js streams encryption and the one-pass signature inside it (RFC 4880 §5.4);
+    // a signed-only copy (a detached signature) is built in memory for now.
+    if (planned.scheme !== 'pgp') return undefined;
+    const signingKey = planned.sign === 'pgp' ? signer(options).privateKey : undefined;
+    return async (source: Readable) => {
+      const pgp = await import('@sealpost/pgp');
+      const out = await pgp.encryptMimeStream(
+        Readable.toWeb(source) as unknown as ReadableStream<Uint8Array>,
+        {
+          recipientKeys: planned.encryptTo.map((k) => k.material as PublicKey),
+          ...(signingKey ? { signingKey } : {}),
+          headerProtection: planned.headerProtection,
+          ...(options.date ? { date: options.date } : {}),
+        },
+      );
+      return Readable.fromWeb(out as unknown as WebReadableStream<Uint8Array>);
+    };
   },
 
   async verifyOwnSignature(raw: Uint8Array, input: SelfCheckInput) {

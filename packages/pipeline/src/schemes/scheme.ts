@@ -4,6 +4,7 @@
  * (open-side.ts). Nothing in the pipeline names a crypto library: each adapter loads its
  * package on first use, so a run that needs only one scheme never loads the other.
  */
+import type { Readable } from 'node:stream';
 import { SealpostError } from '@sealpost/errors';
 import type { E2eScheme } from '@sealpost/keystore';
 import type { BuildOptions } from '../build-messages.js';
@@ -14,6 +15,9 @@ import { pgpSendSide } from './pgp.js';
 import { pgpOpenSide } from './pgp-open.js';
 import { smimeSendSide } from './smime.js';
 import { smimeOpenSide } from './smime-open.js';
+
+/** Turns the canonical message, as a stream, into the built copy's bytes, as a stream. */
+export type CopyStreamer = (source: Readable) => Promise<AsyncIterable<Uint8Array>>;
 
 /** The sending half of a scheme adapter. */
 export interface SendSide {
@@ -30,6 +34,11 @@ export interface SendSide {
    * was checked with. Resolves to what is wrong, or undefined when the signature verifies.
    */
   verifyOwnSignature(raw: Uint8Array, input: SelfCheckInput): Promise<string | undefined>;
+  /**
+   * A streaming builder for this copy (constant memory, issue 12), or undefined when the copy
+   * can only be built in memory (buildCopy). It takes the canonical message as a stream.
+   */
+  streamCopy?(planned: PlannedMessage, options: BuildOptions): CopyStreamer | undefined;
   /** What protects a copy built with these options, in words, for the report. */
   algorithms(planned: PlannedMessage, options: BuildOptions): string[];
 }

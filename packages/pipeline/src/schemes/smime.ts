@@ -3,6 +3,7 @@
  * default, signed inside when asked) and signing (RFC 8551 §3.5), with RFC 9788 header
  * protection. pkijs and asn1js load on first use only, through @sealpost/smime.
  */
+import type { Readable } from 'node:stream';
 import { SealpostError } from '@sealpost/errors';
 import type { SmimeCertificate } from '@sealpost/smime';
 import type { BuildOptions, SmimeSignerMaterial } from '../build-messages.js';
@@ -45,6 +46,20 @@ export const smimeSendSide: SendSide = {
     }
     if (!signWith) throw new SealpostError('EINTERNAL', 'Nothing to do for this S/MIME copy.');
     return smime.signMime(mime, signWith);
+  },
+
+  streamCopy(planned: PlannedMessage, options: BuildOptions) {
+    // AES-256-GCM AuthEnvelopedData streams (smime/node); CBC compatibility and signing do
+    // not yet, and are built in memory.
+    if (planned.scheme !== 'smime' || planned.sign === 'smime' || options.smimeCompat)
+      return undefined;
+    return async (source: Readable) => {
+      const smime = await import('@sealpost/smime/node');
+      return smime.encryptMimeStream(source, {
+        recipients: planned.encryptTo.map((k) => k.material as SmimeCertificate),
+        headerProtection: planned.headerProtection,
+      });
+    };
   },
 
   async verifyOwnSignature(raw: Uint8Array, input: SelfCheckInput) {

@@ -1,0 +1,73 @@
+/**
+ * buildMessages for large messages (issue 12): the canonical message is a file in the private
+ * spool directory, and each copy is built from it as a stream into a file of its own, then
+ * self-checked by reading it back in chunks. Memory stays constant whatever the size; copies a
+ * scheme cannot stream yet are built and checked in memory as before.
+ */
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { SealpostError } from '@sealpost/errors';
+import {
+  algorithmsFor,
+  type BuildOptions,
+  type BuiltMessage,
+  buildMessages,
+  copyEnvelope,
+} from '../build-messages.js';
+import type { SendPlan } from '../plan-send.js';
+import { copyScheme, schemeAdapter } from '../schemes/scheme.js';
+import type { SpoolDir } from './spool-dir.js';
+import { SpooledCopy } from './spooled-copy.js';
+import { selfCheckFile } from './stream-self-check.js';
+
+/** Writes a stream of bytes to a new private file (mode 0600, never an existing one). */
+export async function spoolTo(path: string, bytes: AsyncIterable<Uint8Array>): Promise<void> {
+  await pipeline(
+    bytes instanceof Readable ? bytes : Readable.from(bytes),
+    createWriteStream(path, { mode: 0o600, flags: 'wx' }),
+  );
+}
+
+/** Builds and self-checks every copy of the plan from the spooled canonical message. */
+export async function buildSpooledMessages(
+  plan: SendPlan,
+  message: SpooledCopy,
+  spool: SpoolDir,
+  options: BuildOptions = {},
+): Promise<BuiltMessage[]> {
+  if (!plan.sendable) {
+    throw new SealpostError(
+      'EPOLICY',
+      'The plan refuses at least one recipient; nothing is built or sent.',
+    );
+  }
+  const built: BuiltMessage[] = [];
+  let inMemory: Uint8Array | undefined;
+  for (const [index, planned] of plan.messages.entries()) {
+    const scheme = copyScheme(planned);
+    const streamer = scheme ? schemeAdapter(scheme).streamCopy?.(planned, options) : undefined;
+    if (scheme && !streamer) {
+      // Not streamable yet (a detached signature, S/MIME CBC): the one-shot path, in memory.
+      inMemory ??= new Uint8Array(await readFile(message.path));
+      const one = { ...plan, messages: [planned] };
+      built.push(...(await buildMessages(one, inMemory, options)));
+      continue;
+    }
+    let raw = message;
+    if (streamer) {
+      const path = spool.file(`copy-${index + 1}.eml`);
+      await spoolTo(path, await streamer(message.stream()));
+      raw = new SpooledCopy(path, 0);
+    }
+    const facts = await selfCheckFile(raw.path, planned);
+    built.push({
+      planned,
+      envelope: copyEnvelope(plan, planned, facts),
+      raw: new SpooledCopy(raw.path, facts.size),
+      algorithms: algorithmsFor(planned, options),
+    });
+  }
+  return built;
+}
