@@ -1,0 +1,197 @@
+// `sealpost send` with a large attachment (issue 12): the copies are built in a private spool
+// directory as streams. What the recipients' tools decrypt is the attachment, bit for bit, and
+// the spool is gone after a send, a dry run, a refused plan and a SIGTERM mid-build.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as pgp from '@sealpost/pgp';
+import {
+  createGnupgHome,
+  type GnupgHome,
+  openssl,
+  type RunningSubmissionServer,
+  sharedTestCa,
+  startSubmissionServer,
+} from '@sealpost/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, bin, runCli } from './run-cli.js';
+
+let dir: string;
+let server: RunningSubmissionServer;
+let gpg: GnupgHome;
+let attachment: Buffer;
+const file = (name: string) => join(dir, name);
+const spoolBase = () => file('tmp');
+const env = () => ({
+  HOME: dir,
+  XDG_CONFIG_HOME: file('xdg'),
+  XDG_DATA_HOME: file('data'),
+  TMPDIR: spoolBase(),
+});
+
+beforeAll(async () => {
+  assertBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'sealpost-large-'));
+  mkdirSync(file('xdg'));
+  mkdirSync(spoolBase());
+  attachment = randomBytes(20 * 1024 * 1024);
+  writeFileSync(file('big.bin'), attachment);
+  const ca = await sharedTestCa();
+  const tls = await ca.issueServerCertificate();
+  server = await startSubmissionServer({
+    mode: 'starttls',
+    certificate: { certPem: tls.certPem, keyPem: tls.keyPem, chainPem: tls.chainPem },
+    size: 256 * 1024 * 1024,
+  });
+  writeFileSync(file('ca.pem'), ca.certPem);
+  const [alice, sender] = await Promise.all([
+    pgp.generateKey({ userIds: [{ email: 'alice@example.org' }] }),
+    pgp.generateKey({ userIds: [{ email: 'me@example.net' }] }),
+  ]);
+  writeFileSync(file('alice.asc'), alice.armoredPublicKey);
+  writeFileSync(file('me.sec.asc'), sender.armoredPrivateKey);
+  const bob = await ca.issueEmailCertificate('bob@example.org');
+  writeFileSync(file('bob.pem'), bob.certPem);
+  writeFileSync(file('bob.key'), bob.keyPem);
+  gpg = await createGnupgHome();
+  await gpg.importKeys(alice.armoredPrivateKey);
+  await gpg.importKeys(sender.armoredPublicKey);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([server?.close(), gpg?.close()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const base = (to: string) => [
+  'send',
+  '--from',
+  'me@example.net',
+  '--to',
+  to,
+  '--subject',
+  'Large',
+  '--text',
+  'See the attachment.',
+  '--attach',
+  file('big.bin'),
+];
+const submit = () => [
+  '--server',
+  `127.0.0.1:${server.port}`,
+  '--tls',
+  'starttls',
+  '--ca',
+  file('ca.pem'),
+];
+
+/** The decoded body of the part named big.bin in a decrypted MIME message. */
+function attachedFile(mime: string): Buffer {
+  const at = mime.indexOf('filename=big.bin');
+  expect(at).toBeGreaterThan(0);
+  const start = mime.indexOf('\r\n\r\n', at) + 4;
+  const end = mime.indexOf('\r\n--', start);
+  return Buffer.from(mime.slice(start, end), 'base64');
+}
+
+const spoolIsEmpty = () => expect(readdirSync(spoolBase())).toEqual([]);
+
+describe('sealpost send with a large attachment', () => {
+  it('writes a PGP copy gpg decrypts to the same attachment, signature good', async () => {
+    const r = await runCli(
+      [
+        ...base('alice@example.org'),
+        '--encrypt',
+        'pgp',
+        '--sign',
+        'pgp',
+        '--key',
+        file('alice.asc'),
+        '--sign-key',
+        file('me.sec.asc'),
+        '--dry-run',
+        '--out',
+        file('pgp.eml'),
+      ],
+      { env: env(), timeoutMs: 120_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    spoolIsEmpty();
+    const raw = readFileSync(file('pgp.eml'), 'latin1');
+    const armored = /-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/.exec(raw)![0];
+    writeFileSync(file('pgp.asc'), armored);
+    const out = await gpg.ok(['--status-fd', '2', '--decrypt', file('pgp.asc')]);
+    expect(out.stderr).toContain('GOODSIG');
+    expect(attachedFile(Buffer.from(out.stdout).toString('latin1')).equals(attachment)).toBe(true);
+  }, 180_000);
+
+  it('submits an S/MIME copy that openssl cms -decrypt reads back', async () => {
+    const before = server.messages.length;
+    const r = await runCli(
+      [
+        ...base('bob@example.org'),
+        '--encrypt',
+        'smime',
+        '--key',
+        file('bob.pem'),
+        '--anchor',
+        file('ca.pem'),
+        ...submit(),
+      ],
+      { env: env(), timeoutMs: 120_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    spoolIsEmpty();
+    expect(server.messages.length).toBe(before + 1);
+    writeFileSync(file('smime.eml'), server.messages.at(-1)!.raw);
+    const plain = await openssl([
+      'cms',
+      '-decrypt',
+      '-in',
+      file('smime.eml'),
+      '-inkey',
+      file('bob.key'),
+      '-recip',
+      file('bob.pem'),
+    ]);
+    expect(attachedFile(plain.toString('latin1')).equals(attachment)).toBe(true);
+  }, 180_000);
+
+  it('leaves no spool file after a refused plan', async () => {
+    const r = await runCli([...base('nokey@example.org'), '--encrypt', 'pgp', '--dry-run'], {
+      env: env(),
+      timeoutMs: 60_000,
+    });
+    expect(r.code).toBe(3);
+    spoolIsEmpty();
+  }, 60_000);
+
+  it('removes the spool when killed with SIGTERM mid-build', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        ...base('alice@example.org'),
+        '--encrypt',
+        'pgp',
+        '--key',
+        file('alice.asc'),
+        '--dry-run',
+      ],
+      { env: { PATH: process.env.PATH, ...env() }, stdio: 'ignore' },
+    );
+    const closed = once(child, 'close');
+    // Wait for the spool directory to appear, then stop the build.
+    const deadline = Date.now() + 60_000;
+    while (readdirSync(spoolBase()).length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(readdirSync(spoolBase()).length).toBe(1);
+    child.kill('SIGTERM');
+    const [code, signal] = (await closed) as [number | null, string | null];
+    expect(signal ?? code).toBe('SIGTERM');
+    spoolIsEmpty();
+  }, 90_000);
+});
