@@ -10,14 +10,18 @@ import type { E2eScheme } from '@sealpost/keystore';
 import type { BuildOptions } from '../build-messages.js';
 import type { PlannedMessage } from '../plan-send.js';
 import type { SelfCheckInput } from '../self-check.js';
+import type { SignedParts } from '../spool/signed-parts.js';
 import type { OpenSide } from './open-side.js';
 import { pgpSendSide } from './pgp.js';
 import { pgpOpenSide } from './pgp-open.js';
 import { smimeSendSide } from './smime.js';
 import { smimeOpenSide } from './smime-open.js';
 
-/** Turns the canonical message, as a stream, into the built copy's bytes, as a stream. */
-export type CopyStreamer = (source: Readable) => Promise<AsyncIterable<Uint8Array>>;
+/**
+ * Turns the canonical message into the built copy's bytes, as a stream. `open` gives a fresh
+ * stream of the message each call (signing reads it twice: to sign, then to write).
+ */
+export type CopyStreamer = (open: () => Readable) => Promise<AsyncIterable<Uint8Array>>;
 
 /** The sending half of a scheme adapter. */
 export interface SendSide {
@@ -39,6 +43,15 @@ export interface SendSide {
    * can only be built in memory (buildCopy). It takes the canonical message as a stream.
    */
   streamCopy?(planned: PlannedMessage, options: BuildOptions): CopyStreamer | undefined;
+  /**
+   * verifyOwnSignature for a spooled signed-only copy: `split()` splits its file afresh each
+   * call (the signature part comes last, and is needed before the content is hashed).
+   * Undefined: the scheme's signed-only copies are built in memory.
+   */
+  verifyOwnSignatureParts?(
+    split: () => SignedParts,
+    input: SelfCheckInput,
+  ): Promise<string | undefined>;
   /** What protects a copy built with these options, in words, for the report. */
   algorithms(planned: PlannedMessage, options: BuildOptions): string[];
 }

@@ -15,6 +15,7 @@ import {
   type BuiltMessage,
   buildMessages,
   copyEnvelope,
+  ownSignature,
 } from '../build-messages.js';
 import type { SendPlan } from '../plan-send.js';
 import { copyScheme, schemeAdapter } from '../schemes/scheme.js';
@@ -58,10 +59,14 @@ export async function buildSpooledMessages(
     let raw = message;
     if (streamer) {
       const path = spool.file(`copy-${index + 1}.eml`);
-      await spoolTo(path, await streamer(message.stream()));
+      await spoolTo(path, await streamer(() => message.stream()));
       raw = new SpooledCopy(path, 0);
     }
-    const facts = await selfCheckFile(raw.path, planned);
+    const facts = await selfCheckFile(raw.path, {
+      scheme: planned.scheme,
+      sign: planned.sign,
+      ...ownSignature(planned, options),
+    });
     built.push({
       planned,
       envelope: copyEnvelope(plan, planned, facts),

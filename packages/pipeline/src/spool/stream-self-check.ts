@@ -6,8 +6,18 @@
  */
 import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
-import type { Scheme } from '../plan-send.js';
-import { checkTopLevel, fail } from '../self-check.js';
+import { getHeader, parseContentType, splitMessage } from '@sealpost/compose';
+import { schemeAdapter } from '../schemes/scheme.js';
+import { checkTopLevel, fail, type SelfCheckInput } from '../self-check.js';
+import { signedParts } from './signed-parts.js';
+
+/** The multipart boundary of a header section checkTopLevel accepted as multipart/signed. */
+function boundaryOf(headerSection: Uint8Array): string {
+  const contentType = getHeader(splitMessage(headerSection).entity, 'content-type');
+  const boundary = contentType ? parseContentType(contentType).params.boundary : undefined;
+  if (!boundary) fail('multipart/signed without a boundary');
+  return boundary;
+}
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -26,7 +36,7 @@ export interface StreamCheckFacts {
 /** Checks a spooled copy's bytes; throws ESELFCHECK (nothing sent) on the first problem. */
 export async function selfCheckFile(
   path: string,
-  input: { readonly scheme: Scheme; readonly sign: Scheme },
+  input: Omit<SelfCheckInput, 'raw'>,
 ): Promise<StreamCheckFacts> {
   let offset = 0;
   let lineLength = 0;
@@ -69,5 +79,15 @@ export async function selfCheckFile(
   if (previous === CR) fail(`bare CR at byte ${offset - 1}`);
   const headerSection = Buffer.concat(head);
   checkTopLevel(headerSection, input);
+  if (input.scheme === 'none' && input.sign !== 'none') {
+    const adapter = schemeAdapter(input.sign);
+    if (!adapter.verifyOwnSignatureParts) fail('our own signature cannot be checked here');
+    const boundary = boundaryOf(headerSection);
+    const problem = await adapter.verifyOwnSignatureParts(
+      () => signedParts(path, headerSection.length, boundary),
+      { ...input, raw: new Uint8Array(0) },
+    );
+    if (problem) fail(problem);
+  }
   return { eightBit, utf8Header: !isAscii(headerSection), size: offset };
 }

@@ -42,6 +42,20 @@ function signingTimeValue(date: Date): asn1js.AsnType {
 export async function signCms(content: Uint8Array, options: SignCmsOptions): Promise<Uint8Array> {
   const crypto = options.crypto ?? globalThis.crypto;
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', content as BufferSource));
+  return signCmsDigest(digest, options, content);
+}
+
+/**
+ * SignedData over content known only by its SHA-256 digest (a detached signature over a
+ * stream): with signed attributes the signature covers them, and they carry the digest
+ * (RFC 5652 §5.4), so the content itself is not needed. `content` is for opaque signing.
+ */
+export async function signCmsDigest(
+  digest: Uint8Array,
+  options: SignCmsOptions,
+  content?: Uint8Array,
+): Promise<Uint8Array> {
+  const crypto = options.crypto ?? globalThis.crypto;
   const capabilities = new asn1js.Sequence({
     value: CAPABILITIES.map(
       (oid) => new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid })] }),
@@ -71,6 +85,7 @@ export async function signCms(content: Uint8Array, options: SignCmsOptions): Pro
     certificates: [options.certificate, ...(options.chain ?? [])].map((c) => c.pkijs),
   });
   if (!options.detached) {
+    if (!content) throw new Error('signCmsDigest: opaque signing needs the content');
     // pkijs turns eContent into a constructed OCTET STRING with a definite length, which
     // gpgsm (libksba) rejects; CMS (RFC 5652 §5.2) wants the plain DER OCTET STRING.
     signedData.encapContentInfo.eContent = new asn1js.OctetString({
@@ -78,7 +93,8 @@ export async function signCms(content: Uint8Array, options: SignCmsOptions): Pro
     });
   }
   const key = await importPrivateKey(options.privateKey, 'sign', 'SHA-256', crypto);
-  await signedData.sign(key, 0, 'SHA-256', toArrayBuffer(content), cryptoEngine(crypto));
+  // With signed attributes pkijs signs their DER, never the data argument.
+  await signedData.sign(key, 0, 'SHA-256', new ArrayBuffer(0), cryptoEngine(crypto));
   return toDer(
     new pkijs.ContentInfo({
       contentType: OID.signedData,
