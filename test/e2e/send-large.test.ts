@@ -56,6 +56,8 @@ beforeAll(async () => {
   const bob = await ca.issueEmailCertificate('bob@example.org');
   writeFileSync(file('bob.pem'), bob.certPem);
   writeFileSync(file('bob.key'), bob.keyPem);
+  const me = await ca.issueEmailCertificate('me@example.net');
+  writeFileSync(file('me.pem'), `${me.certPem}${me.keyPem}`);
   gpg = await createGnupgHome();
   await gpg.importKeys(alice.armoredPrivateKey);
   await gpg.importKeys(sender.armoredPublicKey);
@@ -159,6 +161,120 @@ describe('sealpost send with a large attachment', () => {
     ]);
     expect(attachedFile(plain.toString('latin1')).equals(attachment)).toBe(true);
   }, 180_000);
+
+  it('writes a PGP/MIME signed copy gpg verifies', async () => {
+    const r = await runCli(
+      [
+        ...base('alice@example.org'),
+        '--encrypt',
+        'none',
+        '--sign',
+        'pgp',
+        '--sign-key',
+        file('me.sec.asc'),
+        '--dry-run',
+        '--out',
+        file('signed.eml'),
+      ],
+      { env: env(), timeoutMs: 120_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    spoolIsEmpty();
+    const raw = readFileSync(file('signed.eml'));
+    const boundary = /boundary="?([^";\r\n]+)"?/.exec(raw.toString('latin1'))![1]!;
+    const delimiter = Buffer.from(`--${boundary}\r\n`);
+    const start = raw.indexOf(delimiter) + delimiter.length;
+    const end = raw.indexOf(Buffer.from(`\r\n--${boundary}`), start);
+    writeFileSync(file('signed.part'), raw.subarray(start, end));
+    const text = raw.toString('latin1');
+    writeFileSync(
+      file('signed.asc'),
+      /-----BEGIN PGP SIGNATURE-----[\s\S]*?-----END PGP SIGNATURE-----/.exec(text)![0],
+    );
+    const out = await gpg.ok([
+      '--status-fd',
+      '2',
+      '--verify',
+      file('signed.asc'),
+      file('signed.part'),
+    ]);
+    expect(out.stderr).toContain('GOODSIG');
+    expect(attachedFile(text).equals(attachment)).toBe(true);
+  }, 180_000);
+
+  it('writes S/MIME signed and signed+encrypted copies openssl verifies', async () => {
+    const signedOnly = await runCli(
+      [
+        ...base('bob@example.org'),
+        '--encrypt',
+        'none',
+        '--sign',
+        'smime',
+        '--sign-key',
+        file('me.pem'),
+        '--anchor',
+        file('ca.pem'),
+        '--dry-run',
+        '--out',
+        file('smime-signed.eml'),
+      ],
+      { env: env(), timeoutMs: 120_000 },
+    );
+    expect(signedOnly.code, signedOnly.stderr).toBe(0);
+    const verified = await openssl([
+      'cms',
+      '-verify',
+      '-in',
+      file('smime-signed.eml'),
+      '-CAfile',
+      file('ca.pem'),
+    ]);
+    expect(attachedFile(verified.toString('latin1')).equals(attachment)).toBe(true);
+
+    const both = await runCli(
+      [
+        ...base('bob@example.org'),
+        '--encrypt',
+        'smime',
+        '--key',
+        file('bob.pem'),
+        '--sign',
+        'smime',
+        '--sign-key',
+        file('me.pem'),
+        '--anchor',
+        file('ca.pem'),
+        '--dry-run',
+        '--out',
+        file('smime-both.eml'),
+      ],
+      { env: env(), timeoutMs: 120_000 },
+    );
+    expect(both.code, both.stderr).toBe(0);
+    spoolIsEmpty();
+    writeFileSync(
+      file('smime-inner.eml'),
+      await openssl([
+        'cms',
+        '-decrypt',
+        '-in',
+        file('smime-both.eml'),
+        '-inkey',
+        file('bob.key'),
+        '-recip',
+        file('bob.pem'),
+      ]),
+    );
+    const inner = await openssl([
+      'cms',
+      '-verify',
+      '-in',
+      file('smime-inner.eml'),
+      '-CAfile',
+      file('ca.pem'),
+    ]);
+    expect(attachedFile(inner.toString('latin1')).equals(attachment)).toBe(true);
+  }, 240_000);
 
   it('leaves no spool file after a refused plan', async () => {
     const r = await runCli([...base('nokey@example.org'), '--encrypt', 'pgp', '--dry-run'], {
