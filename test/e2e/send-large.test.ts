@@ -276,6 +276,43 @@ describe('sealpost send with a large attachment', () => {
     expect(attachedFile(inner.toString('latin1')).equals(attachment)).toBe(true);
   }, 240_000);
 
+  it('sendmail streams a large message from stdin: gpg decrypts it, no Bcc inside', async () => {
+    const b64 = attachment.toString('base64').replace(/.{76}/g, '$&\n');
+    const input = Buffer.from(
+      'From: me@example.net\nTo: alice@example.org\nBcc: hidden@example.org\n' +
+        'Subject: Large\nMIME-Version: 1.0\nContent-Type: application/octet-stream\n' +
+        `Content-Transfer-Encoding: base64\n\n${b64}\n`,
+    );
+    const r = await runCli(
+      [
+        'sendmail',
+        '-t',
+        '--encrypt',
+        'pgp',
+        '--policy',
+        'prefer',
+        '--key',
+        file('alice.asc'),
+        '--dry-run',
+        '--out',
+        file('sendmail.eml'),
+      ],
+      { env: env(), input, timeoutMs: 120_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    spoolIsEmpty();
+    const copies = readdirSync(dir).filter((n) => n.startsWith('sendmail.'));
+    expect(copies.sort()).toEqual(['sendmail.1.eml', 'sendmail.2.eml']);
+    for (const name of copies) expect(readFileSync(file(name), 'latin1')).not.toMatch(/^bcc:/im);
+    const encrypted = readFileSync(file('sendmail.1.eml'), 'latin1');
+    const armored = /-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/.exec(encrypted)!;
+    writeFileSync(file('sendmail.asc'), armored[0]);
+    const out = await gpg.ok(['--decrypt', file('sendmail.asc')]);
+    const plain = Buffer.from(out.stdout).toString('latin1');
+    const body = plain.slice(plain.indexOf('\r\n\r\n') + 4);
+    expect(Buffer.from(body, 'base64').equals(attachment)).toBe(true);
+  }, 180_000);
+
   it('leaves no spool file after a refused plan', async () => {
     const r = await runCli([...base('nokey@example.org'), '--encrypt', 'pgp', '--dry-run'], {
       env: env(),

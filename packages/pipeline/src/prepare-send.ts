@@ -42,9 +42,12 @@ export interface SendSources<K extends RecipientKeys = RecipientKeys> {
 /**
  * The message to send: a compose Message (turned into 7-bit clean MIME here, as RFC 3156 §3 and
  * RFC 8551 §3.1 require of signed content), or its address lists with the exact RFC 5322 bytes
- * (e.g. readSubmission's result: no Bcc header in them).
+ * (e.g. readSubmission's result: no Bcc header in them) — in memory, or as a stream of
+ * canonical CRLF bytes for a large message (spooled to a private file, decision 0105).
  */
-export type SendMessage = Message | (PlanInput & { readonly mime: Uint8Array });
+export type SendMessage =
+  | Message
+  | (PlanInput & { readonly mime: Uint8Array | AsyncIterable<Uint8Array> });
 
 export interface PrepareSendOptions {
   /** S/MIME for old clients: AES-256-CBC EnvelopedData, RSA PKCS#1 v1.5 (decision 0041). */
@@ -118,21 +121,30 @@ export async function prepareSend<K extends RecipientKeys = RecipientKeys>(
   };
   let spool: SpoolDir | undefined;
   let built: BuiltMessage[];
+  const source = 'mime' in message ? message.mime : undefined;
   if (
-    !('mime' in message) &&
-    attachmentSize(message) > (options.spoolThreshold ?? SPOOL_THRESHOLD)
+    (source !== undefined && !(source instanceof Uint8Array)) ||
+    (!('mime' in message) && attachmentSize(message) > (options.spoolThreshold ?? SPOOL_THRESHOLD))
   ) {
     spool = createSpoolDir(options.spoolBase);
     try {
       const path = spool.file('message.eml');
-      await spoolTo(path, toMimeStream(message, { forSigning: true }));
+      await spoolTo(
+        path,
+        source && !(source instanceof Uint8Array)
+          ? source
+          : toMimeStream(message as Message, { forSigning: true }),
+      );
       built = await buildSpooledMessages(plan, new SpooledCopy(path, 0), spool, buildOptions);
     } catch (err) {
       await spool.remove();
       throw err;
     }
   } else {
-    const mime = 'mime' in message ? message.mime : await toMime(message, { forSigning: true });
+    const mime =
+      source instanceof Uint8Array
+        ? source
+        : await toMime(message as Message, { forSigning: true });
     built = await buildMessages(plan, mime, buildOptions);
   }
   const report: SendReport = {

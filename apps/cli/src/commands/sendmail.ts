@@ -9,13 +9,8 @@ import { SealpostError } from '@sealpost/errors';
 import type { Command, CommandContext } from '../command.js';
 import { deliver } from '../send/deliver.js';
 import { policyFromFlags } from '../send/policy-from-flags.js';
+import { readStdinSubmission } from '../send/stdin-submission.js';
 import { DELIVERY_OPTIONS, deliveryFlags, list, str } from './send.js';
-
-async function readAll(stdin: NodeJS.ReadableStream): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
-  return new Uint8Array(Buffer.concat(chunks));
-}
 
 export const sendmailCommand: Command = {
   name: 'sendmail',
@@ -72,16 +67,19 @@ export const sendmailCommand: Command = {
 async function runSendmail(ctx: CommandContext): Promise<number> {
   const { values: v } = ctx;
   const config = loadConfig(ctx.cwd, ctx.env);
-  const { readSubmission } = await import('@sealpost/compose');
-  const input = await readAll(ctx.stdin);
-  if (input.length === 0) throw new SealpostError('EMESSAGE', 'No message on standard input.');
   const envelopeFrom = str(v['envelope-from']);
-  const submission = readSubmission(input, {
-    recipientsFromHeaders: v.t === true,
-    extraRecipients: list(ctx.positionals),
-    ...(envelopeFrom ? { envelopeFrom } : {}),
-    ...(config.from ? { defaultFrom: config.from } : {}),
-  });
+  // Large input: header section read strictly, the body streamed to prepareSend's spool (0105).
+  const { SPOOL_THRESHOLD } = await import('@sealpost/pipeline');
+  const submission = await readStdinSubmission(
+    ctx.stdin,
+    {
+      recipientsFromHeaders: v.t === true,
+      extraRecipients: list(ctx.positionals),
+      ...(envelopeFrom ? { envelopeFrom } : {}),
+      ...(config.from ? { defaultFrom: config.from } : {}),
+    },
+    SPOOL_THRESHOLD,
+  );
   if (submission.envelope.to.length === 0) {
     throw new SealpostError(
       'EUSAGE',
