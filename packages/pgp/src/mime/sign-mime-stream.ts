@@ -70,11 +70,95 @@ function signedPart(
   });
 }
 
-async function readText(stream: ReadableStream<string>): Promise<string> {
-  let text = '';
+/**
+ * The last Signature packet (tag 2) of a binary OpenPGP message, read as a stream: packet
+ * framing only (RFC 9580 §4.2, old and new formats, partial body lengths), bodies skipped.
+ */
+async function lastSignaturePacket(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   const reader = stream.getReader();
-  for (let r = await reader.read(); !r.done; r = await reader.read()) text += r.value;
-  return text;
+  let chunk: Uint8Array = new Uint8Array(0);
+  let pos = 0;
+  const fill = async (): Promise<boolean> => {
+    while (pos >= chunk.length) {
+      const r = await reader.read();
+      if (r.done) return false;
+      chunk = r.value;
+      pos = 0;
+    }
+    return true;
+  };
+  const truncated = () => new Error('truncated OpenPGP packet');
+  const byte = async (): Promise<number> => {
+    if (!(await fill())) throw truncated();
+    return chunk[pos++]!;
+  };
+  const take = async (length: number, keep: boolean): Promise<Uint8Array> => {
+    const out = new Uint8Array(keep ? length : 0);
+    for (let done = 0; done < length; ) {
+      if (!(await fill())) throw truncated();
+      const n = Math.min(length - done, chunk.length - pos);
+      if (keep) out.set(chunk.subarray(pos, pos + n), done);
+      pos += n;
+      done += n;
+    }
+    return out;
+  };
+  const packet = (header: number[], body: Uint8Array) => {
+    const out = new Uint8Array(header.length + body.length);
+    out.set(header);
+    out.set(body, header.length);
+    return out;
+  };
+  let signature: Uint8Array | undefined;
+  while (await fill()) {
+    const first = await byte();
+    if ((first & 0x80) === 0) throw new Error('not an OpenPGP packet');
+    if ((first & 0x40) === 0) {
+      // Old format: tag in bits 5-2, length type in bits 1-0 (3, indeterminate, never here).
+      const tag = (first >> 2) & 0x0f;
+      const octets = [1, 2, 4][first & 0x03];
+      if (octets === undefined) throw new Error('indeterminate OpenPGP packet length');
+      const header = [first];
+      let length = 0;
+      for (let i = 0; i < octets; i++) {
+        const b = await byte();
+        header.push(b);
+        length = length * 256 + b;
+      }
+      const body = await take(length, tag === 2);
+      if (tag === 2) signature = packet(header, body);
+      continue;
+    }
+    const tag = first & 0x3f;
+    for (let header = [first]; ; header = []) {
+      const l1 = await byte();
+      header.push(l1);
+      let length: number;
+      let partial = false;
+      if (l1 < 192) length = l1;
+      else if (l1 < 224) {
+        const l2 = await byte();
+        header.push(l2);
+        length = ((l1 - 192) << 8) + l2 + 192;
+      } else if (l1 === 255) {
+        length = 0;
+        for (let i = 0; i < 4; i++) {
+          const b = await byte();
+          header.push(b);
+          length = length * 256 + b;
+        }
+      } else {
+        length = 1 << (l1 & 0x1f);
+        partial = true;
+      }
+      if (tag === 2 && partial) throw new Error('a Signature packet with a partial length');
+      const body = await take(length, tag === 2);
+      if (tag === 2) signature = packet(header, body);
+      if (!partial) break;
+    }
+  }
+  if (!signature) throw new Error('no Signature packet');
+  return signature;
 }
 
 /** Signs the message `open()` streams (called twice) and resolves to the signed message. */
@@ -88,19 +172,23 @@ export async function signMimeStream(
   let armored: string;
   let hashAlgorithm: string;
   try {
-    const signature = (await openpgp.sign({
+    // Signed inline, not detached: openpgp.js's detached signing of a stream keeps the unread
+    // data stream whole in memory. The inline Signature packet is the same one (type 0x00 over
+    // the data, RFC 9580 §5.2.4), so it is taken from the end of the output.
+    const signed = (await openpgp.sign({
       message: await openpgp.createMessage({
         binary: signedPart(firstReader, first.partHead, first.rest),
       }),
       signingKeys: options.signingKey,
       signingKeyIDs: keyId,
-      detached: true,
-      format: 'armored',
+      format: 'binary',
       ...(options.date ? { date: options.date } : {}),
       config: openPgpConfig({ rfc9580: options.signingKey.keyPacket.version === 6 }),
-    })) as unknown as ReadableStream<string> | string;
-    armored = typeof signature === 'string' ? signature : await readText(signature);
-    const parsed = await openpgp.readSignature({ armoredSignature: armored });
+    })) as unknown as ReadableStream<Uint8Array>;
+    const parsed = await openpgp.readSignature({
+      binarySignature: await lastSignaturePacket(signed),
+    });
+    armored = parsed.armor();
     hashAlgorithm = hashName(parsed.packets[0]!.hashAlgorithm);
   } catch (cause) {
     if (cause instanceof SealpostError) throw cause;
