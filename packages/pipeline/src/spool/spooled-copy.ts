@@ -17,7 +17,7 @@ export class SpooledCopy {
   }
   /** A fresh stream of the bytes; each call reads the file again from the start. */
   stream(): Readable {
-    return createReadStream(this.path, { highWaterMark: 256 * 1024 });
+    return createReadStream(this.path, { highWaterMark: 64 * 1024 });
   }
 }
 
