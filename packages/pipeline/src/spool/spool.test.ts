@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { createMessage } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import type { KeySet } from '@sealpost/keystore';
@@ -135,7 +136,9 @@ describe('prepareSend above the spool threshold', () => {
     const spy = vi.spyOn(adapter, 'streamCopy').mockImplementation((planned, options) => {
       const real = streamCopy(planned, options)!;
       // The second copy comes out with a bare LF, as a broken encoder might write it.
-      return ++calls === 2 ? async () => [Buffer.from('From: a@b\r\n\r\nbad\n')] : real;
+      return ++calls === 2
+        ? async () => Readable.from([Buffer.from('From: a@b\r\n\r\nbad\n')])
+        : real;
     });
     try {
       const result = prepareSend(
