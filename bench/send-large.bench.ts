@@ -5,6 +5,7 @@
  * on the same attachment in the same run: `gpg -z 0` and `openssl cms -stream`.
  * Run: pnpm --filter @sealpost/bench exec tsx --conditions=@sealpost/source send-large.bench.ts
  *      [--mib N] (default 100; --mib 1024 for 1 GiB) [--only pgp|smime]
+ *      [--mode encrypt|sign|sign+encrypt] [--to out|server]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,7 +18,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sharedTestCa, startSubmissionServer } from '@sealpost/testkit';
 
-const { values } = parseArgs({ options: { mib: { type: 'string' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    mib: { type: 'string' },
+    only: { type: 'string' },
+    mode: { type: 'string' },
+    to: { type: 'string' },
+  },
+});
 const MIB = Number(values.mib ?? 100);
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = join(here, '../apps/cli/dist/bin.js');
@@ -208,10 +216,13 @@ async function peer(scheme: 'pgp' | 'smime', mode: string): Promise<{ name: stri
 const rows: string[][] = [];
 const schemes = (['pgp', 'smime'] as const).filter((s) => !values.only || values.only === s);
 for (const scheme of schemes) {
-  for (const mode of ['encrypt', 'sign', 'sign+encrypt']) {
+  for (const mode of ['encrypt', 'sign', 'sign+encrypt'].filter(
+    (m) => !values.mode || values.mode === m,
+  )) {
     const base = await peer(scheme, mode);
     for (const to of ['out', 'server'] as const) {
       if (to === 'server' && mode === 'sign') continue;
+      if (values.to && values.to !== to) continue;
       let cell: string[];
       try {
         const r = await sealpost(scheme, mode, to);
