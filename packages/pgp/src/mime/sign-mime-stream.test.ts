@@ -10,8 +10,12 @@ function streamOf(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
   let i = 0;
   return new ReadableStream({
     pull(controller) {
-      if (i < bytes.length) controller.enqueue(bytes.subarray(i, (i += size)));
-      else controller.close();
+      if (i >= bytes.length) {
+        controller.close();
+        return;
+      }
+      controller.enqueue(bytes.subarray(i, i + size));
+      i += size;
     },
   });
 }
