@@ -17,7 +17,10 @@ export interface VerifyDigestOptions {
   /** The certificate the signature must be made with. */
   readonly certificate: SmimeCertificate;
   readonly chain?: readonly SmimeCertificate[];
-  /** Check the certificate's chain to these (absent: the chain is not checked). */
+  /**
+   * Check the certificate's chain to these. Absent: dates, usage and key strength are checked,
+   * the chain is not (as verifyOwnSignature does, decision 0071).
+   */
   readonly trustAnchors?: readonly SmimeCertificate[];
 }
 
@@ -63,17 +66,16 @@ export async function verifyDetachedDigest(
       equalBytes(new Uint8Array(c.toSchema().toBER()), options.certificate.der),
   );
   if (!included) return 'the S/MIME signature does not carry our certificate';
-  if (options.trustAnchors) {
-    try {
-      await checkCertificate(options.certificate, {
-        purpose: 'sign',
-        trustAnchors: options.trustAnchors,
-        intermediates: options.chain ?? [],
-      });
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? 'invalid';
-      return `our own S/MIME signature does not verify (${code})`;
-    }
+  try {
+    // Without anchors the chain is not checked (decision 0071); dates, usage, strength are.
+    await checkCertificate(options.certificate, {
+      purpose: 'sign',
+      trustAnchors: options.trustAnchors ?? [],
+      intermediates: options.chain ?? [],
+      checkChain: options.trustAnchors !== undefined,
+    });
+  } catch (error) {
+    return `our own S/MIME signature does not verify (${(error as { code?: string }).code ?? 'invalid'})`;
   }
   return undefined;
 }
