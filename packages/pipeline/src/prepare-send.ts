@@ -5,6 +5,7 @@
  * the same code; submitting the result is sendBuilt's job.
  */
 import { statSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { type Message, toMime, toMimeStream } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import type { KeySet, SignerKey } from '@sealpost/keystore';
@@ -13,7 +14,12 @@ import { type BuildOptions, type BuiltMessage, buildMessages } from './build-mes
 import { assertSendable, type PlanInput, planSend, type SendPlan } from './plan-send.js';
 import type { SendPolicy } from './policy.js';
 import { messageReport, type SendReport } from './send-report.js';
-import { buildSpooledMessages, spoolTo } from './spool/build-spooled.js';
+import {
+  buildSpooledMessages,
+  type MessageSource,
+  onePass,
+  spoolTo,
+} from './spool/build-spooled.js';
 import { createSpoolDir, type SpoolDir } from './spool/spool-dir.js';
 import { SpooledCopy } from './spool/spooled-copy.js';
 
@@ -128,14 +134,19 @@ export async function prepareSend<K extends RecipientKeys = RecipientKeys>(
   ) {
     spool = createSpoolDir(options.spoolBase);
     try {
-      const path = spool.file('message.eml');
-      await spoolTo(
-        path,
+      const stream = (): Readable =>
         source && !(source instanceof Uint8Array)
-          ? source
-          : toMimeStream(message as Message, { forSigning: true }),
-      );
-      built = await buildSpooledMessages(plan, new SpooledCopy(path, 0), spool, buildOptions);
+          ? Readable.from(source)
+          : toMimeStream(message as Message, { forSigning: true });
+      let canonical: MessageSource;
+      if (onePass(plan, buildOptions)) {
+        canonical = { stream };
+      } else {
+        const path = spool.file('message.eml');
+        await spoolTo(path, stream());
+        canonical = new SpooledCopy(path, 0);
+      }
+      built = await buildSpooledMessages(plan, canonical, spool, buildOptions);
     } catch (err) {
       await spool.remove();
       throw err;

@@ -31,10 +31,33 @@ export async function spoolTo(path: string, bytes: AsyncIterable<Uint8Array>): P
   );
 }
 
+/** The canonical message: a spool file, or (onePass) a stream read exactly once. */
+export interface MessageSource {
+  readonly path?: string;
+  stream(): Readable;
+}
+
+/**
+ * Whether the plan is one copy built in a single pass over the message (encrypted, signed
+ * inside or not, except S/MIME sign+encrypt, which reads twice): then the message itself need
+ * not be spooled, it streams straight from compose into the encryptor.
+ */
+export function onePass(plan: SendPlan, options: BuildOptions): boolean {
+  const [planned, ...others] = plan.messages;
+  if (!planned || others.length > 0 || planned.scheme === 'none') return false;
+  if (planned.scheme === 'smime' && planned.sign === 'smime') return false;
+  return schemeAdapter(planned.scheme).streamCopy?.(planned, options) !== undefined;
+}
+
+function spooledPath(message: MessageSource): string {
+  if (!message.path) throw new SealpostError('EINTERNAL', 'The message was not spooled.');
+  return message.path;
+}
+
 /** Builds and self-checks every copy of the plan from the spooled canonical message. */
 export async function buildSpooledMessages(
   plan: SendPlan,
-  message: SpooledCopy,
+  message: MessageSource,
   spool: SpoolDir,
   options: BuildOptions = {},
 ): Promise<BuiltMessage[]> {
@@ -51,18 +74,19 @@ export async function buildSpooledMessages(
     const streamer = scheme ? schemeAdapter(scheme).streamCopy?.(planned, options) : undefined;
     if (scheme && !streamer) {
       // Not streamable yet (a detached signature, S/MIME CBC): the one-shot path, in memory.
-      inMemory ??= new Uint8Array(await readFile(message.path));
+      inMemory ??= new Uint8Array(await readFile(spooledPath(message)));
       const one = { ...plan, messages: [planned] };
       built.push(...(await buildMessages(one, inMemory, options)));
       continue;
     }
-    let raw = message;
+    let path: string;
     if (streamer) {
-      const path = spool.file(`copy-${index + 1}.eml`);
+      path = spool.file(`copy-${index + 1}.eml`);
       await spoolTo(path, await streamer(() => message.stream()));
-      raw = new SpooledCopy(path, 0);
+    } else {
+      path = spooledPath(message); // a TLS-only copy is the message itself
     }
-    const facts = await selfCheckFile(raw.path, {
+    const facts = await selfCheckFile(path, {
       scheme: planned.scheme,
       sign: planned.sign,
       ...ownSignature(planned, options),
@@ -70,7 +94,7 @@ export async function buildSpooledMessages(
     built.push({
       planned,
       envelope: copyEnvelope(plan, planned, facts),
-      raw: new SpooledCopy(raw.path, facts.size),
+      raw: new SpooledCopy(path, facts.size),
       algorithms: algorithmsFor(planned, options),
     });
   }

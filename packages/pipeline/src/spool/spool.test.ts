@@ -1,8 +1,16 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { createMessage } from '@sealpost/compose';
+import { createMessage, serializeEntity } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import type { KeySet } from '@sealpost/keystore';
 import * as pgp from '@sealpost/pgp';
@@ -125,6 +133,29 @@ describe('prepareSend above the spool threshold', () => {
     const sent = Buffer.from(transport.messages[0]!.raw).toString('latin1');
     expect(sent).toContain('multipart/encrypted');
     expect(prepared.report.messages[0]!.size).toBe(transport.messages[0]!.raw.length);
+    await prepared.dispose();
+    expect(readdirSync(spoolBase())).toEqual([]);
+  });
+
+  it('streams a single encrypted copy straight from compose: no message file is spooled', async () => {
+    const prepared = await prepareSend(
+      createMessage({
+        from: 'me@example.net',
+        to: ['alice@example.org'],
+        subject: 'large',
+        attachments: [{ path: file('attachment.bin') }],
+      }),
+      { ...DEFAULT_POLICY, encrypt: 'require' },
+      { recipientKeys: keys },
+      { spoolThreshold: 0, spoolBase: spoolBase() },
+    );
+    const [spool] = readdirSync(spoolBase());
+    expect(readdirSync(join(spoolBase(), spool!))).toEqual(['copy-1.eml']);
+    const copy = prepared.built[0]!.raw as SpooledCopy;
+    const opened = await pgp.decryptMime(new Uint8Array(readFileSync(copy.path)), {
+      decryptionKeys: [alice.privateKey],
+    });
+    expect(new TextDecoder().decode(serializeEntity(opened.entity))).toContain('attachment.bin');
     await prepared.dispose();
     expect(readdirSync(spoolBase())).toEqual([]);
   });
