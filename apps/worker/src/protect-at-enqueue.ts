@@ -7,7 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import { decodeHeaderText } from '@sealpost/compose';
 import { resolveRecipientKeys } from '@sealpost/keystore';
-import { messageReport, prepareSend, type SendMessage, type SendPolicy } from '@sealpost/pipeline';
+import {
+  headerSection,
+  messageReport,
+  type PreparedSend,
+  prepareSend,
+  rawForTransport,
+  type SendMessage,
+  type SendPolicy,
+} from '@sealpost/pipeline';
 import type { JobQueue, JobState } from '@sealpost/queue';
 import type { SendSetup } from './send-sources.js';
 
@@ -68,10 +76,24 @@ export async function protectAndEnqueue(
   setup: SendSetup,
   options: { readonly idempotencyKey?: string; readonly maxAttempts?: number } = {},
 ): Promise<EnqueuedSend> {
-  const { plan, built } = await prepareSend(message, policy, {
+  const prepared = await prepareSend(message, policy, {
     recipientKeys: (addresses) => resolveRecipientKeys(addresses, setup.keySources),
     signers: setup.signers,
   });
+  try {
+    return await enqueueCopies(queue, message, prepared, options);
+  } finally {
+    // A large message was built in private temporary files; the queue holds its own copy now.
+    await prepared.dispose();
+  }
+}
+
+async function enqueueCopies(
+  queue: JobQueue,
+  message: SendMessage & { readonly messageId?: string },
+  { plan, built }: PreparedSend,
+  options: { readonly idempotencyKey?: string; readonly maxAttempts?: number },
+): Promise<EnqueuedSend> {
   const jobs: { id: string; state: JobState }[] = [];
   let created = false;
   for (const [index, copy] of built.entries()) {
@@ -88,17 +110,18 @@ export async function protectAndEnqueue(
             ? 'signed plaintext'
             : 'plaintext',
     };
-    const subject = outerSubject(copy.raw);
+    const head = headerSection(copy.raw);
+    const subject = outerSubject(head);
     if (subject !== undefined) Object.assign(report, { subject });
     const messageId =
-      messageIdOf(copy.raw) ?? message.messageId ?? `<${randomUUID()}@sealpost.invalid>`;
+      messageIdOf(head) ?? message.messageId ?? `<${randomUUID()}@sealpost.invalid>`;
     const result = await queue.enqueue({
       envelope: {
         from: copy.envelope.from,
         to: copy.envelope.to,
         ...(copy.envelope.smtputf8 ? { smtputf8: true } : {}),
       },
-      raw: copy.raw,
+      raw: rawForTransport(copy.raw),
       messageId,
       report,
       ...(options.idempotencyKey

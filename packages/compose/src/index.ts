@@ -45,6 +45,7 @@ export {
   rfc5322Date,
   type Submission,
 } from './message/read-submission.js';
+export { CanonicalLineEnds, type CanonicalStreamOptions } from './mime/canonical-stream.js';
 export type { ToMimeOptions } from './mime/composer-options.js';
 export { toMime, toMimeStream } from './mime/to-mime.js';
 export type { RedactOptions } from './redacted-error.js';

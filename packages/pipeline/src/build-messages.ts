@@ -11,6 +11,7 @@ import type { Envelope } from '@sealpost/transport';
 import type { PlannedMessage, SendPlan } from './plan-send.js';
 import { copyScheme, schemeAdapter } from './schemes/scheme.js';
 import { type SelfCheckInput, selfCheck } from './self-check.js';
+import type { SpooledCopy } from './spool/spooled-copy.js';
 import type { CopyBuilder } from './workers/pgp-copy-pool.js';
 
 /** What a SignerKey's material holds, per scheme (defined with the key types in the keystore). */
@@ -20,7 +21,11 @@ export interface BuiltMessage {
   readonly planned: PlannedMessage;
   /** MAIL FROM / RCPT TO of this copy, with the SMTP extensions its bytes need. */
   readonly envelope: Envelope;
-  readonly raw: Uint8Array;
+  /**
+   * The exact bytes: in memory, or (large messages, issue 12) a file in the private spool
+   * directory that prepareSend removes with `dispose()`.
+   */
+  readonly raw: Uint8Array | SpooledCopy;
   /** What protects this copy, in words, as built (for the report). */
   readonly algorithms: readonly string[];
 }
@@ -53,7 +58,10 @@ export interface BuildOptions {
 }
 
 /** What the self-check needs to verify our own signature on a signed-only copy. */
-function ownSignature(planned: PlannedMessage, options: BuildOptions): Partial<SelfCheckInput> {
+export function ownSignature(
+  planned: PlannedMessage,
+  options: BuildOptions,
+): Partial<SelfCheckInput> {
   if (planned.scheme !== 'none') return {};
   if (planned.sign === 'pgp') {
     const material = options.signers?.pgp?.material as PgpSignerMaterial | undefined;
@@ -90,7 +98,23 @@ function hasEightBit(raw: Uint8Array): boolean {
   return raw.some((b) => b > 0x7f);
 }
 
-async function buildOne(
+/** MAIL FROM / RCPT TO of a copy, with SMTPUTF8 / 8BITMIME as its bytes need. */
+export function copyEnvelope(
+  plan: SendPlan,
+  planned: PlannedMessage,
+  facts: { readonly utf8Header: boolean; readonly eightBit: boolean },
+): Envelope {
+  const utf8 =
+    facts.utf8Header || needsSmtpUtf8([plan.from, ...planned.envelopeTo], new Uint8Array(0));
+  return {
+    from: plan.from,
+    to: planned.envelopeTo,
+    ...(utf8 ? { smtputf8: true } : {}),
+    ...(facts.eightBit ? { eightBitMime: true } : {}),
+  };
+}
+
+export async function buildOne(
   mime: Uint8Array,
   planned: PlannedMessage,
   options: BuildOptions,
@@ -122,14 +146,13 @@ export async function buildMessages(
       sign: planned.sign,
       ...ownSignature(planned, options),
     });
+    const facts = {
+      utf8Header: needsSmtpUtf8([], raw),
+      eightBit: hasEightBit(raw),
+    };
     built.push({
       planned,
-      envelope: {
-        from: plan.from,
-        to: planned.envelopeTo,
-        ...(needsSmtpUtf8([plan.from, ...planned.envelopeTo], raw) ? { smtputf8: true } : {}),
-        ...(hasEightBit(raw) ? { eightBitMime: true } : {}),
-      },
+      envelope: copyEnvelope(plan, planned, facts),
       raw,
       algorithms: algorithmsFor(planned, options),
     });

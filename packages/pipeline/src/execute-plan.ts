@@ -8,6 +8,7 @@ import type { Transport } from '@sealpost/transport';
 import { type BuildOptions, type BuiltMessage, buildMessages } from './build-messages.js';
 import type { SendPlan } from './plan-send.js';
 import { type MessageReport, messageReport, type SendReport, sendWarnings } from './send-report.js';
+import { rawForTransport } from './spool/spooled-copy.js';
 
 export interface ExecuteOptions extends BuildOptions {
   /**
@@ -48,7 +49,10 @@ export async function sendBuilt(
   const reports: MessageReport[] = [];
   for (const [index, message] of built.entries()) {
     try {
-      const sent = await transport.send({ envelope: message.envelope, raw: message.raw });
+      const sent = await transport.send({
+        envelope: message.envelope,
+        raw: rawForTransport(message.raw),
+      });
       reports.push(messageReport(message, sent));
       options.onProgress?.(index + 1, built.length);
     } catch (err) {

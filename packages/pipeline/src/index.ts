@@ -62,8 +62,9 @@ export {
   type SendMessage,
   SendRefusedError,
   type SendSources,
+  SPOOL_THRESHOLD,
 } from './prepare-send.js';
-export { type SchemeAdapter, schemeAdapter } from './schemes/scheme.js';
+export { type CopyStreamer, type SchemeAdapter, schemeAdapter } from './schemes/scheme.js';
 export { checkLineFormat, type SelfCheckInput, selfCheck } from './self-check.js';
 export {
   clearHeaderNames,
@@ -75,6 +76,13 @@ export {
   type SendReport,
   sendWarnings,
 } from './send-report.js';
+export {
+  headerSection,
+  rawForTransport,
+  rawSize,
+  SpooledCopy,
+  writeCopy,
+} from './spool/spooled-copy.js';
 export {
   type CopyBuilder,
   createPgpCopyPool,

@@ -4,7 +4,9 @@
  * every copy and self-check it. IO comes in through `sources`, so the CLI and a worker send with
  * the same code; submitting the result is sendBuilt's job.
  */
-import { type Message, toMime } from '@sealpost/compose';
+import { statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { type Message, toMime, toMimeStream } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import type { KeySet, SignerKey } from '@sealpost/keystore';
 import type { SmimeCertificate } from '@sealpost/smime';
@@ -12,6 +14,17 @@ import { type BuildOptions, type BuiltMessage, buildMessages } from './build-mes
 import { assertSendable, type PlanInput, planSend, type SendPlan } from './plan-send.js';
 import type { SendPolicy } from './policy.js';
 import { messageReport, type SendReport, sendWarnings } from './send-report.js';
+import {
+  buildSpooledMessages,
+  type MessageSource,
+  onePass,
+  spoolTo,
+} from './spool/build-spooled.js';
+import { createSpoolDir, type SpoolDir } from './spool/spool-dir.js';
+import { SpooledCopy } from './spool/spooled-copy.js';
+
+/** Messages whose attachments add up to more than this are built in a spool file (issue 12). */
+export const SPOOL_THRESHOLD = 8 * 1024 * 1024;
 
 /** The recipients' side of a KeySet (resolveKeys' ResolvedKeys is one). */
 export type RecipientKeys = Omit<KeySet, 'signers'>;
@@ -35,9 +48,12 @@ export interface SendSources<K extends RecipientKeys = RecipientKeys> {
 /**
  * The message to send: a compose Message (turned into 7-bit clean MIME here, as RFC 3156 §3 and
  * RFC 8551 §3.1 require of signed content), or its address lists with the exact RFC 5322 bytes
- * (e.g. readSubmission's result: no Bcc header in them).
+ * (e.g. readSubmission's result: no Bcc header in them) — in memory, or as a stream of
+ * canonical CRLF bytes for a large message (spooled to a private file, decision 0105).
  */
-export type SendMessage = Message | (PlanInput & { readonly mime: Uint8Array });
+export type SendMessage =
+  | Message
+  | (PlanInput & { readonly mime: Uint8Array | AsyncIterable<Uint8Array> });
 
 export interface PrepareSendOptions {
   /** S/MIME for old clients: AES-256-CBC EnvelopedData, RSA PKCS#1 v1.5 (decision 0041). */
@@ -48,6 +64,14 @@ export interface PrepareSendOptions {
   readonly onPlan?: (plan: SendPlan) => void;
   /** Builds the copies, e.g. a createPgpCopyPool() shared by many sends (BuildOptions). */
   readonly copyBuilder?: BuildOptions['copyBuilder'];
+  /**
+   * Build in private temporary files, in constant memory, when the attachments add up to more
+   * than this many octets (default SPOOL_THRESHOLD; 0: always; Infinity: never). A streamed
+   * attachment always counts as large. Decision 0105.
+   */
+  readonly spoolThreshold?: number;
+  /** Where the private spool directory is made (default the OS temp dir, TMPDIR). */
+  readonly spoolBase?: string;
 }
 
 export interface PreparedSend<K extends RecipientKeys = RecipientKeys> {
@@ -57,6 +81,11 @@ export interface PreparedSend<K extends RecipientKeys = RecipientKeys> {
   readonly built: readonly BuiltMessage[];
   /** The report of a send that has not happened (no transport facts): what a dry run shows. */
   readonly report: SendReport;
+  /**
+   * Removes the spool files of a large message (idempotent; also done on exit and on
+   * SIGINT/SIGTERM). Call it once the copies are sent or written out.
+   */
+  dispose(): Promise<void>;
 }
 
 /** EPOLICY with the plan that refused attached (the plan is never part of the error's JSON). */
@@ -94,19 +123,62 @@ export async function prepareSend<K extends RecipientKeys = RecipientKeys>(
   } catch (err) {
     throw err instanceof SealpostError ? new SendRefusedError(plan, err) : err;
   }
-  const mime = 'mime' in message ? message.mime : await toMime(message, { forSigning: true });
-  const built = await buildMessages(plan, mime, {
+  const buildOptions: BuildOptions = {
     signers,
     ...(sources.trustAnchors ? { signerTrustAnchors: sources.trustAnchors } : {}),
     ...(options.smimeCompat ? { smimeCompat: true } : {}),
     ...(options.date ? { date: options.date } : {}),
     ...(options.copyBuilder ? { copyBuilder: options.copyBuilder } : {}),
-  });
+  };
+  let spool: SpoolDir | undefined;
+  let built: BuiltMessage[];
+  const source = 'mime' in message ? message.mime : undefined;
+  if (
+    (source !== undefined && !(source instanceof Uint8Array)) ||
+    (!('mime' in message) && attachmentSize(message) > (options.spoolThreshold ?? SPOOL_THRESHOLD))
+  ) {
+    spool = createSpoolDir(options.spoolBase);
+    try {
+      const stream = (): Readable =>
+        source && !(source instanceof Uint8Array)
+          ? Readable.from(source)
+          : toMimeStream(message as Message, { forSigning: true });
+      let canonical: MessageSource;
+      if (onePass(plan, buildOptions)) {
+        canonical = { stream };
+      } else {
+        const path = spool.file('message.eml');
+        await spoolTo(path, stream());
+        canonical = new SpooledCopy(path, 0);
+      }
+      built = await buildSpooledMessages(plan, canonical, spool, buildOptions);
+    } catch (err) {
+      await spool.remove();
+      throw err;
+    }
+  } else {
+    const mime =
+      source instanceof Uint8Array
+        ? source
+        : await toMime(message as Message, { forSigning: true });
+    built = await buildMessages(plan, mime, buildOptions);
+  }
   const report: SendReport = {
     from: plan.from,
     decisions: plan.decisions,
     messages: built.map((b) => messageReport(b, null)),
     warnings: sendWarnings(plan),
   };
-  return { keys, plan, built, report };
+  return { keys, plan, built, report, dispose: async () => spool?.remove() };
+}
+
+/** The attachments' size in octets; a stream's is unknown and counts as unbounded. */
+function attachmentSize(message: Message): number {
+  let total = 0;
+  for (const a of message.attachments) {
+    if (a.content) total += a.content.length;
+    else if (a.stream) return Number.POSITIVE_INFINITY;
+    else if (a.path) total += statSync(a.path).size;
+  }
+  return total;
 }

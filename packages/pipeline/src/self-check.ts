@@ -29,7 +29,7 @@ export interface SelfCheckInput {
   readonly smimeTrustAnchors?: readonly SmimeCertificate[];
 }
 
-function fail(what: string): never {
+export function fail(what: string): never {
   throw new SealpostError(
     'ESELFCHECK',
     `Self-check failed before sending: ${what}. Nothing was sent.`,
@@ -65,11 +65,17 @@ function expectedType(
   return undefined;
 }
 
-export async function selfCheck(input: SelfCheckInput): Promise<void> {
-  checkLineFormat(input.raw);
+/**
+ * The checks on the top-level header section (no Bcc, the media type and protocol the scheme
+ * promises); `raw` may be the whole message or only its header section.
+ */
+export function checkTopLevel(
+  raw: Uint8Array,
+  input: Pick<SelfCheckInput, 'scheme' | 'sign'>,
+): void {
   let parsed: ReturnType<typeof splitMessage>;
   try {
-    parsed = splitMessage(input.raw);
+    parsed = splitMessage(raw);
   } catch (err) {
     fail(`the message does not parse (${(err as Error).message})`);
   }
@@ -84,6 +90,11 @@ export async function selfCheck(input: SelfCheckInput): Promise<void> {
     if (expected.protocol && actual.params.protocol?.toLowerCase() !== expected.protocol)
       fail(`expected protocol="${expected.protocol}"`);
   }
+}
+
+export async function selfCheck(input: SelfCheckInput): Promise<void> {
+  checkLineFormat(input.raw);
+  checkTopLevel(input.raw, input);
   if (input.scheme === 'none' && input.sign !== 'none') {
     const problem = await schemeAdapter(input.sign).verifyOwnSignature(input.raw, input);
     if (problem) fail(problem);

@@ -13,6 +13,7 @@ import {
   renderExposureTable,
 } from './exposure.js';
 import type { RecipientDecision, Scheme, SendPlan } from './plan-send.js';
+import { headerSection, rawSize } from './spool/spooled-copy.js';
 
 export interface EndToEndFacts {
   readonly scheme: Scheme;
@@ -100,7 +101,7 @@ export function messageReport(
   return {
     envelope: built.envelope,
     bccCopy: planned.bccCopy,
-    size: built.raw.length,
+    size: rawSize(built.raw),
     endToEnd: {
       scheme: planned.scheme,
       sign: planned.sign,
@@ -122,7 +123,7 @@ export function messageReport(
       headerProtection: planned.headerProtection,
       firstLink,
     }),
-    clearHeaders: clearHeaderNames(built.raw),
+    clearHeaders: clearHeaderNames(headerSection(built.raw)),
     notes: planned.notes,
   };
 }

@@ -64,11 +64,13 @@ describe('encrypt to self', () => {
     ]);
     // The sender decrypts both copies; the To copy holds no key of the Bcc recipient.
     for (const built of prepared.built) {
-      const opened = await pgp.decryptMime(built.raw, { decryptionKeys: [me.privateKey] });
+      const opened = await pgp.decryptMime(built.raw as Uint8Array, {
+        decryptionKeys: [me.privateKey],
+      });
       expect(new TextDecoder().decode(opened.entity.body)).toContain('body');
     }
     await expect(
-      pgp.decryptMime(prepared.built[0]!.raw, { decryptionKeys: [dora.privateKey] }),
+      pgp.decryptMime(prepared.built[0]!.raw as Uint8Array, { decryptionKeys: [dora.privateKey] }),
     ).rejects.toThrow();
   });
 

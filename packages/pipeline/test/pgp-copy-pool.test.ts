@@ -63,7 +63,8 @@ describe('createPgpCopyPool', () => {
       ),
     );
     for (const [i, p] of prepared.entries()) {
-      const raw = p.built[0]!.raw;
+      // Small messages are built in memory (no spool).
+      const raw = p.built[0]!.raw as Uint8Array;
       expect(new TextDecoder().decode(raw)).not.toContain(texts[i]);
       const opened = await pgp.decryptMime(raw, {
         decryptionKeys: [alice.privateKey],
@@ -81,7 +82,9 @@ describe('createPgpCopyPool', () => {
       { recipientKeys: keys, signers: { pgp: signer } },
       { copyBuilder: pool },
     );
-    expect(new TextDecoder().decode(signed.built[0]!.raw)).toContain('multipart/signed');
+    expect(new TextDecoder().decode(signed.built[0]!.raw as Uint8Array)).toContain(
+      'multipart/signed',
+    );
     await expect(
       prepareSend(
         message('six limes'),

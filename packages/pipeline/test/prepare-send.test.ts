@@ -118,7 +118,7 @@ describe('prepareSend', () => {
     const u = await prepareSend(utf8, policy, { recipientKeys: keysFor() });
     expect(a.built[0]!.envelope).toEqual({ from: 'me@example.net', to: ['alice@example.org'] });
     expect(u.built[0]!.envelope).toMatchObject({ to: ['jürgen@example.org'], smtputf8: true });
-    expect(a.built[0]!.raw.every((b) => b < 0x80)).toBe(true);
+    expect((a.built[0]!.raw as Uint8Array).every((b) => b < 0x80)).toBe(true);
   });
 
   it('decides SMTPUTF8 per copy: a non-ASCII Bcc address is its own copy need, not the To copy', async () => {

@@ -56,7 +56,7 @@ describe('resolveRecipientKeys feeds planSend and buildMessages', () => {
     const built = await buildMessages(plan, await toMime(message, { forSigning: true }));
     expect(built.map((b) => b.planned.scheme).sort()).toEqual(['pgp', 'smime']);
     const smimeCopy = built.find((b) => b.planned.scheme === 'smime')!;
-    const opened = await smime.decryptMime(smimeCopy.raw, {
+    const opened = await smime.decryptMime(smimeCopy.raw as Uint8Array, {
       certificate: smime.readCertificate(bob.certPem),
       privateKey: smime.readPrivateKey(bob.keyPem),
     });

@@ -11,14 +11,9 @@ import { isSealpostError, quoteUntrusted, SealpostError } from '@sealpost/errors
 import type { Command, CommandContext } from '../command.js';
 import type { Output } from '../output.js';
 import { deliver } from '../send/deliver.js';
+import { readStdinSubmission } from '../send/stdin-submission.js';
 import { sysexitFor } from '../send/sysexits.js';
 import { DELIVERY_OPTIONS, deliveryFlags, list, str } from './send.js';
-
-async function readAll(stdin: NodeJS.ReadableStream): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
-  return new Uint8Array(Buffer.concat(chunks));
-}
 
 /** sendmail's -b modes: only -bm (deliver, the default) is what this command does. */
 const REFUSED_MODES: Readonly<Record<string, string>> = {
@@ -182,22 +177,25 @@ async function runSendmail(ctx: CommandContext): Promise<number> {
   const { values: v } = ctx;
   refuseModes(v);
   const config = loadConfig(ctx.cwd, ctx.env);
-  const { readSubmission } = await import('@sealpost/compose');
-  const input = await readAll(ctx.stdin);
-  if (input.length === 0) throw new SealpostError('EMESSAGE', 'No message on standard input.');
   const envelopeFrom = str(v['envelope-from']);
   const fullName = str(v['full-name']);
   const localDomain = config.domain ?? domainOf(config.from);
-  let submission: ReturnType<typeof readSubmission>;
+  // Large input: header section read strictly, the body streamed to prepareSend's spool (0105).
+  const { SPOOL_THRESHOLD } = await import('@sealpost/pipeline');
+  let submission: Awaited<ReturnType<typeof readStdinSubmission>>;
   try {
-    submission = readSubmission(input, {
-      recipientsFromHeaders: v.t === true,
-      extraRecipients: list(ctx.positionals),
-      ...(envelopeFrom ? { envelopeFrom } : {}),
-      ...(config.from ? { defaultFrom: config.from } : {}),
-      ...(fullName ? { fullName } : {}),
-      ...(localDomain ? { localDomain } : {}),
-    });
+    submission = await readStdinSubmission(
+      ctx.stdin,
+      {
+        recipientsFromHeaders: v.t === true,
+        extraRecipients: list(ctx.positionals),
+        ...(envelopeFrom ? { envelopeFrom } : {}),
+        ...(config.from ? { defaultFrom: config.from } : {}),
+        ...(fullName ? { fullName } : {}),
+        ...(localDomain ? { localDomain } : {}),
+      },
+      SPOOL_THRESHOLD,
+    );
   } catch (err) {
     // cron writes bare names (root); say which setting qualifies them.
     if (!localDomain && isSealpostError(err) && err.details?.reason === 'it has no "@"')

@@ -3,7 +3,6 @@
  * keys, plans, refuses (exit 3) before anything is built, builds and self-checks every copy;
  * here only the CLI's part: reading key and secret files, notes, --out, the report, submitting.
  */
-import { writeFile } from 'node:fs/promises';
 import { type SealpostConfig, transportCacheFile } from '@sealpost/config';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { SignerKey } from '@sealpost/keystore';
@@ -166,6 +165,7 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
     built,
     plan,
     report: dryReport,
+    dispose,
   } = await pipeline.prepareSend(
     input.message,
     policy,
@@ -196,7 +196,7 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
   if (input.outFile) {
     const outFile = input.outFile;
     files = built.map((_, i) => outFileName(outFile, i, built.length));
-    await Promise.all(built.map((b, i) => writeFile(files[i]!, b.raw))).catch((err) => {
+    await Promise.all(built.map((b, i) => pipeline.writeCopy(b.raw, files[i]!))).catch((err) => {
       throw new SealpostError('EIO', `Cannot write ${quoteUntrusted(outFile)}.`, { cause: err });
     });
   }
@@ -204,6 +204,7 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
     out.result({ ok: true, dryRun: true, files, report: dryReport });
     out.print(pipeline.renderSendReport(dryReport));
     for (const f of files) out.print(`wrote ${f}`);
+    await dispose(); // large copies' spool files (also removed on exit and SIGINT/SIGTERM)
     return 0;
   }
 
@@ -239,5 +240,6 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
     return 0;
   } finally {
     await transport.close();
+    await dispose();
   }
 }

@@ -34,7 +34,7 @@ function headerEnd(bytes: Uint8Array): number {
 }
 
 /** Bare LF or CR to CRLF (RFC 5322 §2.3), across chunk boundaries. */
-function canonicalizer(): (chunk: Uint8Array) => Uint8Array {
+export function canonicalizer(): (chunk: Uint8Array) => Uint8Array {
   let previous = 0;
   return (chunk) => {
     let clean = true;
@@ -68,7 +68,7 @@ function canonicalizer(): (chunk: Uint8Array) => Uint8Array {
   };
 }
 
-async function readHeaderSection(
+export async function readHeaderSection(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   limit: number,
 ): Promise<{ head: Uint8Array; rest: Uint8Array }> {

@@ -2,12 +2,22 @@
  * OpenPGP on the send side: PGP/MIME encryption (RFC 3156 §4, signed inside when asked) and
  * signing (RFC 3156 §5), with RFC 9788 header protection. openpgp.js loads on first use only.
  */
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { SealpostError } from '@sealpost/errors';
 import type { PublicKey } from '@sealpost/pgp';
 import type { BuildOptions, PgpSignerMaterial } from '../build-messages.js';
 import type { PlannedMessage } from '../plan-send.js';
 import type { SelfCheckInput } from '../self-check.js';
+import type { SignedParts } from '../spool/signed-parts.js';
 import type { SendSide } from './scheme.js';
+
+/** The armored signature in the signature part's bytes (RFC 3156 §5). */
+function armoredSignature(rest: Buffer): string {
+  const text = rest.toString('latin1');
+  return /-----BEGIN PGP SIGNATURE-----[\s\S]*?-----END PGP SIGNATURE-----/.exec(text)?.[0] ?? '';
+}
 
 function signer(options: BuildOptions): PgpSignerMaterial {
   const material = options.signers?.pgp?.material as PgpSignerMaterial | undefined;
@@ -34,6 +44,53 @@ export const pgpSendSide: SendSide = {
     }
     if (!signingKey) throw new SealpostError('EINTERNAL', 'Nothing to do for this OpenPGP copy.');
     return pgp.signMime(mime, { signingKey, ...date });
+  },
+
+  streamCopy(planned: PlannedMessage, options: BuildOptions) {
+    // openpgp.js streams encryption with the one-pass signature inside it (RFC 4880 §5.4), and
+    // a detached signature over a stream (signMimeStream reads the message twice).
+    const signingKey = planned.sign === 'pgp' ? signer(options).privateKey : undefined;
+    const date = options.date ? { date: options.date } : {};
+    const web = (open: () => Readable) => () =>
+      Readable.toWeb(open()) as unknown as ReadableStream<Uint8Array>;
+    const node = (out: ReadableStream<Uint8Array>) =>
+      Readable.fromWeb(out as unknown as WebReadableStream<Uint8Array>);
+    if (planned.scheme === 'pgp') {
+      return async (open: () => Readable) => {
+        const pgp = await import('@sealpost/pgp');
+        const out = await pgp.encryptMimeStream(web(open)(), {
+          recipientKeys: planned.encryptTo.map((k) => k.material as PublicKey),
+          ...(signingKey ? { signingKey } : {}),
+          headerProtection: planned.headerProtection,
+          ...date,
+        });
+        return node(out);
+      };
+    }
+    if (!signingKey) return undefined;
+    return async (open: () => Readable) => {
+      const pgp = await import('@sealpost/pgp');
+      return node(await pgp.signMimeStream(web(open), { signingKey, ...date }));
+    };
+  },
+
+  async verifyOwnSignatureParts(split: () => SignedParts, input: SelfCheckInput) {
+    if (!input.pgpVerificationKey) return 'no key to verify our OpenPGP signature';
+    const pgp = await import('@sealpost/pgp');
+    // The signature part comes last: one pass to reach it, a second to hash the content.
+    const first = split();
+    first.content.resume();
+    await finished(first.content);
+    const signature = armoredSignature(first.rest());
+    const { content } = split();
+    const statuses = await pgp.verifyDetachedStream(
+      Readable.toWeb(content) as unknown as ReadableStream<Uint8Array>,
+      signature,
+      [input.pgpVerificationKey],
+    );
+    return statuses.some((s) => s.status === 'valid')
+      ? undefined
+      : 'our own OpenPGP signature does not verify';
   },
 
   async verifyOwnSignature(raw: Uint8Array, input: SelfCheckInput) {

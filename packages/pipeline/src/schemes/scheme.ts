@@ -4,16 +4,24 @@
  * (open-side.ts). Nothing in the pipeline names a crypto library: each adapter loads its
  * package on first use, so a run that needs only one scheme never loads the other.
  */
+import type { Readable } from 'node:stream';
 import { SealpostError } from '@sealpost/errors';
 import type { E2eScheme } from '@sealpost/keystore';
 import type { BuildOptions } from '../build-messages.js';
 import type { PlannedMessage } from '../plan-send.js';
 import type { SelfCheckInput } from '../self-check.js';
+import type { SignedParts } from '../spool/signed-parts.js';
 import type { OpenSide } from './open-side.js';
 import { pgpSendSide } from './pgp.js';
 import { pgpOpenSide } from './pgp-open.js';
 import { smimeSendSide } from './smime.js';
 import { smimeOpenSide } from './smime-open.js';
+
+/**
+ * Turns the canonical message into the built copy's bytes, as a stream. `open` gives a fresh
+ * stream of the message each call (signing reads it twice: to sign, then to write).
+ */
+export type CopyStreamer = (open: () => Readable) => Promise<AsyncIterable<Uint8Array>>;
 
 /** The sending half of a scheme adapter. */
 export interface SendSide {
@@ -30,6 +38,20 @@ export interface SendSide {
    * was checked with. Resolves to what is wrong, or undefined when the signature verifies.
    */
   verifyOwnSignature(raw: Uint8Array, input: SelfCheckInput): Promise<string | undefined>;
+  /**
+   * A streaming builder for this copy (constant memory, issue 12), or undefined when the copy
+   * can only be built in memory (buildCopy). It takes the canonical message as a stream.
+   */
+  streamCopy?(planned: PlannedMessage, options: BuildOptions): CopyStreamer | undefined;
+  /**
+   * verifyOwnSignature for a spooled signed-only copy: `split()` splits its file afresh each
+   * call (the signature part comes last, and is needed before the content is hashed).
+   * Undefined: the scheme's signed-only copies are built in memory.
+   */
+  verifyOwnSignatureParts?(
+    split: () => SignedParts,
+    input: SelfCheckInput,
+  ): Promise<string | undefined>;
   /** What protects a copy built with these options, in words, for the report. */
   algorithms(planned: PlannedMessage, options: BuildOptions): string[];
 }

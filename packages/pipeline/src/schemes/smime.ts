@@ -3,12 +3,30 @@
  * default, signed inside when asked) and signing (RFC 8551 §3.5), with RFC 9788 header
  * protection. pkijs and asn1js load on first use only, through @sealpost/smime.
  */
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { decodeBody, parseEntity } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import type { SmimeCertificate } from '@sealpost/smime';
 import type { BuildOptions, SmimeSignerMaterial } from '../build-messages.js';
 import type { PlannedMessage } from '../plan-send.js';
 import type { SelfCheckInput } from '../self-check.js';
+import type { SignedParts } from '../spool/signed-parts.js';
 import type { SendSide } from './scheme.js';
+
+/** The DER of the application/pkcs7-signature part in what follows the signed part. */
+function signatureDer(rest: Buffer): Uint8Array | undefined {
+  // rest: CRLF "--boundary" CRLF <signature entity> CRLF "--boundary--" ... (RFC 2046 §5.1.1)
+  const start = rest.indexOf('\r\n', 2);
+  const delimiter = rest.subarray(0, start);
+  const end = rest.indexOf(Buffer.concat([delimiter, Buffer.from('--')]), start);
+  if (start === -1 || end === -1) return undefined;
+  try {
+    return decodeBody(parseEntity(rest.subarray(start + 2, end)));
+  } catch {
+    return undefined;
+  }
+}
 
 function signer(options: BuildOptions): SmimeSignerMaterial {
   const material = options.signers?.smime?.material as SmimeSignerMaterial | undefined;
@@ -45,6 +63,49 @@ export const smimeSendSide: SendSide = {
     }
     if (!signWith) throw new SealpostError('EINTERNAL', 'Nothing to do for this S/MIME copy.');
     return smime.signMime(mime, signWith);
+  },
+
+  streamCopy(planned: PlannedMessage, options: BuildOptions) {
+    // AES-256-GCM AuthEnvelopedData and detached signatures stream (smime/node); the CBC
+    // compatibility mode does not, and is built in memory.
+    if (planned.scheme === 'smime' && options.smimeCompat) return undefined;
+    const material = planned.sign === 'smime' ? signer(options) : undefined;
+    const sign = material && {
+      certificate: material.certificate,
+      privateKey: material.privateKey,
+      ...(material.chain ? { chain: material.chain } : {}),
+    };
+    const recipients = planned.encryptTo.map((k) => k.material as SmimeCertificate);
+    const headerProtection = planned.headerProtection;
+    if (planned.scheme === 'smime') {
+      return async (open: () => Readable) => {
+        const smime = await import('@sealpost/smime/node');
+        return sign
+          ? smime.signEncryptMimeStream(open, { recipients, sign, headerProtection })
+          : smime.encryptMimeStream(open(), { recipients, headerProtection });
+      };
+    }
+    if (!sign) return undefined;
+    return async (open: () => Readable) => {
+      const smime = await import('@sealpost/smime/node');
+      return smime.signMimeStream(open, sign);
+    };
+  },
+
+  async verifyOwnSignatureParts(split: () => SignedParts, input: SelfCheckInput) {
+    const own = input.smimeSigner;
+    if (!own) return 'no certificate to verify our S/MIME signature';
+    const parts = split();
+    const hash = createHash('sha256');
+    for await (const chunk of parts.content) hash.update(chunk as Buffer);
+    const der = signatureDer(parts.rest());
+    if (!der) return 'the S/MIME signature part is missing';
+    const smime = await import('@sealpost/smime/node');
+    return smime.verifyDetachedDigest(der, new Uint8Array(hash.digest()), {
+      certificate: own.certificate,
+      ...(own.chain ? { chain: own.chain } : {}),
+      ...(input.smimeTrustAnchors ? { trustAnchors: input.smimeTrustAnchors } : {}),
+    });
   },
 
   async verifyOwnSignature(raw: Uint8Array, input: SelfCheckInput) {

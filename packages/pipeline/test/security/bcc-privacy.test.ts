@@ -72,9 +72,9 @@ describe('Bcc privacy', () => {
       [['alice@example.org'], false],
       [['dora@example.org'], true],
     ]);
-    const raw = new TextDecoder().decode(built[0]!.raw);
+    const raw = new TextDecoder().decode(built[0]!.raw as Uint8Array);
     expect(raw).not.toContain('dora@example.org');
-    const toCopy = built[0]!.raw;
+    const toCopy = built[0]!.raw as Uint8Array;
     const opened = await pgp.decryptMime(toCopy, { decryptionKeys: [alice.privateKey] });
     expect(new TextDecoder().decode(opened.entity.body)).toContain('hi');
     await expect(pgp.decryptMime(toCopy, { decryptionKeys: [dora.privateKey] })).rejects.toThrow();

@@ -47,6 +47,26 @@ export async function signCms(content: Uint8Array, options: SignCmsOptions): Pro
   const digest = new Uint8Array(
     await crypto.subtle.digest(ed25519 ? 'SHA-512' : 'SHA-256', content as BufferSource),
   );
+  return signCmsDigest(digest, options, content);
+}
+
+/**
+ * SignedData over content known only by its digest (a detached signature over a stream):
+ * SHA-256, or SHA-512 for an Ed25519 key (RFC 8419). With signed attributes the signature
+ * covers them, and they carry the digest (RFC 5652 §5.4), so the content itself is not needed.
+ * `content` is for opaque signing.
+ */
+export async function signCmsDigest(
+  digest: Uint8Array,
+  options: SignCmsOptions,
+  content?: Uint8Array,
+): Promise<Uint8Array> {
+  const crypto = options.crypto ?? globalThis.crypto;
+  const ed25519 = options.privateKey.type === 'ed25519';
+  if (digest.length !== (ed25519 ? 64 : 32))
+    throw new Error(
+      `signCmsDigest: an ${ed25519 ? 'Ed25519' : 'RSA/ECDSA'} signer needs a ${ed25519 ? 'SHA-512' : 'SHA-256'} digest`,
+    );
   const capabilities = new asn1js.Sequence({
     value: CAPABILITIES.map(
       (oid) => new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid })] }),
@@ -76,6 +96,7 @@ export async function signCms(content: Uint8Array, options: SignCmsOptions): Pro
     certificates: [options.certificate, ...(options.chain ?? [])].map((c) => c.pkijs),
   });
   if (!options.detached) {
+    if (!content) throw new Error('signCmsDigest: opaque signing needs the content');
     // pkijs turns eContent into a constructed OCTET STRING with a definite length, which
     // gpgsm (libksba) rejects; CMS (RFC 5652 §5.2) wants the plain DER OCTET STRING.
     signedData.encapContentInfo.eContent = new asn1js.OctetString({
@@ -86,7 +107,8 @@ export async function signCms(content: Uint8Array, options: SignCmsOptions): Pro
     await signEd25519(signedData, signedData.signerInfos[0]!, options.privateKey, crypto);
   } else {
     const key = await importPrivateKey(options.privateKey, 'sign', 'SHA-256', crypto);
-    await signedData.sign(key, 0, 'SHA-256', toArrayBuffer(content), cryptoEngine(crypto));
+    // With signed attributes pkijs signs their DER, never the data argument.
+    await signedData.sign(key, 0, 'SHA-256', new ArrayBuffer(0), cryptoEngine(crypto));
   }
   return toDer(
     new pkijs.ContentInfo({

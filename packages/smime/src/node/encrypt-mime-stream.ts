@@ -34,7 +34,7 @@ const EOC = Buffer.from([0, 0]);
 export type EncryptMimeStreamOptions = Omit<EncryptMimeOptions, 'sign' | 'contentEncryption'>;
 
 /** Splits the source into the header section (buffered, bounded) and the body chunks. */
-async function* headerThenBody(
+export async function* headerThenBody(
   source: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<{ head?: Buffer; body?: Buffer }> {
   let pending = Buffer.alloc(0);
@@ -68,7 +68,7 @@ async function* headerThenBody(
  * Bare LF / CR to CRLF across chunk borders (RFC 5322 §2.3 canonical form). Scans with
  * Buffer.indexOf and copies untouched runs, so CRLF text costs one native search per line.
  */
-function lineEndCanonicalizer(): (chunk: Buffer) => Buffer {
+export function lineEndCanonicalizer(): (chunk: Buffer) => Buffer {
   let lastWasCr = false;
   return (chunk) => {
     if (chunk.length === 0) return chunk;

@@ -6,3 +6,10 @@ export {
   encryptMimeStream,
 } from './encrypt-mime-stream.js';
 export { rsaRawDecrypt } from './rsa-raw-decrypt.js';
+export {
+  type SignEncryptMimeStreamOptions,
+  type SignMimeStreamOptions,
+  signEncryptMimeStream,
+  signMimeStream,
+} from './sign-mime-stream.js';
+export { type VerifyDigestOptions, verifyDetachedDigest } from './verify-digest.js';

@@ -1,0 +1,253 @@
+/**
+ * `sealpost send` with a large attachment, as a user runs it (issue 12): the BUILT binary is
+ * spawned under `/usr/bin/time -v` for PGP and S/MIME, encrypt / sign / sign+encrypt, with
+ * `--dry-run --out` and to a local submission sink (STARTTLS), and compared with the peer tool
+ * on the same attachment in the same run: `gpg -z 0` and `openssl cms -stream`.
+ * Run: pnpm --filter @sealpost/bench exec tsx --conditions=@sealpost/source send-large.bench.ts
+ *      [--mib N] (default 100; --mib 1024 for 1 GiB) [--only pgp|smime]
+ *      [--mode encrypt|sign|sign+encrypt] [--to out|server]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { sharedTestCa, startSubmissionServer } from '@sealpost/testkit';
+
+const { values } = parseArgs({
+  options: {
+    mib: { type: 'string' },
+    only: { type: 'string' },
+    mode: { type: 'string' },
+    to: { type: 'string' },
+  },
+});
+const MIB = Number(values.mib ?? 100);
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = join(here, '../apps/cli/dist/bin.js');
+const dir = await mkdtemp(join(tmpdir(), 'sealpost-bench-send-'));
+const file = (name: string) => join(dir, name);
+
+interface Run {
+  readonly seconds: number;
+  readonly rssMb: number;
+}
+
+/**
+ * Runs a command under /usr/bin/time -v: wall time and peak RSS of the process. Asynchronous,
+ * so the submission sink in this process keeps serving while the child sends.
+ */
+async function timed(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<Run> {
+  const started = performance.now();
+  const child = spawn('/usr/bin/time', ['-v', command, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr += c));
+  const [status] = (await once(child, 'close')) as [number | null];
+  const seconds = (performance.now() - started) / 1000;
+  if (status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed:\n${stderr.slice(0, 600)}`);
+  const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1]);
+  return { seconds, rssMb: kb / 1024 };
+}
+
+async function writeAttachment(path: string, mib: number): Promise<void> {
+  const out = createWriteStream(path);
+  for (let i = 0; i < mib; i++) if (!out.write(randomBytes(1024 * 1024))) await once(out, 'drain');
+  out.end();
+  await once(out, 'close');
+}
+
+// Keys: gpg makes the OpenPGP keys (so its own baseline uses the same ones); the test CA the
+// S/MIME certificates.
+const gnupg = file('gnupg');
+mkdirSync(gnupg, { mode: 0o700 });
+const gpg = (...args: string[]) =>
+  spawnSync('gpg', ['--homedir', gnupg, '--batch', '--yes', '--quiet', ...args], {
+    encoding: 'utf8',
+  });
+for (const uid of ['alice@example.org', 'me@example.net'])
+  gpg('--passphrase', '', '--quick-gen-key', uid, 'future-default', 'default', 'never');
+writeFileSync(file('alice.asc'), gpg('--armor', '--export', 'alice@example.org').stdout);
+writeFileSync(
+  file('me.sec.asc'),
+  gpg(
+    '--armor',
+    '--pinentry-mode',
+    'loopback',
+    '--passphrase',
+    '',
+    '--export-secret-keys',
+    'me@example.net',
+  ).stdout,
+);
+const ca = await sharedTestCa();
+const bob = await ca.issueEmailCertificate('bob@example.org', { keyType: 'rsa-2048' });
+const me = await ca.issueEmailCertificate('me@example.net', { keyType: 'rsa-2048' });
+writeFileSync(file('ca.pem'), ca.certPem);
+writeFileSync(file('bob.pem'), bob.certPem);
+writeFileSync(file('me.pem'), `${me.certPem}${me.keyPem}`);
+writeFileSync(file('me.crt'), me.certPem);
+writeFileSync(file('me.key'), me.keyPem);
+
+const attachment = file('attachment.bin');
+await writeAttachment(attachment, MIB);
+const tls = await ca.issueServerCertificate();
+const server = await startSubmissionServer({
+  mode: 'starttls',
+  certificate: { certPem: tls.certPem, keyPem: tls.keyPem, chainPem: tls.chainPem },
+  size: 4 * 1024 * 1024 * 1024,
+  keepData: false,
+});
+
+const XDG = { HOME: dir, XDG_CONFIG_HOME: file('xdg'), XDG_DATA_HOME: file('data') };
+async function sealpost(scheme: 'pgp' | 'smime', mode: string, to: 'out' | 'server'): Promise<Run> {
+  const encrypt = mode !== 'sign';
+  const sign = mode !== 'encrypt';
+  const rcpt = scheme === 'pgp' ? 'alice@example.org' : 'bob@example.org';
+  const args = [
+    bin,
+    'send',
+    '--from',
+    'me@example.net',
+    '--to',
+    rcpt,
+    '--subject',
+    'large',
+    '--text',
+    'see attached',
+    '--attach',
+    attachment,
+    '--encrypt',
+    encrypt ? scheme : 'none',
+    ...(sign ? ['--sign', scheme] : []),
+    '--key',
+    file(scheme === 'pgp' ? 'alice.asc' : 'bob.pem'),
+    ...(scheme === 'smime' ? ['--anchor', file('ca.pem')] : []),
+    ...(sign ? ['--sign-key', file(scheme === 'pgp' ? 'me.sec.asc' : 'me.pem')] : []),
+    ...(to === 'out'
+      ? ['--dry-run', '--out', file('out.eml')]
+      : ['--server', `127.0.0.1:${server.port}`, '--tls', 'starttls', '--ca', file('ca.pem')]),
+  ];
+  return timed(process.execPath, args, XDG);
+}
+
+async function peer(scheme: 'pgp' | 'smime', mode: string): Promise<{ name: string; run: Run }> {
+  if (scheme === 'pgp') {
+    const flags =
+      mode === 'encrypt' ? ['-e'] : mode === 'sign' ? ['--detach-sign'] : ['--sign', '-e'];
+    const name = `gpg -z 0 ${flags.join(' ')} --armor`;
+    const run = await timed('gpg', [
+      '--homedir',
+      gnupg,
+      '--batch',
+      '--yes',
+      '--trust-model',
+      'always',
+      '-z',
+      '0',
+      '--armor',
+      ...flags,
+      '-r',
+      'alice@example.org',
+      '-u',
+      'me@example.net',
+      '-o',
+      file('peer.asc'),
+      attachment,
+    ]);
+    return { name, run };
+  }
+  const common = ['-stream', '-in', attachment, '-out', file('peer.p7m')];
+  const signArgs = [
+    'cms',
+    '-sign',
+    '-binary',
+    '-signer',
+    file('me.crt'),
+    '-inkey',
+    file('me.key'),
+    ...common,
+  ];
+  const encArgs = [
+    'cms',
+    '-encrypt',
+    '-binary',
+    '-aes-256-gcm',
+    '-recip',
+    file('bob.pem'),
+    ...common,
+  ];
+  if (mode === 'encrypt')
+    return { name: 'openssl cms -encrypt -stream', run: await timed('openssl', encArgs) };
+  if (mode === 'sign')
+    return { name: 'openssl cms -sign -stream', run: await timed('openssl', signArgs) };
+  // sign, then encrypt the signed result (what a script does); times added, RSS the larger.
+  const s = await timed('openssl', signArgs);
+  const e = await timed('openssl', [
+    'cms',
+    '-encrypt',
+    '-binary',
+    '-aes-256-gcm',
+    '-recip',
+    file('bob.pem'),
+    '-stream',
+    '-in',
+    file('peer.p7m'),
+    '-out',
+    file('peer2.p7m'),
+  ]);
+  return {
+    name: 'openssl cms -sign | -encrypt',
+    run: { seconds: s.seconds + e.seconds, rssMb: Math.max(s.rssMb, e.rssMb) },
+  };
+}
+
+const rows: string[][] = [];
+const schemes = (['pgp', 'smime'] as const).filter((s) => !values.only || values.only === s);
+for (const scheme of schemes) {
+  for (const mode of ['encrypt', 'sign', 'sign+encrypt'].filter(
+    (m) => !values.mode || values.mode === m,
+  )) {
+    const base = await peer(scheme, mode);
+    for (const to of ['out', 'server'] as const) {
+      if (to === 'server' && mode === 'sign') continue;
+      if (values.to && values.to !== to) continue;
+      let cell: string[];
+      try {
+        const r = await sealpost(scheme, mode, to);
+        cell = [
+          `${r.seconds.toFixed(2)} s`,
+          `${r.rssMb.toFixed(0)} MB`,
+          `${(r.seconds / base.run.seconds).toFixed(1)}×`,
+        ];
+      } catch (err) {
+        cell = ['failed', '', ''];
+        console.error(String(err).slice(-700));
+      }
+      rows.push([
+        `${scheme} ${mode} ${to === 'out' ? '--dry-run --out' : 'to server'}`,
+        ...cell.slice(0, 2),
+        `${base.run.seconds.toFixed(2)} s, ${base.run.rssMb.toFixed(0)} MB (${base.name})`,
+        cell[2]!,
+      ]);
+    }
+  }
+}
+await server.close();
+await rm(dir, { recursive: true, force: true });
+
+console.log(`\nsealpost send, ${MIB} MiB attachment (peak RSS of the process)\n`);
+const header = ['path', 'sealpost', 'RSS', 'peer', 'ratio'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+for (const r of [header, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));

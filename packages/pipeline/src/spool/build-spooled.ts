@@ -1,0 +1,102 @@
+/**
+ * buildMessages for large messages (issue 12): the canonical message is a file in the private
+ * spool directory, and each copy is built from it as a stream into a file of its own, then
+ * self-checked by reading it back in chunks. Memory stays constant whatever the size; copies a
+ * scheme cannot stream yet are built and checked in memory as before.
+ */
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { SealpostError } from '@sealpost/errors';
+import {
+  algorithmsFor,
+  type BuildOptions,
+  type BuiltMessage,
+  buildMessages,
+  copyEnvelope,
+  ownSignature,
+} from '../build-messages.js';
+import type { SendPlan } from '../plan-send.js';
+import { copyScheme, schemeAdapter } from '../schemes/scheme.js';
+import type { SpoolDir } from './spool-dir.js';
+import { SpooledCopy } from './spooled-copy.js';
+import { selfCheckFile } from './stream-self-check.js';
+
+/** Writes a stream of bytes to a new private file (mode 0600, never an existing one). */
+export async function spoolTo(path: string, bytes: AsyncIterable<Uint8Array>): Promise<void> {
+  await pipeline(
+    bytes instanceof Readable ? bytes : Readable.from(bytes),
+    createWriteStream(path, { mode: 0o600, flags: 'wx' }),
+  );
+}
+
+/** The canonical message: a spool file, or (onePass) a stream read exactly once. */
+export interface MessageSource {
+  readonly path?: string;
+  stream(): Readable;
+}
+
+/**
+ * Whether the plan is one copy built in a single pass over the message (encrypted, signed
+ * inside or not, except S/MIME sign+encrypt, which reads twice): then the message itself need
+ * not be spooled, it streams straight from compose into the encryptor.
+ */
+export function onePass(plan: SendPlan, options: BuildOptions): boolean {
+  const [planned, ...others] = plan.messages;
+  if (!planned || others.length > 0 || planned.scheme === 'none') return false;
+  if (planned.scheme === 'smime' && planned.sign === 'smime') return false;
+  return schemeAdapter(planned.scheme).streamCopy?.(planned, options) !== undefined;
+}
+
+function spooledPath(message: MessageSource): string {
+  if (!message.path) throw new SealpostError('EINTERNAL', 'The message was not spooled.');
+  return message.path;
+}
+
+/** Builds and self-checks every copy of the plan from the spooled canonical message. */
+export async function buildSpooledMessages(
+  plan: SendPlan,
+  message: MessageSource,
+  spool: SpoolDir,
+  options: BuildOptions = {},
+): Promise<BuiltMessage[]> {
+  if (!plan.sendable) {
+    throw new SealpostError(
+      'EPOLICY',
+      'The plan refuses at least one recipient; nothing is built or sent.',
+    );
+  }
+  const built: BuiltMessage[] = [];
+  let inMemory: Uint8Array | undefined;
+  for (const [index, planned] of plan.messages.entries()) {
+    const scheme = copyScheme(planned);
+    const streamer = scheme ? schemeAdapter(scheme).streamCopy?.(planned, options) : undefined;
+    if (scheme && !streamer) {
+      // Not streamable yet (a detached signature, S/MIME CBC): the one-shot path, in memory.
+      inMemory ??= new Uint8Array(await readFile(spooledPath(message)));
+      const one = { ...plan, messages: [planned] };
+      built.push(...(await buildMessages(one, inMemory, options)));
+      continue;
+    }
+    let path: string;
+    if (streamer) {
+      path = spool.file(`copy-${index + 1}.eml`);
+      await spoolTo(path, await streamer(() => message.stream()));
+    } else {
+      path = spooledPath(message); // a TLS-only copy is the message itself
+    }
+    const facts = await selfCheckFile(path, {
+      scheme: planned.scheme,
+      sign: planned.sign,
+      ...ownSignature(planned, options),
+    });
+    built.push({
+      planned,
+      envelope: copyEnvelope(plan, planned, facts),
+      raw: new SpooledCopy(path, facts.size),
+      algorithms: algorithmsFor(planned, options),
+    });
+  }
+  return built;
+}

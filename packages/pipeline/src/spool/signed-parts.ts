@@ -1,0 +1,77 @@
+/**
+ * The two parts of a spooled multipart/signed copy (RFC 1847 §2.1), read from its file in
+ * chunks: the signed first part as a stream (the bytes between the first delimiter line and
+ * the CRLF before the next, RFC 2046 §5.1.1), then the rest, small, as bytes.
+ */
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { fail } from '../self-check.js';
+
+const MAX_SMALL = 1024 * 1024;
+
+export interface SignedParts {
+  /** The first part's exact bytes, streamed. */
+  readonly content: Readable;
+  /** From the delimiter after the first part to the end; known once `content` has been read. */
+  rest(): Buffer;
+}
+
+/** Splits the file's body (from `bodyStart`) at the `boundary` delimiters. */
+export function signedParts(path: string, bodyStart: number, boundary: string): SignedParts {
+  const open = Buffer.from(`--${boundary}\r\n`);
+  const close = Buffer.from(`\r\n--${boundary}`);
+  const tail: Buffer[] = [];
+  let done = false;
+  async function* firstPart(): AsyncGenerator<Buffer> {
+    let buffered: Buffer = Buffer.alloc(0);
+    let phase: 'preamble' | 'part' | 'tail' = 'preamble';
+    let tailLength = 0;
+    for await (const value of createReadStream(path, {
+      start: bodyStart,
+      highWaterMark: 256 * 1024,
+    })) {
+      const chunk = value as Buffer;
+      if (phase === 'tail') {
+        tail.push(chunk);
+        tailLength += chunk.length;
+        if (tailLength > MAX_SMALL) fail('the signature part is over 1 MiB');
+        continue;
+      }
+      buffered = buffered.length > 0 ? Buffer.concat([buffered, chunk]) : chunk;
+      if (phase === 'preamble') {
+        const at = buffered.indexOf(open);
+        if (at === -1) {
+          if (buffered.length > MAX_SMALL) fail('no first part in multipart/signed');
+          continue;
+        }
+        if (at > 0 && !(buffered[at - 2] === 0x0d && buffered[at - 1] === 0x0a))
+          fail('the first delimiter of multipart/signed is not at a line start');
+        buffered = buffered.subarray(at + open.length);
+        phase = 'part';
+      }
+      const end = buffered.indexOf(close);
+      if (end === -1) {
+        const keep = close.length - 1;
+        if (buffered.length > keep) {
+          yield buffered.subarray(0, buffered.length - keep);
+          buffered = Buffer.from(buffered.subarray(buffered.length - keep));
+        }
+        continue;
+      }
+      if (end > 0) yield buffered.subarray(0, end);
+      tail.push(buffered.subarray(end));
+      tailLength = buffered.length - end;
+      buffered = Buffer.alloc(0);
+      phase = 'tail';
+    }
+    if (phase !== 'tail') fail('multipart/signed has no second part');
+    done = true;
+  }
+  return {
+    content: Readable.from(firstPart()),
+    rest() {
+      if (!done) throw new Error('signedParts: read the content first');
+      return Buffer.concat(tail);
+    },
+  };
+}

@@ -1,0 +1,187 @@
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { createMessage, serializeEntity } from '@sealpost/compose';
+import { SealpostError } from '@sealpost/errors';
+import type { KeySet } from '@sealpost/keystore';
+import * as pgp from '@sealpost/pgp';
+import { StubTransport } from '@sealpost/transport';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_POLICY, prepareSend, SpooledCopy, schemeAdapter, sendBuilt } from '../index.js';
+import { createSpoolDir } from './spool-dir.js';
+import { selfCheckFile } from './stream-self-check.js';
+
+let dir: string;
+const file = (name: string) => join(dir, name);
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sealpost-spool-test-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function code(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+  } catch (err) {
+    return err instanceof SealpostError ? err.code : `not a SealpostError: ${String(err)}`;
+  }
+  return undefined;
+}
+
+describe('createSpoolDir', () => {
+  it('is private (0700) and removed with everything in it', async () => {
+    const spool = createSpoolDir(dir);
+    expect(statSync(spool.path).mode & 0o777).toBe(0o700);
+    writeFileSync(spool.file('copy.eml'), 'x', { mode: 0o600 });
+    await spool.remove();
+    await spool.remove();
+    expect(readdirSync(dir).filter((n) => n.startsWith('sealpost-'))).toEqual([]);
+  });
+});
+
+describe('selfCheckFile', () => {
+  const check = (text: string | Buffer, scheme: 'none' | 'pgp' = 'none') => {
+    writeFileSync(file('check.eml'), text);
+    return selfCheckFile(file('check.eml'), { scheme, sign: 'none' });
+  };
+  const head = 'From: a@example.org\r\nTo: b@example.org\r\nSubject: s\r\n\r\n';
+
+  it('accepts a canonical message and reports what its envelope needs', async () => {
+    const facts = await check(`${head}body\r\n`);
+    expect(facts).toEqual({ eightBit: false, utf8Header: false, size: head.length + 6 });
+    expect((await check(`${head}caf\u00e9\r\n`)).eightBit).toBe(true);
+  });
+
+  it('refuses bare LF, bare CR, NUL, long lines, a Bcc header and the wrong structure', async () => {
+    for (const bad of [
+      `${head}a\nb\r\n`,
+      `${head}a\rb\r\n`,
+      `${head}a\u0000b\r\n`,
+      `${head}${'x'.repeat(999)}\r\n`,
+      `Bcc: c@example.org\r\n${head}body\r\n`,
+      `${head}trailing CR\r`,
+    ]) {
+      expect(await code(check(bad)), JSON.stringify(bad.slice(-16))).toBe('ESELFCHECK');
+    }
+    expect(await code(check(`${head}body\r\n`, 'pgp'))).toBe('ESELFCHECK');
+  });
+
+  it('finds a bare LF across a chunk border', async () => {
+    const big = Buffer.alloc(256 * 1024 + 10, 'a');
+    for (let i = 70; i < big.length; i += 72) big.write('\r\n', i - 1);
+    big[256 * 1024] = 0x0a; // an LF whose CR would have been at the end of the first chunk
+    big[256 * 1024 - 1] = 0x61;
+    expect(await code(check(Buffer.concat([Buffer.from(head), big])))).toBe('ESELFCHECK');
+  });
+});
+
+describe('prepareSend above the spool threshold', () => {
+  let alice: pgp.GeneratedKey;
+  let keys: KeySet;
+  const spoolBase = () => file('spool');
+  beforeAll(async () => {
+    mkdirSync(spoolBase());
+    alice = await pgp.generateKey({ userIds: [{ email: 'alice@example.org' }] });
+    const key = {
+      scheme: 'pgp' as const,
+      address: 'alice@example.org',
+      fingerprint: alice.fingerprint,
+      source: 'file' as const,
+      material: alice.publicKey,
+    };
+    keys = {
+      recipients: new Map([
+        ['alice@example.org', [key]],
+        ['bob@example.org', [{ ...key, address: 'bob@example.org' }]],
+      ]),
+    };
+    writeFileSync(file('attachment.bin'), Buffer.alloc(64 * 1024, 7));
+  });
+  const message = () =>
+    createMessage({
+      from: 'me@example.net',
+      to: ['alice@example.org'],
+      bcc: ['bob@example.org'],
+      subject: 'large',
+      text: 'see attached',
+      attachments: [{ path: file('attachment.bin') }],
+    });
+
+  it('builds file-backed copies, sends them as streams, and removes them on dispose', async () => {
+    const prepared = await prepareSend(
+      message(),
+      { ...DEFAULT_POLICY, encrypt: 'require' },
+      { recipientKeys: keys },
+      { spoolThreshold: 0, spoolBase: spoolBase() },
+    );
+    expect(prepared.built).toHaveLength(2);
+    for (const b of prepared.built) {
+      expect(b.raw).toBeInstanceOf(SpooledCopy);
+      expect(statSync((b.raw as SpooledCopy).path).mode & 0o777).toBe(0o600);
+    }
+    const transport = new StubTransport();
+    await sendBuilt(prepared.plan, prepared.built, transport);
+    expect(transport.messages).toHaveLength(2);
+    const sent = Buffer.from(transport.messages[0]!.raw).toString('latin1');
+    expect(sent).toContain('multipart/encrypted');
+    expect(prepared.report.messages[0]!.size).toBe(transport.messages[0]!.raw.length);
+    await prepared.dispose();
+    expect(readdirSync(spoolBase())).toEqual([]);
+  });
+
+  it('streams a single encrypted copy straight from compose: no message file is spooled', async () => {
+    const prepared = await prepareSend(
+      createMessage({
+        from: 'me@example.net',
+        to: ['alice@example.org'],
+        subject: 'large',
+        attachments: [{ path: file('attachment.bin') }],
+      }),
+      { ...DEFAULT_POLICY, encrypt: 'require' },
+      { recipientKeys: keys },
+      { spoolThreshold: 0, spoolBase: spoolBase() },
+    );
+    const [spool] = readdirSync(spoolBase());
+    expect(readdirSync(join(spoolBase(), spool!))).toEqual(['copy-1.eml']);
+    const copy = prepared.built[0]!.raw as SpooledCopy;
+    const opened = await pgp.decryptMime(new Uint8Array(readFileSync(copy.path)), {
+      decryptionKeys: [alice.privateKey],
+    });
+    expect(new TextDecoder().decode(serializeEntity(opened.entity))).toContain('attachment.bin');
+    await prepared.dispose();
+    expect(readdirSync(spoolBase())).toEqual([]);
+  });
+
+  it('a self-check failure of one copy builds nothing to send and leaves no file', async () => {
+    let calls = 0;
+    const adapter = schemeAdapter('pgp');
+    const streamCopy = adapter.streamCopy!.bind(adapter);
+    const spy = vi.spyOn(adapter, 'streamCopy').mockImplementation((planned, options) => {
+      const real = streamCopy(planned, options)!;
+      // The second copy comes out with a bare LF, as a broken encoder might write it.
+      return ++calls === 2
+        ? async () => Readable.from([Buffer.from('From: a@b\r\n\r\nbad\n')])
+        : real;
+    });
+    try {
+      const result = prepareSend(
+        message(),
+        { ...DEFAULT_POLICY, encrypt: 'require' },
+        { recipientKeys: keys },
+        { spoolThreshold: 0, spoolBase: spoolBase() },
+      );
+      expect(await code(result)).toBe('ESELFCHECK');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(readdirSync(spoolBase())).toEqual([]);
+  });
+});
