@@ -102,34 +102,15 @@ export async function buildKeyAgreeRecipient(
     undefined,
     crypto,
   );
-  const cekKey = await crypto.subtle.importKey('raw', cek as BufferSource, 'AES-GCM', true, [
-    'encrypt',
-  ]);
-  const wrapped = await crypto.subtle.wrapKey('raw', cekKey, kekKey, 'AES-KW');
-  const ephemeralSpki = await crypto.subtle.exportKey('spki', ephemeral.publicKey);
-  const kari = new pkijs.KeyAgreeRecipientInfo({
-    version: 3,
-    originator: new pkijs.OriginatorIdentifierOrKey({
-      variant: 3,
-      value: pkijs.OriginatorPublicKey.fromBER(ephemeralSpki),
-    }),
-    keyEncryptionAlgorithm: new pkijs.AlgorithmIdentifier({
-      algorithmId: scheme,
-      algorithmParams: new pkijs.AlgorithmIdentifier({ algorithmId: wrapOid }).toSchema(),
-    }),
-    recipientEncryptedKeys: new pkijs.RecipientEncryptedKeys({
-      encryptedKeys: [
-        new pkijs.RecipientEncryptedKey({
-          rid: new pkijs.KeyAgreeRecipientIdentifier({
-            variant: 1,
-            value: issuerAndSerialOf(cert),
-          }),
-          encryptedKey: new asn1js.OctetString({ valueHex: wrapped }),
-        }),
-      ],
-    }),
+  return wrappedKeyAgreeRecipient({
+    cek,
+    kekKey,
+    ephemeralPublicKey: ephemeral.publicKey,
+    scheme,
+    wrapOid,
+    cert,
+    crypto,
   });
-  return new Uint8Array(new pkijs.RecipientInfo({ variant: 2, value: kari }).toSchema().toBER());
 }
 
 /** The encrypted key in this KeyAgreeRecipientInfo meant for `cert`, if any. */
@@ -200,4 +181,49 @@ export async function decryptKeyAgree(
       { cause },
     );
   }
+}
+
+/**
+ * The KeyAgreeRecipientInfo (RFC 5652 §6.2.2) once the key-encryption key is agreed: the content
+ * key wrapped with AES key wrap (RFC 3394), our ephemeral public key as the originator, the
+ * recipient named by issuer and serial. ECDH (RFC 5753) and X25519 (RFC 8418) share it.
+ */
+export async function wrappedKeyAgreeRecipient(input: {
+  readonly cek: Uint8Array;
+  readonly kekKey: CryptoKey;
+  readonly ephemeralPublicKey: CryptoKey;
+  readonly scheme: string;
+  readonly wrapOid: string;
+  readonly cert: SmimeCertificate;
+  readonly crypto: Crypto;
+}): Promise<Uint8Array> {
+  const { cek, kekKey, scheme, wrapOid, cert, crypto } = input;
+  const cekKey = await crypto.subtle.importKey('raw', cek as BufferSource, 'AES-GCM', true, [
+    'encrypt',
+  ]);
+  const wrapped = await crypto.subtle.wrapKey('raw', cekKey, kekKey, 'AES-KW');
+  const ephemeralSpki = await crypto.subtle.exportKey('spki', input.ephemeralPublicKey);
+  const kari = new pkijs.KeyAgreeRecipientInfo({
+    version: 3,
+    originator: new pkijs.OriginatorIdentifierOrKey({
+      variant: 3,
+      value: pkijs.OriginatorPublicKey.fromBER(ephemeralSpki),
+    }),
+    keyEncryptionAlgorithm: new pkijs.AlgorithmIdentifier({
+      algorithmId: scheme,
+      algorithmParams: new pkijs.AlgorithmIdentifier({ algorithmId: wrapOid }).toSchema(),
+    }),
+    recipientEncryptedKeys: new pkijs.RecipientEncryptedKeys({
+      encryptedKeys: [
+        new pkijs.RecipientEncryptedKey({
+          rid: new pkijs.KeyAgreeRecipientIdentifier({
+            variant: 1,
+            value: issuerAndSerialOf(cert),
+          }),
+          encryptedKey: new asn1js.OctetString({ valueHex: wrapped }),
+        }),
+      ],
+    }),
+  });
+  return new Uint8Array(new pkijs.RecipientInfo({ variant: 2, value: kari }).toSchema().toBER());
 }

@@ -5,14 +5,13 @@
  * content key wrapped with AES key wrap (RFC 3394).
  */
 import { SealpostError } from '@sealpost/errors';
-import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { SmimeCertificate } from '../certificate.js';
 import { OID } from '../oids.js';
 import { importPrivateKey, type SmimePrivateKey } from '../private-key.js';
 import { eccCmsSharedInfo, x963Kdf } from './ecc-cms-kdf.js';
 import { HKDF_SCHEME_HASH, hkdf } from './hkdf.js';
-import { issuerAndSerialOf } from './recipient-identifier.js';
+import { wrappedKeyAgreeRecipient } from './key-agree-recipient.js';
 
 const WRAP_BITS: Readonly<Record<string, number>> = {
   [OID.aes128Wrap]: 128,
@@ -96,34 +95,15 @@ export async function buildX25519KeyAgreeRecipient(
   const z = await sharedSecret(ephemeral.privateKey, recipientKey, crypto);
   const kekKey = await importKek(await x25519Kek(z, scheme, wrapOid, undefined, crypto), crypto);
   z.fill(0);
-  const cekKey = await crypto.subtle.importKey('raw', cek as BufferSource, 'AES-GCM', true, [
-    'encrypt',
-  ]);
-  const wrapped = await crypto.subtle.wrapKey('raw', cekKey, kekKey, 'AES-KW');
-  const ephemeralSpki = await crypto.subtle.exportKey('spki', ephemeral.publicKey);
-  const kari = new pkijs.KeyAgreeRecipientInfo({
-    version: 3,
-    originator: new pkijs.OriginatorIdentifierOrKey({
-      variant: 3,
-      value: pkijs.OriginatorPublicKey.fromBER(ephemeralSpki),
-    }),
-    keyEncryptionAlgorithm: new pkijs.AlgorithmIdentifier({
-      algorithmId: scheme,
-      algorithmParams: new pkijs.AlgorithmIdentifier({ algorithmId: wrapOid }).toSchema(),
-    }),
-    recipientEncryptedKeys: new pkijs.RecipientEncryptedKeys({
-      encryptedKeys: [
-        new pkijs.RecipientEncryptedKey({
-          rid: new pkijs.KeyAgreeRecipientIdentifier({
-            variant: 1,
-            value: issuerAndSerialOf(cert),
-          }),
-          encryptedKey: new asn1js.OctetString({ valueHex: wrapped }),
-        }),
-      ],
-    }),
+  return wrappedKeyAgreeRecipient({
+    cek,
+    kekKey,
+    ephemeralPublicKey: ephemeral.publicKey,
+    scheme,
+    wrapOid,
+    cert,
+    crypto,
   });
-  return new Uint8Array(new pkijs.RecipientInfo({ variant: 2, value: kari }).toSchema().toBER());
 }
 
 /** Unwraps the content key of an RFC 8418 KeyAgreeRecipientInfo with our X25519 key. */
