@@ -125,18 +125,23 @@ export async function buildOne(
   return schemeAdapter(scheme).buildCopy(mime, planned, options);
 }
 
-/** Builds and self-checks every message of the plan; throws before anything could be sent. */
-export async function buildMessages(
-  plan: SendPlan,
-  mime: Uint8Array,
-  options: BuildOptions = {},
-): Promise<BuiltMessage[]> {
+/** Nothing is built for a plan that refuses a recipient (the caller should have stopped). */
+export function refuseUnsendable(plan: SendPlan): void {
   if (!plan.sendable) {
     throw new SealpostError(
       'EPOLICY',
       'The plan refuses at least one recipient; nothing is built or sent.',
     );
   }
+}
+
+/** Builds and self-checks every message of the plan; throws before anything could be sent. */
+export async function buildMessages(
+  plan: SendPlan,
+  mime: Uint8Array,
+  options: BuildOptions = {},
+): Promise<BuiltMessage[]> {
+  refuseUnsendable(plan);
   const built: BuiltMessage[] = [];
   for (const planned of plan.messages) {
     const raw = await buildOne(mime, planned, options);

@@ -16,6 +16,7 @@ import {
   buildMessages,
   copyEnvelope,
   ownSignature,
+  refuseUnsendable,
 } from '../build-messages.js';
 import type { SendPlan } from '../plan-send.js';
 import { copyScheme, schemeAdapter } from '../schemes/scheme.js';
@@ -61,12 +62,7 @@ export async function buildSpooledMessages(
   spool: SpoolDir,
   options: BuildOptions = {},
 ): Promise<BuiltMessage[]> {
-  if (!plan.sendable) {
-    throw new SealpostError(
-      'EPOLICY',
-      'The plan refuses at least one recipient; nothing is built or sent.',
-    );
-  }
+  refuseUnsendable(plan);
   const built: BuiltMessage[] = [];
   let inMemory: Uint8Array | undefined;
   for (const [index, planned] of plan.messages.entries()) {
