@@ -9,7 +9,7 @@ import type * as Pgp from '@sealpost/pgp';
 import type { Keyring, KeyringEntry } from './keyring.js';
 
 export type AutocryptImport =
-  | { readonly key: Pgp.PublicKey; readonly source: Pgp.KeySource; readonly address: string }
+  | { readonly key: Pgp.PublicKey; readonly source: Pgp.KeyProvenance; readonly address: string }
   | { readonly ignored: string };
 
 function header(fields: readonly { name: string; value: string }[], name: string) {

@@ -26,7 +26,7 @@ export interface KeyInfo {
   readonly usable: boolean;
   /** Why not, when `usable` is false. */
   readonly problem?: { readonly code: string; readonly message: string };
-  readonly source?: Pgp.KeySource;
+  readonly source?: Pgp.KeyProvenance;
 }
 
 /** The name part of each user ID (RFC 9580 §5.11: by convention "Name <address>"). */
@@ -64,7 +64,7 @@ async function expiry(key: Pgp.Key): Promise<string | null> {
 
 export async function describeKey(
   key: Pgp.Key,
-  options: { source?: Pgp.KeySource; address?: string } = {},
+  options: { source?: Pgp.KeyProvenance; address?: string } = {},
 ): Promise<KeyInfo> {
   const pgp = await import('@sealpost/pgp');
   let problem: KeyInfo['problem'];

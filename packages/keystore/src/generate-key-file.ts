@@ -63,7 +63,7 @@ export async function generateKeyFile(input: GenerateInput): Promise<GenerateRes
   await writeNew(input.secretKeyFile, generated.armoredPrivateKey);
   await writeNew(revocationFile, generated.revocationCertificate);
   const keyring = await Keyring.open(input.keyringDir);
-  const source: Pgp.KeySource = {
+  const source: Pgp.KeyProvenance = {
     kind: 'file',
     location: input.secretKeyFile,
     obtainedAt: new Date().toISOString(),

@@ -57,7 +57,7 @@ export async function importFromGnupg(
   options: GnupgExportOptions = {},
 ): Promise<KeyringEntry[]> {
   const keys = await exportFromGnupg(options);
-  const source: Pgp.KeySource = {
+  const source: Pgp.KeyProvenance = {
     kind: 'gnupg',
     location: options.gnupgHome ?? 'default GnuPG home',
     obtainedAt: new Date().toISOString(),

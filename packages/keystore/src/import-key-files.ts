@@ -17,7 +17,7 @@ import { applyRevocationCertificate } from './revoke-key.js';
 export interface ImportedKey {
   /** The key as stored (merged with an earlier copy). */
   readonly key: Pgp.PublicKey;
-  readonly source: Pgp.KeySource;
+  readonly source: Pgp.KeyProvenance;
   /** Set when the file was a revocation certificate, applied to this keyring key. */
   readonly revoked?: true;
 }

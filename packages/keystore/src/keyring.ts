@@ -13,7 +13,7 @@ export interface KeyringEntry {
   readonly userIds: readonly string[];
   /** Lower-cased e-mail addresses of the user IDs. */
   readonly emails: readonly string[];
-  readonly source: Pgp.KeySource;
+  readonly source: Pgp.KeyProvenance;
 }
 
 const LAYOUT = {
@@ -41,7 +41,7 @@ export class Keyring {
   }
 
   /** Adds a key or merges it into the stored copy (new subkeys, signatures, revocations). */
-  async add(key: Pgp.Key, source: Pgp.KeySource): Promise<KeyringEntry> {
+  async add(key: Pgp.Key, source: Pgp.KeyProvenance): Promise<KeyringEntry> {
     const pgp = await import('@sealpost/pgp');
     const fingerprint = key.getFingerprint().toUpperCase();
     let merged: Pgp.PublicKey = key.toPublic();
@@ -81,8 +81,10 @@ export class Keyring {
   }
 
   /** Keys whose user IDs carry this address, with their sources. */
-  async keysForEmail(address: string): Promise<{ key: Pgp.PublicKey; source: Pgp.KeySource }[]> {
-    const out: { key: Pgp.PublicKey; source: Pgp.KeySource }[] = [];
+  async keysForEmail(
+    address: string,
+  ): Promise<{ key: Pgp.PublicKey; source: Pgp.KeyProvenance }[]> {
+    const out: { key: Pgp.PublicKey; source: Pgp.KeyProvenance }[] = [];
     for (const entry of this.findByEmail(address)) {
       const key = await this.get(entry.fingerprint);
       if (key) out.push({ key, source: entry.source });

@@ -184,7 +184,7 @@ async function judge(
   }
 }
 
-function keyringSource(entry: Pgp.KeySource): KeySource {
+function keyringSource(entry: Pgp.KeyProvenance): KeySource {
   return entry.kind === 'gnupg' ? 'gnupg' : 'keyring';
 }
 

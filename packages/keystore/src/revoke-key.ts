@@ -22,7 +22,7 @@ export interface RevokedKey {
   readonly fingerprint: string;
   /** The keyring copy, now carrying the revocation. */
   readonly key: Pgp.PublicKey;
-  readonly source: Pgp.KeySource;
+  readonly source: Pgp.KeyProvenance;
   /** The revocation certificate applied. */
   readonly revocationFile: string;
 }

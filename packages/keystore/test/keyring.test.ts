@@ -1,13 +1,13 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkKey, type GeneratedKey, generateKey, type KeySource } from '@sealpost/pgp';
+import { checkKey, type GeneratedKey, generateKey, type KeyProvenance } from '@sealpost/pgp';
 import { createGnupgHome, type GnupgHome } from '@sealpost/testkit';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFromGnupg, Keyring } from '../src/index.js';
 
-const fileSource: KeySource = {
+const fileSource: KeyProvenance = {
   kind: 'file',
   location: 'alice.asc',
   obtainedAt: '2026-11-27T18:00:00Z',

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type GeneratedKey, generateKey, type KeySource } from '@sealpost/pgp';
+import { type GeneratedKey, generateKey, type KeyProvenance } from '@sealpost/pgp';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,7 +15,11 @@ import {
   removeKeys,
 } from '../src/index.js';
 
-const source: KeySource = { kind: 'file', location: 'k.asc', obtainedAt: '2026-12-01T00:00:00Z' };
+const source: KeyProvenance = {
+  kind: 'file',
+  location: 'k.asc',
+  obtainedAt: '2026-12-01T00:00:00Z',
+};
 const text = (s: string) => new TextEncoder().encode(s);
 
 describe('key selectors and revocation certificates', () => {

@@ -41,7 +41,7 @@ export {
   type GenerateKeyOptions,
   generateKey,
 } from './keys/generate-key.js';
-export { type KeySource, type KeySourceKind, keyEmails } from './keys/key-source.js';
+export { type KeyProvenance, type KeyProvenanceKind, keyEmails } from './keys/key-source.js';
 export {
   armorPrivateKey,
   armorPublicKey,

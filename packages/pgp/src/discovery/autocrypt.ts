@@ -4,7 +4,7 @@
  * invalid; attributes starting with "_" are optional and ignored.
  */
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
-import type { KeySource } from '../keys/key-source.js';
+import type { KeyProvenance } from '../keys/key-source.js';
 import { type Key, type PublicKey, readPublicKey } from '../keys/read-keys.js';
 import type { DiscoveredKey } from './wkd.js';
 
@@ -80,7 +80,7 @@ export async function autocryptKey(
       `The Autocrypt key does not carry the address ${quoteUntrusted(header.addr)}.`,
     );
   }
-  const source: KeySource = {
+  const source: KeyProvenance = {
     kind: 'autocrypt',
     ...(options.messageId ? { location: options.messageId } : {}),
     obtainedAt: new Date().toISOString(),

@@ -4,7 +4,7 @@
  * with SHA-1 and z-base-32 encoded. Only keys with a user ID for the address are kept.
  */
 import { SealpostError } from '@sealpost/errors';
-import type { KeySource } from '../keys/key-source.js';
+import type { KeyProvenance } from '../keys/key-source.js';
 import { type PublicKey, readKeys } from '../keys/read-keys.js';
 import { splitAddress } from './address.js';
 import { type DiscoveryOptions, fetchWithLimits } from './fetcher.js';
@@ -35,7 +35,7 @@ export async function wkdUrls(address: string): Promise<WkdUrls> {
 
 export interface DiscoveredKey {
   readonly key: PublicKey;
-  readonly source: KeySource;
+  readonly source: KeyProvenance;
 }
 
 function forAddress(keys: readonly PublicKey[], address: string): PublicKey[] {

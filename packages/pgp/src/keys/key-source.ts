@@ -1,5 +1,5 @@
-/** Where a key came from, so reports can say it (docs/design.md §5: "where the key came from"). */
-export type KeySourceKind =
+/** Where an OpenPGP key was obtained (kind, location, time), so reports can say it (docs/design.md §5: "where the key came from"). */
+export type KeyProvenanceKind =
   | 'file'
   | 'keyring'
   | 'gnupg'
@@ -8,8 +8,8 @@ export type KeySourceKind =
   | 'vks'
   | 'autocrypt';
 
-export interface KeySource {
-  readonly kind: KeySourceKind;
+export interface KeyProvenance {
+  readonly kind: KeyProvenanceKind;
   /** URL, file path, keyring directory or message ID the key was read from. */
   readonly location?: string;
   /** When it was fetched or imported (ISO 8601). */
