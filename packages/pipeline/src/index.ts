@@ -7,32 +7,6 @@ export {
 } from './build-messages.js';
 export { type ExecuteOptions, executePlan, sendBuilt } from './execute-plan.js';
 export {
-  type ExposureCell,
-  type ExposureInput,
-  type ExposureMatrix,
-  exposureMatrix,
-  type LinkProtection,
-  MESSAGE_PARTS,
-  type MessagePart,
-  OBSERVERS,
-  type Observer,
-  renderExposureTable,
-  type Visibility,
-} from './exposure.js';
-export { inspectMessage } from './inspect/inspect-message.js';
-export type {
-  EncryptionFacts,
-  HeaderProtectionFacts,
-  InlineCoverage,
-  Inspection,
-  SignatureFacts,
-} from './inspect/inspection.js';
-export { contentMalleable } from './open/integrity-note.js';
-export { findMessageProtection, messageProtection } from './open/message-protection.js';
-export { NO_KEYS, type OpenKeys, type OpenOptions, type SmimeIdentity } from './open/open-keys.js';
-export { openMessage } from './open/open-message.js';
-export type { OpenedMessage, SignatureLine } from './open/opened-message.js';
-export {
   assertSendable,
   type PlanAddress,
   type PlanInput,
@@ -64,6 +38,9 @@ export {
   type SendSources,
   SPOOL_THRESHOLD,
 } from './prepare-send.js';
+// The recipient side (open, inspect, the exposure matrix) is listed once, in its own light
+// entry, and is part of the main one too.
+export * from './recipient.js';
 export { type CopyStreamer, type SchemeAdapter, schemeAdapter } from './schemes/scheme.js';
 export { checkLineFormat, type SelfCheckInput, selfCheck } from './self-check.js';
 export {

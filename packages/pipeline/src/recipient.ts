@@ -1,8 +1,9 @@
 /**
  * `@sealpost/pipeline/recipient`: the recipient side alone — open (decrypt / verify) and inspect
- * a message, and the exposure matrix — without the sending side, whose modules load openpgp.js
- * and pkijs on import. Importing this entry loads neither; each is loaded when a message of its
- * scheme is opened or inspected (decision 0065).
+ * a message, and the exposure matrix — without the sending side's modules (transport, the
+ * spool, the worker pool), so a one-shot `decrypt` or `inspect` loads less. Neither openpgp.js
+ * nor pkijs is loaded by importing it; each is loaded when a message of its scheme is opened or
+ * inspected (decision 0065). The main entry re-exports all of it.
  */
 
 export type { E2eScheme } from '@sealpost/keystore';
