@@ -162,17 +162,8 @@ export async function decryptKeyAgree(
       ukm,
       crypto,
     );
-    const cek = await crypto.subtle.unwrapKey(
-      'raw',
-      entry.encryptedKey.valueBlock.valueHexView as BufferSource,
-      kekKey,
-      'AES-KW',
-      // HMAC takes a key of any length: the CEK may be for AES, ChaCha20 or 3DES.
-      { name: 'HMAC', hash: 'SHA-256' },
-      true,
-      ['sign'],
-    );
-    return new Uint8Array(await crypto.subtle.exportKey('raw', cek));
+    // Awaited here so that a failed unwrap lands in the catch below.
+    return await unwrapContentKey(entry.encryptedKey.valueBlock.valueHexView, kekKey, crypto);
   } catch (cause) {
     if (cause instanceof SealpostError) throw cause;
     throw new SealpostError(
@@ -226,4 +217,23 @@ export async function wrappedKeyAgreeRecipient(input: {
     }),
   });
   return new Uint8Array(new pkijs.RecipientInfo({ variant: 2, value: kari }).toSchema().toBER());
+}
+
+/** The content-encryption key out of its AES key wrap (RFC 3394), for ECDH and X25519 alike. */
+export async function unwrapContentKey(
+  wrapped: Uint8Array,
+  kekKey: CryptoKey,
+  crypto: Crypto,
+): Promise<Uint8Array> {
+  const cek = await crypto.subtle.unwrapKey(
+    'raw',
+    wrapped as BufferSource,
+    kekKey,
+    'AES-KW',
+    // HMAC takes a key of any length: the CEK may be for AES, ChaCha20 or 3DES.
+    { name: 'HMAC', hash: 'SHA-256' },
+    true,
+    ['sign'],
+  );
+  return new Uint8Array(await crypto.subtle.exportKey('raw', cek));
 }

@@ -11,7 +11,7 @@ import { OID } from '../oids.js';
 import { importPrivateKey, type SmimePrivateKey } from '../private-key.js';
 import { eccCmsSharedInfo, x963Kdf } from './ecc-cms-kdf.js';
 import { HKDF_SCHEME_HASH, hkdf } from './hkdf.js';
-import { wrappedKeyAgreeRecipient } from './key-agree-recipient.js';
+import { unwrapContentKey, wrappedKeyAgreeRecipient } from './key-agree-recipient.js';
 
 const WRAP_BITS: Readonly<Record<string, number>> = {
   [OID.aes128Wrap]: 128,
@@ -153,17 +153,11 @@ export async function decryptX25519KeyAgree(
       ukm,
       crypto,
     );
-    const cek = await crypto.subtle.unwrapKey(
-      'raw',
-      entry.encryptedKey.valueBlock.valueHexView as BufferSource,
+    return await unwrapContentKey(
+      entry.encryptedKey.valueBlock.valueHexView,
       await importKek(raw, crypto),
-      'AES-KW',
-      // HMAC takes a key of any length: the CEK may be for AES, ChaCha20 or 3DES.
-      { name: 'HMAC', hash: 'SHA-256' },
-      true,
-      ['sign'],
+      crypto,
     );
-    return new Uint8Array(await crypto.subtle.exportKey('raw', cek));
   } catch (cause) {
     if (cause instanceof SealpostError) throw cause;
     throw new SealpostError(
