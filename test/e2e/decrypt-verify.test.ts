@@ -149,6 +149,23 @@ describe('sealpost decrypt', () => {
     });
   });
 
+  it('reads a legacy 3DES PKCS#12 and says on stderr that it is weak', async () => {
+    const { code, out, err } = await runSealpost(
+      [
+        'decrypt',
+        f['smime-encrypted.eml'],
+        '--key',
+        f['bob-legacy.p12'],
+        '--passphrase-env',
+        'P12',
+      ],
+      { env: { P12: PASSPHRASE } },
+    );
+    expect(code, err).toBe(0);
+    expect(out).toContain(BODY);
+    expect(err).toMatch(/bob-legacy\.p12.*(3DES|TripleDES|weak)/i);
+  });
+
   it("reads openssl's default 3DES content and says it is weak (never written by sealpost)", async () => {
     const args = ['decrypt', f['smime-openssl-3des.eml'], '--key', f['bob.p12']];
     const env = { env: { P12: PASSPHRASE } };

@@ -51,6 +51,8 @@ export interface ReadKeyMaterialOptions {
   readonly passphrase?: PassphraseCallback;
   /** Relative file names are resolved against this directory (default: the process's). */
   readonly cwd?: string;
+  /** Told what a file is weak in, e.g. a PKCS#12 protected with legacy 3DES/RC2 (decision 0096). */
+  readonly onWarning?: (file: string, warning: string) => void;
 }
 
 const PGP_ARMOR = '-----BEGIN PGP ';
@@ -221,6 +223,7 @@ async function readDer(
   const smime = await import('@sealpost/smime');
   if (shape === 'pkcs12') {
     const contents = await readPkcs12(bytes, file, ask);
+    for (const warning of contents.warnings) options.onWarning?.(file, warning);
     return {
       format: 'pkcs12',
       certificates: [contents.certificate, ...contents.chain],

@@ -12,7 +12,11 @@ import type * as Pgp from '@sealpost/pgp';
 import type * as Smime from '@sealpost/smime';
 import { isCaCertificate, leafFirst } from './ca-certificate.js';
 import { CertStore } from './cert-store.js';
-import { type PassphraseCallback, readKeyMaterialFile } from './key-material.js';
+import {
+  type PassphraseCallback,
+  type ReadKeyMaterialOptions,
+  readKeyMaterialFile,
+} from './key-material.js';
 import { certificatesForKey } from './key-pair.js';
 import { Keyring } from './keyring.js';
 import { readTrustAnchors } from './trust-anchors.js';
@@ -47,13 +51,15 @@ export interface LoadOpenKeysInput {
   readonly dataDir?: string;
   /** Told about a keyring entry that cannot be read (it is skipped, not fatal). */
   readonly onSkippedKey?: (fingerprint: string, error: Error) => void;
+  /** Told what a key file is weak in (a legacy PKCS#12), as the key reader says it. */
+  readonly onWarning?: (file: string, warning: string) => void;
   readonly cwd?: string;
 }
 
 /** The private keys of `--key` files for decryption; an OpenPGP public key is refused. */
 export async function loadDecryptionKeys(
   files: readonly string[],
-  options: { readonly passphrase?: PassphraseCallback; readonly cwd?: string } = {},
+  options: Pick<ReadKeyMaterialOptions, 'passphrase' | 'cwd' | 'onWarning'> = {},
 ): Promise<Pick<OpenKeys, 'pgpPrivateKeys' | 'smimeIdentities'>> {
   const pgpPrivateKeys: Pgp.PrivateKey[] = [];
   const privateKeys: Smime.SmimePrivateKey[] = [];
@@ -142,6 +148,7 @@ export async function loadOpenKeys(input: LoadOpenKeysInput): Promise<OpenKeys> 
     loadDecryptionKeys(input.decryptionKeyFiles ?? [], {
       ...cwd,
       ...(input.passphrase ? { passphrase: input.passphrase } : {}),
+      ...(input.onWarning ? { onWarning: input.onWarning } : {}),
     }),
     loadVerificationKeys(input.verificationKeyFiles ?? [], cwd),
     readTrustAnchors(input.anchorFiles ?? [], cwd),

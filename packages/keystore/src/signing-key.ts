@@ -28,6 +28,8 @@ export interface LoadSigningKeyOptions {
   readonly now?: Date;
   /** Relative file names are resolved against this directory. */
   readonly cwd?: string;
+  /** Told what the key file is weak in (a legacy PKCS#12), as the key reader says it. */
+  readonly onWarning?: (file: string, warning: string) => void;
 }
 
 /** A fixed passphrase or a callback, as the one shape the key reader asks. */
@@ -97,6 +99,7 @@ export async function loadSigningKey(
     secrets: true,
     ...(passphrase ? { passphrase } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
   if (material.pgpKeys.length > 0) {
     const secret = material.pgpKeys.filter((k): k is Pgp.PrivateKey => k.isPrivate());

@@ -61,6 +61,7 @@ export async function loadKeys(
     dataDir: keyringPaths(ctx).root,
     onSkippedKey: (fingerprint, err) =>
       ctx.out.note(`note: skipping keyring entry ${fingerprint}: ${err.message}`),
+    onWarning: (file, warning) => ctx.out.note(`note: ${quoteUntrusted(file)}: ${warning}`),
     cwd: ctx.cwd,
   });
 }

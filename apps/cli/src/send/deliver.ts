@@ -80,6 +80,7 @@ async function loadSigner(
         'signing key passphrase',
       ),
     ...(trustAnchors ? { trustAnchors } : {}),
+    onWarning: (file, warning) => ctx.out.note(`note: ${quoteUntrusted(file)}: ${warning}`),
   });
   return { [signer.scheme]: signer };
 }
