@@ -2,13 +2,14 @@
  * One case of the demo: one message, protected one way, sent along one path, and what every
  * observer on that path really got, next to what sealpost's report predicted for it.
  */
-import { createMessage, joinMessage } from '@sealpost/compose';
-import * as pgp from '@sealpost/pgp';
+import { createMessage } from '@sealpost/compose';
+import type * as pgp from '@sealpost/pgp';
 import {
   DEFAULT_POLICY,
   type ExposureMatrix,
   executePlan,
   type Observer,
+  openMessage,
   planSend,
   type SendPolicy,
 } from '@sealpost/pipeline';
@@ -68,33 +69,30 @@ export const CASES: readonly CaseSpec[] = [
   },
 ];
 
-/** What the recipient reads: the mailbox copy, decrypted with the recipient's key when sealed. */
+/**
+ * What the recipient reads: the mailbox copy, opened with the recipient's key when sealed, by
+ * the same `openMessage` that `sealpost decrypt` uses (the signer's From binding included).
+ */
 async function openAsRecipient(name: DemoCaseName, raw: Uint8Array, ids: DemoIdentities) {
-  if (name === 'pgp') {
-    const opened = await pgp.decryptMime(raw, {
-      decryptionKeys: [ids.recipientPgp.privateKey],
-      verificationKeys: [
-        (ids.keys.signers!.pgp!.material as { privateKey: pgp.PrivateKey }).privateKey.toPublic(),
+  if (name === 'transport-only') return { bytes: raw, signature: 'none' as const };
+  const signer = ids.keys.signers!.pgp!.material as { privateKey: pgp.PrivateKey };
+  const opened = await openMessage(
+    raw,
+    {
+      pgpPrivateKeys: [ids.recipientPgp.privateKey],
+      pgpPublicKeys: [signer.privateKey.toPublic()],
+      smimeIdentities: [
+        {
+          privateKey: ids.recipientSmime.privateKey,
+          certificates: [ids.recipientSmime.certificate],
+        },
       ],
-    });
-    const valid = opened.signatures.some((s) => s.status === 'valid');
-    return {
-      bytes: joinMessage(opened.headers, opened.entity),
-      signature: valid ? ('valid' as const) : ('invalid' as const),
-    };
-  }
-  if (name === 'smime') {
-    const opened = await smime.decryptMime(raw, {
-      certificate: ids.recipientSmime.certificate,
-      privateKey: ids.recipientSmime.privateKey,
-      trustAnchors: [smime.readCertificate(ids.caPem)],
-    });
-    return {
-      bytes: joinMessage(opened.headers, opened.entity),
-      signature: opened.signature?.status === 'valid' ? ('valid' as const) : ('invalid' as const),
-    };
-  }
-  return { bytes: raw, signature: 'none' as const };
+      smimeTrustAnchors: [smime.readCertificate(ids.caPem)],
+    },
+    {},
+  );
+  const valid = opened.signatures.some((s) => s.status === 'valid');
+  return { bytes: opened.message, signature: valid ? ('valid' as const) : ('invalid' as const) };
 }
 
 function contradictions(evidence: DemoCase['evidence'], predicted: ExposureMatrix): string[] {
