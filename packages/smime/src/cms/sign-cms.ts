@@ -4,6 +4,7 @@
  * contentType, signingTime, messageDigest and smimeCapabilities, the signer's certificate and
  * chain included; detached (multipart/signed) or with the content inside (opaque).
  */
+import { SealpostError } from '@sealpost/errors';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { toArrayBuffer } from '../bytes.js';
@@ -96,7 +97,8 @@ export async function signCmsDigest(
     certificates: [options.certificate, ...(options.chain ?? [])].map((c) => c.pkijs),
   });
   if (!options.detached) {
-    if (!content) throw new Error('signCmsDigest: opaque signing needs the content');
+    if (!content)
+      throw new SealpostError('EINTERNAL', 'signCmsDigest: opaque signing needs the content');
     // pkijs turns eContent into a constructed OCTET STRING with a definite length, which
     // gpgsm (libksba) rejects; CMS (RFC 5652 §5.2) wants the plain DER OCTET STRING.
     signedData.encapContentInfo.eContent = new asn1js.OctetString({
