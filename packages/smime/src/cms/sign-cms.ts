@@ -65,7 +65,8 @@ export async function signCmsDigest(
   const crypto = options.crypto ?? globalThis.crypto;
   const ed25519 = options.privateKey.type === 'ed25519';
   if (digest.length !== (ed25519 ? 64 : 32))
-    throw new Error(
+    throw new SealpostError(
+      'EINTERNAL',
       `signCmsDigest: an ${ed25519 ? 'Ed25519' : 'RSA/ECDSA'} signer needs a ${ed25519 ? 'SHA-512' : 'SHA-256'} digest`,
     );
   const capabilities = new asn1js.Sequence({
