@@ -1,21 +1,14 @@
 /**
  * Secrets (key passphrases, SMTP passwords) come from an environment variable, a file, a
- * command (msmtp's `passwordeval`, `pass show smtp/me`), or an interactive prompt — never from
- * argv, where other users see them in `ps`. They are never printed, logged or put into reports.
+ * command (msmtp's `passwordeval`, `pass show smtp/me`) — read by @sealpost/config, as the
+ * worker reads them — or an interactive prompt, never from argv, where other users see them
+ * in `ps`. They are never printed, logged or put into reports.
  */
-import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { quoteUntrusted, SealpostError } from '@sealpost/errors';
+import { type SecretSource as ConfiguredSecret, readConfiguredSecret } from '@sealpost/config';
 
-export interface SecretSource {
-  /** Name of an environment variable holding the secret. */
-  readonly env?: string;
-  /** A file whose first line is the secret (a trailing newline is dropped). */
-  readonly file?: string;
-  /** A shell command whose first line of output is the secret, e.g. "pass show smtp/me". */
-  readonly command?: string;
-  /** Ask on the terminal when neither is given and stdin is a TTY. */
+export interface SecretSource extends ConfiguredSecret {
+  /** Ask on the terminal when no other source is given and stdin is a TTY. */
   readonly prompt?: string;
 }
 
@@ -28,30 +21,8 @@ export async function readSecret(
   },
   what: string,
 ): Promise<string | undefined> {
-  if (source.env) {
-    const value = context.env[source.env];
-    if (value === undefined || value === '') {
-      throw new SealpostError(
-        'ECONFIG',
-        `The environment variable ${quoteUntrusted(source.env)} for the ${what} is not set or empty.`,
-      );
-    }
-    return value;
-  }
-  if (source.file) {
-    let text: string;
-    try {
-      text = await readFile(source.file, 'utf8');
-    } catch (err) {
-      throw new SealpostError(
-        'EIO',
-        `Cannot read the ${what} file ${quoteUntrusted(source.file)}.`,
-        { cause: err },
-      );
-    }
-    return firstLine(text);
-  }
-  if (source.command) return runSecretCommand(source.command, what, context.env);
+  const configured = await readConfiguredSecret(source, context.env, what);
+  if (configured !== undefined) return configured;
   if (source.prompt && context.stdin.isTTY) {
     return promptHidden(source.prompt, context.stdin, context.stderr ?? process.stderr);
   }
@@ -74,51 +45,6 @@ function promptHidden(
       rl.close();
       output.write('\n');
       resolve(answer);
-    });
-  });
-}
-
-function firstLine(text: string): string {
-  return text.replace(/\r?\n$/, '').split(/\r?\n/)[0] ?? '';
-}
-
-/** How long a password command may take (a GPG agent prompt included) before we give up. */
-const COMMAND_TIMEOUT_MS = 60_000;
-
-/**
- * Runs the command with /bin/sh, as msmtp's passwordeval does. Its stderr goes to ours (a
- * pinentry or `pass` may explain itself there); its stdout is the secret and never appears in
- * an error, not even when the command fails.
- */
-function runSecretCommand(command: string, what: string, env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', command], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), COMMAND_TIMEOUT_MS);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(
-        new SealpostError('ECONFIG', `The ${what} command could not be started.`, { cause: err }),
-      );
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      const secret = firstLine(Buffer.concat(chunks).toString('utf8'));
-      if (code !== 0 || secret === '') {
-        const why = signal
-          ? `was stopped (${signal})`
-          : code !== 0
-            ? `exited ${code}`
-            : 'printed nothing';
-        reject(
-          new SealpostError('ECONFIG', `The ${what} command ${why}; no secret was read from it.`, {
-            details: { exitCode: code },
-          }),
-        );
-        return;
-      }
-      resolve(secret);
     });
   });
 }

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { SealpostConfig } from '@sealpost/config';
+import { readConfiguredSecret } from '@sealpost/config';
 import {
   dataDirPaths,
   defaultDataDir,
@@ -12,7 +13,6 @@ import {
   loadSigningKey,
   type SignerKey,
 } from '@sealpost/keystore';
-import { readSecret } from './read-secret.js';
 
 export interface SendSetup {
   readonly keySources: KeySources;
@@ -33,7 +33,7 @@ export async function readSendSetup(
   const signer = await loadSigningKey(config.signKey, {
     // Asked only when the key is protected.
     passphrase: async () =>
-      (await readSecret(
+      (await readConfiguredSecret(
         config.passphraseEnv ? { env: config.passphraseEnv } : {},
         env,
         'signing key passphrase',

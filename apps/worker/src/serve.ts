@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig, transportCacheFile } from '@sealpost/config';
+import { loadConfig, readConfiguredSecret, transportCacheFile } from '@sealpost/config';
 import { consume } from '@sealpost/queue';
 import { submissionTransport } from '@sealpost/transport';
 import { createApiServer } from './api/api-server.js';
@@ -12,7 +12,6 @@ import { type ApiProcesses, isApiProcess, startApiProcesses } from './api-proces
 import { deliverJob } from './deliver-job.js';
 import { WorkerMetrics } from './metrics.js';
 import { openQueue } from './open-queue.js';
-import { readSecret } from './read-secret.js';
 import { readSendSetup } from './send-sources.js';
 import type { ServeOptions } from './serve-options.js';
 import { readWorkerToken } from './worker-token.js';
@@ -66,7 +65,7 @@ export async function serve(requested: ServeOptions, ctx: ServeContext): Promise
 
   if (options.role !== 'api') {
     const password = config.user
-      ? await readSecret(
+      ? await readConfiguredSecret(
           {
             ...(config.passwordEnv ? { env: config.passwordEnv } : {}),
             ...(config.passwordFile ? { file: config.passwordFile } : {}),

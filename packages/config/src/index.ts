@@ -1,3 +1,4 @@
+export { readConfiguredSecret, type SecretSource } from './secret.js';
 export {
   type ConfigKey,
   ENV_NAMES,
