@@ -71,7 +71,15 @@ describe('the dashboard in chromium', () => {
     expect(first?.status()).toBe(401);
     expect(await page.content()).not.toContain(plainId);
     await page.fill('#token', TOKEN);
-    await Promise.all([page.waitForURL(`${worker.url}/`), page.click('button[type=submit]')]);
+    // The form posts and is redirected back to "/", the URL the page already has: wait for that
+    // GET's answer (waitForURL would resolve at once and race the navigation still under way).
+    await Promise.all([
+      page.waitForResponse(
+        (r) => r.url() === `${worker.url}/` && r.request().method() === 'GET' && r.status() === 200,
+      ),
+      page.click('button[type=submit]'),
+    ]);
+    await page.waitForLoadState('load');
     const response = await page.reload();
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-security-policy']).toContain("default-src 'none'");
