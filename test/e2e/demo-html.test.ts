@@ -2,16 +2,15 @@
 // never a downloaded browser): a screenshot per path shows the rendered matrix, the DOM holds
 // every cell, and a hostile Subject stays text.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { inflateSync } from 'node:zlib';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { distinctImageBytes, launchChromium } from '../fixtures/chromium.js';
 import { assertBuilt, bin } from './run-cli.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const work = mkdtempSync(join(tmpdir(), 'sealpost-demo-html-'));
 const page = join(work, 'demo.html');
@@ -21,8 +20,6 @@ let human: string;
 
 beforeAll(async () => {
   assertBuilt();
-  if (!existsSync(CHROMIUM))
-    throw new Error('chromium is not installed: run "bash scripts/setup.sh" first');
   const run = spawnSync(process.execPath, [bin, 'demo', '--html', page, '--subject', HOSTILE], {
     encoding: 'utf8',
     timeout: 60_000,
@@ -31,40 +28,13 @@ beforeAll(async () => {
   expect(run.status, run.stderr).toBe(0);
   human = run.stdout;
   html = readFileSync(page, 'utf8');
-  browser = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 900 },
-    offline: true,
-  });
+  browser = await launchChromium(join(work, 'profile'), { offline: true });
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   rmSync(work, { recursive: true, force: true });
 });
-
-/** How many different byte values the decompressed image data has: ~1 for a blank image. */
-function distinctImageBytes(png: Buffer): number {
-  const idat: Buffer[] = [];
-  for (let at = 8; at < png.length; ) {
-    const length = png.readUInt32BE(at);
-    if (png.toString('latin1', at + 4, at + 8) === 'IDAT')
-      idat.push(png.subarray(at + 8, at + 8 + length));
-    at += 12 + length;
-  }
-  return new Set(inflateSync(Buffer.concat(idat))).size;
-}
 
 const EXPECTED: Record<string, Record<string, Record<string, string>>> = {
   'tls-everywhere': {
