@@ -1,19 +1,44 @@
 /** Small text-layout pieces shared by the human output of several commands. */
 
-/** Wraps `text` at `width` columns, every line after the first indented by `indent`. */
+/**
+ * Wraps `text` at `width` columns, every line after the first indented by `indent`. A word
+ * longer than a line (a path, a URL) is broken after a `/` where it can be, else hard; its
+ * pieces continue on the next lines, never after a space.
+ */
 export function wrap(text: string, width: number, indent: string): string {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(/\s+/).filter((w) => w.length > 0)) {
-    if (line.length > 0 && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line.length > 0 ? `${line} ${word}` : word;
+  for (let word of text.split(/\s+/).filter((w) => w.length > 0)) {
+    if (line.length > 0 && line.length + 1 + word.length <= width) {
+      line = `${line} ${word}`;
+      continue;
     }
+    if (word.length > width) {
+      // Fill the current line first when a useful part of the word still fits on it.
+      const room = line.length > 0 ? width - line.length - 1 : width;
+      const cut = room >= 8 ? cutPoint(word, room) : 0;
+      if (cut > 0) {
+        line = line.length > 0 ? `${line} ${word.slice(0, cut)}` : word.slice(0, cut);
+        word = word.slice(cut);
+      }
+      while (word.length > width) {
+        if (line.length > 0) lines.push(line);
+        const at = cutPoint(word, width);
+        line = word.slice(0, at);
+        word = word.slice(at);
+      }
+    }
+    if (line.length > 0) lines.push(line);
+    line = word;
   }
   if (line.length > 0) lines.push(line);
   return lines.join(`\n${indent}`);
+}
+
+/** Where to break a long word to fit `room` columns: after its last `/` there, else at `room`. */
+function cutPoint(word: string, room: number): number {
+  const slash = word.lastIndexOf('/', room - 1);
+  return slash > 0 ? slash + 1 : room;
 }
 
 /** Label/value rows with the labels padded to one column; values may span several lines. */
