@@ -41,6 +41,18 @@ export function berFormatError(message: string): SealpostError {
 /** Small elements (algorithms, recipient infos, certificates) above this are refused. */
 export const MAX_ELEMENT = 16 * 1024 * 1024;
 
+function ownCopy(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
 export class BerReader {
   private readonly source: AsyncIterator<Uint8Array>;
   private buffer: Buffer = Buffer.alloc(0);
@@ -139,25 +151,29 @@ export class BerReader {
     while (await this.more(parent)) await this.element();
   }
 
-  /** The rest of an element whose header was read, as its complete encoding (BER as is). */
-  async rest(h: BerHeader, max = MAX_ELEMENT): Promise<Buffer> {
+  /**
+   * The rest of an element whose header was read, as its complete encoding (BER as is), in
+   * an ArrayBuffer of its own: asn1js reads whole ArrayBuffers, and Node's pooled small
+   * Buffers share theirs.
+   */
+  async rest(h: BerHeader, max = MAX_ELEMENT): Promise<Uint8Array> {
     if (h.length !== undefined) {
       if (h.length > max) throw berFormatError('A CMS element is larger than sealpost reads.');
-      return Buffer.concat([h.octets, await this.bytes(h.length)]);
+      return ownCopy([h.octets, await this.bytes(h.length)]);
     }
-    const parts: Buffer[] = [h.octets];
+    const parts: Uint8Array[] = [h.octets];
     let size = h.octets.length;
     while (await this.more(h)) {
       const child = await this.element(max - size);
       parts.push(child);
       size += child.length;
     }
-    parts.push(Buffer.from([0, 0]));
-    return Buffer.concat(parts);
+    parts.push(Uint8Array.of(0, 0));
+    return ownCopy(parts);
   }
 
   /** The next element's complete encoding, at most `max` bytes. */
-  async element(max = MAX_ELEMENT): Promise<Buffer> {
+  async element(max = MAX_ELEMENT): Promise<Uint8Array> {
     return this.rest(await this.header(), max);
   }
 
