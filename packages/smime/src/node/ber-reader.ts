@@ -56,6 +56,8 @@ function ownCopy(parts: readonly Uint8Array[]): Uint8Array {
 export class BerReader {
   private readonly source: AsyncIterator<Uint8Array>;
   private buffer: Buffer = Buffer.alloc(0);
+  /** Source bytes after `buffer`, when a small read had to join two chunks. */
+  private readonly queued: Buffer[] = [];
   private done = false;
   /** Absolute offset of the next unread byte. */
   position = 0;
@@ -64,19 +66,33 @@ export class BerReader {
     this.source = source[Symbol.asyncIterator]();
   }
 
-  /** Buffers at least `n` bytes; false when the stream ends first. */
+  /**
+   * Makes the first `n` bytes contiguous in `buffer`; false when the stream ends first.
+   * Only those `n` bytes are copied across a chunk border, never the rest of a chunk: a
+   * large content passes through as the source's own chunks.
+   */
   private async fill(n: number): Promise<boolean> {
-    while (this.buffer.length < n && !this.done) {
-      const next = await this.source.next();
-      if (next.done) {
-        this.done = true;
-        break;
+    while (this.buffer.length < n) {
+      let next = this.queued.shift();
+      if (!next) {
+        if (this.done) return false;
+        const read = await this.source.next();
+        if (read.done) {
+          this.done = true;
+          return false;
+        }
+        next = Buffer.from(read.value.buffer, read.value.byteOffset, read.value.byteLength);
       }
-      const chunk = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+      if (this.buffer.length === 0) {
+        this.buffer = next;
+        continue;
+      }
       // A fresh buffer, so pieces handed out earlier are never overwritten.
-      this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+      const need = Math.min(n - this.buffer.length, next.length);
+      this.buffer = Buffer.concat([this.buffer, next.subarray(0, need)]);
+      if (need < next.length) this.queued.unshift(next.subarray(need));
     }
-    return this.buffer.length >= n;
+    return true;
   }
 
   private take(n: number): Buffer {
