@@ -1,11 +1,16 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { decodeBody, splitMessage } from '@sealpost/compose';
 import { openssl, tempFiles } from '@sealpost/testkit';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fixtures, fixtures, MESSAGE, type Party } from '../../test/fixtures.js';
 import { encodeEnvelope } from '../cms/auth-enveloped-data.js';
 import { contentEncryptionAlgorithm } from '../cms/content-encryption.js';
 import { decryptCms } from '../cms/decrypt-cms.js';
 import { encryptCms } from '../cms/encrypt-cms.js';
+import { buildKeyTransRecipient } from '../cms/key-trans-recipient.js';
+import { OID } from '../oids.js';
 import { contentDecrypt } from './content-decrypt.js';
 import { decryptEnvelopedStream, type StreamedDecryption } from './decrypt-enveloped-stream.js';
 import { encryptMimeStream } from './encrypt-mime-stream.js';
@@ -221,5 +226,48 @@ describe('decryptEnvelopedStream', () => {
     await expect(streamed(new Uint8Array([1, 2, 3]), f.bob.rsa)).rejects.toMatchObject({
       code: 'ESMIME_FORMAT',
     });
+  });
+
+  it('streams ChaCha20-Poly1305 (RFC 8103) through Node, tag checked at the end', async () => {
+    const bob = f.bob.rsa;
+    const key = randomBytes(32);
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
+    const ciphertext = Buffer.concat([cipher.update(ENTITY), cipher.final()]);
+    const der = encodeEnvelope({
+      kind: 'authEnvelopedData',
+      recipientInfos: [await buildKeyTransRecipient(bob.certificate, key, 'oaep', crypto)],
+      contentEncryptionAlgorithm: new pkijs.AlgorithmIdentifier({
+        algorithmId: OID.chacha20Poly1305,
+        algorithmParams: new asn1js.OctetString({ valueHex: nonce }),
+      }),
+      ciphertext,
+      mac: cipher.getAuthTag(),
+    });
+    const { content: expected, ...facts } = await inMemory(der, bob);
+    const { result, content } = await streamed(der, bob, [1]);
+    expect(content).toEqual(Buffer.from(expected));
+    expect({ ...result, recipient: undefined }).toEqual({ ...facts, recipient: undefined });
+    const changed = new Uint8Array(der);
+    changed[changed.length - 1]! ^= 1;
+    await expect(streamed(changed, bob)).rejects.toMatchObject({ code: 'ESMIME_DECRYPT' });
+  });
+
+  it('refuses AuthEnvelopedData with authAttrs, whose GCM data would come too late', async () => {
+    const bob = f.bob.ec;
+    const parts: Uint8Array[] = [];
+    for await (const part of encryptMimeStream(pieces(MESSAGE), { recipients: [bob.certificate] }))
+      parts.push(part);
+    const der = Buffer.from(decodeBody(splitMessage(Buffer.concat(parts)).entity));
+    // Indefinite lengths all the way out: an empty authAttrs [1] fits in before the mac.
+    const mac = der.lastIndexOf(Buffer.from([0x00, 0x00, 0x00, 0x00, 0x04, 0x10])) + 4;
+    const hostile = Buffer.concat([
+      der.subarray(0, mac),
+      Buffer.from([0xa1, 0x00]),
+      der.subarray(mac),
+    ]);
+    await expect(inMemory(hostile, bob)).rejects.toMatchObject({ code: 'ESMIME_DECRYPT' });
+    await expect(streamed(hostile, bob)).rejects.toMatchObject({ code: 'ESMIME_UNSUPPORTED' });
+    await expect(streamed(der, bob)).resolves.toBeDefined();
   });
 });
