@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBase64, encodeBase64, encodeBase64Lines } from './bytes.js';
+import { decodeBase64, encodeBase64, encodeBase64Lines, toArrayBuffer } from './bytes.js';
 
 describe('base64', () => {
   it.each([0, 1, 2, 3, 56, 57, 58, 114, 1000])(
@@ -15,4 +15,12 @@ describe('base64', () => {
       expect(decodeBase64(text)).toEqual(bytes);
     },
   );
+});
+
+describe('toArrayBuffer', () => {
+  it('copies exactly the bytes of a pooled Node Buffer, not its whole pool', () => {
+    const pooled = Buffer.from([1, 2, 3]); // small Buffers share one pool ArrayBuffer
+    expect(pooled.buffer.byteLength).toBeGreaterThan(3);
+    expect(new Uint8Array(toArrayBuffer(pooled))).toEqual(new Uint8Array([1, 2, 3]));
+  });
 });

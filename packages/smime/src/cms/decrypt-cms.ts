@@ -1,16 +1,10 @@
 /** Decrypting AuthEnvelopedData (RFC 5083 §2) and EnvelopedData (RFC 5652 §6) for one recipient. */
-import { SealpostError } from '@sealpost/errors';
-import * as pkijs from 'pkijs';
 import type { SmimeCertificate } from '../certificate.js';
-import { OID } from '../oids.js';
 import type { SmimePrivateKey } from '../private-key.js';
 import { type EnvelopeKind, parseEnvelope } from './auth-enveloped-data.js';
 import type { ContentDecrypt } from './content-decrypt.js';
-import { decryptContent, isAead, readContentCipher, weakCipherNote } from './content-encryption.js';
-import { decryptKeyAgree, keyAgreeEntryFor } from './key-agree-recipient.js';
-import { decryptX25519KeyAgree, isX25519KeyAgree } from './key-agree-x25519.js';
-import { decryptKeyTrans } from './key-trans-recipient.js';
-import { identifiesCertificate } from './recipient-identifier.js';
+import { decryptContent, weakCipherNote } from './content-encryption.js';
+import { contentKeyFor, envelopeCipher, notForUs } from './content-key.js';
 import type { RsaRawDecrypt } from './rsa-pkcs1-v1_5.js';
 
 export interface DecryptCmsOptions {
@@ -58,50 +52,13 @@ export async function decryptCms(
 ): Promise<DecryptedCms> {
   const crypto = options.crypto ?? globalThis.crypto;
   const envelope = parseEnvelope(bytes);
-  const cipher = readContentCipher(envelope.contentEncryptionAlgorithm);
-  if (envelope.kind === 'envelopedData' && isAead(cipher)) {
-    // An AEAD inside EnvelopedData has nowhere to carry the tag: unauthenticated, refuse it.
-    throw new SealpostError(
-      'ESMIME_UNSUPPORTED',
-      'AES-GCM or ChaCha20-Poly1305 inside EnvelopedData (no tag) is not accepted.',
-    );
-  }
-  if (envelope.kind === 'authEnvelopedData' && !isAead(cipher)) {
-    throw new SealpostError(
-      'ESMIME_UNSUPPORTED',
-      'AuthEnvelopedData must use an authenticated cipher (AES-GCM or ChaCha20-Poly1305).',
-    );
-  }
-  let cek: Uint8Array | undefined;
-  let keyEncryptionOid = '';
-  for (const info of envelope.recipientInfos) {
-    if (info.variant === 1) {
-      const ktri = info.value as pkijs.KeyTransRecipientInfo;
-      if (!identifiesCertificate(ktri.rid, options.certificate)) continue;
-      keyEncryptionOid = ktri.keyEncryptionAlgorithm.algorithmId;
-      cek = await decryptKeyTrans(ktri, options.privateKey, cipher.keyBytes, {
-        crypto,
-        ...(options.rsaRawDecrypt ? { rsaRawDecrypt: options.rsaRawDecrypt } : {}),
-      });
-      break;
-    }
-    if (info.variant === 2 && info.value instanceof pkijs.KeyAgreeRecipientInfo) {
-      const entry = keyAgreeEntryFor(info.value, options.certificate);
-      if (!entry) continue;
-      keyEncryptionOid = info.value.keyEncryptionAlgorithm.algorithmId;
-      cek = isX25519KeyAgree(info.value)
-        ? await decryptX25519KeyAgree(info.value, entry, options.privateKey, crypto)
-        : await decryptKeyAgree(info.value, entry, options.privateKey, crypto);
-      break;
-    }
-  }
-  if (!cek) {
-    throw new SealpostError(
-      'ESMIME_DECRYPT',
-      `The message is not encrypted for the certificate ${options.certificate.subject}.`,
-      { details: { recipients: envelope.recipientInfos.length } },
-    );
-  }
+  const cipher = envelopeCipher(envelope.kind, envelope.contentEncryptionAlgorithm);
+  const key = await contentKeyFor(envelope.recipientInfos, options, cipher, {
+    crypto,
+    ...(options.rsaRawDecrypt ? { rsaRawDecrypt: options.rsaRawDecrypt } : {}),
+  });
+  if (!key) throw notForUs(options.certificate.subject, envelope.recipientInfos.length);
+  const { cek, keyEncryptionOid } = key;
   const content = await decryptContent(
     cipher,
     cek,
@@ -119,7 +76,7 @@ export async function decryptCms(
     structure: envelope.kind,
     integrity: envelope.kind === 'authEnvelopedData' ? 'aead' : 'none',
     contentEncryptionOid: envelope.contentEncryptionAlgorithm.algorithmId,
-    keyEncryptionOid: keyEncryptionOid || OID.rsaEncryption,
+    keyEncryptionOid,
     weak: weakNote !== undefined,
     ...(weakNote ? { weakNote } : {}),
   };

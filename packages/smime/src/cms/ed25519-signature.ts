@@ -11,6 +11,7 @@ import type { SmimeCertificate } from '../certificate.js';
 import { OID } from '../oids.js';
 import { importPrivateKey, type SmimePrivateKey } from '../private-key.js';
 import { identifiesCertificate } from './recipient-identifier.js';
+import type { ContentDigest } from './signed-content.js';
 
 export function isEd25519Signer(signer: pkijs.SignerInfo): boolean {
   return signer.signatureAlgorithm.algorithmId === OID.ed25519;
@@ -48,10 +49,14 @@ export interface Ed25519Verification {
   readonly failure?: string;
 }
 
-/** Verifies one Ed25519 SignerInfo over `content`; never throws for a bad signature. */
+/**
+ * Verifies one Ed25519 SignerInfo over the content (its bytes, or only its digests when it
+ * was streamed: then a signer without signed attributes cannot be checked); never throws
+ * for a bad signature.
+ */
 export async function verifyEd25519Signer(
   signer: pkijs.SignerInfo,
-  content: Uint8Array,
+  signed: { readonly content?: Uint8Array; readonly digestOf: ContentDigest },
   certificates: readonly SmimeCertificate[],
   crypto: Crypto,
 ): Promise<Ed25519Verification> {
@@ -63,21 +68,27 @@ export async function verifyEd25519Signer(
   if (signer.signatureAlgorithm.algorithmParams !== undefined) {
     return { certificate, failure: 'id-Ed25519 must have absent parameters (RFC 8419 §3).' };
   }
-  let signed = content;
+  let message = signed.content;
   if (signer.signedAttrs) {
     if (signer.digestAlgorithm.algorithmId !== OID.sha512) {
       return { certificate, failure: 'Ed25519 signatures must use SHA-512 (RFC 8419 §3.1).' };
     }
     const claimed = signer.signedAttrs.attributes.find((a) => a.type === OID.messageDigestAttr)
       ?.values[0];
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-512', content as BufferSource));
+    const digest = await signed.digestOf('SHA-512');
     if (
       !(claimed instanceof asn1js.OctetString) ||
       !bytesEqual(claimed.valueBlock.valueHexView, digest)
     ) {
       return { certificate, failure: 'The signature does not match the signed content.' };
     }
-    signed = signedAttributesDer(signer.signedAttrs);
+    message = signedAttributesDer(signer.signedAttrs);
+  }
+  if (!message) {
+    return {
+      certificate,
+      failure: 'An Ed25519 signature without signed attributes cannot be checked on a stream.',
+    };
   }
   try {
     const spki = certificate.pkijs.subjectPublicKeyInfo.toSchema().toBER();
@@ -86,7 +97,7 @@ export async function verifyEd25519Signer(
       { name: 'Ed25519' },
       key,
       signer.signature.valueBlock.valueHexView as BufferSource,
-      signed as BufferSource,
+      message as BufferSource,
     );
     return ok ? { certificate } : { certificate, failure: 'The signature does not verify.' };
   } catch {

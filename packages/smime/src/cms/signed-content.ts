@@ -51,6 +51,25 @@ export function signedContent(
   return content;
 }
 
+/**
+ * The signed content's digest under a Web Crypto hash name ('SHA-256', ...): computed from
+ * the bytes in memory, or taken from digests computed while the content streamed past.
+ */
+export type ContentDigest = (hash: string) => Promise<Uint8Array>;
+
+/** A ContentDigest over bytes in memory, each hash computed once. */
+export function digestsOf(content: Uint8Array, crypto: Crypto): ContentDigest {
+  const digests = new Map<string, Promise<Uint8Array>>();
+  return (hash) => {
+    let digest = digests.get(hash);
+    if (!digest) {
+      digest = crypto.subtle.digest(hash, content as BufferSource).then((d) => new Uint8Array(d));
+      digests.set(hash, digest);
+    }
+    return digest;
+  };
+}
+
 function messageDigestOf(signer: pkijs.SignerInfo): Uint8Array | undefined {
   const value = signer.signedAttrs?.attributes.find((a) => a.type === OID.messageDigestAttr)
     ?.values[0];
@@ -64,23 +83,16 @@ function messageDigestOf(signer: pkijs.SignerInfo): Uint8Array | undefined {
  */
 export async function checkSignersAgree(
   signedData: pkijs.SignedData,
-  content: Uint8Array,
-  crypto: Crypto,
+  digestOf: ContentDigest,
 ): Promise<void> {
   if (signedData.signerInfos.length < 2) return;
-  const digests = new Map<string, Uint8Array>();
   const matches: boolean[] = [];
   for (const signer of signedData.signerInfos) {
     const hash = HASH_BY_OID[signer.digestAlgorithm.algorithmId];
     const claimed = messageDigestOf(signer);
     // Weak or unknown digests and signers without attributes are judged per signer later.
     if (!hash || hash === 'SHA-1' || !claimed) continue;
-    let digest = digests.get(hash);
-    if (!digest) {
-      digest = new Uint8Array(await crypto.subtle.digest(hash, content as BufferSource));
-      digests.set(hash, digest);
-    }
-    matches.push(bytesEqual(claimed, digest));
+    matches.push(bytesEqual(claimed, await digestOf(hash)));
   }
   if (matches.includes(true) && matches.includes(false)) {
     throw confusion(

@@ -13,7 +13,13 @@ import { cryptoEngine } from '../engine.js';
 import { OID } from '../oids.js';
 import { parseBer } from './der.js';
 import { isEd25519Signer, verifyEd25519Signer } from './ed25519-signature.js';
-import { checkSignersAgree, signedContent } from './signed-content.js';
+import {
+  type ContentDigest,
+  checkSignersAgree,
+  digestsOf,
+  signedContent,
+} from './signed-content.js';
+import { type SignerOutcome, verifySignerDigest } from './verify-signer-digest.js';
 
 export interface VerifyCmsOptions {
   /**
@@ -83,10 +89,42 @@ export function parseSignedData(bytes: Uint8Array): pkijs.SignedData {
   }
 }
 
-async function verifySigner(
+/** The signed content: its bytes in memory, or (streamed) only its digests. */
+export interface SignedBytes {
+  readonly content?: Uint8Array;
+  readonly digestOf: ContentDigest;
+}
+
+/** pkijs's verdict on one RSA/ECDSA signer over content in memory. */
+async function verifyWithPkijs(
   signedData: pkijs.SignedData,
   index: number,
   content: Uint8Array,
+  certificates: readonly SmimeCertificate[],
+  crypto: Crypto | undefined,
+): Promise<{ outcome: SignerOutcome; certificate?: SmimeCertificate; cause?: unknown }> {
+  try {
+    const result = await signedData.verify(
+      { signer: index, data: toArrayBuffer(content), extendedMode: true, checkChain: false },
+      cryptoEngine(crypto),
+    );
+    const found = result.signerCertificate!;
+    const certificate = certificates.find((c) => c.pkijs === found) ?? fromPkijsCertificate(found);
+    return {
+      outcome: result.signatureVerified === true ? 'verified' : 'bad-signature',
+      certificate,
+    };
+  } catch (cause) {
+    const found = (cause as pkijs.SignedDataVerifyError).signerCertificate;
+    if (!found) return { outcome: 'no-certificate', cause };
+    return { outcome: 'mismatch', certificate: fromPkijsCertificate(found), cause };
+  }
+}
+
+async function verifySigner(
+  signedData: pkijs.SignedData,
+  index: number,
+  signed: SignedBytes,
   certificates: readonly SmimeCertificate[],
   options: VerifyCmsOptions,
 ): Promise<SignerResult> {
@@ -104,7 +142,7 @@ async function verifySigner(
   if (isEd25519Signer(signer)) {
     const result = await verifyEd25519Signer(
       signer,
-      content,
+      signed,
       certificates,
       options.crypto ?? globalThis.crypto,
     );
@@ -119,43 +157,41 @@ async function verifySigner(
       base,
     );
   }
-  let found: pkijs.Certificate | null | undefined;
-  let verified = false;
-  try {
-    const result = await signedData.verify(
-      { signer: index, data: toArrayBuffer(content), extendedMode: true, checkChain: false },
-      cryptoEngine(options.crypto),
-    );
-    found = result.signerCertificate;
-    verified = result.signatureVerified === true;
-  } catch (cause) {
-    found = (cause as pkijs.SignedDataVerifyError).signerCertificate;
-    if (!found)
-      return invalid(
-        'ESMIME_SIGNATURE_INVALID',
-        'The signer certificate is not in the signature.',
-        base,
-        cause,
+  const {
+    outcome,
+    certificate,
+    cause,
+  }: { outcome: SignerOutcome; certificate?: SmimeCertificate; cause?: unknown } = signed.content
+    ? await verifyWithPkijs(signedData, index, signed.content, certificates, options.crypto)
+    : await verifySignerDigest(
+        signer,
+        signed.digestOf,
+        certificates,
+        options.crypto ?? globalThis.crypto,
       );
+  if (outcome === 'no-certificate') {
     return invalid(
       'ESMIME_SIGNATURE_INVALID',
-      'The signature does not match the signed content.',
-      {
-        ...base,
-        certificate: fromPkijsCertificate(found),
-      },
+      'The signer certificate is not in the signature.',
+      base,
       cause,
     );
   }
-  const certificate =
-    certificates.find((c) => found && c.pkijs === found) ?? fromPkijsCertificate(found!);
-  if (!verified) {
+  if (outcome === 'mismatch') {
+    return invalid(
+      'ESMIME_SIGNATURE_INVALID',
+      'The signature does not match the signed content.',
+      { ...base, certificate: certificate! },
+      cause,
+    );
+  }
+  if (outcome === 'bad-signature') {
     return invalid('ESMIME_SIGNATURE_INVALID', 'The signature does not verify.', {
       ...base,
-      certificate,
+      certificate: certificate!,
     });
   }
-  return checkSignerCertificate(signedData, signer, certificate, certificates, options, base);
+  return checkSignerCertificate(signedData, signer, certificate!, certificates, options, base);
 }
 
 /** After the signature holds: the contentType attribute, then the certificate and its chain. */
@@ -211,13 +247,31 @@ export async function verifyCms(
     throw new SealpostError('ESMIME_FORMAT', 'The SignedData has no signers.');
   }
   const content = signedContent(signedData, options.detachedContent);
-  await checkSignersAgree(signedData, content, options.crypto ?? globalThis.crypto);
+  const crypto = options.crypto ?? globalThis.crypto;
+  const signers = await verifySigners(
+    signedData,
+    { content, digestOf: digestsOf(content, crypto) },
+    options,
+  );
+  return { content, signers };
+}
+
+/**
+ * Every signer's result, once the signed content is settled (signedContent): the signers
+ * must agree on it (ESMIME_CONTENT_CONFUSION), then each is checked on its own.
+ */
+export async function verifySigners(
+  signedData: pkijs.SignedData,
+  signed: SignedBytes,
+  options: Omit<VerifyCmsOptions, 'detachedContent'>,
+): Promise<SignerResult[]> {
+  await checkSignersAgree(signedData, signed.digestOf);
   const certificates = (signedData.certificates ?? [])
     .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
     .map((c) => fromPkijsCertificate(c));
   const signers: SignerResult[] = [];
   for (let i = 0; i < signedData.signerInfos.length; i++) {
-    signers.push(await verifySigner(signedData, i, content, certificates, options));
+    signers.push(await verifySigner(signedData, i, signed, certificates, options));
   }
-  return { content, signers };
+  return signers;
 }

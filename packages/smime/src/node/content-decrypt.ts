@@ -5,7 +5,7 @@
  * (decision 0095). RC2 exists only when OpenSSL's legacy provider is loaded; without it the
  * call fails with ESMIME_CIPHER_UNAVAILABLE.
  */
-import { createDecipheriv, getCiphers } from 'node:crypto';
+import { createDecipheriv, type Decipher, getCiphers } from 'node:crypto';
 import { SealpostError } from '@sealpost/errors';
 import type { ContentDecrypt, ContentDecryptRequest } from '../cms/content-decrypt.js';
 
@@ -33,17 +33,21 @@ function chacha20Poly1305(request: ContentDecryptRequest): Uint8Array {
   return toBytes([decipher.update(request.ciphertext), decipher.final()]);
 }
 
-function rc2Cbc(request: ContentDecryptRequest): Uint8Array {
-  const bits = request.effectiveKeyBits ?? request.key.length * 8;
+/** An RC2-CBC decipher (RFC 2268), or ESMIME_CIPHER_UNAVAILABLE without the legacy provider. */
+export function rc2Decipher(key: Uint8Array, iv: Uint8Array, effectiveKeyBits?: number): Decipher {
+  const bits = effectiveKeyBits ?? key.length * 8;
   // OpenSSL names the 40- and 64-bit variants; other sizes take the key length as strength.
   const name = bits === 40 ? 'rc2-40-cbc' : bits === 64 ? 'rc2-64-cbc' : 'rc2-cbc';
   if (!getCiphers().includes(name)) throw unavailable(name);
-  let decipher: ReturnType<typeof createDecipheriv>;
   try {
-    decipher = createDecipheriv(name, request.key, request.iv);
+    return createDecipheriv(name, key, iv);
   } catch (cause) {
     throw unavailable(name, cause);
   }
+}
+
+function rc2Cbc(request: ContentDecryptRequest): Uint8Array {
+  const decipher = rc2Decipher(request.key, request.iv, request.effectiveKeyBits);
   return toBytes([decipher.update(request.ciphertext), decipher.final()]);
 }
 

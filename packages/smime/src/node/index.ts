@@ -2,6 +2,13 @@
 
 export { contentDecrypt } from './content-decrypt.js';
 export {
+  type DecryptEnvelopedStreamOptions,
+  decryptEnvelopedStream,
+  type PlaintextSink,
+  type SmimeIdentity,
+  type StreamedDecryption,
+} from './decrypt-enveloped-stream.js';
+export {
   type EncryptMimeStreamOptions,
   encryptMimeStream,
 } from './encrypt-mime-stream.js';
@@ -13,3 +20,10 @@ export {
   signMimeStream,
 } from './sign-mime-stream.js';
 export { type VerifyDigestOptions, verifyDetachedDigest } from './verify-digest.js';
+export {
+  type StreamedVerification,
+  streamedSignatureReport,
+  type VerifyStreamOptions,
+  verifyDetachedStream,
+  verifyOpaqueStream,
+} from './verify-signed-stream.js';
