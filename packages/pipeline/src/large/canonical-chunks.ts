@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 
 const CR = 0x0d;
 const LF = 0x0a;
-const CHUNK = 256 * 1024;
+const CHUNK = 64 * 1024;
 
 /** A stateful canonicaliser; `end()` gives what a trailing CR still owes. */
 export function lineEndCanonicalizer(): {
