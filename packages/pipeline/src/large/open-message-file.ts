@@ -27,7 +27,7 @@ import type {
   StreamedOpenSide,
 } from '../schemes/streamed-open-side.js';
 import { createSpoolDir, type SpoolDir } from '../spool/spool-dir.js';
-import { canonicalChunks } from './canonical-chunks.js';
+import { canonicalChunks, lineEndCanonicalizer } from './canonical-chunks.js';
 import { writeInnerMessage, writePrivateFile } from './inner-message-file.js';
 import { type FileMessage, fileMessage, readLargeMessage } from './large-message.js';
 import { type OpenedMessageFile, openedMessageFile } from './opened-message-file.js';
@@ -137,6 +137,103 @@ export async function openMessageFile(
   }
 }
 
+/** The payload's header section and the rest of its octets, canonical, as they come. */
+async function splitPayload(
+  bytes: AsyncIterable<Uint8Array>,
+): Promise<{ head: { entity: MimeEntity; bytes: Uint8Array }; rest: AsyncIterable<Uint8Array> }> {
+  const canonicalizer = lineEndCanonicalizer();
+  const iterator = bytes[Symbol.asyncIterator]();
+  let buffered: Buffer = Buffer.alloc(0);
+  for (;;) {
+    const next = await iterator.next();
+    const chunk = next.done ? canonicalizer.end() : canonicalizer.push(Buffer.from(next.value));
+    buffered = Buffer.concat([buffered, chunk]);
+    const at = buffered[0] === 0x0d && buffered[1] === 0x0a ? -2 : buffered.indexOf('\r\n\r\n');
+    if (at !== -1 || next.done) {
+      const end = at === -1 ? buffered.length : at + 4;
+      const head = new Uint8Array(buffered.subarray(0, end));
+      const after = buffered.subarray(end);
+      const done = next.done === true;
+      async function* rest(): AsyncGenerator<Uint8Array> {
+        if (after.length > 0) yield after;
+        if (done) return;
+        for (let n = await iterator.next(); !n.done; n = await iterator.next()) {
+          yield canonicalizer.push(Buffer.from(n.value));
+        }
+        const last = canonicalizer.end();
+        if (last.length > 0) yield last;
+      }
+      return { head: { entity: parseEntity(head), bytes: head }, rest: rest() };
+    }
+    if (buffered.length > MAX_PAYLOAD_HEADER) {
+      throw new SealpostError('EMIME', 'The payload header section is over 1 MiB.');
+    }
+  }
+}
+
+/** What the inner message shows, from the payload's header section alone (RFC 9788 §4.3). */
+function payloadView(payload: MimeEntity, message: FileMessage) {
+  const { hp, headers, hpOuter, entity } = unprotectHeaders(payload);
+  return { hp, hpOuter, entity, shown: hp === undefined ? message.messageHeaders : headers };
+}
+
+type PayloadView = ReturnType<typeof payloadView>;
+
+/** The opened message from the view and the checks' facts (openMessage's order of checks). */
+async function assemble(
+  message: FileMessage,
+  view: PayloadView,
+  all: readonly StreamedFacts[],
+): Promise<OpenedMessage> {
+  const encrypted = message.layer.kind === 'encrypted';
+  const outer = all[0];
+  const signatures = (await Promise.all(all.map((f) => f.signatures(view.shown)))).flat();
+  return withIntegrityNote(
+    bindSender(
+      withLegacyHeaders(
+        {
+          scheme: message.layer.scheme,
+          encrypted,
+          inline: false,
+          encryption: outer?.encryption ?? null,
+          integrity: encrypted ? (outer?.integrity ?? null) : null,
+          headerProtection: view.hp ?? null,
+          headers: view.shown,
+          outerHeaders: message.messageHeaders,
+          hpOuter: view.hpOuter,
+          signatures,
+          notes: all.flatMap((f) => f.notes),
+          message: new Uint8Array(0),
+        },
+        view.entity,
+      ),
+    ),
+  );
+}
+
+/** Errors about decrypted content keep their code but quote none of it (as decryptMime). */
+function redacted(error: unknown, message: FileMessage): unknown {
+  if (message.layer.kind !== 'encrypted') return error;
+  const code = message.layer.scheme === 'pgp' ? 'EPGP_FORMAT' : 'ESMIME_FORMAT';
+  return redactedError(error, {
+    where: `decrypted ${message.layer.scheme === 'pgp' ? 'PGP/MIME' : 'S/MIME'} content`,
+    fallbackCode: code,
+    keepMessage: [code],
+  });
+}
+
+/** The scheme's signed layer when the payload is signed inside the encryption (RFC 3156 §6.1). */
+function nestedSigned(message: FileMessage, payload: MimeEntity) {
+  if (message.layer.kind !== 'encrypted') return null;
+  const inner = protectionLayer(entityContentType(payload));
+  const adapter = schemeAdapter(message.layer.scheme);
+  return inner?.kind === 'signed' &&
+    inner.scheme === message.layer.scheme &&
+    adapter.streamed?.streams(inner)
+    ? inner
+    : null;
+}
+
 async function openIn(
   spool: SpoolDir,
   message: FileMessage,
@@ -144,76 +241,93 @@ async function openIn(
   keys: OpenKeys,
   options: OpenOptions,
 ): Promise<OpenedMessageFile> {
-  const { layer } = message;
-  const encrypted = layer.kind === 'encrypted';
-  const first = encrypted
-    ? await side.decrypt(message, keys, options)
-    : await side.verify(message, keys, options);
-  let { range, facts } = await settle(message, first, spool, 'payload.eml');
-  const all = [facts];
+  const first =
+    message.layer.kind === 'encrypted'
+      ? await side.decrypt(message, keys, options)
+      : await side.verify(message, keys, options);
+  const innerPath = spool.file('inner.eml');
+  if (first.payload.kind === 'stream') {
+    // One pass: the inner message is written as the plaintext comes (its header fields are
+    // known from the payload's own header section), into the private directory only.
+    const payload = first.payload.bytes;
+    const written = (async () => {
+      const { head, rest } = await splitPayload(payload).catch((e) => {
+        throw redacted(e, message);
+      });
+      if (nestedSigned(message, head.entity)) {
+        async function* whole(): AsyncGenerator<Uint8Array> {
+          yield head.bytes;
+          yield* rest;
+        }
+        const path = spool.file('payload.eml');
+        const size = await writePrivateFile(path, whole());
+        return { kind: 'nested', path, size } as const;
+      }
+      let view: PayloadView;
+      let headers: OpenedMessage['headers'];
+      try {
+        view = payloadView(head.entity, message);
+        headers = (await assemble(message, { ...view }, [])).headers;
+      } catch (error) {
+        throw redacted(error, message);
+      }
+      const size = await writeInnerMessage(innerPath, headers, view.entity, rest);
+      return { kind: 'inner', view, size } as const;
+    })();
+    const [result, facts] = await Promise.all([written, first.checked]);
+    if (result.kind === 'nested') {
+      const { path, size } = result;
+      const range: PayloadRange = {
+        read: (start, end) => canonicalChunks(path, start, end),
+        start: 0,
+        end: size,
+        path,
+      };
+      return finishFromRange(spool, message, side, keys, options, range, [facts]);
+    }
+    const opened = await assemble(message, result.view, [facts]);
+    const { message: _none, ...shown } = opened;
+    return openedMessageFile(shown, innerPath, result.size, spool);
+  }
+  const { range, facts } = await settle(message, first, spool, 'payload.eml');
+  return finishFromRange(spool, message, side, keys, options, range, [facts]);
+}
+
+/** The inner message from a payload that lies in a file: a signed part, or signed inside. */
+async function finishFromRange(
+  spool: SpoolDir,
+  message: FileMessage,
+  side: StreamedOpenSide,
+  keys: OpenKeys,
+  options: OpenOptions,
+  payload: PayloadRange,
+  facts: StreamedFacts[],
+): Promise<OpenedMessageFile> {
+  let range = payload;
+  const all = [...facts];
   try {
     let head = await payloadHead(range);
-    // RFC 3156 §6.1 / RFC 8551 §3.7: signed, then encrypted; the signed entity is inside.
-    const inner = encrypted ? protectionLayer(entityContentType(head.entity)) : null;
-    const adapter = schemeAdapter(layer.scheme);
-    if (
-      inner?.kind === 'signed' &&
-      inner.scheme === layer.scheme &&
-      adapter.streamed?.streams(inner)
-    ) {
-      const split = splitMessage(head.bytes);
-      const nested = fileMessage(range.path, split, head.bodyStart, inner);
-      ({ range, facts } = await settle(
-        nested,
-        await side.verify(nested, keys, options),
-        spool,
-        'signed.eml',
-      ));
-      all.push(facts);
+    const inner = nestedSigned(message, head.entity);
+    if (inner) {
+      const nested = fileMessage(range.path, splitMessage(head.bytes), head.bodyStart, inner);
+      const opening = await side.verify(nested, keys, options);
+      const settled = await settle(nested, opening, spool, 'signed.eml');
+      range = settled.range;
+      all.push(settled.facts);
       head = await payloadHead(range);
     }
-    const { hp, headers, hpOuter, entity } = unprotectHeaders(head.entity);
-    const shown = hp === undefined ? message.messageHeaders : headers;
-    const signatures = (await Promise.all(all.map((f) => f.signatures(shown)))).flat();
-    const outer = all[0]!;
-    const opened: OpenedMessage = withIntegrityNote(
-      bindSender(
-        withLegacyHeaders(
-          {
-            scheme: layer.scheme,
-            encrypted,
-            inline: false,
-            encryption: outer.encryption,
-            integrity: encrypted ? outer.integrity : null,
-            headerProtection: hp ?? null,
-            headers: shown,
-            outerHeaders: message.messageHeaders,
-            hpOuter,
-            signatures,
-            notes: all.flatMap((f) => f.notes),
-            message: new Uint8Array(0),
-          },
-          entity,
-        ),
-      ),
-    );
+    const view = payloadView(head.entity, message);
+    const opened = await assemble(message, view, all);
     const innerPath = spool.file('inner.eml');
     const size = await writeInnerMessage(
       innerPath,
       opened.headers,
-      entity,
+      view.entity,
       range.read(head.bodyStart, range.end),
     );
     const { message: _none, ...result } = opened;
     return openedMessageFile(result, innerPath, size, spool);
   } catch (error) {
-    if (!encrypted) throw error;
-    // What failed here is decrypted content: the error keeps its code but quotes none of it.
-    const code = layer.scheme === 'pgp' ? 'EPGP_FORMAT' : 'ESMIME_FORMAT';
-    throw redactedError(error, {
-      where: `decrypted ${layer.scheme === 'pgp' ? 'PGP/MIME' : 'S/MIME'} content`,
-      fallbackCode: code,
-      keepMessage: [code],
-    });
+    throw redacted(error, message);
   }
 }
