@@ -13,7 +13,7 @@ import {
 import { SealpostError } from '@sealpost/errors';
 import type { LargeMessage, LocatedPart } from '../schemes/streamed-open-side.js';
 import { base64Chunks } from './base64-chunks.js';
-import { canonicalChunks, lineEndCanonicalizer } from './canonical-chunks.js';
+import { canonicalChunks, lineEndCanonicalizer, SCAN_CHUNK } from './canonical-chunks.js';
 import { locateParts } from './locate-parts.js';
 
 const MAX_HEADER_SECTION = 1024 * 1024;
@@ -112,7 +112,8 @@ export function fileMessage(
         const canonicalizer = lineEndCanonicalizer();
         let offset = 0;
         async function* body(): AsyncGenerator<Buffer> {
-          for await (const chunk of canonicalChunks(path, 0, Number.POSITIVE_INFINITY, true)) {
+          const file = canonicalChunks(path, 0, Number.POSITIVE_INFINITY, true, SCAN_CHUNK);
+          for await (const chunk of file) {
             const out = canonicalizer.push(chunk);
             const from = Math.max(0, bodyStart - offset);
             offset += out.length;

@@ -162,6 +162,12 @@ describe('openMessageFile', () => {
       code: 'EMIME',
     });
     expect(await streamedProtection(messageFile(plain))).toBeNull();
+    // S/MIME has no streamed half yet (decision 0122): such a message is opened in memory.
+    const smime = 'Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n\r\nMIA=\r\n';
+    expect(await streamedProtection(messageFile(smime))).toBeNull();
+    await expect(openMessageFile(messageFile(smime), keys, { spoolBase })).rejects.toMatchObject({
+      code: 'EINTERNAL',
+    });
     await expect(openMessageFile(messageFile(plain), keys, { spoolBase })).rejects.toMatchObject({
       code: 'ENOT_PROTECTED',
     });
