@@ -123,16 +123,16 @@ const signed = await message('signed', false);
 // gpg --verify needs the signed part and the signature as files (RFC 3156 §5: the first part's
 // exact bytes, CRLF); cut from the message here, outside the timing.
 {
-  const text = readFileSync(signed, 'latin1');
-  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(text)?.[1];
-  const body = text.indexOf('\r\n\r\n') + 4;
+  // As a Buffer: a 1 GiB message is longer than the longest string V8 makes.
+  const bytes = readFileSync(signed);
+  const head = bytes.subarray(0, bytes.indexOf('\r\n\r\n') + 4).toString('latin1');
+  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(head)?.[1];
   const open = `--${boundary}\r\n`;
-  const start = text.indexOf(open, body) + open.length;
-  const end = text.indexOf(`\r\n--${boundary}`, start);
-  writeFileSync(file('signed-part.bin'), text.slice(start, end), 'latin1');
-  const signature = /-----BEGIN PGP SIGNATURE-----[\s\S]*?-----END PGP SIGNATURE-----/.exec(
-    text.slice(end),
-  );
+  const start = bytes.indexOf(open, head.length) + open.length;
+  const end = bytes.indexOf(`\r\n--${boundary}`, start);
+  writeFileSync(file('signed-part.bin'), bytes.subarray(start, end));
+  const rest = bytes.subarray(end).toString('latin1');
+  const signature = /-----BEGIN PGP SIGNATURE-----[\s\S]*?-----END PGP SIGNATURE-----/.exec(rest);
   writeFileSync(file('signature.asc'), signature?.[0] ?? '');
 }
 
