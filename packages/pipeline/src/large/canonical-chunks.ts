@@ -12,6 +12,11 @@ const CHUNK = 64 * 1024;
 /** The locating pass keeps nothing: larger reads, fewer round trips to the thread pool. */
 export const SCAN_CHUNK = 1024 * 1024;
 
+/** A Buffer view of the same octets (Buffer.from(Uint8Array) would copy them). */
+export function bufferView(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
 /** A stateful canonicaliser; `end()` gives what a trailing CR still owes. */
 export function lineEndCanonicalizer(): {
   push(chunk: Buffer): Buffer;

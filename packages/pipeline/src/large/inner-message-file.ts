@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type HeaderField, joinMessage, type MimeEntity } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
-import { lineEndCanonicalizer } from './canonical-chunks.js';
+import { bufferView, lineEndCanonicalizer } from './canonical-chunks.js';
 
 const MAX_LINE = 998;
 const LF = 0x0a;
@@ -43,7 +43,7 @@ async function* canonicalBody(body: AsyncIterable<Uint8Array>): AsyncGenerator<U
     if (lineLength > MAX_LINE) tooLong();
     return chunk;
   };
-  for await (const chunk of body) yield check(canonicalizer.push(Buffer.from(chunk)));
+  for await (const chunk of body) yield check(canonicalizer.push(bufferView(chunk)));
   const last = check(canonicalizer.end());
   if (last.length > 0) yield last;
   if (lineLength > MAX_LINE) tooLong();

@@ -27,7 +27,7 @@ import type {
   StreamedOpenSide,
 } from '../schemes/streamed-open-side.js';
 import { createSpoolDir, type SpoolDir } from '../spool/spool-dir.js';
-import { canonicalChunks, lineEndCanonicalizer } from './canonical-chunks.js';
+import { bufferView, canonicalChunks, lineEndCanonicalizer } from './canonical-chunks.js';
 import { writeInnerMessage, writePrivateFile } from './inner-message-file.js';
 import { type FileMessage, fileMessage, readLargeMessage } from './large-message.js';
 import { type OpenedMessageFile, openedMessageFile } from './opened-message-file.js';
@@ -86,7 +86,7 @@ async function payloadHead(
   let length = 0;
   const limit = Math.min(range.end, range.start + MAX_PAYLOAD_HEADER + 4);
   for await (const chunk of range.read(range.start, limit)) {
-    chunks.push(Buffer.from(chunk));
+    chunks.push(bufferView(chunk));
     length += chunk.length;
     const head = Buffer.concat(chunks);
     const at = head[0] === 0x0d && head[1] === 0x0a ? -2 : head.indexOf('\r\n\r\n');
@@ -146,7 +146,7 @@ async function splitPayload(
   let buffered: Buffer = Buffer.alloc(0);
   for (;;) {
     const next = await iterator.next();
-    const chunk = next.done ? canonicalizer.end() : canonicalizer.push(Buffer.from(next.value));
+    const chunk = next.done ? canonicalizer.end() : canonicalizer.push(bufferView(next.value));
     buffered = Buffer.concat([buffered, chunk]);
     const at = buffered[0] === 0x0d && buffered[1] === 0x0a ? -2 : buffered.indexOf('\r\n\r\n');
     if (at !== -1 || next.done) {
@@ -158,7 +158,7 @@ async function splitPayload(
         if (after.length > 0) yield after;
         if (done) return;
         for (let n = await iterator.next(); !n.done; n = await iterator.next()) {
-          yield canonicalizer.push(Buffer.from(n.value));
+          yield canonicalizer.push(bufferView(n.value));
         }
         const last = canonicalizer.end();
         if (last.length > 0) yield last;

@@ -79,7 +79,9 @@ async function openPgpInput(chunks: AsyncIterable<Uint8Array>): Promise<pgp.Decr
     return { armored: undefined, binary: webStream(all()) };
   }
   const text = (async function* () {
-    for await (const chunk of all()) yield Buffer.from(chunk).toString('latin1');
+    for await (const chunk of all()) {
+      yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('latin1');
+    }
   })();
   const iteratorText = text[Symbol.asyncIterator]();
   const armored = new ReadableStream<string>({
