@@ -68,10 +68,15 @@ async function settle(
     };
   }
   const path = spool.file(name);
-  const [size, facts] = await Promise.all([
-    writePrivateFile(path, opening.payload.bytes),
-    opening.checked,
-  ]);
+  const { bytes } = opening.payload;
+  // Written canonical, so its size is the end of its canonical octets.
+  async function* canonical(): AsyncGenerator<Uint8Array> {
+    const canonicalizer = lineEndCanonicalizer();
+    for await (const chunk of bytes) yield canonicalizer.push(bufferView(chunk));
+    const last = canonicalizer.end();
+    if (last.length > 0) yield last;
+  }
+  const [size, facts] = await Promise.all([writePrivateFile(path, canonical()), opening.checked]);
   return {
     range: { read: (start, end) => canonicalChunks(path, start, end), start: 0, end: size, path },
     facts,
