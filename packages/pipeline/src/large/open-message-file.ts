@@ -219,6 +219,10 @@ async function assemble(
 /** Errors about decrypted content keep their code but quote none of it (as decryptMime). */
 function redacted(error: unknown, message: FileMessage): unknown {
   if (message.layer.kind !== 'encrypted') return error;
+  // A failed MDC / tag read at the end of the stream quotes nothing: it keeps its own text.
+  if (error instanceof SealpostError && ['EDECRYPT', 'ESMIME_DECRYPT'].includes(error.code)) {
+    return error;
+  }
   const code = message.layer.scheme === 'pgp' ? 'EPGP_FORMAT' : 'ESMIME_FORMAT';
   return redactedError(error, {
     where: `decrypted ${message.layer.scheme === 'pgp' ? 'PGP/MIME' : 'S/MIME'} content`,
