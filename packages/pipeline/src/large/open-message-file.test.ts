@@ -129,8 +129,10 @@ describe('openMessageFile', () => {
     const at = text.lastIndexOf('-----END PGP MESSAGE-----') - 400;
     const flipped = text[at] === 'A' ? 'B' : 'A';
     const path = messageFile(`${text.slice(0, at)}${flipped}${text.slice(at + 1)}`);
+    const inMemory = await openMessage(new Uint8Array(readFileSync(path)), keys).catch((e) => e);
     await expect(openMessageFile(path, keys, { spoolBase })).rejects.toMatchObject({
       code: 'EDECRYPT',
+      message: inMemory.message,
     });
     expect(readdirSync(spoolBase)).toEqual([]);
   });
