@@ -92,11 +92,15 @@ async function openLarge(
   keys: OpenKeys,
   check: (opened: OpenedMessageFile) => void,
 ): Promise<number> {
-  const opened = await recipient.openMessageFile(message.path, keys, OPENING_IN_NODE);
+  const out = ctx.values.out as string | undefined;
+  // Without --out nothing is released: only the inner message's size is computed.
+  const opened = await recipient.openMessageFile(message.path, keys, {
+    ...OPENING_IN_NODE,
+    keepMessage: out !== undefined,
+  });
   try {
     // The verdicts first: a message that fails them is never released.
     check(opened);
-    const out = ctx.values.out as string | undefined;
     if (out !== undefined) {
       try {
         await opened.release(resolve(ctx.cwd, out));

@@ -56,9 +56,12 @@ function tooLong(): never {
   );
 }
 
-/** Writes `headers` over `entity`'s header fields and `body` to `path`; resolves to its size. */
+/**
+ * Writes `headers` over `entity`'s header fields and `body` to `path` (null: only counts the
+ * octets, checking them the same way); resolves to the size.
+ */
 export async function writeInnerMessage(
-  path: string,
+  path: string | null,
   headers: readonly HeaderField[],
   entity: MimeEntity,
   body: AsyncIterable<Uint8Array>,
@@ -68,5 +71,8 @@ export async function writeInnerMessage(
     yield head;
     yield* canonicalBody(body);
   }
-  return writePrivateFile(path, whole());
+  if (path !== null) return writePrivateFile(path, whole());
+  let size = 0;
+  for await (const chunk of whole()) size += chunk.length;
+  return size;
 }

@@ -99,6 +99,15 @@ describe('openMessageFile', () => {
     expect(opened.signatures).toEqual([
       expect.objectContaining({ status: 'valid', addresses: ['alice@example.org'] }),
     ]);
+    const counted = await openMessageFile(messageFile(bytes), keys, {
+      spoolBase,
+      keepMessage: false,
+    });
+    expect(counted.messageSize).toBe(opened.messageSize);
+    await expect(counted.release(join(dir, 'never.eml'))).rejects.toMatchObject({
+      code: 'EINTERNAL',
+    });
+    await counted.dispose();
     const lf = new TextEncoder().encode(new TextDecoder().decode(bytes).replace(/\r\n/g, '\n'));
     expect((await sameAsInMemory(lf)).signatures[0]?.status).toBe('valid');
   });

@@ -37,6 +37,11 @@ const MAX_PAYLOAD_HEADER = 1024 * 1024;
 export interface OpenFileOptions extends OpenOptions {
   /** Where the private temporary directory is made (default the OS temp dir, TMPDIR). */
   readonly spoolBase?: string;
+  /**
+   * false: the inner message is not kept, only its size is computed (verify without --out
+   * writes no second copy); `release` then fails with EINTERNAL. Default true.
+   */
+  readonly keepMessage?: boolean;
 }
 
 /** Where the payload entity lies once opened: its octets from `start` to `end`. */
@@ -248,13 +253,13 @@ async function openIn(
   message: FileMessage,
   side: StreamedOpenSide,
   keys: OpenKeys,
-  options: OpenOptions,
+  options: OpenFileOptions,
 ): Promise<OpenedMessageFile> {
   const first =
     message.layer.kind === 'encrypted'
       ? await side.decrypt(message, keys, options)
       : await side.verify(message, keys, options);
-  const innerPath = spool.file('inner.eml');
+  const innerPath = options.keepMessage === false ? null : spool.file('inner.eml');
   if (first.payload.kind === 'stream') {
     // One pass: the inner message is written as the plaintext comes (its header fields are
     // known from the payload's own header section), into the private directory only.
@@ -308,7 +313,7 @@ async function finishFromRange(
   message: FileMessage,
   side: StreamedOpenSide,
   keys: OpenKeys,
-  options: OpenOptions,
+  options: OpenFileOptions,
   payload: PayloadRange,
   facts: StreamedFacts[],
 ): Promise<OpenedMessageFile> {
@@ -327,7 +332,7 @@ async function finishFromRange(
     }
     const view = payloadView(head.entity, message);
     const opened = await assemble(message, view, all);
-    const innerPath = spool.file('inner.eml');
+    const innerPath = options.keepMessage === false ? null : spool.file('inner.eml');
     const size = await writeInnerMessage(
       innerPath,
       opened.headers,

@@ -6,6 +6,7 @@
  */
 import { constants } from 'node:fs';
 import { copyFile, link } from 'node:fs/promises';
+import { SealpostError } from '@sealpost/errors';
 import type { OpenedMessage } from '../open/opened-message.js';
 import type { SpoolDir } from '../spool/spool-dir.js';
 
@@ -24,7 +25,7 @@ export interface OpenedMessageFile extends Omit<OpenedMessage, 'message'> {
 /** Builds the result over the inner message file in `spool`. */
 export function openedMessageFile(
   opened: Omit<OpenedMessage, 'message'>,
-  innerPath: string,
+  innerPath: string | null,
   messageSize: number,
   spool: SpoolDir,
 ): OpenedMessageFile {
@@ -32,6 +33,9 @@ export function openedMessageFile(
     ...opened,
     messageSize,
     async release(path) {
+      if (innerPath === null) {
+        throw new SealpostError('EINTERNAL', 'The message was opened with keepMessage: false.');
+      }
       try {
         // A hard link never replaces an existing file and never exposes a partial one.
         await link(innerPath, path);
