@@ -1,5 +1,5 @@
 /** Reading a message (.eml) from disk for the commands that look at one. */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 
@@ -22,4 +22,14 @@ export async function readMessageFile(cwd: string, file: string): Promise<Uint8A
     );
   }
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** The size of the message file, or undefined when it cannot be read (readMessageFile says why). */
+export async function messageFileSize(path: string): Promise<number | undefined> {
+  try {
+    const facts = await stat(path);
+    return facts.isFile() ? facts.size : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -60,6 +60,11 @@ export {
   type DecryptOptions,
   decryptMessage,
 } from './message/decrypt-message.js';
+export {
+  type DecryptStreamInput,
+  decryptMessageStream,
+  type StreamedDecryption,
+} from './message/decrypt-message-stream.js';
 export { type EncryptOptions, encryptMessage } from './message/encrypt-message.js';
 export {
   decryptInline,
@@ -71,6 +76,7 @@ export {
 } from './message/inline-pgp.js';
 export { type DetachedSignature, type SignOptions, signDetached } from './message/sign-detached.js';
 export type { SignatureStatus } from './message/signature-status.js';
+export { checkSignerAddress } from './message/signer-address.js';
 export { verifyDetached } from './message/verify-detached.js';
 export { type DecryptMimeOptions, decryptMime } from './mime/decrypt-mime.js';
 export {

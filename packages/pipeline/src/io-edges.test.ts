@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
  */
 const IO_MODULES =
   /from 'node:(fs|fs\/promises|net|tls|dgram|dns|dns\/promises|http|https|child_process|worker_threads|os)'/;
-const EDGES = [/^spool\//, /^workers\//, /^prepare-send\.ts$/];
+const EDGES = [/^spool\//, /^large\//, /^workers\//, /^prepare-send\.ts$/];
 
 describe('pipeline IO edges', () => {
   it('imports file, network, process and thread modules only in spool/, workers/ and prepare-send.ts', () => {

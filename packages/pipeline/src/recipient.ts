@@ -32,4 +32,19 @@ export { contentMalleable } from './open/integrity-note.js';
 export { findMessageProtection, messageProtection } from './open/message-protection.js';
 export { NO_KEYS, type OpenKeys, type OpenOptions, type SmimeIdentity } from './open/open-keys.js';
 export { openMessage } from './open/open-message.js';
+export {
+  LARGE_MESSAGE_THRESHOLD,
+  type OpenedMessageFile,
+  type OpenFileOptions,
+  openMessageFile,
+  streamedProtection,
+} from './open/open-message-file-entry.js';
 export type { OpenedMessage, SignatureLine } from './open/opened-message.js';
+export type {
+  LargeMessage,
+  LocatedPart,
+  StreamedFacts,
+  StreamedOpening,
+  StreamedOpenSide,
+  StreamedPayload,
+} from './schemes/streamed-open-side.js';

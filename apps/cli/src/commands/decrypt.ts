@@ -7,6 +7,7 @@ import {
   assertKeyFor,
   assertSignatures,
   emitOpened,
+  largeMessageFile,
   loadKeys,
   messageBytes,
   OPEN_OPTIONS,
@@ -31,7 +32,9 @@ export const decryptCommand: Command = {
     'Inline PGP (an armored block in a text part): only the block is decrypted and shown.\n' +
     'What is printed is made terminal-safe; --out FILE gets the exact bytes.\n' +
     'S/MIME EnvelopedData (CBC) has no integrity check: without a valid signature inside it\n' +
-    'may have been altered (EFAIL); --require-integrity then exits 5 (EINTEGRITY_MISSING).',
+    'may have been altered (EFAIL); --require-integrity then exits 5 (EINTEGRITY_MISSING).\n' +
+    'A message over 8 MiB is decrypted as a stream into a private temporary file and needs\n' +
+    '--out FILE (EOUT_REQUIRED otherwise): FILE appears only once every check passed.',
   options: {
     key: {
       type: 'string',
@@ -84,11 +87,11 @@ export const decryptCommand: Command = {
     if (keyNames.length === 0) {
       throw new SealpostError('EUSAGE', 'decrypt needs your private key: --key FILE.');
     }
+    const recipient = await import('@sealpost/pipeline/recipient');
+    const large = await largeMessageFile(ctx, recipient);
+    if (large) return (await import('../open/open-large.js')).decryptLarge(ctx, recipient, large);
     const passphrase = passphraseReader(ctx);
-    const [bytes, recipient] = await Promise.all([
-      messageBytes(ctx),
-      import('@sealpost/pipeline/recipient'),
-    ]);
+    const bytes = await messageBytes(ctx);
     // Before any key is unlocked: a message that is not encrypted needs no passphrase.
     const layer = await recipient.findMessageProtection(bytes);
     assertEncrypted(layer);

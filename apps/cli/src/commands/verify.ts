@@ -4,6 +4,7 @@ import {
   assertSignatures,
   assertSigned,
   emitOpened,
+  largeMessageFile,
   loadKeys,
   messageBytes,
   OPEN_OPTIONS,
@@ -24,7 +25,8 @@ export const verifyCommand: Command = {
     'ESIGNATURE_INVALID when one does not verify, 5 with ESIGNATURE_UNVERIFIED when no given\n' +
     'key or CA vouches for the signer. For an encrypted message use "sealpost decrypt".\n' +
     'Inline PGP (a cleartext-signed block in a text part): only the signed text is shown;\n' +
-    'text around it, other parts and the header fields are not covered.',
+    'text around it, other parts and the header fields are not covered.\n' +
+    'A message over 8 MiB is checked as a stream; its body is not printed (--out FILE).',
   options: {
     key: {
       type: 'string',
@@ -43,10 +45,12 @@ export const verifyCommand: Command = {
     },
   ],
   async run(ctx) {
-    const [bytes, keys, recipient] = await Promise.all([
+    const recipient = await import('@sealpost/pipeline/recipient');
+    const large = await largeMessageFile(ctx, recipient);
+    if (large) return (await import('../open/open-large.js')).verifyLarge(ctx, recipient, large);
+    const [bytes, keys] = await Promise.all([
       messageBytes(ctx),
       loadKeys(ctx, { verificationKeyFiles: stringList(ctx.values.key) }),
-      import('@sealpost/pipeline/recipient'),
     ]);
     assertSigned(await recipient.findMessageProtection(bytes));
     const opened = await recipient.openMessage(bytes, keys, OPENING_IN_NODE);

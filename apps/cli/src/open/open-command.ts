@@ -4,10 +4,10 @@ import { resolve } from 'node:path';
 import type { ProtectionLayer } from '@sealpost/compose';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { LoadOpenKeysInput, OpenKeys } from '@sealpost/keystore';
-import type { OpenedMessage, OpenOptions } from '@sealpost/pipeline/recipient';
+import type { OpenedMessage, OpenedMessageFile, OpenOptions } from '@sealpost/pipeline/recipient';
 import type { CommandContext, OptionSpec } from '../command.js';
 import { keyringPaths } from '../keystore/keyring-dir.js';
-import { readMessageFile } from '../message-file.js';
+import { messageFileSize, readMessageFile } from '../message-file.js';
 import { readSecret } from '../secrets.js';
 
 export const OPEN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -103,13 +103,24 @@ export async function messageBytes(ctx: CommandContext): Promise<Uint8Array> {
   return readMessageFile(ctx.cwd, ctx.positionals[0]!);
 }
 
+/**
+ * The message file when it is above the large-message threshold and of a layer the pipeline
+ * opens streamed (open-large.ts); undefined: read it into memory as before. Only a stat for a
+ * small message: the streamed path's modules are loaded only for a large one.
+ */
+export async function largeMessageFile(
+  ctx: CommandContext,
+  recipient: typeof import('@sealpost/pipeline/recipient'),
+): Promise<import('./open-large.js').LargeMessageFile | undefined> {
+  const path = resolve(ctx.cwd, ctx.positionals[0]!);
+  const size = await messageFileSize(path);
+  if (size === undefined || size <= recipient.LARGE_MESSAGE_THRESHOLD) return undefined;
+  const layer = await recipient.streamedProtection(path);
+  return layer ? { path, size, layer } : undefined;
+}
+
 /** Prints or writes the opened message; --out never overwrites an existing file silently. */
 export async function emitOpened(ctx: CommandContext, opened: OpenedMessage): Promise<void> {
-  const { openedJson, renderOpened, verdictLine } = await import('./render-opened.js');
-  // Only S/MIME names CMS algorithms, and then @sealpost/smime is loaded already.
-  const algorithmName = opened.encryption
-    ? (await import('@sealpost/smime')).algorithmName
-    : (oid: string) => oid;
   const outFile = ctx.values.out as string | undefined;
   if (outFile !== undefined) {
     try {
@@ -122,14 +133,31 @@ export async function emitOpened(ctx: CommandContext, opened: OpenedMessage): Pr
       );
     }
   }
-  ctx.out.result(openedJson(opened, outFile ?? null));
-  ctx.out.print(renderOpened(opened, outFile ?? null, ctx.out, algorithmName));
+  await emitOpenedFacts(ctx, opened, outFile ?? null);
+}
+
+/** Prints what was found (human or JSON), the verdict line last; writes nothing. */
+export async function emitOpenedFacts(
+  ctx: CommandContext,
+  opened: OpenedMessage | OpenedMessageFile,
+  outFile: string | null,
+): Promise<void> {
+  const { openedJson, renderOpened, verdictLine } = await import('./render-opened.js');
+  // Only S/MIME names CMS algorithms, and then @sealpost/smime is loaded already.
+  const algorithmName = opened.encryption
+    ? (await import('@sealpost/smime')).algorithmName
+    : (oid: string) => oid;
+  ctx.out.result(openedJson(opened, outFile));
+  ctx.out.print(renderOpened(opened, outFile, ctx.out, algorithmName));
   // Last, and on stderr: nothing the message says is printed after the verdict (decision 0090).
   if (!ctx.out.json) ctx.out.note(verdictLine(opened));
 }
 
 /** decrypt --require-integrity: EINTEGRITY_MISSING for malleable content (CBC, no valid signature). */
-export function assertIntegrity(opened: OpenedMessage, contentMalleable: boolean): void {
+export function assertIntegrity(
+  opened: Pick<OpenedMessage, 'integrity' | 'signatures'>,
+  contentMalleable: boolean,
+): void {
   if (!contentMalleable) return;
   throw new SealpostError(
     'EINTEGRITY_MISSING',
@@ -147,7 +175,10 @@ function userIdsText(signatures: OpenedMessage['signatures']): string {
 }
 
 /** Exit-code policy (docs/decisions/0055): an invalid signature is never shown as content. */
-export function assertSignatures(opened: OpenedMessage, requireValid: boolean): void {
+export function assertSignatures(
+  opened: Pick<OpenedMessage, 'signatures' | 'scheme'>,
+  requireValid: boolean,
+): void {
   const invalid = opened.signatures.filter((s) => s.status === 'invalid');
   if (invalid.length > 0) {
     const first = invalid[0]!;

@@ -1,18 +1,38 @@
 /** The human and JSON forms of `sealpost decrypt` / `sealpost verify`. */
 import type { HeaderField } from '@sealpost/compose';
-import type { OpenedMessage, SignatureLine } from '@sealpost/pipeline/recipient';
+import type { OpenedMessage, OpenedMessageFile, SignatureLine } from '@sealpost/pipeline/recipient';
 import type { Output } from '../output.js';
 import { clean, keyValueRows, terminalText, wrap } from '../text/layout.js';
 
 const SHOWN = ['from', 'to', 'cc', 'reply-to', 'subject', 'date', 'message-id'];
 
 /** The JSON document: the opened message with the inner message as text or a file name. */
-export function openedJson(opened: OpenedMessage, out: string | null) {
+export function openedJson(opened: OpenedMessage | OpenedMessageFile, out: string | null) {
+  if (!('message' in opened)) {
+    // A large message (over 8 MiB) is never embedded: its size, and where it was written.
+    const { release: _release, dispose: _dispose, ...rest } = opened;
+    return { ...rest, ...(out === null ? { message: null } : { out }) };
+  }
   const { message, ...rest } = opened;
   return {
     ...rest,
     ...(out === null ? { message: new TextDecoder().decode(message) } : { out }),
   };
+}
+
+/** The last block: the inner message cleaned, where it was written, or why it is not shown. */
+function innerMessageText(
+  opened: OpenedMessage | OpenedMessageFile,
+  outFile: string | null,
+  out: Output,
+): string {
+  if (outFile !== null) return `Inner message written to ${clean(outFile)}`;
+  if (!('message' in opened)) {
+    const size = `${(opened.messageSize / 1024 / 1024).toFixed(1)} MiB`;
+    const text = `Inner message not shown: it is ${size}, over the 8 MiB that are printed; --out FILE writes it`;
+    return wrap(text, out.width, '');
+  }
+  return `${out.bold('Inner message')} (control characters as \uFFFD; --out FILE has the bytes)\n${terminalText(opened.message)}`;
 }
 
 function signatureText(s: SignatureLine, out: Output): string {
@@ -59,7 +79,9 @@ function integrityText(integrity: OpenedMessage['integrity']): string {
  * The one line that says what the checks found, for stderr after everything else (decision
  * 0090): content is cleaned before it is printed, and nothing follows this line.
  */
-export function verdictLine(opened: OpenedMessage): string {
+export function verdictLine(
+  opened: Pick<OpenedMessage, 'signatures' | 'encrypted' | 'integrity'>,
+): string {
   const valid = opened.signatures.find((s) => s.status === 'valid');
   const signed = valid
     ? `signature valid — ${clean(valid.signer ?? valid.keyId ?? 'unknown signer')}`
@@ -73,7 +95,7 @@ export function verdictLine(opened: OpenedMessage): string {
 
 /** `algorithmName` turns a CMS algorithm OID into words (smime's `algorithmName` for S/MIME). */
 export function renderOpened(
-  opened: OpenedMessage,
+  opened: OpenedMessage | OpenedMessageFile,
   outFile: string | null,
   out: Output,
   algorithmName: (oid: string) => string,
@@ -120,10 +142,6 @@ export function renderOpened(
     );
   }
   // Raw bytes only go to --out (or JSON, where they are escaped): what is printed is cleaned.
-  blocks.push(
-    outFile === null
-      ? `${out.bold('Inner message')} (control characters as \uFFFD; --out FILE has the bytes)\n${terminalText(opened.message)}`
-      : `Inner message written to ${clean(outFile)}`,
-  );
+  blocks.push(innerMessageText(opened, outFile, out));
   return blocks.join('\n\n');
 }

@@ -55,4 +55,12 @@ export const PIPELINE_CODES = defineCodes({
     retry: 'permanent',
     category: 'input',
   },
+  EOUT_REQUIRED: {
+    description:
+      'The message is too large to print (over 8 MiB): decrypt writes it only to a file (decision 0123).',
+    action:
+      'Add --out FILE (a file that does not exist yet); the decrypted message is written there once every check passed.',
+    retry: 'permanent',
+    category: 'usage',
+  },
 });

@@ -22,7 +22,7 @@ export interface DecryptedMessage {
   readonly signatures: readonly SignatureStatus[];
 }
 
-function decryptError(cause: unknown): SealpostError {
+export function decryptError(cause: unknown): SealpostError {
   return new SealpostError(
     'EDECRYPT',
     'The message could not be decrypted: no matching key, or it was altered.',
@@ -38,7 +38,7 @@ async function readAnyMessage(input: string | Uint8Array) {
 }
 
 /** Which integrity protection the encrypted data packet has (tag 9 never gets this far). */
-function integrityOf(message: openpgp.Message<Uint8Array>): 'mdc' | 'aead' {
+export function integrityOf(message: openpgp.Message<Uint8Array>): 'mdc' | 'aead' {
   const packet = message.packets.find(
     (p) =>
       p instanceof openpgp.SymEncryptedIntegrityProtectedDataPacket ||

@@ -244,13 +244,17 @@ export async function signMimeStream(
 /** Verifies a detached OpenPGP signature over content given as a stream (RFC 3156 §5). */
 export async function verifyDetachedStream(
   content: ReadableStream<Uint8Array>,
-  armoredSignature: string,
+  armoredSignature: string | Uint8Array,
   verificationKeys: readonly PublicKey[],
 ): Promise<SignatureStatus[]> {
   const config = openPgpConfig({ rfc9580: true });
   let signature: openpgp.Signature;
   try {
-    signature = await openpgp.readSignature({ armoredSignature, config });
+    // A binary signature too (a part sent base64 without armor), as verifyDetached reads it.
+    signature =
+      typeof armoredSignature === 'string'
+        ? await openpgp.readSignature({ armoredSignature, config })
+        : await openpgp.readSignature({ binarySignature: armoredSignature, config });
   } catch (cause) {
     throw new SealpostError('EPGP_FORMAT', 'The signature part is not an OpenPGP signature.', {
       cause,

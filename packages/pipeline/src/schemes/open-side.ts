@@ -9,6 +9,7 @@ import type { E2eScheme } from '@sealpost/keystore';
 import type { EncryptionFacts, SignatureFacts } from '../inspect/inspection.js';
 import type { OpenKeys, OpenOptions } from '../open/open-keys.js';
 import type { OpenedMessage } from '../open/opened-message.js';
+import type { StreamedOpenSide } from './streamed-open-side.js';
 
 export interface OpenSide {
   readonly scheme: E2eScheme;
@@ -16,6 +17,17 @@ export interface OpenSide {
   decrypt(bytes: Uint8Array, keys: OpenKeys, options: OpenOptions): Promise<OpenedMessage>;
   /** Checks the signature of a signed message (RFC 3156 §5 / RFC 8551 §3.5). */
   verify(bytes: Uint8Array, keys: OpenKeys, options: OpenOptions): Promise<OpenedMessage>;
+  /**
+   * Opening a message above the large-message threshold from its file in constant memory
+   * (streamed-open-side.ts), or undefined: such messages of this scheme are opened in memory.
+   * Which layers it takes: `streams(layer)`; loaded lazily like the rest of the adapter.
+   */
+  readonly streamed?: {
+    /** True when this layer (format) can be opened streamed; false: in memory. */
+    streams(layer: ProtectionLayer): boolean;
+    /** The streamed half itself, imported on first use (it pulls in the scheme's package). */
+    load(): Promise<StreamedOpenSide>;
+  };
   /** Corrects what the media type alone claims, from the content (old S/MIME clients). */
   refineLayer(layer: ProtectionLayer, entity: MimeEntity): Promise<ProtectionLayer>;
   /** What the encrypted entity shows without a key; throws when it cannot be parsed. */

@@ -20,7 +20,8 @@ const loadPgp = () => import('@sealpost/pgp');
 
 const ARMOR = /-----BEGIN PGP (MESSAGE|SIGNATURE)-----[\s\S]*?-----END PGP \1-----/;
 
-function signatureLines(statuses: readonly Pgp.SignatureStatus[]): SignatureLine[] {
+/** The pipeline's lines for pgp's statuses (also the streamed side's, pgp-open-stream.ts). */
+export function signatureLines(statuses: readonly Pgp.SignatureStatus[]): SignatureLine[] {
   return statuses.map((s) => ({
     status: s.status,
     signer: s.signerFingerprint ?? null,
@@ -122,6 +123,11 @@ export const pgpOpenSide: OpenSide = {
   async verify(bytes, keys) {
     const pgp = await loadPgp();
     return opened(await pgp.verifyMime(bytes, { verificationKeys: keys.pgpPublicKeys }));
+  },
+
+  streamed: {
+    streams: (layer) => layer.format === 'pgp-mime-encrypted' || layer.format === 'pgp-mime-signed',
+    load: async () => (await import('./pgp-open-stream.js')).pgpStreamedOpenSide,
   },
 
   async refineLayer(layer) {

@@ -76,6 +76,9 @@ async function decryptWithIdentities(
 
 export const smimeOpenSide: OpenSide = {
   scheme: 'smime',
+  // `streamed` is left empty on purpose (decision 0122): a large S/MIME message is opened in
+  // memory until a StreamedOpenSide over @sealpost/smime/node's streamed primitives fills it:
+  //   streamed: { streams: (layer) => …, load: async () => (await import('./smime-open-stream.js')).… },
 
   async decrypt(bytes, keys, options) {
     if (keys.smimeIdentities.every((identity) => identity.certificates.length === 0)) {

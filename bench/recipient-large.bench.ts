@@ -1,0 +1,224 @@
+/**
+ * `sealpost decrypt --out` and `sealpost verify` of a large PGP/MIME message, as a user runs
+ * them (issue 12 target 1, the recipient side): the BUILT binary (`apps/cli/dist/bin.js`) under
+ * `/usr/bin/time -v`, beside `gpg --decrypt` of the same file and `gpg --verify` of the same
+ * signature over the same signed part (extracted beforehand, untimed: gpg reads no MIME), in
+ * the same run. The messages are made with `sealpost send --dry-run --out` to about --mib MiB.
+ * Run: pnpm --filter @sealpost/bench exec tsx recipient-large.bench.ts [--mib N] (default 100;
+ *      --mib 1024 for 1 GiB) [--runs N] (default 1; the figures are the medians)
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import {
+  createWriteStream,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { mib: { type: 'string' }, runs: { type: 'string' } } });
+const MIB = Number(values.mib ?? 100);
+const RUNS = Number(values.runs ?? 1);
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = join(here, '../apps/cli/dist/bin.js');
+const dir = await mkdtemp(join(tmpdir(), 'sealpost-bench-recipient-'));
+const file = (name: string) => join(dir, name);
+
+interface Run {
+  readonly seconds: number;
+  readonly rssMb: number;
+}
+
+async function timed(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<Run> {
+  const started = performance.now();
+  const child = spawn('/usr/bin/time', ['-v', command, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr += c));
+  const [status] = (await once(child, 'close')) as [number | null];
+  const seconds = (performance.now() - started) / 1000;
+  if (status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed:\n${stderr.slice(0, 600)}`);
+  const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1]);
+  return { seconds, rssMb: kb / 1024 };
+}
+
+async function writeAttachment(path: string, bytes: number): Promise<void> {
+  const out = createWriteStream(path);
+  for (let left = bytes; left > 0; left -= 1024 * 1024) {
+    if (!out.write(randomBytes(Math.min(left, 1024 * 1024)))) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'close');
+}
+
+// gpg makes the keys, so its own runs use the same ones.
+const gnupg = file('gnupg');
+mkdirSync(gnupg, { mode: 0o700 });
+const gpgArgs = ['--homedir', gnupg, '--batch', '--yes', '--quiet', '--trust-model', 'always'];
+const gpg = (...args: string[]) => spawnSync('gpg', [...gpgArgs, ...args], { encoding: 'utf8' });
+for (const uid of ['alice@example.org', 'me@example.net'])
+  gpg('--passphrase', '', '--quick-gen-key', uid, 'future-default', 'default', 'never');
+const secret = (uid: string) =>
+  gpg('--armor', '--pinentry-mode', 'loopback', '--passphrase', '', '--export-secret-keys', uid)
+    .stdout;
+writeFileSync(file('alice.asc'), gpg('--armor', '--export', 'alice@example.org').stdout);
+writeFileSync(file('me.asc'), gpg('--armor', '--export', 'me@example.net').stdout);
+writeFileSync(file('alice.sec.asc'), secret('alice@example.org'));
+writeFileSync(file('me.sec.asc'), secret('me@example.net'));
+
+const XDG = { HOME: dir, XDG_CONFIG_HOME: file('xdg'), XDG_DATA_HOME: file('data'), TMPDIR: dir };
+
+/** A message of about MIB MiB: armor of base64 grows the attachment ~1.85×, base64 alone ~1.37×. */
+async function message(name: string, encrypt: boolean): Promise<string> {
+  const attachment = file(`${name}.bin`);
+  await writeAttachment(attachment, Math.round((MIB * 1024 * 1024) / (encrypt ? 1.85 : 1.37)));
+  const out = file(`${name}.eml`);
+  await timed(
+    process.execPath,
+    [
+      bin,
+      'send',
+      '--from',
+      'me@example.net',
+      '--to',
+      'alice@example.org',
+      '--subject',
+      'large',
+      '--text',
+      'see attached',
+      '--attach',
+      attachment,
+      '--sign',
+      'pgp',
+      '--sign-key',
+      file('me.sec.asc'),
+      ...(encrypt ? ['--encrypt', 'pgp', '--key', file('alice.asc')] : ['--encrypt', 'none']),
+      '--dry-run',
+      '--out',
+      out,
+    ],
+    XDG,
+  );
+  rmSync(attachment);
+  return out;
+}
+const encrypted = await message('signed-encrypted', true);
+const signed = await message('signed', false);
+
+// gpg --verify needs the signed part and the signature as files (RFC 3156 §5: the first part's
+// exact bytes, CRLF); cut from the message here, outside the timing.
+{
+  // As a Buffer: a 1 GiB message is longer than the longest string V8 makes.
+  const bytes = readFileSync(signed);
+  const head = bytes.subarray(0, bytes.indexOf('\r\n\r\n') + 4).toString('latin1');
+  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(head)?.[1];
+  const open = `--${boundary}\r\n`;
+  const start = bytes.indexOf(open, head.length) + open.length;
+  const end = bytes.indexOf(`\r\n--${boundary}`, start);
+  writeFileSync(file('signed-part.bin'), bytes.subarray(start, end));
+  const rest = bytes.subarray(end).toString('latin1');
+  const signature = /-----BEGIN PGP SIGNATURE-----[\s\S]*?-----END PGP SIGNATURE-----/.exec(rest);
+  writeFileSync(file('signature.asc'), signature?.[0] ?? '');
+}
+
+const median = (runs: Run[]): Run => {
+  const mid = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { seconds: mid(runs.map((r) => r.seconds)), rssMb: mid(runs.map((r) => r.rssMb)) };
+};
+const fresh = (name: string, i: number) => {
+  const path = file(`${name}-${i}.out`);
+  rmSync(path, { force: true });
+  return path;
+};
+
+const load = loadavg()[0]!.toFixed(1);
+const jobs = [
+  {
+    path: 'decrypt --out (sign+encrypt)',
+    size: statSync(encrypted).size,
+    sealpost: (i: number) =>
+      timed(
+        process.execPath,
+        [
+          bin,
+          'decrypt',
+          encrypted,
+          '--key',
+          file('alice.sec.asc'),
+          '--verify-key',
+          file('me.asc'),
+          '--out',
+          fresh('sealpost-decrypt', i),
+        ],
+        XDG,
+      ),
+    peerName: 'gpg --decrypt -o',
+    peer: (i: number) =>
+      timed('gpg', [...gpgArgs, '--decrypt', '-o', fresh('gpg-decrypt', i), encrypted]),
+  },
+  {
+    path: 'verify (multipart/signed)',
+    size: statSync(signed).size,
+    sealpost: () => timed(process.execPath, [bin, 'verify', signed, '--key', file('me.asc')], XDG),
+    peerName: 'gpg --verify sig part',
+    peer: () =>
+      timed('gpg', [...gpgArgs, '--verify', file('signature.asc'), file('signed-part.bin')]),
+  },
+  {
+    path: 'verify --out (multipart/signed)',
+    size: statSync(signed).size,
+    sealpost: (i: number) =>
+      timed(
+        process.execPath,
+        [bin, 'verify', signed, '--key', file('me.asc'), '--out', fresh('sealpost-verify', i)],
+        XDG,
+      ),
+    peerName: 'gpg --verify sig part',
+    peer: () =>
+      timed('gpg', [...gpgArgs, '--verify', file('signature.asc'), file('signed-part.bin')]),
+  },
+];
+const rows: string[][] = [];
+for (const job of jobs) {
+  // Interleaved: the peer and sealpost see the same load.
+  const peerRuns: Run[] = [];
+  const ourRuns: Run[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    peerRuns.push(await job.peer(i));
+    ourRuns.push(await job.sealpost(i));
+  }
+  const [peer, ours] = [median(peerRuns), median(ourRuns)];
+  rows.push([
+    `${job.path}, ${(job.size / 1024 / 1024).toFixed(0)} MiB`,
+    `${ours.seconds.toFixed(2)} s`,
+    `${ours.rssMb.toFixed(0)} MB`,
+    `${peer.seconds.toFixed(2)} s, ${peer.rssMb.toFixed(0)} MB (${job.peerName})`,
+    `${(ours.seconds / peer.seconds).toFixed(1)}×`,
+  ]);
+}
+await rm(dir, { recursive: true, force: true });
+
+console.log(
+  `\nsealpost decrypt / verify of a ~${MIB} MiB PGP/MIME message (peak RSS; load average ${load} at the start)\n`,
+);
+const header = ['path', 'sealpost', 'RSS', 'peer', 'time ratio'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+for (const r of [header, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+console.log(
+  '\nTarget (issue 12): peak RSS ≤ 150 MB at 100 MiB and at 1 GiB (not growing with the size).',
+);

@@ -1,0 +1,51 @@
+/**
+ * The result of opening a large message (issue 12): everything `openMessage` says about it,
+ * with the inner message in a private temporary file instead of memory. It is released to a
+ * file of the caller's only by `release`, which the caller calls after its own checks (the
+ * signature and integrity verdicts); `dispose` removes the temporary file whatever happened.
+ */
+import { constants } from 'node:fs';
+import { copyFile, link } from 'node:fs/promises';
+import { SealpostError } from '@sealpost/errors';
+import type { OpenedMessage } from '../open/opened-message.js';
+import type { SpoolDir } from '../spool/spool-dir.js';
+
+export interface OpenedMessageFile extends Omit<OpenedMessage, 'message'> {
+  /** The inner message's size in octets. */
+  readonly messageSize: number;
+  /**
+   * Moves the inner message to `path`, which must not exist yet (then it fails with EEXIST
+   * and nothing is written); the file keeps mode 0600. Fails after `dispose`.
+   */
+  release(path: string): Promise<void>;
+  /** Removes the private temporary directory and the plaintext in it; safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+/** Builds the result over the inner message file in `spool`. */
+export function openedMessageFile(
+  opened: Omit<OpenedMessage, 'message'>,
+  innerPath: string | null,
+  messageSize: number,
+  spool: SpoolDir,
+): OpenedMessageFile {
+  return {
+    ...opened,
+    messageSize,
+    async release(path) {
+      if (innerPath === null) {
+        throw new SealpostError('EINTERNAL', 'The message was opened with keepMessage: false.');
+      }
+      try {
+        // A hard link never replaces an existing file and never exposes a partial one.
+        await link(innerPath, path);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+        // Another file system: a copy that fails when `path` exists (mode 0600 with the file).
+        await copyFile(innerPath, path, constants.COPYFILE_EXCL);
+      }
+    },
+    dispose: () => spool.remove(),
+  };
+}
