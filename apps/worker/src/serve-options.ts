@@ -14,6 +14,11 @@ export interface ServeOptions {
   readonly concurrency: number;
   /** API processes sharing the listening socket (node:cluster); default 1 (in this process). */
   readonly apiProcesses: number;
+  /**
+   * Worker threads that sign and encrypt OpenPGP copies for the API (createPgpCopyPool);
+   * 0: on the API's main thread. Default: one per core, shared out among the API processes.
+   */
+  readonly pgpThreads?: number;
   readonly tokenFile?: string;
   readonly maxBodyBytes: number;
   /** Attempts before a transient failure becomes final. */
@@ -63,6 +68,7 @@ export function parseServeOptions(args: readonly string[], env: NodeJS.ProcessEn
         redis: { type: 'string' },
         concurrency: { type: 'string' },
         'api-processes': { type: 'string' },
+        'pgp-threads': { type: 'string' },
         'token-file': { type: 'string' },
         'max-body': { type: 'string' },
         'max-attempts': { type: 'string' },
@@ -83,6 +89,7 @@ export function parseServeOptions(args: readonly string[], env: NodeJS.ProcessEn
   const maxAttempts = whole('max-attempts', values['max-attempts'], 1);
   const retryBaseMs = whole('retry-base-ms', values['retry-base-ms'], 1);
   const retryMaxMs = whole('retry-max-ms', values['retry-max-ms'], 1);
+  const pgpThreads = whole('pgp-threads', values['pgp-threads'], 0);
   return {
     role,
     host,
@@ -91,6 +98,7 @@ export function parseServeOptions(args: readonly string[], env: NodeJS.ProcessEn
     ...(values.redis ? { redis: values.redis } : {}),
     concurrency: whole('concurrency', values.concurrency, 1) ?? 4,
     apiProcesses: whole('api-processes', values['api-processes'], 1) ?? 1,
+    ...(pgpThreads !== undefined ? { pgpThreads } : {}),
     ...(values['token-file'] ? { tokenFile: values['token-file'] } : {}),
     maxBodyBytes: whole('max-body', values['max-body'], 1) ?? DEFAULT_MAX_BODY,
     ...(maxAttempts ? { maxAttempts } : {}),

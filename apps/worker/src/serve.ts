@@ -4,7 +4,9 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { loadConfig, readConfiguredSecret, transportCacheFile } from '@sealpost/config';
+import { createPgpCopyPool, type PgpCopyPool } from '@sealpost/pipeline';
 import { consume } from '@sealpost/queue';
 import { submissionTransport } from '@sealpost/transport';
 import { createApiServer } from './api/api-server.js';
@@ -24,6 +26,11 @@ export interface ServeContext {
   readonly signal: AbortSignal;
 }
 
+/** One OpenPGP thread per core, shared out among the API processes (at least one each). */
+function defaultPgpThreads(apiProcesses: number): number {
+  return Math.max(1, Math.round(availableParallelism() / Math.max(1, apiProcesses)));
+}
+
 export async function serve(requested: ServeOptions, ctx: ServeContext): Promise<void> {
   const { env, cwd, log, signal } = ctx;
   const child = isApiProcess(env);
@@ -38,12 +45,16 @@ export async function serve(requested: ServeOptions, ctx: ServeContext): Promise
   const tasks: Promise<void>[] = [];
   let server: Server | undefined;
   let children: ApiProcesses | undefined;
+  let pool: PgpCopyPool | undefined;
 
   if (clustered) {
     children = await startApiProcesses(options.apiProcesses, log);
     log(`listening on ${children.url} (${options.apiProcesses} API processes)`);
   } else if (options.role !== 'consumer') {
-    const setup = await readSendSetup(config, env, cwd);
+    // Sign and encrypt on every core (decision 0135): the API of a busy worker is bound by them.
+    const threads = options.pgpThreads ?? defaultPgpThreads(requested.apiProcesses);
+    if (threads > 0) pool = createPgpCopyPool({ threads });
+    const setup = await readSendSetup(config, env, cwd, pool ? { copyBuilder: pool } : {});
     server = createApiServer({
       queue,
       token,
@@ -119,6 +130,8 @@ export async function serve(requested: ServeOptions, ctx: ServeContext): Promise
       })
     : Promise.resolve();
   await Promise.all([closing, children?.stop(), ...tasks]);
+  // Requests in flight have their copies by now: server.close waited for them.
+  await pool?.close();
   await queue.close({ timeoutMs: 10_000 });
   log('stopped');
 }
