@@ -187,6 +187,14 @@ async function main() {
     '| ------ | -------------- | ----------- | ------------ | ------------- | ---------- |',
   );
   for (const r of rows) console.log(r);
+  if (process.env.BENCH_REDIS_STATS) {
+    // Redis commands per job (all BullMQ runs together), to count round trips.
+    const { execFileSync } = await import('node:child_process');
+    const port = new URL(redis.url).port;
+    console.log(
+      execFileSync('redis-cli', ['-p', port, 'info', 'commandstats'], { encoding: 'utf8' }),
+    );
+  }
   await sink.close();
   await redis.stop();
   rmSync(dir, { recursive: true, force: true });

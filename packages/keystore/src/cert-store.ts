@@ -106,9 +106,7 @@ export class CertStore {
       const smime = await import('@sealpost/smime');
       return smime.readCertificate(pem);
     };
-    return this.cache
-      ? this.cache.read(this.store.itemPath(fp), 'certificate', parse)
-      : parse();
+    return this.cache ? this.cache.read(this.store.itemPath(fp), 'certificate', parse) : parse();
   }
 
   /** Entries naming this address (case-insensitive), anchors excluded. */
