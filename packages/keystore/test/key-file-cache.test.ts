@@ -66,7 +66,10 @@ describe('KeyFileCache', () => {
 
     // A key imported into the keyring by another process: the index changes on disk.
     const other = await Keyring.open(join(keyringDir, 'pgp'));
-    await other.add(await pgp.readPublicKey(alice.armoredPublicKey), { kind: 'file' });
+    await other.add(await pgp.readPublicKey(alice.armoredPublicKey), {
+      kind: 'file',
+      obtainedAt: new Date().toISOString(),
+    });
     expect(fingerprints(await resolveRecipientKeys(['alice@example.org'], sources))).toEqual([
       alice2.fingerprint.toLowerCase(),
       alice.fingerprint.toLowerCase(),
