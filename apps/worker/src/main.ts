@@ -18,6 +18,8 @@ Runs the HTTP API and the queue consumer (docs/worker.md).
   --token-file FILE         API token (else SEALPOST_WORKER_TOKEN; required)
   --max-body BYTES          largest request body (default 25 MiB)
   --max-attempts N          attempts before a transient failure is final (default 8)
+  --keep-done DURATION      remove sent and failed jobs this long after their last
+                            attempt (e.g. 7d, 12h; default: keep them)
 
 Transport, keys and policy come from the sealpost config file and SEALPOST_*.
 `;

@@ -117,6 +117,26 @@ export async function serve(requested: ServeOptions, ctx: ServeContext): Promise
     );
   }
 
+  // Retention: the process that consumes also prunes (at start, then periodically).
+  let pruning: Promise<void> = Promise.resolve();
+  let pruneTimer: NodeJS.Timeout | undefined;
+  const keepDoneMs = options.keepDoneMs;
+  if (keepDoneMs !== undefined && options.role !== 'api') {
+    const prune = () => {
+      pruning = pruning
+        .then(() => queue.prune({ olderThanMs: keepDoneMs }))
+        .then(
+          (removed) => {
+            if (removed > 0) log(`pruned ${removed} sent or failed jobs past --keep-done`);
+          },
+          (err: Error) => log(`pruning failed: ${(err as { code?: string }).code ?? err.message}`),
+        );
+    };
+    prune();
+    pruneTimer = setInterval(prune, Math.min(3_600_000, Math.max(60_000, keepDoneMs / 10)));
+    pruneTimer.unref();
+  }
+
   if (!child) log('ready');
   await new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
@@ -132,6 +152,8 @@ export async function serve(requested: ServeOptions, ctx: ServeContext): Promise
   await Promise.all([closing, children?.stop(), ...tasks]);
   // Requests in flight have their copies by now: server.close waited for them.
   await pool?.close();
+  clearInterval(pruneTimer);
+  await pruning;
   await queue.close({ timeoutMs: 10_000 });
   log('stopped');
 }
