@@ -171,10 +171,16 @@ export async function buildMessages(
   const width = options.copyBuilder ? PARALLEL_COPIES : 1;
   const built: BuiltMessage[] = new Array(plan.messages.length);
   let next = 0;
+  let failed = false;
   const lane = async () => {
-    while (next < plan.messages.length) {
+    while (!failed && next < plan.messages.length) {
       const index = next++;
-      built[index] = await buildChecked(plan.messages[index]!);
+      try {
+        built[index] = await buildChecked(plan.messages[index]!);
+      } catch (err) {
+        failed = true; // the plan is dead: start no further copy
+        throw err;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(width, plan.messages.length) }, lane));
