@@ -360,6 +360,35 @@ describe('the ambiguous window and shutdown', () => {
     }
   });
 
+  it('--keep-done removes sent jobs past the retention; a bad duration is a usage error', async () => {
+    await expect(
+      startWorker(['--keep-done', '7', '--spool', file('keep-done-bad')], env()),
+    ).rejects.toThrow(/EUSAGE/);
+    const spool = file('keep-done');
+    const first = await startWorker(['--listen', '127.0.0.1:0', '--spool', spool], env());
+    const posted = await api(first, '/v1/messages', {
+      token: TOKEN,
+      body: job({ to: ['carol@example.com'], encrypt: 'none' }),
+    });
+    await waitUntil(() => getJob(first, posted.json.id), settled);
+    await first.stop();
+    await new Promise((r) => setTimeout(r, 1_100));
+    // A second worker on the spool, retention 1 s: it prunes at start.
+    const second = await startWorker(
+      ['--listen', '127.0.0.1:0', '--spool', spool, '--keep-done', '1s'],
+      env(),
+    );
+    try {
+      await waitUntil(
+        async () => second.log(),
+        (log) => log.includes('pruned 1 sent or failed job past --keep-done'),
+      );
+      expect((await getJob(second, posted.json.id)).status).toBe(404);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('exits 0 on SIGTERM with no job left sending', async () => {
     const spool = file('term-spool');
     const w = await startWorker(['--listen', '127.0.0.1:0', '--spool', spool], env());

@@ -127,7 +127,10 @@ export async function serve(requested: ServeOptions, ctx: ServeContext): Promise
         .then(() => queue.prune({ olderThanMs: keepDoneMs }))
         .then(
           (removed) => {
-            if (removed > 0) log(`pruned ${removed} sent or failed jobs past --keep-done`);
+            if (removed > 0)
+              log(
+                `pruned ${removed} sent or failed job${removed === 1 ? '' : 's'} past --keep-done`,
+              );
           },
           (err: Error) => log(`pruning failed: ${(err as { code?: string }).code ?? err.message}`),
         );
