@@ -26,9 +26,14 @@ export interface ServeContext {
   readonly signal: AbortSignal;
 }
 
-/** One OpenPGP thread per core, shared out among the API processes (at least one each). */
+/**
+ * The cores shared out among the API processes as OpenPGP threads; none when that leaves fewer
+ * than two per process: the processes already fill the cores, and a lone thread per process
+ * only adds its hand-off (measured in bench/README.md, decision 0135).
+ */
 function defaultPgpThreads(apiProcesses: number): number {
-  return Math.max(1, Math.round(availableParallelism() / Math.max(1, apiProcesses)));
+  const share = Math.floor(availableParallelism() / Math.max(1, apiProcesses));
+  return share >= 2 ? share : 0;
 }
 
 export async function serve(requested: ServeOptions, ctx: ServeContext): Promise<void> {
