@@ -165,7 +165,7 @@ async function main() {
       const cpu =
         [worker, consumer].reduce((n, p) => n + (p ? cpuMs(p.child.pid!) : 0), 0) - cpuBefore;
       rows.push(
-        `| ${store.padEnd(6)} | ${(split === 'api-processes' ? '2 API + 1' : split ? 'api + consumer' : 'both').padEnd(14)} | ${String(concurrency).padStart(11)} | ${(jobs / enqueued).toFixed(0).padStart(12)} | ${(jobs / seconds).toFixed(0).padStart(13)} | ${(cpu / jobs).toFixed(1).padStart(11)} |`,
+        `| ${store.padEnd(6)} | ${(split === 'api-processes' ? '2 API + 1' : split ? 'api + consumer' : 'both').padEnd(14)} | ${String(concurrency).padStart(11)} | ${(jobs / enqueued).toFixed(0).padStart(12)} | ${(jobs / seconds).toFixed(0).padStart(13)} | ${(cpu / jobs).toFixed(1).padStart(10)} |`,
       );
       for (const p of [worker, consumer]) {
         if (!p) continue;
