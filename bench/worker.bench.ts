@@ -5,11 +5,15 @@
  * 2-core machine. Spawns the BUILT worker: build first (pnpm build).
  *
  * Run: pnpm --filter @sealpost/bench exec tsx --conditions=@sealpost/source worker.bench.ts
- * Env: BENCH_JOBS (default 400).
+ * Env: BENCH_JOBS (default 400); BENCH_ONLY a comma list of variants to run (e.g.
+ * `bullmq/both/8,spool/both/8`); BENCH_WORKER_ARGS extra flags for every worker process (e.g.
+ * `--pgp-threads 0`); BENCH_PROFILE=DIR writes a CPU profile of every worker process.
+ * Besides the rates it prints the CPU time of the worker's processes (every thread and child,
+ * from /proc, start-up excluded) per job: load from other processes distorts it far less.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateKey } from '@sealpost/pgp';
@@ -18,6 +22,27 @@ import { sharedTestCa, startRedis, startSubmissionServer } from '@sealpost/testk
 const jobs = Number(process.env.BENCH_JOBS ?? 400);
 const bin = fileURLToPath(new URL('../apps/worker/dist/bin.js', import.meta.url));
 const TOKEN = 'bench-token-0123456789abcdef';
+const profileDir = process.env.BENCH_PROFILE;
+const extraArgs = process.env.BENCH_WORKER_ARGS?.split(' ').filter(Boolean) ?? [];
+const only = process.env.BENCH_ONLY?.split(',').map((v) => v.trim());
+const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+
+/** CPU ms (user + system, all threads) of a process and its descendants, from /proc. */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    let ms = (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'latin1').trim();
+      for (const child of children ? children.split(' ') : []) ms += cpuMs(Number(child));
+    }
+    return ms;
+  } catch {
+    return 0;
+  }
+}
+
 const text = 'Quarterly figures follow. '.repeat(40).slice(0, 1024);
 
 function startWorker(
@@ -25,7 +50,8 @@ function startWorker(
   env: NodeJS.ProcessEnv,
   wait: 'listening' | 'ready' = 'listening',
 ): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [bin, 'serve', ...args], {
+  const flags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const child = spawn(process.execPath, [...flags, bin, 'serve', ...args, ...extraArgs], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -81,6 +107,8 @@ async function main() {
     ['bullmq', 8, 'api-processes'],
   ] as const;
   for (const [store, concurrency, split] of variants) {
+    const name = `${store}/${split === 'api-processes' ? 'api2' : split ? 'split' : 'both'}/${concurrency}`;
+    if (only && !only.includes(name)) continue;
     {
       run += 1;
       const queueArgs =
@@ -107,6 +135,7 @@ async function main() {
           ? await startWorker(['--role', 'consumer', ...common], env, 'ready')
           : undefined;
       const before = sink.messages.length;
+      const cpuBefore = [worker, consumer].reduce((n, p) => n + (p ? cpuMs(p.child.pid!) : 0), 0);
       const started = performance.now();
       let next = 0;
       const body = JSON.stringify({
@@ -133,8 +162,10 @@ async function main() {
       const enqueued = (performance.now() - started) / 1000;
       while (sink.messages.length - before < jobs) await new Promise((r) => setTimeout(r, 20));
       const seconds = (performance.now() - started) / 1000;
+      const cpu =
+        [worker, consumer].reduce((n, p) => n + (p ? cpuMs(p.child.pid!) : 0), 0) - cpuBefore;
       rows.push(
-        `| ${store.padEnd(6)} | ${(split === 'api-processes' ? '2 API + 1' : split ? 'api + consumer' : 'both').padEnd(14)} | ${String(concurrency).padStart(11)} | ${(jobs / enqueued).toFixed(0).padStart(12)} | ${(jobs / seconds).toFixed(0).padStart(13)} |`,
+        `| ${store.padEnd(6)} | ${(split === 'api-processes' ? '2 API + 1' : split ? 'api + consumer' : 'both').padEnd(14)} | ${String(concurrency).padStart(11)} | ${(jobs / enqueued).toFixed(0).padStart(12)} | ${(jobs / seconds).toFixed(0).padStart(13)} | ${(cpu / jobs).toFixed(1).padStart(10)} |`,
       );
       for (const p of [worker, consumer]) {
         if (!p) continue;
@@ -144,9 +175,26 @@ async function main() {
     }
   }
   console.log(`${jobs} signed+encrypted 1 KiB jobs per run, 8 HTTP clients\n`);
-  console.log('| store  | processes      | concurrency | enqueue /s   | end to end /s |');
-  console.log('| ------ | -------------- | ----------- | ------------ | ------------- |');
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at the end\n`,
+  );
+  console.log(
+    '| store  | processes      | concurrency | enqueue /s   | end to end /s | CPU ms/job |',
+  );
+  console.log(
+    '| ------ | -------------- | ----------- | ------------ | ------------- | ---------- |',
+  );
   for (const r of rows) console.log(r);
+  if (process.env.BENCH_REDIS_STATS) {
+    // Redis commands per job (all BullMQ runs together), to count round trips.
+    const { execFileSync } = await import('node:child_process');
+    const port = new URL(redis.url).port;
+    console.log(
+      execFileSync('redis-cli', ['-p', port, 'info', 'commandstats'], { encoding: 'utf8' }),
+    );
+  }
   await sink.close();
   await redis.stop();
   rmSync(dir, { recursive: true, force: true });

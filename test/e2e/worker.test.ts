@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -163,6 +164,25 @@ describe('sealpost-worker serve', () => {
     expect(received).toHaveLength(1);
     expect(received[0]!.secure).toBe(true);
     expect(received[0]!.raw.toString('utf8')).not.toContain(SECRET);
+  });
+
+  it('encrypts to a recipient key file replaced while it runs, without a restart', async () => {
+    const post = async () => {
+      const posted = await api(apiOnly, '/v1/messages', {
+        token: TOKEN,
+        body: job({ to: ['alice@example.org'], encrypt: 'pgp', sign: 'pgp' }),
+      });
+      expect(posted.status).toBe(202);
+      const queued = await getJob(apiOnly, posted.json.id);
+      return queued.json.report.decisions[0].key.fingerprint as string;
+    };
+    const before = await post();
+    expect(await post()).toBe(before); // the cached key: same file, same key
+    const rotated = await pgp.generateKey({ userIds: [{ email: 'alice@example.org' }] });
+    // How a key is rotated safely: write a new file and rename it over the old one.
+    writeFileSync(file('alice.asc.new'), rotated.armoredPublicKey);
+    renameSync(file('alice.asc.new'), file('alice.asc'));
+    expect(await post()).toBe(rotated.fingerprint.toLowerCase());
   });
 
   it('sends transport-only jobs and says the queue held plaintext', async () => {
@@ -337,6 +357,35 @@ describe('the ambiguous window and shutdown', () => {
       }
     } finally {
       expect(await w.stop()).toBe(0);
+    }
+  });
+
+  it('--keep-done removes sent jobs past the retention; a bad duration is a usage error', async () => {
+    await expect(
+      startWorker(['--keep-done', '7', '--spool', file('keep-done-bad')], env()),
+    ).rejects.toThrow(/EUSAGE/);
+    const spool = file('keep-done');
+    const first = await startWorker(['--listen', '127.0.0.1:0', '--spool', spool], env());
+    const posted = await api(first, '/v1/messages', {
+      token: TOKEN,
+      body: job({ to: ['carol@example.com'], encrypt: 'none' }),
+    });
+    await waitUntil(() => getJob(first, posted.json.id), settled);
+    await first.stop();
+    await new Promise((r) => setTimeout(r, 1_100));
+    // A second worker on the spool, retention 1 s: it prunes at start.
+    const second = await startWorker(
+      ['--listen', '127.0.0.1:0', '--spool', spool, '--keep-done', '1s'],
+      env(),
+    );
+    try {
+      await waitUntil(
+        async () => second.log(),
+        (log) => log.includes('pruned 1 sent or failed job past --keep-done'),
+      );
+      expect((await getJob(second, posted.json.id)).status).toBe(404);
+    } finally {
+      await second.stop();
     }
   });
 

@@ -9,13 +9,19 @@ Runs the HTTP API and the queue consumer (docs/worker.md).
 
   --role api|consumer|both  what this process runs (default both)
   --listen HOST:PORT        API address (default ${DEFAULT_LISTEN})
-  --spool DIR               spool directory (default $XDG_STATE_HOME/sealpost/spool)
+  --spool DIR               spool directory
+                            (default $XDG_STATE_HOME/sealpost/spool)
   --redis URL               use BullMQ on Redis instead of the spool
   --concurrency N           deliveries at once (default 4)
   --api-processes N         API processes sharing the port (default 1)
+  --pgp-threads N           OpenPGP worker threads per API process (default:
+                            cores / API processes if >= 2, else 0: main thread)
   --token-file FILE         API token (else SEALPOST_WORKER_TOKEN; required)
   --max-body BYTES          largest request body (default 25 MiB)
-  --max-attempts N          attempts before a transient failure is final (default 8)
+  --max-attempts N          attempts before a transient failure is final
+                            (default 8)
+  --keep-done DURATION      remove sent and failed jobs this long after their
+                            last attempt (e.g. 7d, 12h; default: keep them)
 
 Transport, keys and policy come from the sealpost config file and SEALPOST_*.
 `;

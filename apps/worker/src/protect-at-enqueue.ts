@@ -76,10 +76,15 @@ export async function protectAndEnqueue(
   setup: SendSetup,
   options: { readonly idempotencyKey?: string; readonly maxAttempts?: number } = {},
 ): Promise<EnqueuedSend> {
-  const prepared = await prepareSend(message, policy, {
-    recipientKeys: (addresses) => resolveRecipientKeys(addresses, setup.keySources),
-    signers: setup.signers,
-  });
+  const prepared = await prepareSend(
+    message,
+    policy,
+    {
+      recipientKeys: (addresses) => resolveRecipientKeys(addresses, setup.keySources),
+      signers: await setup.signers(),
+    },
+    setup.copyBuilder ? { copyBuilder: setup.copyBuilder } : {},
+  );
   try {
     return await enqueueCopies(queue, message, prepared, options);
   } finally {

@@ -24,6 +24,10 @@ describe('parseServeOptions', () => {
         'redis://h:1',
         '--concurrency',
         '8',
+        '--pgp-threads',
+        '0',
+        '--keep-done',
+        '7d',
       ],
       {},
     );
@@ -33,11 +37,18 @@ describe('parseServeOptions', () => {
       port: 9000,
       redis: 'redis://h:1',
       concurrency: 8,
+      pgpThreads: 0,
+      keepDoneMs: 7 * 86_400_000,
     });
+    expect(parseServeOptions(['--keep-done', '90s'], {}).keepDoneMs).toBe(90_000);
     for (const args of [
       ['--role', 'all'],
       ['--listen', 'nohost'],
       ['--concurrency', '0'],
+      ['--keep-done', '7'],
+      ['--keep-done', '0d'],
+      ['--keep-done', '1w'],
+      ['--pgp-threads', '-1'],
       ['--bogus'],
     ])
       expect(() => parseServeOptions(args, {})).toThrow(

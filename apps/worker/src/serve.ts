@@ -4,7 +4,9 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { loadConfig, readConfiguredSecret, transportCacheFile } from '@sealpost/config';
+import { createPgpCopyPool, type PgpCopyPool } from '@sealpost/pipeline';
 import { consume } from '@sealpost/queue';
 import { submissionTransport } from '@sealpost/transport';
 import { createApiServer } from './api/api-server.js';
@@ -24,6 +26,16 @@ export interface ServeContext {
   readonly signal: AbortSignal;
 }
 
+/**
+ * The cores shared out among the API processes as OpenPGP threads; none when that leaves fewer
+ * than two per process: the processes already fill the cores, and a lone thread per process
+ * only adds its hand-off (measured in bench/README.md, decision 0135).
+ */
+function defaultPgpThreads(apiProcesses: number): number {
+  const share = Math.floor(availableParallelism() / Math.max(1, apiProcesses));
+  return share >= 2 ? share : 0;
+}
+
 export async function serve(requested: ServeOptions, ctx: ServeContext): Promise<void> {
   const { env, cwd, log, signal } = ctx;
   const child = isApiProcess(env);
@@ -38,12 +50,16 @@ export async function serve(requested: ServeOptions, ctx: ServeContext): Promise
   const tasks: Promise<void>[] = [];
   let server: Server | undefined;
   let children: ApiProcesses | undefined;
+  let pool: PgpCopyPool | undefined;
 
   if (clustered) {
     children = await startApiProcesses(options.apiProcesses, log);
     log(`listening on ${children.url} (${options.apiProcesses} API processes)`);
   } else if (options.role !== 'consumer') {
-    const setup = await readSendSetup(config, env, cwd);
+    // Sign and encrypt on every core (decision 0135): the API of a busy worker is bound by them.
+    const threads = options.pgpThreads ?? defaultPgpThreads(requested.apiProcesses);
+    if (threads > 0) pool = createPgpCopyPool({ threads });
+    const setup = await readSendSetup(config, env, cwd, pool ? { copyBuilder: pool } : {});
     server = createApiServer({
       queue,
       token,
@@ -106,6 +122,29 @@ export async function serve(requested: ServeOptions, ctx: ServeContext): Promise
     );
   }
 
+  // Retention: the process that consumes also prunes (at start, then periodically).
+  let pruning: Promise<void> = Promise.resolve();
+  let pruneTimer: NodeJS.Timeout | undefined;
+  const keepDoneMs = options.keepDoneMs;
+  if (keepDoneMs !== undefined && options.role !== 'api') {
+    const prune = () => {
+      pruning = pruning
+        .then(() => queue.prune({ olderThanMs: keepDoneMs }))
+        .then(
+          (removed) => {
+            if (removed > 0)
+              log(
+                `pruned ${removed} sent or failed job${removed === 1 ? '' : 's'} past --keep-done`,
+              );
+          },
+          (err: Error) => log(`pruning failed: ${(err as { code?: string }).code ?? err.message}`),
+        );
+    };
+    prune();
+    pruneTimer = setInterval(prune, Math.min(3_600_000, Math.max(60_000, keepDoneMs / 10)));
+    pruneTimer.unref();
+  }
+
   if (!child) log('ready');
   await new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
@@ -119,6 +158,10 @@ export async function serve(requested: ServeOptions, ctx: ServeContext): Promise
       })
     : Promise.resolve();
   await Promise.all([closing, children?.stop(), ...tasks]);
+  // Requests in flight have their copies by now: server.close waited for them.
+  await pool?.close();
+  clearInterval(pruneTimer);
+  await pruning;
   await queue.close({ timeoutMs: 10_000 });
   log('stopped');
 }

@@ -8,6 +8,7 @@
  */
 import type * as Smime from '@sealpost/smime';
 import { isCaCertificate } from './ca-certificate.js';
+import type { KeyFileCache } from './key-file-cache.js';
 import { StoreDirectory } from './store-directory.js';
 
 /** `anchor`: a CA the user trusts; `certificate`: a recipient's (or an intermediate) certificate. */
@@ -47,15 +48,24 @@ function normalise(fingerprint: string): string {
 }
 
 export class CertStore {
-  private constructor(private readonly store: StoreDirectory<CertStoreEntry>) {}
+  private constructor(
+    private readonly store: StoreDirectory<CertStoreEntry>,
+    private readonly cache?: KeyFileCache,
+  ) {}
 
   get directory(): string {
     return this.store.directory;
   }
 
-  /** Opens (creating if needed) the store in `directory`. */
-  static async open(directory: string): Promise<CertStore> {
-    return new CertStore(await StoreDirectory.open<CertStoreEntry>(directory, LAYOUT));
+  /**
+   * Opens (creating if needed) the store in `directory`. With a `cache`, stored certificates
+   * are parsed once per file version (see Keyring.open).
+   */
+  static async open(directory: string, options: { cache?: KeyFileCache } = {}): Promise<CertStore> {
+    return new CertStore(
+      await StoreDirectory.open<CertStoreEntry>(directory, LAYOUT),
+      options.cache,
+    );
   }
 
   /** Adds a certificate (or changes its role when it is already stored). */
@@ -88,12 +98,15 @@ export class CertStore {
   async get(fingerprint: string): Promise<Smime.SmimeCertificate | undefined> {
     const fp = normalise(fingerprint);
     if (!this.store.entry(fp)) return undefined;
-    const pem = await this.store.readItem(
-      fp,
-      `import it again or remove it ("sealpost certs remove ${fp}")`,
-    );
-    const smime = await import('@sealpost/smime');
-    return smime.readCertificate(pem);
+    const parse = async () => {
+      const pem = await this.store.readItem(
+        fp,
+        `import it again or remove it ("sealpost certs remove ${fp}")`,
+      );
+      const smime = await import('@sealpost/smime');
+      return smime.readCertificate(pem);
+    };
+    return this.cache ? this.cache.read(this.store.itemPath(fp), 'certificate', parse) : parse();
   }
 
   /** Entries naming this address (case-insensitive), anchors excluded. */

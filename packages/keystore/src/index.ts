@@ -41,6 +41,7 @@ export {
 } from './gnupg-import.js';
 export { gpgAlgorithmName } from './gpg-algorithm.js';
 export { type ImportedKey, importCertificateFile, importKeyFile } from './import-key-files.js';
+export { KeyFileCache, type KeyFileCacheOptions } from './key-file-cache.js';
 export {
   type KeyMaterial,
   type KeyMaterialFormat,

@@ -5,6 +5,7 @@
  * them in (decision 0052). openpgp.js is loaded only by the operations that parse or write keys.
  */
 import type * as Pgp from '@sealpost/pgp';
+import type { KeyFileCache } from './key-file-cache.js';
 import { StoreDirectory } from './store-directory.js';
 
 export interface KeyringEntry {
@@ -29,15 +30,22 @@ function normalise(fingerprint: string): string {
 }
 
 export class Keyring {
-  private constructor(private readonly store: StoreDirectory<KeyringEntry>) {}
+  private constructor(
+    private readonly store: StoreDirectory<KeyringEntry>,
+    private readonly cache?: KeyFileCache,
+  ) {}
 
   get directory(): string {
     return this.store.directory;
   }
 
-  /** Opens (creating if needed) the keyring in `directory`. */
-  static async open(directory: string): Promise<Keyring> {
-    return new Keyring(await StoreDirectory.open<KeyringEntry>(directory, LAYOUT));
+  /**
+   * Opens (creating if needed) the keyring in `directory`. With a `cache`, stored keys are
+   * parsed once per file version and the same objects are returned: for readers such as a
+   * worker resolving recipients, not for a process that changes keys it got from `get`.
+   */
+  static async open(directory: string, options: { cache?: KeyFileCache } = {}): Promise<Keyring> {
+    return new Keyring(await StoreDirectory.open<KeyringEntry>(directory, LAYOUT), options.cache);
   }
 
   /** Adds a key or merges it into the stored copy (new subkeys, signatures, revocations). */
@@ -66,12 +74,15 @@ export class Keyring {
   async get(fingerprint: string): Promise<Pgp.PublicKey | undefined> {
     const fp = normalise(fingerprint);
     if (!this.store.entry(fp)) return undefined;
-    const armored = await this.store.readItem(
-      fp,
-      `import it again or remove it ("sealpost keys remove ${fp}")`,
-    );
-    const pgp = await import('@sealpost/pgp');
-    return pgp.readPublicKey(armored);
+    const parse = async () => {
+      const armored = await this.store.readItem(
+        fp,
+        `import it again or remove it ("sealpost keys remove ${fp}")`,
+      );
+      const pgp = await import('@sealpost/pgp');
+      return pgp.readPublicKey(armored);
+    };
+    return this.cache ? this.cache.read(this.store.itemPath(fp), 'keyring key', parse) : parse();
   }
 
   /** Entries whose user IDs carry this address (case-insensitive). */

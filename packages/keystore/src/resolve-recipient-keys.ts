@@ -13,6 +13,7 @@ import type * as Smime from '@sealpost/smime';
 import { withAnchorHint } from './anchor-hint.js';
 import { isCaCertificate } from './ca-certificate.js';
 import { CertStore } from './cert-store.js';
+import type { KeyFileCache } from './key-file-cache.js';
 import { Keyring } from './keyring.js';
 import type { E2eScheme, KeySet, KeySource, RecipientKey, RejectedKey } from './keys.js';
 import { readRecipientKeyFile } from './recipient-key-file.js';
@@ -55,6 +56,11 @@ export interface KeySources {
   readonly autocrypt?: boolean;
   /** The time keys must be valid at; default now. */
   readonly now?: Date;
+  /**
+   * Parsed key files, keyring and store kept between calls (a long-running sender): a file is
+   * read and parsed again only when it changed. Every key is still checked on every call.
+   */
+  readonly cache?: KeyFileCache;
 }
 
 /** A key from an explicit file that named none of the addresses (the CLI warns about it). */
@@ -111,7 +117,45 @@ async function fingerprintOf(candidate: Candidate): Promise<string> {
   return smime.certificateFingerprint(candidate.material as Smime.SmimeCertificate);
 }
 
-async function loadFiles(files: KeySources['files']): Promise<{
+/** One key file's candidates, bound to no address yet. */
+async function fileCandidates(
+  path: string,
+): Promise<{ candidates: FileCandidate[]; certificates: Smime.SmimeCertificate[] }> {
+  const contents = await readRecipientKeyFile(path);
+  const candidates: FileCandidate[] = [];
+  const certificates: Smime.SmimeCertificate[] = [];
+  for (const key of contents.pgpKeys) {
+    candidates.push({
+      scheme: 'pgp',
+      source: 'file',
+      material: key,
+      file: path,
+      fingerprint: key.getFingerprint().toLowerCase(),
+      addresses: (await import('@sealpost/pgp')).keyEmails(key),
+    });
+  }
+  for (const cert of contents.certificates) {
+    // A CA certificate in the file is chain material, never a recipient.
+    if (isCaCertificate(cert)) {
+      certificates.push(cert);
+      continue;
+    }
+    candidates.push({
+      scheme: 'smime',
+      source: 'file',
+      material: cert,
+      file: path,
+      fingerprint: await (await import('@sealpost/smime')).certificateFingerprint(cert),
+      addresses: cert.addresses.map(normalise),
+    });
+  }
+  return { candidates, certificates };
+}
+
+async function loadFiles(
+  files: KeySources['files'],
+  cache: KeyFileCache | undefined,
+): Promise<{
   candidates: FileCandidate[];
   certificates: Smime.SmimeCertificate[];
 }> {
@@ -119,33 +163,12 @@ async function loadFiles(files: KeySources['files']): Promise<{
   const certificates: Smime.SmimeCertificate[] = [];
   for (const spec of files ?? []) {
     const { path, address } = typeof spec === 'string' ? { path: spec, address: undefined } : spec;
-    const contents = await readRecipientKeyFile(path);
+    const loaded = cache
+      ? await cache.read(path, 'recipient keys', () => fileCandidates(path))
+      : await fileCandidates(path);
     const boundTo = address === undefined ? {} : { boundTo: normalise(address) };
-    for (const key of contents.pgpKeys) {
-      candidates.push({
-        scheme: 'pgp',
-        source: 'file',
-        material: key,
-        file: path,
-        fingerprint: key.getFingerprint().toLowerCase(),
-        addresses: (await import('@sealpost/pgp')).keyEmails(key),
-        ...boundTo,
-      });
-    }
-    for (const cert of contents.certificates) {
-      if (isCaCertificate(cert)) certificates.push(cert);
-      // A CA certificate in the file is chain material, never a recipient.
-      if (isCaCertificate(cert)) continue;
-      candidates.push({
-        scheme: 'smime',
-        source: 'file',
-        material: cert,
-        file: path,
-        fingerprint: await (await import('@sealpost/smime')).certificateFingerprint(cert),
-        addresses: cert.addresses.map(normalise),
-        ...boundTo,
-      });
-    }
+    for (const c of loaded.candidates) candidates.push({ ...c, ...boundTo });
+    certificates.push(...loaded.certificates);
   }
   return { candidates, certificates };
 }
@@ -226,15 +249,33 @@ export async function resolveRecipientKeys(
   sources: KeySources = {},
 ): Promise<ResolvedKeys> {
   const wanted = [...new Set(addresses.map(normalise))];
-  const { candidates: fileCandidates, certificates: fileCertificates } = await loadFiles(
+  const { candidates: fromFiles, certificates: fileCertificates } = await loadFiles(
     sources.files,
+    sources.cache,
   );
   const keyringSpec =
     sources.keyring ?? (sources.keyringDir ? join(sources.keyringDir, 'pgp') : undefined);
   const storeSpec =
     sources.certStore ?? (sources.keyringDir ? join(sources.keyringDir, 'certs') : undefined);
-  const keyring = typeof keyringSpec === 'string' ? await Keyring.open(keyringSpec) : keyringSpec;
-  const store = typeof storeSpec === 'string' ? await CertStore.open(storeSpec) : storeSpec;
+  const { cache } = sources;
+  // With a cache, a store is opened again only when its index changed (every write renames a
+  // new index.json into place); its items are checked file by file when read.
+  const keyring =
+    typeof keyringSpec !== 'string'
+      ? keyringSpec
+      : cache
+        ? await cache.read(join(keyringSpec, 'index.json'), 'keyring', () =>
+            Keyring.open(keyringSpec, { cache }),
+          )
+        : await Keyring.open(keyringSpec);
+  const store =
+    typeof storeSpec !== 'string'
+      ? storeSpec
+      : cache
+        ? await cache.read(join(storeSpec, 'index.json'), 'certificate store', () =>
+            CertStore.open(storeSpec, { cache }),
+          )
+        : await CertStore.open(storeSpec);
   const context: Context = {
     anchors: [...(sources.trustAnchors ?? []), ...((await store?.trustAnchors()) ?? [])],
     // Only CA certificates can complete a chain; leaves among them would only confuse pkijs.
@@ -262,7 +303,7 @@ export async function resolveRecipientKeys(
       else accepted.push(verdict);
     };
 
-    for (const c of fileCandidates) {
+    for (const c of fromFiles) {
       const applies =
         c.boundTo === undefined ? c.addresses.includes(address) : c.boundTo === address;
       if (!applies) continue;
@@ -295,7 +336,7 @@ export async function resolveRecipientKeys(
     if (refused.length > 0) rejected.set(address, refused);
   }
 
-  const unmatched: UnmatchedKey[] = fileCandidates
+  const unmatched: UnmatchedKey[] = fromFiles
     .filter((c) => !used.has(c))
     .map((c) => ({
       scheme: c.scheme,

@@ -105,7 +105,8 @@ export class StoreDirectory<Entry> {
     return true;
   }
 
-  private itemPath(fingerprint: string): string {
+  /** The object's file (for a cache keyed on it); EINTERNAL for a malformed fingerprint. */
+  itemPath(fingerprint: string): string {
     if (!this.isFingerprint(fingerprint)) {
       throw new SealpostError(
         'EINTERNAL',

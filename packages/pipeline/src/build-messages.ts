@@ -135,15 +135,21 @@ export function refuseUnsendable(plan: SendPlan): void {
   }
 }
 
-/** Builds and self-checks every message of the plan; throws before anything could be sent. */
+/** Copies built at once when a copyBuilder (a worker pool) can take them in parallel. */
+const PARALLEL_COPIES = 8;
+
+/**
+ * Builds and self-checks every message of the plan; throws before anything could be sent. With
+ * a copyBuilder, up to PARALLEL_COPIES copies are being built at once (a pool's threads work on
+ * them side by side); the result keeps the plan's order either way.
+ */
 export async function buildMessages(
   plan: SendPlan,
   mime: Uint8Array,
   options: BuildOptions = {},
 ): Promise<BuiltMessage[]> {
   refuseUnsendable(plan);
-  const built: BuiltMessage[] = [];
-  for (const planned of plan.messages) {
+  const buildChecked = async (planned: PlannedMessage): Promise<BuiltMessage> => {
     const raw = await buildOne(mime, planned, options);
     await selfCheck({
       raw,
@@ -155,12 +161,28 @@ export async function buildMessages(
       utf8Header: needsSmtpUtf8([], raw),
       eightBit: hasEightBit(raw),
     };
-    built.push({
+    return {
       planned,
       envelope: copyEnvelope(plan, planned, facts),
       raw,
       algorithms: algorithmsFor(planned, options),
-    });
-  }
+    };
+  };
+  const width = options.copyBuilder ? PARALLEL_COPIES : 1;
+  const built: BuiltMessage[] = new Array(plan.messages.length);
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (!failed && next < plan.messages.length) {
+      const index = next++;
+      try {
+        built[index] = await buildChecked(plan.messages[index]!);
+      } catch (err) {
+        failed = true; // the plan is dead: start no further copy
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, plan.messages.length) }, lane));
   return built;
 }

@@ -97,4 +97,54 @@ describe('createPgpCopyPool', () => {
       ),
     ).rejects.toMatchObject({ code: 'ECONFIG' });
   });
+
+  it("builds the copies of one plan side by side with a copyBuilder, in the plan's order", async () => {
+    // Twelve Bcc recipients: thirteen private copies of one message.
+    const bcc = Array.from({ length: 12 }, (_, i) => `b${i}@example.org`);
+    const recipients = new Map(
+      ['alice@example.org', ...bcc].map((address) => [
+        address,
+        [
+          {
+            scheme: 'pgp' as const,
+            address,
+            fingerprint: alice.fingerprint,
+            source: 'file' as const,
+            material: alice.publicKey,
+          },
+        ],
+      ]),
+    );
+    let building = 0;
+    let most = 0;
+    const counting = {
+      async buildCopy(...args: Parameters<PgpCopyPool['buildCopy']>) {
+        building += 1;
+        most = Math.max(most, building);
+        try {
+          return await pool.buildCopy(...args);
+        } finally {
+          building -= 1;
+        }
+      },
+    };
+    const prepared = await prepareSend(
+      createMessage({
+        from: 'me@example.net',
+        to: 'alice@example.org',
+        bcc,
+        subject: 'x',
+        text: 'y',
+      }),
+      { encrypt: 'require', scheme: 'pgp', sign: 'pgp' },
+      { recipientKeys: { recipients }, signers: { pgp: signer } },
+      { copyBuilder: counting },
+    );
+    expect(prepared.built.map((b) => b.envelope.to)).toEqual(
+      prepared.plan.messages.map((m) => m.envelopeTo),
+    );
+    expect(prepared.built).toHaveLength(13);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(8);
+  });
 });

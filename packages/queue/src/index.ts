@@ -14,6 +14,7 @@ export {
   type JobState,
   type Lease,
   type ListOptions,
+  type PruneOptions,
   type SendResult,
 } from './job-queue.js';
 export { decideRetry, type RetryDecision } from './retry-decision.js';

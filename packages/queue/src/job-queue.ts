@@ -138,6 +138,13 @@ export interface ListOptions {
   readonly limit?: number;
 }
 
+export interface PruneOptions {
+  /** Sent and failed jobs whose last attempt ended more than this many ms ago are removed. */
+  readonly olderThanMs: number;
+  /** The time to count from; default now (tests move it). */
+  readonly now?: Date;
+}
+
 /** The queue both adapters implement; the worker and the API see only this. */
 export interface JobQueue {
   enqueue(request: EnqueueRequest): Promise<EnqueueResult>;
@@ -148,6 +155,12 @@ export interface JobQueue {
   claim(options?: ClaimOptions): Promise<Lease | null>;
   /** Puts a failed or ambiguous job back in the queue, with a fresh attempt budget. */
   resend(id: string): Promise<JobInfo>;
+  /**
+   * Removes sent and failed jobs older than the retention (record, body and idempotency key:
+   * a later request with that key makes a new job). Ambiguous jobs are kept: they wait for an
+   * operator's decision. Resolves with the number removed.
+   */
+  prune(options: PruneOptions): Promise<number>;
   /** Stops handing out jobs, waits for leases in flight to settle (bounded), then closes. */
   close(options?: { readonly timeoutMs?: number }): Promise<void>;
 }

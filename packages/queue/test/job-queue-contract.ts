@@ -218,6 +218,47 @@ export function describeJobQueueContract(name: string, makeHarness: () => Promis
       expect((await claimOrThrow(queue)).id).toBe(id);
     });
 
+    it('prunes sent and failed jobs past the retention, keeps ambiguous and waiting ones', async () => {
+      const settle = async (request: EnqueueRequest, how: 'sent' | 'failed' | 'ambiguous') => {
+        const { id } = await queue.enqueue(request);
+        const lease = await claimOrThrow(queue);
+        expect(lease.id).toBe(id);
+        if (how === 'sent') await lease.complete({ responseCode: 250, response: '250 OK' });
+        else if (how === 'failed') await lease.fail(permFail());
+        else {
+          await lease.markDataSent();
+          await lease.ambiguous(lostAfterData());
+        }
+        return id;
+      };
+      const sent = await settle(job({ idempotencyKey: 'retained-key' }), 'sent');
+      const failedJob = job();
+      const failed = await settle(failedJob, 'failed');
+      const ambiguous = await settle(job(), 'ambiguous');
+      const { id: waiting } = await queue.enqueue(job());
+      const hour = 3_600_000;
+
+      // Inside the retention: nothing goes.
+      expect(await queue.prune({ olderThanMs: hour })).toBe(0);
+      expect((await queue.get(sent))?.state).toBe('sent');
+      expect((await queue.get(failed))?.state).toBe('failed');
+
+      // Two hours later: the sent and the failed job are gone, with their idempotency key.
+      const later = new Date(Date.now() + 2 * hour);
+      expect(await queue.prune({ olderThanMs: hour, now: later })).toBe(2);
+      expect(await queue.get(sent)).toBeUndefined();
+      expect(await queue.get(failed)).toBeUndefined();
+      expect((await queue.get(ambiguous))?.state).toBe('ambiguous');
+      expect((await queue.get(waiting))?.state).toBe('queued');
+      expect(await queue.counts()).toMatchObject({ sent: 0, failed: 0, ambiguous: 1, queued: 1 });
+      const again = await queue.enqueue(job({ idempotencyKey: 'retained-key' }));
+      expect(again.created).toBe(true);
+      expect(await queue.prune({ olderThanMs: hour, now: later })).toBe(0);
+      // Nothing of the pruned failed job is left in the store: record, body, key.
+      expect((await harness.storedBytes()).includes(failedJob.messageId)).toBe(false);
+      expect((await queue.resend(ambiguous)).state).toBe('queued');
+    });
+
     it('release gives an untried job back; after the data-sent mark it parks it', async () => {
       const a = await queue.enqueue(job());
       const first = await claimOrThrow(queue);

@@ -91,8 +91,8 @@ export function createApiServer(deps: ApiDependencies): Server {
     authorized(req) || cookieValue(req, COOKIE) === token.sessionValue;
 
   /** A signature the worker has no key for is the request's mistake, refused before any work. */
-  function checkSigner(policy: SendPolicy): SendPolicy {
-    if (policy.sign !== 'none' && !deps.setup.signers[policy.sign])
+  async function checkSigner(policy: SendPolicy): Promise<SendPolicy> {
+    if (policy.sign !== 'none' && !(await deps.setup.signers())[policy.sign])
       throw new SealpostError(
         'EUSAGE',
         `"sign": "${policy.sign}" needs a signing key of that scheme in the worker's settings (signKey, SEALPOST_SIGN_KEY).`,
@@ -121,7 +121,7 @@ export function createApiServer(deps: ApiDependencies): Server {
       enqueued = await protectAndEnqueue(
         queue,
         message,
-        checkSigner(requestPolicy(policy, deps.config)),
+        await checkSigner(requestPolicy(policy, deps.config)),
         deps.setup,
         options,
       );
@@ -130,7 +130,7 @@ export function createApiServer(deps: ApiDependencies): Server {
       for (const name of q.keys())
         if (!['encrypt', 'sign', 'policy'].includes(name))
           throw new SealpostError('EREQUEST', 'Query parameters: encrypt, sign, policy.');
-      const policy = checkSigner(
+      const policy = await checkSigner(
         requestPolicy(
           {
             ...(q.has('encrypt') ? { encrypt: q.get('encrypt') } : {}),

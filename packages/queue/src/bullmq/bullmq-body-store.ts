@@ -15,6 +15,18 @@ export async function writeBody(
   raw: Uint8Array | Readable,
   maxBodyBytes: number,
 ): Promise<number> {
+  const tooLarge = () =>
+    new SealpostError(
+      'EJOB_TOO_LARGE',
+      `The message is larger than the Redis queue accepts (${maxBodyBytes} bytes).`,
+      { details: { maxBodyBytes } },
+    );
+  if (raw instanceof Uint8Array && raw.byteLength <= CHUNK) {
+    // The common small message: one SET (the key is new: its name holds a fresh random token).
+    if (raw.byteLength > maxBodyBytes) throw tooLarge();
+    await redis.set(key, Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
+    return raw.byteLength;
+  }
   let size = 0;
   await redis.del(key);
   try {
@@ -22,13 +34,7 @@ export async function writeBody(
     for await (const chunk of source) {
       const bytes: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
       size += bytes.byteLength;
-      if (size > maxBodyBytes) {
-        throw new SealpostError(
-          'EJOB_TOO_LARGE',
-          `The message is larger than the Redis queue accepts (${maxBodyBytes} bytes).`,
-          { details: { maxBodyBytes } },
-        );
-      }
+      if (size > maxBodyBytes) throw tooLarge();
       for (let at = 0; at < bytes.byteLength; at += CHUNK) {
         await redis.append(key, bytes.subarray(at, at + CHUNK));
       }

@@ -12,7 +12,7 @@ import { attemptFromError } from '../attempt-record.js';
 import type { Attempt, Envelope, JobInfo, Lease, SendResult } from '../job-queue.js';
 import { decideRetry } from '../retry-decision.js';
 import { readBody } from './bullmq-body-store.js';
-import type { BullJob, BullJobData } from './bullmq-job-data.js';
+import { type BullJob, type BullJobData, jobInfoFromBull } from './bullmq-job-data.js';
 
 /** What a lease needs from its queue. */
 export interface LeaseContext {
@@ -98,6 +98,8 @@ export class BullMqLease implements Lease {
           this.#context.bodyKey(this.#job.data.token),
         );
       },
+      // Known without asking Redis again: the job is completed with the data just written.
+      'sent',
     );
   }
 
@@ -157,7 +159,11 @@ export class BullMqLease implements Lease {
     return new SealpostError('EJOB_LEASE', `The lock on job ${this.id} was lost.`);
   }
 
-  async #settle(change: Partial<BullJobData>, move: () => Promise<unknown>): Promise<JobInfo> {
+  async #settle(
+    change: Partial<BullJobData>,
+    move: () => Promise<unknown>,
+    known?: 'sent',
+  ): Promise<JobInfo> {
     this.#assertOpen();
     this.#settled = true;
     clearInterval(this.#renewal);
@@ -172,6 +178,10 @@ export class BullMqLease implements Lease {
       });
     } finally {
       this.#context.settled(this);
+    }
+    if (known) {
+      const job = { id: this.id, opts: this.#job.opts, data: { ...this.#job.data, ...change } };
+      return jobInfoFromBull(job as BullJob, known, undefined);
     }
     return this.#context.info(this.id);
   }

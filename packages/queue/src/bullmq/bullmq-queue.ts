@@ -22,6 +22,7 @@ import {
   type JobState,
   type Lease,
   type ListOptions,
+  type PruneOptions,
 } from '../job-queue.js';
 import { writeBody } from './bullmq-body-store.js';
 import { type BullJob, type BullJobData, jobInfoFromBull, jobStateOf } from './bullmq-job-data.js';
@@ -280,6 +281,42 @@ export class BullMqQueue implements JobQueue {
       .exec();
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     return this.#context.info(id);
+  }
+
+  async prune(options: PruneOptions): Promise<number> {
+    this.#assertOpen();
+    const now = (options.now ?? new Date()).getTime();
+    const cutoff = now - options.olderThanMs;
+    // Sent jobs: BullMQ's own clean (by finish time; their bodies are already gone). Its grace
+    // counts back from Redis's clock, so a `now` ahead of it shortens the grace by as much.
+    const grace = Math.max(0, options.olderThanMs - (now - Date.now()));
+    let removed = 0;
+    for (;;) {
+      const cleaned = await this.#queue.clean(grace, 1000, 'completed');
+      removed += cleaned.length;
+      if (cleaned.length < 1000) break;
+    }
+    // Failed ones one by one: BullMQ's "failed" also holds the ambiguous jobs, which stay, and a
+    // failed job's body is still stored (for resend).
+    const parked = await this.#parkedIds();
+    let start = 0;
+    for (;;) {
+      const page = await this.#queue.getJobs(['failed'], start, start + 999, true);
+      let kept = 0;
+      for (const job of page) {
+        const id = job?.id ?? '';
+        if (!job || parked.has(id) || !((job.finishedOn ?? now) < cutoff)) {
+          kept += 1;
+          continue;
+        }
+        await job.remove();
+        await this.#redis.del(this.#context.bodyKey(job.data.token), this.#context.dataSentKey(id));
+        removed += 1;
+      }
+      if (page.length < 1000) break;
+      start += kept;
+    }
+    return removed;
   }
 
   async close(options: { readonly timeoutMs?: number } = {}): Promise<void> {

@@ -3,7 +3,7 @@
  * deferred, ...), no server needed. Safe for several processes on one host: a claim is an
  * O_EXCL lock plus a rename into active/. See docs/decisions/0080-job-queue.md.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { open, rename } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,6 +20,7 @@ import {
   type JobState,
   type Lease,
   type ListOptions,
+  type PruneOptions,
 } from '../job-queue.js';
 import {
   createFileExclusive,
@@ -31,6 +32,7 @@ import {
   unlinkIfExists,
 } from './spool-files.js';
 import { SpoolLease } from './spool-lease.js';
+import { idempotencyKeyPath, pruneSpool } from './spool-prune.js';
 import { jobInfoOf, type SpoolRecord } from './spool-record.js';
 import { type RecoveryReport, recoverSpool } from './spool-recovery.js';
 import { SpoolStore } from './spool-store.js';
@@ -86,8 +88,7 @@ export class SpoolQueue implements JobQueue {
     const id = newJobId();
     let keyPath: string | undefined;
     if (request.idempotencyKey !== undefined) {
-      const hash = createHash('sha256').update(request.idempotencyKey).digest('hex');
-      keyPath = `${this.#store.root}/keys/${hash}`;
+      keyPath = idempotencyKeyPath(this.#store, request.idempotencyKey);
       const existing = await this.#reserveKey(keyPath, id);
       if (existing) return existing;
     }
@@ -271,6 +272,11 @@ export class SpoolQueue implements JobQueue {
     } finally {
       await this.#store.unlock(id);
     }
+  }
+
+  prune(options: PruneOptions): Promise<number> {
+    this.#assertOpen();
+    return pruneSpool(this.#store, options);
   }
 
   async close(options: { readonly timeoutMs?: number } = {}): Promise<void> {
