@@ -34,7 +34,7 @@ export async function openMessage(
   }
   const side = schemeAdapter(layer.scheme);
   const opened = layer.format.startsWith('inline-pgp')
-    ? await openInlinePgp(bytes, layer, keys)
+    ? await openInlinePgp(bytes, layer, keys, options)
     : layer.kind === 'encrypted'
       ? await side.decrypt(bytes, keys, options)
       : await side.verify(bytes, keys, options);

@@ -102,7 +102,7 @@ export async function inlineCoverage(
 export const pgpOpenSide: OpenSide = {
   scheme: 'pgp',
 
-  async decrypt(bytes, keys) {
+  async decrypt(bytes, keys, options) {
     if (keys.pgpPrivateKeys.length === 0) {
       throw new SealpostError(
         'EUSAGE',
@@ -115,6 +115,7 @@ export const pgpOpenSide: OpenSide = {
       await pgp.decryptMime(bytes, {
         decryptionKeys: keys.pgpPrivateKeys,
         verificationKeys: keys.pgpPublicKeys,
+        ...(options.rsaRawDecrypt ? { rsaRawDecrypt: options.rsaRawDecrypt } : {}),
       }),
     );
   },
