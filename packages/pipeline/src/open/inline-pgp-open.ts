@@ -18,7 +18,9 @@ import { partText } from './inline-pgp-layer.js';
 import type { OpenKeys, OpenOptions } from './open-keys.js';
 import type { OpenedMessage, SignatureLine } from './opened-message.js';
 
-const loadPgp = () => import('@sealpost/pgp');
+// One import() per run: later calls reuse the module instead of resolving it again.
+let pgpModule: Promise<typeof import('@sealpost/pgp')> | undefined;
+const loadPgp = () => (pgpModule ??= import('@sealpost/pgp'));
 
 function lines(statuses: readonly Pgp.SignatureStatus[]): SignatureLine[] {
   return statuses.map((s) => ({

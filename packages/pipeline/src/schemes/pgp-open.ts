@@ -16,7 +16,9 @@ import { withLegacyHeaders } from '../open/legacy-header-protection.js';
 import type { OpenedMessage, SignatureLine } from '../open/opened-message.js';
 import type { OpenSide } from './open-side.js';
 
-const loadPgp = () => import('@sealpost/pgp');
+// One import() per run: later calls reuse the module instead of resolving it again.
+let pgpModule: Promise<typeof import('@sealpost/pgp')> | undefined;
+const loadPgp = () => (pgpModule ??= import('@sealpost/pgp'));
 
 const ARMOR = /-----BEGIN PGP (MESSAGE|SIGNATURE)-----[\s\S]*?-----END PGP \1-----/;
 
