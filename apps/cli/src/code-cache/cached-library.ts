@@ -76,18 +76,21 @@ function readCache(dirs: readonly string[], name: string): Buffer | undefined {
   return undefined;
 }
 
-/** Writes the cache atomically (temporary file + rename) into the first usable directory. */
+/**
+ * Writes the cache atomically (temporary file + rename) into the first usable directory; the
+ * cache is only serialised once a directory is found (it costs a few milliseconds).
+ */
 function writeCache(
   dirs: readonly string[],
   name: string,
   stale: (n: string) => boolean,
-  data: Buffer,
+  serialise: () => Buffer,
 ): void {
   for (const dir of dirs) {
     if (!ensurePrivateDir(dir)) continue;
     const temporary = join(dir, `.${name}.${process.pid}.tmp`);
     try {
-      writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
+      writeFileSync(temporary, serialise(), { mode: 0o600, flag: 'wx' });
       renameSync(temporary, join(dir, name));
     } catch {
       rmSync(temporary, { force: true });
@@ -95,9 +98,7 @@ function writeCache(
     }
     // Caches of earlier builds or Node versions of this library are never read again.
     for (const old of readdirSync(dir)) {
-      if (old !== name && stale(old)) {
-        rmSync(join(dir, old), { force: true });
-      }
+      if (old !== name && stale(old)) rmSync(join(dir, old), { force: true });
     }
     return;
   }
@@ -141,7 +142,7 @@ export function loadCachedLibrary(
           dirs,
           name,
           (n) => n.startsWith(prefix) && n.endsWith('.v8') && !keep(n),
-          script.createCachedData(),
+          () => script.createCachedData(),
         );
       } catch {
         // never a reason to fail the command
