@@ -70,33 +70,19 @@ async function loadedFiles(args: readonly string[]): Promise<string[]> {
       '}',
     ].join('\n'),
   );
-  // The crypto libraries themselves are CommonJS files the binary reads and compiles with a
-  // code cache (decision 0130), not modules: record those reads too.
   await writeFile(
     register,
-    [
-      "import fs from 'node:fs';",
-      "import { register, syncBuiltinESMExports } from 'node:module';",
-      `register(${JSON.stringify(pathToFileURL(hook).href)}, { data: { log: ${JSON.stringify(log)} } });`,
-      'const readFileSync = fs.readFileSync;',
-      'fs.readFileSync = (path, ...rest) => {',
-      `  if (String(path).endsWith('.cjs')) fs.appendFileSync(${JSON.stringify(log)}, 'read ' + path + '\\n');`,
-      '  return readFileSync(path, ...rest);',
-      '};',
-      'syncBuiltinESMExports();',
-    ].join('\n'),
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)}, { data: { log: ${JSON.stringify(log)} } });\n`,
   );
   const r = await sealpost(args, { HOME: fx.dir }, ['--import', pathToFileURL(register).href]);
   expect(r.status, r.stderr).toBe(0);
   return (await readFile(log, 'utf8')).split('\n').filter((line) => line.length > 0);
 }
 
-// The binary is a bundle (docs/decisions/0110, 0130): openpgp.js and pkijs/asn1js are files the
-// build names after them (openpgp-HASH.cjs, read through the code cache, and the chunk that
-// loads it, openpgp-HASH.js; it refuses a chunk holding both); unbundled runs load node_modules.
-const PGP_LIBRARY = /\/node_modules\/openpgp\/|\/openpgp-[A-Z0-9]{8}\.c?js$/;
-const SMIME_LIBRARIES = /\/node_modules\/(pkijs|asn1js)\/|\/pkijs-[A-Z0-9]{8}\.c?js$/;
-const READ_LIBRARY = /^read .*\/(openpgp|pkijs)-[A-Z0-9]{8}\.cjs$/;
+// The binary is a bundle (docs/decisions/0110): openpgp.js and pkijs/asn1js live in chunks the
+// build names after them (it refuses a chunk holding both); unbundled runs load node_modules.
+const PGP_LIBRARY = /\/node_modules\/openpgp\/|\/openpgp-[A-Z0-9]{8}\.js$/;
+const SMIME_LIBRARIES = /\/node_modules\/(pkijs|asn1js)\/|\/pkijs-[A-Z0-9]{8}\.js$/;
 
 let fx: RecipientFixtures;
 let gpg: GnupgHome;
@@ -346,9 +332,6 @@ describe('the sealpost binary, recipient side', () => {
         args[0],
       ).toBe(true);
       expect(
-        files.filter((f) => READ_LIBRARY.test(f)).map((f) => /(openpgp|pkijs)-/.exec(f)?.[1]),
-      ).toEqual(['openpgp']);
-      expect(
         files.filter((f) => SMIME_LIBRARIES.test(f)),
         args[0],
       ).toEqual([]);
@@ -359,9 +342,6 @@ describe('the sealpost binary, recipient side', () => {
         files.some((f) => SMIME_LIBRARIES.test(f)),
         args[0],
       ).toBe(true);
-      expect(
-        files.filter((f) => READ_LIBRARY.test(f)).map((f) => /(openpgp|pkijs)-/.exec(f)?.[1]),
-      ).toEqual(['pkijs']);
       expect(
         files.filter((f) => PGP_LIBRARY.test(f)),
         args[0],

@@ -19,8 +19,6 @@ export interface MainIo {
  * Each command's own module, so a run compiles only the command it runs (decision 0110): the
  * full list (commands/index.ts) is loaded for help and for any name missing here.
  */
-import { setCodeCacheProfile } from './code-cache/code-cache-profile.js';
-
 const COMMAND_MODULES: Readonly<Record<string, () => Promise<Command>>> = {
   send: async () => (await import('./commands/send.js')).sendCommand,
   sendmail: async () => (await import('./commands/sendmail.js')).sendmailCommand,
@@ -139,7 +137,6 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
         `Unknown command ${quoteUntrusted(first)}; run "sealpost --help" for the list.`,
       );
     }
-    setCodeCacheProfile(command.name);
     refuseSecretsInArgv(rest);
     const { values, positionals } = parseFor(command, rest);
     if (values.help) {
