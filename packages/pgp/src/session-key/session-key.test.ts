@@ -68,7 +68,7 @@ describe('decodeSessionKeyImplicit (RFC 8017 §7.2.2, RFC 9580 §5.1.1)', () => 
       em[384 - 36] = 7;
     },
     'a wrong checksum': (em) => {
-      em[383] ^= 1;
+      em[383] = em[383]! ^ 1;
     },
     'an algorithm the key does not accept': (em) => {
       em[384 - 35] = openpgp.enums.symmetric.twofish;

@@ -73,7 +73,7 @@ describe('decryptMessage with an injected RSA primitive (decision 0131)', () => 
     const packets = splitPackets((await openpgp.unarmor(armored)).data as Uint8Array);
     const pkesk = packets[0]!.body.slice();
     expect(packets[0]!.tag).toBe(1);
-    pkesk[pkesk.length - 1] ^= 1;
+    pkesk[pkesk.length - 1] = pkesk[pkesk.length - 1]! ^ 1;
     const forged = openpgp.armor(
       openpgp.enums.armor.message,
       joinPackets([{ tag: 1, body: pkesk }, ...packets.slice(1)]),
