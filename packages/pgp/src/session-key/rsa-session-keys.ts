@@ -85,8 +85,11 @@ function ciphers(algorithms: Iterable<number>): AcceptedCipher[] {
   return out;
 }
 
+/** A message read whole or streamed: only its packets before the data are read here. */
+type AnyMessage = openpgp.Message<openpgp.MaybeStream<Uint8Array>>;
+
 /** The cipher the SEIPD v2 (or AEAD) packet names, which fixes the session key's size. */
-function dataCipher(message: openpgp.Message<Uint8Array>): number | undefined {
+function dataCipher(message: AnyMessage): number | undefined {
   const data = message.packets.find(
     (p) =>
       p instanceof openpgp.SymEncryptedIntegrityProtectedDataPacket ||
@@ -150,7 +153,7 @@ interface Pairing {
 
 /** Which (PKESK, secret key packet) pairs there are; null when one of them is not RSA. */
 async function pairings(
-  message: openpgp.Message<Uint8Array>,
+  message: AnyMessage,
   keys: readonly PrivateKey[],
   options: RsaSessionKeyOptions,
 ): Promise<Pairing[] | null> {
@@ -191,9 +194,10 @@ async function pairings(
  * their RSA decryption (sub)keys: each is either the real key or an implicit-rejection key
  * that fails the integrity check like any wrong key. undefined when the message has no such
  * PKESK or another kind of key matches; openpgp.js then decrypts the session key itself.
+ * Works on a streamed message too (the PKESKs come before the data packet).
  */
 export async function decryptRsaSessionKeys(
-  message: openpgp.Message<Uint8Array>,
+  message: AnyMessage,
   keys: readonly PrivateKey[],
   options: RsaSessionKeyOptions,
 ): Promise<openpgp.SessionKey[] | undefined> {

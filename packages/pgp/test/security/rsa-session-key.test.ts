@@ -110,6 +110,32 @@ describe('decryptMessage with an injected RSA primitive (decision 0131)', () => 
     expect(opened.content).toEqual(plain);
   });
 
+  it('reads the session key of a streamed message (what the streamed decryption passes on)', async () => {
+    const armored = await encryptMessage(plain, { recipientKeys: [bob.publicKey] });
+    const binary = (await openpgp.unarmor(armored)).data as Uint8Array;
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(binary);
+        controller.close();
+      },
+    });
+    const config = { allowUnauthenticatedStream: true };
+    const message = await openpgp.readMessage({ binaryMessage: stream, config });
+    const sessionKeys = await decryptRsaSessionKeys(message, [bob.privateKey], {
+      rsaRawDecrypt: nodeRsa,
+    });
+    expect(sessionKeys).toHaveLength(1);
+    const result = await openpgp.decrypt({
+      message,
+      sessionKeys: sessionKeys!,
+      format: 'binary',
+      config,
+    });
+    expect(new Uint8Array(await new Response(result.data as ReadableStream).arrayBuffer())).toEqual(
+      plain,
+    );
+  });
+
   it('leaves a non-RSA key to openpgp.js', async () => {
     const armored = await encryptMessage(plain, { recipientKeys: [ecc.publicKey] });
     const rsa = vi.fn(nodeRsa);
