@@ -5,6 +5,7 @@
  * `gpg --list-packets`, and `node -e 0` (the bare Node start-up). Wall time per process, same
  * run, interleaved. Target: decrypt and verify ≤ 2× `node -e 0`.
  * Run: pnpm --filter @sealpost/bench exec tsx recipient.bench.ts [--runs N] (after building apps/cli).
+ * `--fixtures DIR` only writes the message, keys and signed message to DIR (for a CPU profile).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,6 +18,8 @@ import { createGnupgHome } from '@sealpost/testkit';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
+const fixturesArg = process.argv.indexOf('--fixtures');
+const FIXTURES = fixturesArg > 0 ? process.argv[fixturesArg + 1] : undefined;
 const BIN = fileURLToPath(new URL('../apps/cli/dist/bin.js', import.meta.url));
 
 // GNU time gives each child's CPU time (user+sys, 10 ms resolution), which other jobs on the
@@ -55,7 +58,7 @@ function timed(command: string, args: readonly string[], env?: NodeJS.ProcessEnv
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'sealpost-bench-recipient-'));
+  const dir = FIXTURES ?? (await mkdtemp(join(tmpdir(), 'sealpost-bench-recipient-')));
   const gpg = await createGnupgHome();
   try {
     const [alice, bob] = await Promise.all([
@@ -82,6 +85,10 @@ async function main(): Promise<void> {
     await writeFile(files.signed, signed);
     await writeFile(files.key, bob.armoredPrivateKey);
     await writeFile(files.alice, alice.armoredPublicKey);
+    if (FIXTURES) {
+      console.log(`wrote ${Object.values(files).join(', ')}`);
+      return;
+    }
     const env = { PATH: process.env.PATH };
     const gpgBase = ['--homedir', gpg.home, '--batch', '--trust-model', 'always'];
     const cases = {
@@ -145,7 +152,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await gpg.close();
-    await rm(dir, { recursive: true, force: true });
+    if (!FIXTURES) await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -4,7 +4,6 @@
  * smtp/me`) — never the settings themselves, never argv. What the secret is never appears in an
  * error, not even the output of a command that failed. Apps add their own prompt on top.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 
@@ -62,7 +61,14 @@ const COMMAND_TIMEOUT_MS = 60_000;
  * pinentry or `pass` may explain itself there); its stdout is the secret and never appears in
  * an error, not even when the command fails.
  */
-function runSecretCommand(command: string, what: string, env: NodeJS.ProcessEnv): Promise<string> {
+async function runSecretCommand(
+  command: string,
+  what: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
+  // Loaded here: node:child_process (and the net internals behind it) costs every one-shot
+  // command ~2 ms at start-up, and only a configured command needs it.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn('/bin/sh', ['-c', command], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     const chunks: Buffer[] = [];

@@ -2,7 +2,6 @@
  * Import from the user's GnuPG keyring (`gpg --export`), so keys people already have can be
  * reused. Public keys only; gpg runs with --batch and a timeout.
  */
-import { execFile } from 'node:child_process';
 import { SealpostError } from '@sealpost/errors';
 import type * as Pgp from '@sealpost/pgp';
 import type { Keyring, KeyringEntry } from './keyring.js';
@@ -18,7 +17,9 @@ export interface GnupgExportOptions {
 }
 
 /** Runs `gpg --export` and reads the keys it prints. */
-export function exportFromGnupg(options: GnupgExportOptions = {}): Promise<Pgp.PublicKey[]> {
+export async function exportFromGnupg(options: GnupgExportOptions = {}): Promise<Pgp.PublicKey[]> {
+  // Loaded on use: node:child_process costs every one-shot command ~2 ms at start-up.
+  const { execFile } = await import('node:child_process');
   const args = [
     ...(options.gnupgHome ? ['--homedir', options.gnupgHome] : []),
     '--batch',

@@ -98,6 +98,7 @@ export {
   revocationFileFor,
   revokeKey,
 } from './revoke-key.js';
+export { rsaRawDecrypt } from './rsa-raw-decrypt.js';
 export {
   type LoadSigningKeyOptions,
   loadSigningKey,

@@ -90,3 +90,8 @@ export type { HeaderProtectionOptions, OpenedPgpMessage } from './mime/pgp-mime.
 export { type SignMimeOptions, signMime } from './mime/sign-mime.js';
 export { signMimeStream, verifyDetachedStream } from './mime/sign-mime-stream.js';
 export { type VerifyMimeOptions, verifyMime } from './mime/verify-mime.js';
+export type { RsaRawDecrypt } from './session-key/rsa-private-key-info.js';
+export {
+  decryptRsaSessionKeys,
+  type RsaSessionKeyOptions,
+} from './session-key/rsa-session-keys.js';

@@ -1,5 +1,6 @@
 // The scheme adapters load their crypto package on first use: an OpenPGP-only send never loads
-// pkijs or asn1js (the S/MIME stack), an S/MIME-only send never loads openpgp.js. Checked in a child node process whose module hooks record
+// pkijs or asn1js (the S/MIME stack), an S/MIME-only send never loads openpgp.js, and the
+// recipient side never loads the sending halves or nodemailer's MIME writer. Checked in a child node process whose module hooks record
 // every URL loaded, on the TypeScript sources (no dist needed).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -62,5 +63,17 @@ describe('scheme adapters load lazily', () => {
     const urls = loadedBy('smime-only-send.ts', cert);
     expect(urls.some((u) => /\/pkijs\//.test(u))).toBe(true);
     expect(urls.filter((u) => /\/(openpgp|@sealpost\/pgp|packages\/pgp)\//.test(u))).toEqual([]);
+  });
+
+  it('the recipient side (open, inspect) loads neither the sending adapters nor nodemailer', () => {
+    const urls = loadedBy('pgp-open.ts');
+    expect(urls.some((u) => /\/openpgp\//.test(u))).toBe(true);
+    expect(
+      urls.filter((u) =>
+        /\/nodemailer\/|\/pipeline\/src\/schemes\/(pgp|smime|scheme)\.ts$|\/(pkijs|asn1js)\//.test(
+          u,
+        ),
+      ),
+    ).toEqual([]);
   });
 });

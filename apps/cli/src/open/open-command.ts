@@ -37,12 +37,13 @@ export const OPEN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 };
 
 /**
- * PKCS#1 v1.5 key transport for S/MIME (decision 0041) from @sealpost/smime/node, loaded only
- * when a message actually uses it.
+ * Node's raw RSA operation for OpenPGP RSA session keys (decision 0131) and S/MIME PKCS#1 v1.5
+ * key transport (decision 0041), from @sealpost/keystore (loaded for the keys already); the
+ * ciphers Web Crypto lacks from @sealpost/smime/node, loaded only when a message uses one.
  */
 export const OPENING_IN_NODE: OpenOptions = {
   rsaRawDecrypt: async (privateKeyPkcs8, ciphertext) =>
-    (await import('@sealpost/smime/node')).rsaRawDecrypt(privateKeyPkcs8, ciphertext),
+    (await import('@sealpost/keystore')).rsaRawDecrypt(privateKeyPkcs8, ciphertext),
   contentDecrypt: async (request) => (await import('@sealpost/smime/node')).contentDecrypt(request),
 };
 

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import { SealpostError } from '@sealpost/errors';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Message } from '../message/message.js';
 import { CanonicalLineEnds } from './canonical-stream.js';
 import { composerOptions, type ToMimeOptions } from './composer-options.js';
@@ -16,18 +15,34 @@ function asSealpostError(error: unknown): SealpostError {
   );
 }
 
+// nodemailer's MIME writer (~240 KB with node:http, node:zlib, … behind it) is loaded on the
+// first message written: the recipient side imports this package but never writes MIME.
+let composer: Promise<typeof import('nodemailer/lib/mail-composer')> | undefined;
+const loadComposer = () => {
+  composer ??= import('nodemailer/lib/mail-composer');
+  return composer;
+};
+
 /**
  * The message as a stream of canonical RFC 5322 / MIME bytes (CRLF only, lines ≤ 998),
  * built by nodemailer's MailComposer and never buffered whole.
  */
 export function toMimeStream(message: Message, options: ToMimeOptions = {}): Readable {
-  const source = new MailComposer(composerOptions(message, options)).compile().createReadStream();
+  // Checked now, so a bad message still throws here and not later from the stream.
+  const composerInput = composerOptions(message, options);
   const canonical = new CanonicalLineEnds({ sevenBitBody: options.forSigning ?? false });
-  // Errors of the source (an unreadable attachment) reach the reader as SealpostError, and a
-  // reader that stops early stops the source too.
-  source.once('error', (error: unknown) => canonical.destroy(asSealpostError(error)));
-  canonical.once('close', () => source.destroy());
-  source.pipe(canonical);
+  loadComposer().then(
+    ({ default: MailComposer }) => {
+      if (canonical.destroyed) return; // the reader stopped before the writer was loaded
+      const source = new MailComposer(composerInput).compile().createReadStream();
+      // Errors of the source (an unreadable attachment) reach the reader as SealpostError, and
+      // a reader that stops early stops the source too.
+      source.once('error', (error: unknown) => canonical.destroy(asSealpostError(error)));
+      canonical.once('close', () => source.destroy());
+      source.pipe(canonical);
+    },
+    (error: unknown) => canonical.destroy(asSealpostError(error)),
+  );
   return canonical;
 }
 

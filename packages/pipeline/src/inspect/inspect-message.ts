@@ -18,7 +18,7 @@ import { SealpostError } from '@sealpost/errors';
 import { type ExposureMatrix, exposureMatrix } from '../exposure.js';
 import { findInlinePgp } from '../open/inline-pgp-layer.js';
 import type { Scheme } from '../plan-send.js';
-import { schemeAdapter } from '../schemes/scheme.js';
+import { openSide } from '../schemes/open-sides.js';
 import type {
   EncryptionFacts,
   HeaderProtectionFacts,
@@ -44,7 +44,7 @@ async function encryptionFacts(
   entity: MimeEntity,
 ): Promise<EncryptionFacts> {
   try {
-    return { ...layer, ...(await schemeAdapter(layer.scheme).describeEncryption(layer, entity)) };
+    return { ...layer, ...(await openSide(layer.scheme).describeEncryption(layer, entity)) };
   } catch (err) {
     return { ...layer, error: reason(err) };
   }
@@ -52,7 +52,7 @@ async function encryptionFacts(
 
 async function signatureFacts(layer: ProtectionLayer, entity: MimeEntity): Promise<SignatureFacts> {
   try {
-    return { ...layer, ...(await schemeAdapter(layer.scheme).describeSignature(layer, entity)) };
+    return { ...layer, ...(await openSide(layer.scheme).describeSignature(layer, entity)) };
   } catch (err) {
     return { ...layer, error: reason(err) };
   }
@@ -146,9 +146,7 @@ export async function inspectMessage(bytes: Uint8Array): Promise<Inspection> {
   const found = findProtectionLayer(structure) ?? (await findInlinePgp(entity, structure));
   const layerEntity = found ? findPart(entity, found.part) : undefined;
   const layer =
-    found && layerEntity
-      ? await schemeAdapter(found.scheme).refineLayer(found, layerEntity)
-      : found;
+    found && layerEntity ? await openSide(found.scheme).refineLayer(found, layerEntity) : found;
   let encryption: EncryptionFacts | null = null;
   let signature: SignatureFacts | null = null;
   if (layer && layerEntity) {
@@ -184,7 +182,7 @@ export async function inspectMessage(bytes: Uint8Array): Promise<Inspection> {
   // The signed entity (first part, or the eContent of opaque signed-data) shows hp= unverified.
   const signedPart =
     layer && layerEntity && signature
-      ? await schemeAdapter(layer.scheme).signedEntity(layer, layerEntity)
+      ? await openSide(layer.scheme).signedEntity(layer, layerEntity)
       : null;
   const subject = header(messageHeaders, 'subject');
   const hp = headerProtection(subject, encryption !== null, signedPart);

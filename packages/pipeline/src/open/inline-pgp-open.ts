@@ -15,10 +15,12 @@ import {
 import { SealpostError } from '@sealpost/errors';
 import type * as Pgp from '@sealpost/pgp';
 import { partText } from './inline-pgp-layer.js';
-import type { OpenKeys } from './open-keys.js';
+import type { OpenKeys, OpenOptions } from './open-keys.js';
 import type { OpenedMessage, SignatureLine } from './opened-message.js';
 
-const loadPgp = () => import('@sealpost/pgp');
+// One import() per run: later calls reuse the module instead of resolving it again.
+let pgpModule: Promise<typeof import('@sealpost/pgp')> | undefined;
+const loadPgp = () => (pgpModule ??= import('@sealpost/pgp'));
 
 function lines(statuses: readonly Pgp.SignatureStatus[]): SignatureLine[] {
   return statuses.map((s) => ({
@@ -55,13 +57,14 @@ export async function openInlinePgp(
   bytes: Uint8Array,
   layer: ProtectionLayer,
   keys: OpenKeys,
+  options: OpenOptions = {},
 ): Promise<OpenedMessage> {
   const { messageHeaders, entity } = splitMessage(bytes);
   const text = partText(entity, layer.part);
   if (text === null)
     throw new SealpostError('EPGP_FORMAT', `Part ${layer.part} cannot be decoded.`);
   const pgp = await loadPgp();
-  const options = { verificationKeys: keys.pgpPublicKeys, headers: messageHeaders };
+  const common = { verificationKeys: keys.pgpPublicKeys, headers: messageHeaders };
   let opened: Pgp.OpenedInline;
   if (layer.kind === 'encrypted') {
     if (keys.pgpPrivateKeys.length === 0) {
@@ -71,9 +74,13 @@ export async function openInlinePgp(
         { details: { scheme: 'pgp', missing: 'pgpPrivateKeys' } },
       );
     }
-    opened = await pgp.decryptInline(text, { ...options, decryptionKeys: keys.pgpPrivateKeys });
+    opened = await pgp.decryptInline(text, {
+      ...common,
+      decryptionKeys: keys.pgpPrivateKeys,
+      ...(options.rsaRawDecrypt ? { rsaRawDecrypt: options.rsaRawDecrypt } : {}),
+    });
   } else {
-    opened = await pgp.verifyInline(text, options);
+    opened = await pgp.verifyInline(text, common);
   }
   const shown: HeaderField[] = messageHeaders.filter(
     (h) => !/^content-|^mime-version$/i.test(h.name),

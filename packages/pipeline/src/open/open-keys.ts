@@ -3,6 +3,7 @@
  * RFC 8551 §2.4 S/MIME identities and trust anchors) and the options that are not keys.
  */
 import type { OpenKeys } from '@sealpost/keystore';
+import type * as Pgp from '@sealpost/pgp';
 import type * as smime from '@sealpost/smime';
 
 // The keys' shape is the keystore's (its loadOpenKeys fills it); the pipeline only reads it.
@@ -10,10 +11,12 @@ export type { OpenKeys, SmimeIdentity } from '@sealpost/keystore';
 
 export interface OpenOptions {
   /**
-   * RSA PKCS#1 v1.5 key transport (what `openssl cms -encrypt` writes), which Web Crypto does
-   * not offer: `rsaRawDecrypt` from `@sealpost/smime/node` in Node (decision 0041).
+   * The raw RSA private-key operation, for what Web Crypto does not offer: S/MIME PKCS#1 v1.5
+   * key transport (what `openssl cms -encrypt` writes, decision 0041) and OpenPGP RSA session
+   * keys (decision 0131; without it openpgp.js uses its slow BigInt code). In Node:
+   * `rsaRawDecrypt` from `@sealpost/keystore` (or `@sealpost/smime/node`, the same operation).
    */
-  readonly rsaRawDecrypt?: smime.RsaRawDecrypt;
+  readonly rsaRawDecrypt?: smime.RsaRawDecrypt & Pgp.RsaRawDecrypt;
   /**
    * Ciphers Web Crypto lacks, for reading only: 3DES and RC2 from older clients, ChaCha20-Poly1305
    * (RFC 8103): `contentDecrypt` from `@sealpost/smime/node` in Node.

@@ -4,7 +4,7 @@
  * outer ones when the payload carries hp=. One result shape whichever scheme it was.
  */
 import { SealpostError } from '@sealpost/errors';
-import { schemeAdapter } from '../schemes/scheme.js';
+import { openSide } from '../schemes/open-sides.js';
 import { openInlinePgp } from './inline-pgp-open.js';
 import { withIntegrityNote } from './integrity-note.js';
 import { findMessageProtection } from './message-protection.js';
@@ -32,9 +32,9 @@ export async function openMessage(
       'The message is neither encrypted nor signed with PGP/MIME, S/MIME or inline PGP.',
     );
   }
-  const side = schemeAdapter(layer.scheme);
+  const side = openSide(layer.scheme);
   const opened = layer.format.startsWith('inline-pgp')
-    ? await openInlinePgp(bytes, layer, keys)
+    ? await openInlinePgp(bytes, layer, keys, options)
     : layer.kind === 'encrypted'
       ? await side.decrypt(bytes, keys, options)
       : await side.verify(bytes, keys, options);

@@ -16,7 +16,9 @@ import { withLegacyHeaders } from '../open/legacy-header-protection.js';
 import type { OpenedMessage, SignatureLine } from '../open/opened-message.js';
 import type { OpenSide } from './open-side.js';
 
-const loadPgp = () => import('@sealpost/pgp');
+// One import() per run: later calls reuse the module instead of resolving it again.
+let pgpModule: Promise<typeof import('@sealpost/pgp')> | undefined;
+const loadPgp = () => (pgpModule ??= import('@sealpost/pgp'));
 
 const ARMOR = /-----BEGIN PGP (MESSAGE|SIGNATURE)-----[\s\S]*?-----END PGP \1-----/;
 
@@ -103,7 +105,7 @@ export async function inlineCoverage(
 export const pgpOpenSide: OpenSide = {
   scheme: 'pgp',
 
-  async decrypt(bytes, keys) {
+  async decrypt(bytes, keys, options) {
     if (keys.pgpPrivateKeys.length === 0) {
       throw new SealpostError(
         'EUSAGE',
@@ -116,6 +118,7 @@ export const pgpOpenSide: OpenSide = {
       await pgp.decryptMime(bytes, {
         decryptionKeys: keys.pgpPrivateKeys,
         verificationKeys: keys.pgpPublicKeys,
+        ...(options.rsaRawDecrypt ? { rsaRawDecrypt: options.rsaRawDecrypt } : {}),
       }),
     );
   },

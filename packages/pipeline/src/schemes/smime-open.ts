@@ -18,7 +18,9 @@ import type { OpenKeys, OpenOptions } from '../open/open-keys.js';
 import type { OpenedMessage, SignatureLine } from '../open/opened-message.js';
 import type { OpenSide } from './open-side.js';
 
-const loadSmime = () => import('@sealpost/smime');
+// One import() per run: later calls reuse the module instead of resolving it again.
+let smimeModule: Promise<typeof import('@sealpost/smime')> | undefined;
+const loadSmime = () => (smimeModule ??= import('@sealpost/smime'));
 
 function signatureLines(report: Smime.SignatureReport | undefined): SignatureLine[] {
   return (report?.signers ?? []).map((s) => {
