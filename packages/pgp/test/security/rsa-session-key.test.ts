@@ -8,6 +8,7 @@ import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { type GeneratedKey, generateKey } from '../../src/keys/generate-key.js';
 import { decryptMessage } from '../../src/message/decrypt-message.js';
+import { decryptMessageStream } from '../../src/message/decrypt-message-stream.js';
 import { encryptMessage } from '../../src/message/encrypt-message.js';
 import type { RsaRawDecrypt } from '../../src/session-key/rsa-private-key-info.js';
 import { decryptRsaSessionKeys } from '../../src/session-key/rsa-session-keys.js';
@@ -50,6 +51,26 @@ describe('decryptMessage with an injected RSA primitive (decision 0131)', () => 
     expect(rsa).toHaveBeenCalledTimes(1);
     expect(ours.content).toEqual(plain);
     expect(ours).toEqual(theirs);
+  });
+
+  it('is used by the streamed decryption too (decrypt --out of a large message)', async () => {
+    const armored = await encryptMessage(plain, { recipientKeys: [bob.publicKey] });
+    const rsa = vi.fn(nodeRsa);
+    const text = new ReadableStream<string>({
+      start(controller) {
+        controller.enqueue(armored);
+        controller.close();
+      },
+    });
+    const streamed = await decryptMessageStream(
+      { armored: text, binary: undefined },
+      { decryptionKeys: [bob.privateKey], rsaRawDecrypt: rsa },
+    );
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of streamed.content as unknown as AsyncIterable<Uint8Array>)
+      chunks.push(chunk);
+    expect(rsa).toHaveBeenCalledTimes(1);
+    expect(Buffer.concat(chunks)).toEqual(Buffer.from(plain));
   });
 
   it('gives the same EDECRYPT as before for a message to another key', async () => {

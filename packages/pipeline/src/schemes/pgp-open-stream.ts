@@ -151,7 +151,7 @@ function isPgpSigned(entity: MimeEntity): boolean {
 }
 
 export const pgpStreamedOpenSide: StreamedOpenSide = {
-  async decrypt(message, keys): Promise<StreamedOpening> {
+  async decrypt(message, keys, options): Promise<StreamedOpening> {
     if (keys.pgpPrivateKeys.length === 0) {
       throw new SealpostError(
         'EUSAGE',
@@ -163,6 +163,7 @@ export const pgpStreamedOpenSide: StreamedOpenSide = {
     const decrypted = await pgp.decryptMessageStream(await openPgpInput(message.decoded(data)), {
       decryptionKeys: keys.pgpPrivateKeys,
       verificationKeys: keys.pgpPublicKeys,
+      ...(options.rsaRawDecrypt ? { rsaRawDecrypt: options.rsaRawDecrypt } : {}),
     });
     let ended: () => void = () => {};
     let failed: (error: unknown) => void = () => {};
