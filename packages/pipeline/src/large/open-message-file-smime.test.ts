@@ -245,6 +245,31 @@ describe('openMessageFile (S/MIME)', () => {
     expect(readdirSync(spoolBase)).toEqual([]);
   });
 
+  it('a signature inside that brings its own content is refused with the in-memory text', async () => {
+    const detached = new TextDecoder().decode(await smime.signMime(plain, alice));
+    // A small one: a signature part over 1 MiB is refused before it is read (ESMIME_FORMAT).
+    const small = await toMime(
+      createMessage({ from: 'alice@example.org', to: 'bob@example.net', text: 'Other.' }),
+    );
+    const opaque = new TextDecoder().decode(
+      await smime.signMime(small, { ...alice, format: 'opaque' }),
+    );
+    const der = opaque.slice(opaque.indexOf('\r\n\r\n') + 4).trim();
+    const part = detached.indexOf('application/pkcs7-signature;');
+    const from = detached.indexOf('\r\n\r\n', part) + 4;
+    const to = detached.indexOf('\r\n--', from);
+    const confused = `${detached.slice(0, from)}${der}${detached.slice(to)}`;
+    const bytes = await smime.encryptMime(new TextEncoder().encode(confused), {
+      recipients: [bobCertificate],
+    });
+    const inMemory = await openMessage(bytes, keys, OPTIONS).catch((e) => e);
+    expect(inMemory).toMatchObject({ code: 'ESMIME_CONTENT_CONFUSION' });
+    await expect(
+      openMessageFile(messageFile(bytes), keys, { ...OPTIONS, spoolBase }),
+    ).rejects.toMatchObject({ code: 'ESMIME_CONTENT_CONFUSION', message: inMemory.message });
+    expect(readdirSync(spoolBase)).toEqual([]);
+  });
+
   it('refuses what it cannot open: no key, not for us, no content, and leaves nothing', async () => {
     const bytes = await smime.encryptMime(plain, { recipients: [bobCertificate] });
     const path = messageFile(bytes);
