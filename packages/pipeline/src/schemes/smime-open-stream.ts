@@ -30,7 +30,8 @@ function formatError(message: string): SealpostError {
 
 /** The signature part's decoded body (small: a SignedData without content, at most 1 MiB). */
 async function signatureDer(message: LargeMessage, part: LocatedPart): Promise<Uint8Array> {
-  if (part.bytes === null) throw formatError('The signature part of multipart/signed is over 1 MiB.');
+  if (part.bytes === null)
+    throw formatError('The signature part of multipart/signed is over 1 MiB.');
   const chunks: Uint8Array[] = [];
   for await (const chunk of message.decoded(part)) chunks.push(chunk);
   return Buffer.concat(chunks);
@@ -84,9 +85,7 @@ export const smimeStreamedOpenSide: StreamedOpenSide = {
       );
     }
     if (message.layer.format !== 'smime-enveloped') {
-      throw formatError(
-        'The message is not an S/MIME encrypted message (application/pkcs7-mime).',
-      );
+      throw formatError('The message is not an S/MIME encrypted message (application/pkcs7-mime).');
     }
     // Node only, so PKCS#1 v1.5 key transport always has its raw RSA operation (decision 0124).
     const rsaRawDecrypt = options.rsaRawDecrypt ?? smimeNode.rsaRawDecrypt;
@@ -118,7 +117,8 @@ export const smimeStreamedOpenSide: StreamedOpenSide = {
   async verify(message, keys, options): Promise<StreamedOpening> {
     if (message.layer.format === 'smime-signed-opaque') {
       return streamed(
-        (sink) => smimeNode.verifyOpaqueStream(message.decoded(), verifyOptions(keys, options), sink),
+        (sink) =>
+          smimeNode.verifyOpaqueStream(message.decoded(), verifyOptions(keys, options), sink),
         (result) => ({
           encryption: null,
           integrity: null,
