@@ -20,6 +20,7 @@ import * as smime from '@sealpost/smime';
 import { rsaRawDecrypt } from '@sealpost/smime/node';
 import { openssl, sharedTestCa } from '@sealpost/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PGP_LIBRARY, recordLoads, SMIME_LIBRARIES } from './record-loads.js';
 import { assertBuilt, runCli } from './run-cli.js';
 
 let dir: string;
@@ -190,6 +191,19 @@ describe('S/MIME decrypt / verify above the large-message threshold', () => {
     ).toBe(true);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     spoolIsEmpty();
+  }, 120_000);
+
+  it('loads pkijs but never openpgp.js (the streamed side is loaded with the scheme)', async () => {
+    const record = recordLoads(dir);
+    const r = await runCli(['verify', file('signed.eml'), '--anchor', file('ca.pem')], {
+      env: { ...env(), ...record.env },
+      timeoutMs: 120_000,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const loaded = record.loaded();
+    expect(loaded.some((f) => /smime-open-stream/.test(f))).toBe(true);
+    expect(loaded.some((f) => SMIME_LIBRARIES.test(f))).toBe(true);
+    expect(loaded.filter((f) => PGP_LIBRARY.test(f))).toEqual([]);
   }, 120_000);
 
   it('verify of multipart/signed and opaque signed-data: valid, the in-memory inner message', async () => {
