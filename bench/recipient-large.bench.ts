@@ -1,11 +1,14 @@
 /**
- * `sealpost decrypt --out` and `sealpost verify` of a large PGP/MIME message, as a user runs
- * them (issue 12 target 1, the recipient side): the BUILT binary (`apps/cli/dist/bin.js`) under
- * `/usr/bin/time -v`, beside `gpg --decrypt` of the same file and `gpg --verify` of the same
- * signature over the same signed part (extracted beforehand, untimed: gpg reads no MIME), in
- * the same run. The messages are made with `sealpost send --dry-run --out` to about --mib MiB.
+ * `sealpost decrypt --out` and `sealpost verify` of a large PGP/MIME and S/MIME message, as a
+ * user runs them (issue 12 target 1, the recipient side): the BUILT binary
+ * (`apps/cli/dist/bin.js`) under `/usr/bin/time -v`, beside, in the same run, `gpg --decrypt`
+ * of the same file and `gpg --verify` of the same signature over the same signed part
+ * (extracted beforehand, untimed: gpg reads no MIME), and `openssl cms -decrypt` / `-verify`
+ * of the same S/MIME files. The messages are made with `sealpost send --dry-run --out` to
+ * about --mib MiB.
  * Run: pnpm --filter @sealpost/bench exec tsx recipient-large.bench.ts [--mib N] (default 100;
  *      --mib 1024 for 1 GiB) [--runs N] (default 1; the figures are the medians)
+ *      [--scheme pgp|smime|both] (default both)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,10 +26,16 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { sharedTestCa } from '@sealpost/testkit';
 
-const { values } = parseArgs({ options: { mib: { type: 'string' }, runs: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { mib: { type: 'string' }, runs: { type: 'string' }, scheme: { type: 'string' } },
+});
 const MIB = Number(values.mib ?? 100);
 const RUNS = Number(values.runs ?? 1);
+const SCHEME = values.scheme ?? 'both';
+const PGP = SCHEME !== 'smime';
+const SMIME = SCHEME !== 'pgp';
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = join(here, '../apps/cli/dist/bin.js');
 const dir = await mkdtemp(join(tmpdir(), 'sealpost-bench-recipient-'));
@@ -83,8 +92,11 @@ writeFileSync(file('me.sec.asc'), secret('me@example.net'));
 
 const XDG = { HOME: dir, XDG_CONFIG_HOME: file('xdg'), XDG_DATA_HOME: file('data'), TMPDIR: dir };
 
-/** A message of about MIB MiB: armor of base64 grows the attachment ~1.85×, base64 alone ~1.37×. */
-async function message(name: string, encrypt: boolean): Promise<string> {
+/**
+ * A message of about MIB MiB: armor of base64 (PGP) or base64 of base64 (S/MIME) grows the
+ * attachment ~1.85×, base64 alone ~1.37×.
+ */
+async function message(name: string, encrypt: boolean, flags: readonly string[]): Promise<string> {
   const attachment = file(`${name}.bin`);
   await writeAttachment(attachment, Math.round((MIB * 1024 * 1024) / (encrypt ? 1.85 : 1.37)));
   const out = file(`${name}.eml`);
@@ -103,11 +115,7 @@ async function message(name: string, encrypt: boolean): Promise<string> {
       'see attached',
       '--attach',
       attachment,
-      '--sign',
-      'pgp',
-      '--sign-key',
-      file('me.sec.asc'),
-      ...(encrypt ? ['--encrypt', 'pgp', '--key', file('alice.asc')] : ['--encrypt', 'none']),
+      ...flags,
       '--dry-run',
       '--out',
       out,
@@ -117,12 +125,44 @@ async function message(name: string, encrypt: boolean): Promise<string> {
   rmSync(attachment);
   return out;
 }
-const encrypted = await message('signed-encrypted', true);
-const signed = await message('signed', false);
+const pgpSign = ['--sign', 'pgp', '--sign-key', file('me.sec.asc')];
+const encrypted = PGP
+  ? await message('signed-encrypted', true, [
+      ...pgpSign,
+      ...['--encrypt', 'pgp', '--key', file('alice.asc')],
+    ])
+  : '';
+const signed = PGP ? await message('signed', false, [...pgpSign, '--encrypt', 'none']) : '';
+
+// S/MIME: RSA-2048 certificates of the test CA, which openssl is given too.
+if (SMIME) {
+  const ca = await sharedTestCa();
+  const [alice, me] = await Promise.all([
+    ca.issueEmailCertificate('alice@example.org', { keyType: 'rsa-2048' }),
+    ca.issueEmailCertificate('me@example.net', { keyType: 'rsa-2048' }),
+  ]);
+  writeFileSync(file('ca.pem'), ca.certPem);
+  writeFileSync(file('alice.pem'), alice.certPem);
+  writeFileSync(file('alice.key'), alice.keyPem);
+  writeFileSync(file('alice-identity.pem'), `${alice.certPem}${alice.keyPem}`);
+  writeFileSync(file('me-identity.pem'), `${me.certPem}${me.keyPem}`);
+}
+const smimeSign = ['--sign', 'smime', '--sign-key', file('me-identity.pem')];
+const smimeAnchor = ['--anchor', file('ca.pem')];
+const smimeEncrypted = SMIME
+  ? await message('smime-signed-encrypted', true, [
+      ...smimeSign,
+      ...smimeAnchor,
+      ...['--encrypt', 'smime', '--key', file('alice.pem')],
+    ])
+  : '';
+const smimeSigned = SMIME
+  ? await message('smime-signed', false, [...smimeSign, ...smimeAnchor, '--encrypt', 'none'])
+  : '';
 
 // gpg --verify needs the signed part and the signature as files (RFC 3156 §5: the first part's
 // exact bytes, CRLF); cut from the message here, outside the timing.
-{
+if (PGP) {
   // As a Buffer: a 1 GiB message is longer than the longest string V8 makes.
   const bytes = readFileSync(signed);
   const head = bytes.subarray(0, bytes.indexOf('\r\n\r\n') + 4).toString('latin1');
@@ -147,9 +187,9 @@ const fresh = (name: string, i: number) => {
 };
 
 const load = loadavg()[0]!.toFixed(1);
-const jobs = [
+const pgpJobs = () => [
   {
-    path: 'decrypt --out (sign+encrypt)',
+    path: 'PGP decrypt --out (sign+encrypt)',
     size: statSync(encrypted).size,
     sealpost: (i: number) =>
       timed(
@@ -172,7 +212,7 @@ const jobs = [
       timed('gpg', [...gpgArgs, '--decrypt', '-o', fresh('gpg-decrypt', i), encrypted]),
   },
   {
-    path: 'verify (multipart/signed)',
+    path: 'PGP verify (multipart/signed)',
     size: statSync(signed).size,
     sealpost: () => timed(process.execPath, [bin, 'verify', signed, '--key', file('me.asc')], XDG),
     peerName: 'gpg --verify sig part',
@@ -180,7 +220,7 @@ const jobs = [
       timed('gpg', [...gpgArgs, '--verify', file('signature.asc'), file('signed-part.bin')]),
   },
   {
-    path: 'verify --out (multipart/signed)',
+    path: 'PGP verify --out (multipart/signed)',
     size: statSync(signed).size,
     sealpost: (i: number) =>
       timed(
@@ -193,6 +233,74 @@ const jobs = [
       timed('gpg', [...gpgArgs, '--verify', file('signature.asc'), file('signed-part.bin')]),
   },
 ];
+// openssl checks the signer chain against the same CA; -decrypt does not verify the signature
+// inside (that would be a second openssl run), sealpost's decrypt does.
+const opensslVerify = (i: number) =>
+  timed('openssl', [
+    'cms',
+    '-verify',
+    '-in',
+    smimeSigned,
+    '-CAfile',
+    file('ca.pem'),
+    '-out',
+    fresh('openssl-verify', i),
+  ]);
+const smimeJobs = () => [
+  {
+    path: 'S/MIME decrypt --out (sign+encrypt)',
+    size: statSync(smimeEncrypted).size,
+    sealpost: (i: number) =>
+      timed(
+        process.execPath,
+        [
+          bin,
+          'decrypt',
+          smimeEncrypted,
+          '--key',
+          file('alice-identity.pem'),
+          ...smimeAnchor,
+          '--out',
+          fresh('sealpost-smime-decrypt', i),
+        ],
+        XDG,
+      ),
+    peerName: 'openssl cms -decrypt',
+    peer: (i: number) =>
+      timed('openssl', [
+        'cms',
+        '-decrypt',
+        '-in',
+        smimeEncrypted,
+        '-inkey',
+        file('alice.key'),
+        '-recip',
+        file('alice.pem'),
+        '-out',
+        fresh('openssl-decrypt', i),
+      ]),
+  },
+  {
+    path: 'S/MIME verify (multipart/signed)',
+    size: statSync(smimeSigned).size,
+    sealpost: () => timed(process.execPath, [bin, 'verify', smimeSigned, ...smimeAnchor], XDG),
+    peerName: 'openssl cms -verify',
+    peer: opensslVerify,
+  },
+  {
+    path: 'S/MIME verify --out (multipart/signed)',
+    size: statSync(smimeSigned).size,
+    sealpost: (i: number) =>
+      timed(
+        process.execPath,
+        [bin, 'verify', smimeSigned, ...smimeAnchor, '--out', fresh('sealpost-smime-verify', i)],
+        XDG,
+      ),
+    peerName: 'openssl cms -verify',
+    peer: opensslVerify,
+  },
+];
+const jobs = [...(PGP ? pgpJobs() : []), ...(SMIME ? smimeJobs() : [])];
 const rows: string[][] = [];
 for (const job of jobs) {
   // Interleaved: the peer and sealpost see the same load.
@@ -214,7 +322,7 @@ for (const job of jobs) {
 await rm(dir, { recursive: true, force: true });
 
 console.log(
-  `\nsealpost decrypt / verify of a ~${MIB} MiB PGP/MIME message (peak RSS; load average ${load} at the start)\n`,
+  `\nsealpost decrypt / verify of a ~${MIB} MiB ${SCHEME === 'both' ? 'PGP/MIME and S/MIME' : SCHEME === 'pgp' ? 'PGP/MIME' : 'S/MIME'} message (peak RSS; load average ${load} at the start)\n`,
 );
 const header = ['path', 'sealpost', 'RSS', 'peer', 'time ratio'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import * as pgp from '@sealpost/pgp';
 import { NO_KEYS, openMessage } from '@sealpost/pipeline/recipient';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PGP_LIBRARY, recordLoads, SMIME_LIBRARIES } from './record-loads.js';
 import { assertBuilt, bin, runCli } from './run-cli.js';
 
 let dir: string;
@@ -163,6 +164,20 @@ describe('decrypt / verify above the large-message threshold', () => {
     expect(doc.messageSize).toBe(expected.message.length);
     expect(readFileSync(out).equals(Buffer.from(expected.message))).toBe(true);
     spoolIsEmpty();
+  }, 120_000);
+
+  it('loads openpgp.js but never pkijs, though S/MIME has a streamed side too', async () => {
+    const record = recordLoads(dir);
+    const r = await runCli(['verify', file('signed.eml'), '--key', file('me.asc')], {
+      env: { ...env(), ...record.env },
+      timeoutMs: 120_000,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const loaded = record.loaded();
+    expect(loaded.some((f) => PGP_LIBRARY.test(f))).toBe(true);
+    expect(loaded.filter((f) => SMIME_LIBRARIES.test(f) || /smime-open-stream/.test(f))).toEqual(
+      [],
+    );
   }, 120_000);
 
   it('a changed ciphertext fails the MDC: exit 5, no --out file, no temporary file', async () => {

@@ -173,11 +173,11 @@ describe('openMessageFile', () => {
       code: 'EMIME',
     });
     expect(await streamedProtection(messageFile(plain))).toBeNull();
-    // S/MIME has no streamed half yet (decision 0122): such a message is opened in memory.
+    // S/MIME is streamed too (decision 0124), but OpenPGP keys do not open it.
     const smime = 'Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n\r\nMIA=\r\n';
-    expect(await streamedProtection(messageFile(smime))).toBeNull();
+    expect(await streamedProtection(messageFile(smime))).toMatchObject({ scheme: 'smime' });
     await expect(openMessageFile(messageFile(smime), keys, { spoolBase })).rejects.toMatchObject({
-      code: 'EINTERNAL',
+      code: 'EUSAGE',
     });
     await expect(openMessageFile(messageFile(plain), keys, { spoolBase })).rejects.toMatchObject({
       code: 'ENOT_PROTECTED',

@@ -232,7 +232,11 @@ function redacted(error: unknown, message: FileMessage): unknown {
   return redactedError(error, {
     where: `decrypted ${message.layer.scheme === 'pgp' ? 'PGP/MIME' : 'S/MIME'} content`,
     fallbackCode: code,
-    keepMessage: [code],
+    // The codes decryptMime keeps the text of: theirs quote nothing of the content.
+    keepMessage:
+      message.layer.scheme === 'pgp'
+        ? [code]
+        : [code, 'ESMIME_CONTENT_CONFUSION', 'ESMIME_UNSUPPORTED'],
   });
 }
 

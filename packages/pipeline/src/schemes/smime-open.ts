@@ -22,7 +22,15 @@ import type { OpenSide } from './open-side.js';
 let smimeModule: Promise<typeof import('@sealpost/smime')> | undefined;
 const loadSmime = () => (smimeModule ??= import('@sealpost/smime'));
 
-function signatureLines(report: Smime.SignatureReport | undefined): SignatureLine[] {
+/** Every S/MIME layer has a streamed opening (RFC 8551 §3.3, §3.5.2, §3.5.3). */
+const STREAMED_FORMATS: ReadonlySet<ProtectionLayer['format']> = new Set([
+  'smime-enveloped',
+  'smime-signed-detached',
+  'smime-signed-opaque',
+]);
+
+/** The pipeline's lines for a signature report (also the streamed side's, smime-open-stream.ts). */
+export function signatureLines(report: Smime.SignatureReport | undefined): SignatureLine[] {
   return (report?.signers ?? []).map((s) => {
     // The signature itself checked, but no given trust anchor vouches for the certificate.
     const untrusted = s.status === 'invalid' && s.error?.code === 'ESMIME_CERT_UNTRUSTED';
@@ -78,9 +86,12 @@ async function decryptWithIdentities(
 
 export const smimeOpenSide: OpenSide = {
   scheme: 'smime',
-  // `streamed` is left empty on purpose (decision 0122): a large S/MIME message is opened in
-  // memory until a StreamedOpenSide over @sealpost/smime/node's streamed primitives fills it:
-  //   streamed: { streams: (layer) => …, load: async () => (await import('./smime-open-stream.js')).… },
+  // A large message is opened from its file in constant memory (decision 0124); the streamed
+  // side imports @sealpost/smime/node, so neither it nor pkijs loads before it is needed.
+  streamed: {
+    streams: (layer) => STREAMED_FORMATS.has(layer.format),
+    load: async () => (await import('./smime-open-stream.js')).smimeStreamedOpenSide,
+  },
 
   async decrypt(bytes, keys, options) {
     if (keys.smimeIdentities.every((identity) => identity.certificates.length === 0)) {
