@@ -144,6 +144,16 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
   }
 }
 
+/**
+ * One turn of the event loop for the session opened ahead. The build runs on this thread in
+ * long synchronous stretches (loading the signer compiles openpgp.js: ~50 ms), and a server
+ * reply that arrived meanwhile waits for a turn before the next command (STARTTLS, AUTH) goes
+ * out; here it gets one before the build proper starts.
+ */
+function letSessionAdvance(ahead: SubmissionAhead | undefined): Promise<void> | undefined {
+  return ahead ? new Promise((resolve) => setImmediate(resolve)) : undefined;
+}
+
 async function buildAndSubmit(
   ctx: CommandContext,
   input: DeliverInput,
@@ -159,6 +169,7 @@ async function buildAndSubmit(
   // anchors; without --anchor neither checks the signer's chain (it travels in the signature).
   const trustAnchors = anchors.length > 0 ? anchors : undefined;
   const signers = await loadSigner(ctx, input, trustAnchors);
+  await letSessionAdvance(ahead);
   warnSignerAddress(ctx, signers, input.message.from.address);
   const policy: SendPolicy = input.encryptToSelf
     ? { ...input.policy, encryptToSelf: true }
