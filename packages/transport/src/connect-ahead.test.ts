@@ -193,6 +193,8 @@ describe('SmtpTransport.open() (connect ahead)', () => {
     const transport = createSmtpTransport(options({ maxAheadIdleMs: 50 }));
     await transport.open();
     await new Promise((r) => setTimeout(r, 120));
+    // QUIT as soon as the limit passed, not when the send came.
+    await until(() => verbsSince(mark)[0]?.includes('QUIT') === true);
     const report = await transport.send({ envelope, raw });
     await transport.close();
     expect(report.accepted).toEqual(['bob@example.test']);

@@ -119,8 +119,19 @@ export class SessionPool {
     if (this.closed || session.broken || session.messages >= this.limits.maxMessages) {
       closeSession(session);
     } else {
-      this.idle.push({ session, since: performance.now(), ahead });
+      const parked: Parked = { session, since: performance.now(), ahead };
+      this.idle.push(parked);
+      // Still waiting when the limit passes (a long build): QUIT now, before our own socket
+      // timeout or the server's idle timeout ends it less politely.
+      if (ahead) setTimeout(() => this.expire(parked), this.limits.maxAheadIdleMs).unref();
     }
+  }
+
+  private expire(parked: Parked): void {
+    const at = this.idle.indexOf(parked);
+    if (at < 0) return; // taken by a send, or closed
+    this.idle.splice(at, 1);
+    closeSession(parked.session);
   }
 
   release(session: SmtpSession): void {
