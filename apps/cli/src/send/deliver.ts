@@ -164,6 +164,7 @@ async function buildAndSubmit(
     import('@sealpost/pipeline'),
     import('@sealpost/keystore'),
   ]);
+  await letSessionAdvance(ahead);
   const anchors = await keystore.readTrustAnchors(input.anchors);
   // The signer is checked against --anchor when given, and the self-check then uses the same
   // anchors; without --anchor neither checks the signer's chain (it travels in the signature).
@@ -204,6 +205,7 @@ async function buildAndSubmit(
     {
       recipientKeys: async (addresses) => {
         const found = await keystore.resolveRecipientKeys(addresses, keySources);
+        await letSessionAdvance(ahead);
         for (const key of found.unmatched) {
           out.note(
             `note: ${key.file} holds a ${key.scheme === 'pgp' ? 'key' : 'certificate'} for ${key.addresses.join(', ') || 'no address'}, not for any recipient`,
