@@ -69,8 +69,8 @@ async function makeTransport(
 
 /**
  * Starts opening the session now. Undefined when the SMTP password would have to be asked on
- * the terminal: that prompt keeps its place after the build (a refused send never asks), and
- * the session is opened then, with `submissionAfterBuild`.
+ * the terminal (or by a password command run from one): that prompt keeps its place after the
+ * build (a refused send never asks), and the session is opened then, by `submissionAfterBuild`.
  */
 export function connectAhead(
   ctx: CommandContext,
@@ -78,6 +78,10 @@ export function connectAhead(
 ): SubmissionAhead | undefined {
   const source = secretSource(input);
   if (input.user && Object.keys(source).length === 0) return undefined;
+  // A password command may ask on the terminal itself (pinentry): on a terminal it runs after
+  // the build, as before, so that it never competes with the signing key's passphrase prompt.
+  const onTerminal = (ctx.stdin as { isTTY?: boolean }).isTTY === true;
+  if (input.user && input.passwordCommand && onTerminal) return undefined;
   const controller = new AbortController();
   let transport: SmtpTransport | undefined;
   const opening = (async () => {
