@@ -146,9 +146,9 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
 
 /**
  * One turn of the event loop for the session opened ahead. The build runs on this thread in
- * long synchronous stretches (loading the signer compiles openpgp.js: ~50 ms), and a server
- * reply that arrived meanwhile waits for a turn before the next command (STARTTLS, AUTH) goes
- * out; here it gets one before the build proper starts.
+ * long synchronous stretches (loading the signer compiles openpgp.js in ~50 ms; signing and
+ * encrypting), and a server reply that arrived meanwhile waits for a turn before the next
+ * command (STARTTLS, EHLO, AUTH) goes out; deliver gives it one between those stretches.
  */
 function letSessionAdvance(ahead: SubmissionAhead | undefined): Promise<void> | undefined {
   return ahead ? new Promise((resolve) => setImmediate(resolve)) : undefined;
