@@ -57,6 +57,38 @@ async function failure(promise: Promise<unknown>): Promise<SealpostError> {
   return err as SealpostError;
 }
 
+/** A loopback TCP proxy to the server that can drop its first connection or cut the open ones. */
+async function startProxy(behaviour: { dropFirst: boolean }) {
+  let accepted = 0;
+  const sockets: Socket[] = [];
+  const proxy = createServer((client) => {
+    accepted += 1;
+    sockets.push(client);
+    if (behaviour.dropFirst && accepted === 1) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(server.port, server.host);
+    sockets.push(upstream);
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const cutAll = () => {
+    for (const socket of sockets.splice(0)) socket.destroy();
+  };
+  return {
+    port: (proxy.address() as AddressInfo).port,
+    accepted: () => accepted,
+    cutAll,
+    close: async () => {
+      cutAll();
+      await new Promise((resolve) => proxy.close(resolve));
+    },
+  };
+}
+
 beforeAll(async () => {
   ca = await sharedTestCa();
   server = await startSubmissionServer({
@@ -156,35 +188,52 @@ describe('SmtpTransport.open() (connect ahead)', () => {
   });
 
   it('a send after a failed open() opens a fresh session', async () => {
-    // A loopback proxy that drops its first connection and forwards later ones to the server.
-    let accepted = 0;
-    const sockets: Socket[] = [];
-    const proxy = createServer((client) => {
-      accepted += 1;
-      sockets.push(client);
-      if (accepted === 1) {
-        client.destroy();
-        return;
-      }
-      const upstream = connect(server.port, server.host);
-      sockets.push(upstream);
-      client.pipe(upstream).pipe(client);
-      client.on('error', () => upstream.destroy());
-      upstream.on('error', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxy = await startProxy({ dropFirst: true });
     try {
-      const port = (proxy.address() as AddressInfo).port;
-      const transport = createSmtpTransport(options({ port, servername: 'localhost' }));
+      const transport = createSmtpTransport(options({ port: proxy.port, servername: 'localhost' }));
       const err = await failure(transport.open());
       expect(err.code).toBe('ECONNLOST');
       const report = await transport.send({ envelope, raw });
       await transport.close();
       expect(report.accepted).toEqual(['bob@example.test']);
-      expect(accepted).toBe(2);
+      expect(proxy.accepted()).toBe(2);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.close();
+    }
+  });
+
+  it('a session opened ahead that the server dropped while it waited: the send takes a fresh one', async () => {
+    const proxy = await startProxy({ dropFirst: false });
+    try {
+      const transport = createSmtpTransport(options({ port: proxy.port, servername: 'localhost' }));
+      await transport.open();
+      proxy.cutAll(); // the server's idle timeout, say
+      await new Promise((r) => setTimeout(r, 50));
+      const report = await transport.send({ envelope, raw });
+      await transport.close();
+      expect(report.accepted).toEqual(['bob@example.test']);
+      expect(report.reusedConnection).toBe(false);
+      expect(proxy.accepted()).toBe(2);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a session opened ahead that drops as MAIL goes out: the message is retried on a fresh one', async () => {
+    const proxy = await startProxy({ dropFirst: false });
+    try {
+      const transport = createSmtpTransport(options({ port: proxy.port, servername: 'localhost' }));
+      await transport.open();
+      // Cut in the same turn as the send: the client learns of it only from MAIL's failure
+      // (ECONNLOST, nothing of the message delivered), and the transport starts over once.
+      const sending = transport.send({ envelope, raw });
+      proxy.cutAll();
+      const report = await sending;
+      await transport.close();
+      expect(report.accepted).toEqual(['bob@example.test']);
+      expect(proxy.accepted()).toBe(2);
+    } finally {
+      await proxy.close();
     }
   });
 
