@@ -9,7 +9,9 @@
  *
  * Run (root: Postfix needs it; build apps/cli first):
  *   pnpm --filter @sealpost/bench exec tsx --conditions=@sealpost/source cli-oneshot.bench.ts
- * Env: BENCH_RUNS (default 15). Target: sealpost ≤ 1.0× the peer.
+ * Env: BENCH_RUNS (default 15); BENCH_BASELINE=path/to/an/older/dist/bin.js adds that build's
+ * `send` to the same interleaved runs (before/after a change under the same load).
+ * Target: sealpost ≤ 1.0× the peer.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ import { createGnupgHome, startPostfix } from '@sealpost/testkit';
 const run = promisify(execFile);
 const runs = Number(process.env.BENCH_RUNS ?? 15);
 const bin = fileURLToPath(new URL('../apps/cli/dist/bin.js', import.meta.url));
+const baseline = process.env.BENCH_BASELINE;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -117,26 +120,29 @@ async function main() {
       '--keyring',
       'kr',
     ];
+    const submitArgs = (binary: string) => [
+      binary,
+      ...sendArgs,
+      '--server',
+      `${postfix.host}:${postfix.startTlsPort}`,
+      '--tls',
+      'starttls',
+      '--ca',
+      'ca.pem',
+      '--user',
+      postfix.user,
+      '--password-env',
+      'PW',
+    ];
     const cases: Record<string, () => Promise<unknown>> = {
       'sealpost send (STARTTLS to Postfix)': () =>
-        run(
-          process.execPath,
-          [
-            bin,
-            ...sendArgs,
-            '--server',
-            `${postfix.host}:${postfix.startTlsPort}`,
-            '--tls',
-            'starttls',
-            '--ca',
-            'ca.pem',
-            '--user',
-            postfix.user,
-            '--password-env',
-            'PW',
-          ],
-          { cwd: dir, env },
-        ),
+        run(process.execPath, submitArgs(bin), { cwd: dir, env }),
+      ...(baseline
+        ? {
+            'baseline sealpost send (BENCH_BASELINE)': () =>
+              run(process.execPath, submitArgs(baseline), { cwd: dir, env }),
+          }
+        : {}),
       'gpg -se | msmtp (same Postfix)': () =>
         run('sh', ['-c', gpgScript, 'sh', gpg.home, join(dir, 'body.txt'), join(dir, 'msmtprc')]),
       'sealpost send --dry-run --out': () =>
@@ -162,7 +168,7 @@ async function main() {
     for (let i = 0; i < runs; i++) {
       for (const [name, fn] of Object.entries(cases)) samples[name]!.push(await timed(fn));
     }
-    const delivered = await postfix.waitForMessages(3 * (runs + 1), 30_000);
+    const delivered = await postfix.waitForMessages((baseline ? 4 : 3) * (runs + 1), 30_000);
 
     console.log(
       `one-shot signed+encrypted 1 KiB, ${runs} interleaved runs each (${delivered.length} delivered)`,
@@ -176,6 +182,12 @@ async function main() {
     const ours = median(samples['sealpost send (STARTTLS to Postfix)']!);
     const theirs = median(samples['gpg -se | msmtp (same Postfix)']!);
     const ratio = ours / theirs;
+    if (baseline) {
+      const before = median(samples['baseline sealpost send (BENCH_BASELINE)']!);
+      console.log(
+        `\nbaseline build ${before.toFixed(0)} ms, this build ${ours.toFixed(0)} ms (${(ours / before).toFixed(2)}× the baseline; baseline vs peer ${(before / theirs).toFixed(2)}×)`,
+      );
+    }
     console.log(
       `\nsealpost ${ours.toFixed(0)} ms, gpg -se | msmtp ${theirs.toFixed(0)} ms, ratio ${ratio.toFixed(2)}× (target ≤ 1.0×): ${ratio <= 1 ? 'met' : 'NOT met'}`,
     );

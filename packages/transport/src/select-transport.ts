@@ -41,6 +41,8 @@ export interface SelectionPolicy extends TlsTrustOptions {
   readonly clientName?: string;
   /** Where to remember what worked. Default: one in-memory cache per process; false: none. */
   readonly cache?: SelectionCache | false;
+  /** Aborting it ends the probing of candidates at once (a send opened ahead, then closed). */
+  readonly signal?: AbortSignal;
 }
 
 export type SelectionSource =
@@ -198,7 +200,7 @@ export async function selectTransport(
   for (const candidate of await candidatesFor(host, policy)) {
     const endpoint = endpointFor(candidate);
     try {
-      closeSession(await openSession(endpoint));
+      closeSession(await openSession(endpoint, policy.signal ? { signal: policy.signal } : {}));
     } catch (err) {
       const code = err instanceof SealpostError ? err.code : 'EINTERNAL';
       const outcome = MOVE_ON[code];

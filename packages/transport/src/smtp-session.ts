@@ -50,6 +50,8 @@ export interface SmtpSession {
   readonly tls: TlsReport | null;
   readonly auth: { readonly mechanism: string; readonly user: string } | null;
   readonly capabilities: readonly string[];
+  /** performance.now() when opening began (a session opened ahead starts before its send). */
+  readonly openedAt: number;
   readonly connectMs: number;
   readonly authMs: number;
   /** Messages already sent on this session. */
@@ -82,15 +84,60 @@ function failureContext(endpoint: SmtpEndpoint): FailureContext {
   };
 }
 
+/** Why an open ends early: the transport was closed (e.g. the build failed) before it was ready. */
+function closedEarly(endpoint: SmtpEndpoint): SealpostError {
+  return new SealpostError(
+    'ECONFIG',
+    `The transport was closed before the session with ${endpoint.host}:${endpoint.port} was ready; nothing was sent.`,
+  );
+}
+
+/**
+ * Settles as `work` does, or rejects at once when `signal` aborts, after `stop` has torn the
+ * connection down (a session opened ahead and no longer wanted must not wait for its timeouts).
+ */
+function unlessAborted<T>(
+  work: Promise<T>,
+  endpoint: SmtpEndpoint,
+  stop: () => void,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      stop();
+      reject(closedEarly(endpoint));
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
 /** TCP connect (and for implicit TLS the handshake) within `connectMs`. */
-function openSocket(endpoint: SmtpEndpoint, connectMs: number): Promise<Socket> {
+function openSocket(
+  endpoint: SmtpEndpoint,
+  connectMs: number,
+  signal?: AbortSignal,
+): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const ctx = failureContext(endpoint);
     let settled = false;
+    const onAbort = () => finish(closedEarly(endpoint));
     const finish = (err: SealpostError | undefined, socket?: Socket) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       if (err) {
         tcp.destroy();
         reject(err);
@@ -116,6 +163,8 @@ function openSocket(endpoint: SmtpEndpoint, connectMs: number): Promise<Socket> 
       );
     const tcp = netConnect({ host: endpoint.host, port: endpoint.port });
     tcp.once('error', onError);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
     tcp.once('connect', () => {
       if (endpoint.mode !== 'implicit-tls') {
         tcp.removeListener('error', onError);
@@ -148,6 +197,7 @@ export async function startSession(
   endpoint: SmtpEndpoint,
   conn: SMTPConnection,
   ctx: FailureContext,
+  signal?: AbortSignal,
 ): Promise<SmtpSession> {
   const session: SmtpSession = {
     endpoint,
@@ -155,6 +205,7 @@ export async function startSession(
     tls: null,
     auth: null,
     capabilities: [],
+    openedAt: performance.now(),
     connectMs: 0,
     authMs: 0,
     messages: 0,
@@ -168,24 +219,39 @@ export async function startSession(
   conn.on('end', () => {
     session.broken = true;
   });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      conn.once('error', reject);
-      conn.connect((err) => {
-        conn.removeListener('error', reject);
-        if (err) reject(err);
-        else resolve();
-      });
+  const connected = new Promise<void>((resolve, reject) => {
+    conn.once('error', reject);
+    conn.connect((err) => {
+      conn.removeListener('error', reject);
+      if (err) reject(err);
+      else resolve();
     });
-  } catch (err) {
+  }).catch((err: unknown) => {
     conn.close();
     throw smtpFailure(err, ctx);
-  }
+  });
+  await unlessAborted(connected, endpoint, () => conn.close(), signal);
   return session;
 }
 
-/** Opens, secures and (when credentials are given) authenticates a session. */
-export async function openSession(endpoint: SmtpEndpoint): Promise<SmtpSession> {
+export interface OpenSessionOptions {
+  /**
+   * Aborting it tears down a session still being opened (the socket is destroyed, nothing
+   * more is said) and rejects; a transport's close() does this to a session opened ahead.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Opens, secures and (when credentials are given) authenticates a session: connect, greeting,
+ * EHLO, STARTTLS (RFC 3207) with full verification, EHLO again, AUTH (RFC 4954). Never MAIL.
+ */
+export async function openSession(
+  endpoint: SmtpEndpoint,
+  options: OpenSessionOptions = {},
+): Promise<SmtpSession> {
+  const { signal } = options;
+  if (signal?.aborted) throw closedEarly(endpoint);
   const started = performance.now();
   const timeouts = { ...DEFAULTS, ...endpoint.timeouts };
   const ctx = failureContext(endpoint);
@@ -200,7 +266,7 @@ export async function openSession(endpoint: SmtpEndpoint): Promise<SmtpSession> 
       throw new SealpostError('ECONFIG', 'Credentials are never sent without TLS (mode "none").');
     }
   }
-  const socket = await openSocket(endpoint, timeouts.connectMs);
+  const socket = await openSocket(endpoint, timeouts.connectMs, signal);
   const conn = new SMTPConnection({
     host: endpoint.host,
     port: endpoint.port,
@@ -219,7 +285,7 @@ export async function openSession(endpoint: SmtpEndpoint): Promise<SmtpSession> 
     logger: false,
     ...(endpoint.clientName === undefined ? {} : { name: endpoint.clientName }),
   });
-  const session = await startSession(endpoint, conn, ctx);
+  const session = await startSession(endpoint, conn, ctx, signal);
   const tls = assertProtected(conn, endpoint);
   const connectMs = performance.now() - started;
   const capabilities = [...(internals(conn)._ehloLines ?? internals(conn)._supportedExtensions)];
@@ -227,10 +293,19 @@ export async function openSession(endpoint: SmtpEndpoint): Promise<SmtpSession> 
   let authMs = 0;
   if (endpoint.auth) {
     const authStarted = performance.now();
-    auth = await login(conn, endpoint, endpoint.auth);
+    auth = await unlessAborted(
+      login(conn, endpoint, endpoint.auth),
+      endpoint,
+      () => conn.close(),
+      signal,
+    );
     authMs = performance.now() - authStarted;
   }
-  return Object.assign(session, { tls, auth, capabilities, connectMs, authMs });
+  if (signal?.aborted) {
+    conn.close();
+    throw closedEarly(endpoint);
+  }
+  return Object.assign(session, { openedAt: started, tls, auth, capabilities, connectMs, authMs });
 }
 
 /**

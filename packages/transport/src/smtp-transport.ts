@@ -6,8 +6,9 @@
 import { SealpostError } from '@sealpost/errors';
 import type { SendInput } from './envelope.js';
 import type { TransportReport } from './report.js';
-import { closeSession, resetSession, sendOnSession } from './smtp-send.js';
-import { openSession, type SmtpEndpoint, type SmtpSession } from './smtp-session.js';
+import { type Lease, SessionPool } from './session-pool.js';
+import { resetSession, sendOnSession } from './smtp-send.js';
+import type { SmtpEndpoint } from './smtp-session.js';
 
 /** What every sealpost transport offers: bytes plus envelope in, a report out. */
 export interface Transport {
@@ -28,78 +29,45 @@ export interface SmtpTransportOptions extends SmtpEndpoint {
    * `report.rejected`). Default false: any rejected recipient fails the message, unsent.
    */
   readonly partialDelivery?: boolean;
+  /**
+   * A session opened by `open()` that waited longer than this for its message is closed (QUIT)
+   * and the message goes over a fresh one, as without `open()`. Default 10 000 ms: far below
+   * the 5 minutes a server waits for a command (RFC 5321 §4.5.3.2.7), so a slow build never
+   * meets a session the server is dropping. Decision 0128.
+   */
+  readonly maxAheadIdleMs?: number;
 }
 
 export interface SmtpTransport extends Transport {
   readonly options: Readonly<SmtpTransportOptions>;
-}
-
-interface Lease {
-  session: SmtpSession;
-  opened: boolean;
-}
-
-class SessionPool {
-  private readonly idle: SmtpSession[] = [];
-  private readonly waiting: Array<() => void> = [];
-  private inUse = 0;
-  private closed = false;
-
-  constructor(
-    private readonly endpoint: SmtpEndpoint,
-    private readonly maxConnections: number,
-    private readonly maxMessages: number,
-  ) {}
-
-  async acquire(fresh: boolean): Promise<Lease> {
-    if (this.closed) throw new SealpostError('ECONFIG', 'The transport is closed.');
-    while (this.inUse >= this.maxConnections) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
-    this.inUse += 1;
-    while (!fresh && this.idle.length > 0) {
-      const session = this.idle.pop()!;
-      if (!session.broken) return { session, opened: false };
-    }
-    try {
-      return { session: await openSession(this.endpoint), opened: true };
-    } catch (err) {
-      this.free();
-      throw err;
-    }
-  }
-
-  release(session: SmtpSession): void {
-    if (this.closed || session.broken || session.messages >= this.maxMessages) {
-      closeSession(session);
-    } else {
-      this.idle.push(session);
-    }
-    this.free();
-  }
-
-  private free(): void {
-    this.inUse -= 1;
-    this.waiting.shift()?.();
-  }
-
-  close(): void {
-    this.closed = true;
-    for (const session of this.idle.splice(0)) closeSession(session);
-  }
+  /**
+   * Opens a session now, for the next `send` to use: connect, greeting, EHLO, STARTTLS with
+   * full certificate verification, EHLO again, AUTH. Nothing of a message (no MAIL FROM) is
+   * sent until `send`. Rejects with the codes `send` would (ETLS, EAUTH, ETIMEDOUT, …); a
+   * `send` after a failed `open()` opens a fresh session. `close()` before `send` ends the
+   * session with QUIT, or tears it down if it is still opening. Decision 0128.
+   */
+  open(): Promise<void>;
 }
 
 export function createSmtpTransport(options: SmtpTransportOptions): SmtpTransport {
   const pooled = options.pool === true;
-  const pool = new SessionPool(
-    options,
-    pooled ? Math.max(1, options.maxConnections ?? 5) : Number.POSITIVE_INFINITY,
-    pooled ? Math.max(1, options.maxMessagesPerConnection ?? 100) : 1,
-  );
+  const pool = new SessionPool(options, {
+    maxConnections: pooled ? Math.max(1, options.maxConnections ?? 5) : Number.POSITIVE_INFINITY,
+    maxMessages: pooled ? Math.max(1, options.maxMessagesPerConnection ?? 100) : 1,
+    maxAheadIdleMs: options.maxAheadIdleMs ?? 10_000,
+  });
 
-  async function attempt(input: SendInput, fresh: boolean): Promise<TransportReport> {
-    const startedAt = performance.now();
+  async function attempt(
+    input: SendInput,
+    fresh: boolean,
+    leased: { lease?: Lease },
+  ): Promise<TransportReport> {
+    const called = performance.now();
     const lease = await pool.acquire(fresh);
+    leased.lease = lease;
+    // A session opened ahead of this send: the report's total counts from when opening began.
+    const startedAt = lease.opened ? Math.min(called, lease.session.openedAt) : called;
     try {
       const report = await sendOnSession(
         lease.session,
@@ -122,17 +90,23 @@ export function createSmtpTransport(options: SmtpTransportOptions): SmtpTranspor
   return {
     options: Object.freeze({ ...options }),
     async send(input) {
+      const leased: { lease?: Lease } = {};
       try {
-        return await attempt(input, false);
+        return await attempt(input, false, leased);
       } catch (err) {
-        // A pooled session the server closed while idle: nothing of this message reached it
-        // (ECONNLOST is only raised before the end of DATA), so a fresh session may carry it.
-        if (pooled && err instanceof SealpostError && err.code === 'ECONNLOST') {
+        // A parked session (pooled, or opened ahead) the server closed while it waited:
+        // nothing of this message reached it (ECONNLOST is only raised before the end of
+        // DATA), so a fresh session may carry it.
+        const waited = pooled || leased.lease?.parked === true;
+        if (waited && err instanceof SealpostError && err.code === 'ECONNLOST') {
           if (!(input.raw instanceof Uint8Array)) throw err; // a consumed stream cannot be replayed
-          return attempt(input, true);
+          return attempt(input, true, {});
         }
         throw err;
       }
+    },
+    open() {
+      return pool.warm();
     },
     async close() {
       pool.close();

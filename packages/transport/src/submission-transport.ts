@@ -24,6 +24,8 @@ export interface SubmissionSettings {
   readonly pool?: boolean;
   /** Sessions open at once when pooling; default 5. */
   readonly maxConnections?: number;
+  /** Ends choosing a port (the probing of candidates) at once when aborted. */
+  readonly signal?: AbortSignal;
 }
 
 export function parseServer(server: string): { host: string; port?: number } {
@@ -89,6 +91,7 @@ export async function submissionTransport(
     ...(ca ? { ca } : {}),
     timeouts,
     ...(flags.cacheFile ? { cache: new SelectionCache({ file: flags.cacheFile }) } : {}),
+    ...(flags.signal ? { signal: flags.signal } : {}),
   });
   const transport = createSmtpTransport({
     ...selection.endpoint,

@@ -5,6 +5,7 @@ import { SealpostError } from '@sealpost/errors';
 import type { Command, CommandContext, OptionSpec } from '../command.js';
 import { deliver } from '../send/deliver.js';
 import { messageFromFlags } from '../send/message-from-flags.js';
+import { connectAhead, type SubmissionAhead } from '../send/submission-ahead.js';
 
 export const list = (v: unknown): string[] =>
   Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
@@ -227,6 +228,39 @@ export const sendCommand: Command = {
 async function runSend(ctx: CommandContext): Promise<number> {
   const { values: v } = ctx;
   const config = loadConfig(ctx.cwd, ctx.env);
+  // The session is opened now, while the message is read and built (decision 0128).
+  const submission = startSubmission(ctx, v, config);
+  try {
+    return await composeAndDeliver(ctx, config, submission);
+  } finally {
+    await submission?.close();
+  }
+}
+
+/**
+ * connectAhead right after flags and config are read. Flags that do not parse start nothing:
+ * deliveryFlags raises their error later, in its usual order after the message's own errors.
+ */
+export function startSubmission(
+  ctx: CommandContext,
+  v: CommandContext['values'],
+  config: SealpostConfig,
+): SubmissionAhead | undefined {
+  let flags: ReturnType<typeof deliveryFlags>;
+  try {
+    flags = deliveryFlags(v, config);
+  } catch {
+    return undefined;
+  }
+  return flags.dryRun ? undefined : connectAhead(ctx, flags);
+}
+
+async function composeAndDeliver(
+  ctx: CommandContext,
+  config: SealpostConfig,
+  submission: SubmissionAhead | undefined,
+): Promise<number> {
+  const { values: v } = ctx;
   const { createMessage } = await import('@sealpost/compose');
   const message = createMessage(
     await messageFromFlags(
@@ -263,6 +297,7 @@ async function runSend(ctx: CommandContext): Promise<number> {
     policy,
     config,
     ...deliveryFlags(v, config),
+    ...(submission ? { submission } : {}),
   });
 }
 

@@ -13,7 +13,7 @@ import type { Output } from '../output.js';
 import { deliver } from '../send/deliver.js';
 import { readStdinSubmission } from '../send/stdin-submission.js';
 import { sysexitFor } from '../send/sysexits.js';
-import { DELIVERY_OPTIONS, deliveryFlags, list, str } from './send.js';
+import { DELIVERY_OPTIONS, deliveryFlags, list, startSubmission, str } from './send.js';
 
 /** sendmail's -b modes: only -bm (deliver, the default) is what this command does. */
 const REFUSED_MODES: Readonly<Record<string, string>> = {
@@ -222,10 +222,24 @@ async function runSendmail(ctx: CommandContext): Promise<number> {
   const verbose = v.verbose === true || ctx.out.json;
   const out = heldOutput(ctx.out, held, verbose);
   for (const change of submission.changes) out.note(`note: ${change}`);
-  const code = await deliver(
-    { ...ctx, out },
-    { message: submission, policy, config, ...deliveryFlags(v, config) },
-  );
+  let code: number;
+  // Opened once stdin is read (a slow pipe must not hold a session open), while the copies
+  // are built (decision 0128).
+  const session = startSubmission({ ...ctx, out }, v, config);
+  try {
+    code = await deliver(
+      { ...ctx, out },
+      {
+        message: submission,
+        policy,
+        config,
+        ...deliveryFlags(v, config),
+        ...(session ? { submission: session } : {}),
+      },
+    );
+  } finally {
+    await session?.close();
+  }
   const log = str(v.log);
   if (log) {
     const stamp = new Date().toISOString();

@@ -3,7 +3,7 @@
  * keys, plans, refuses (exit 3) before anything is built, builds and self-checks every copy;
  * here only the CLI's part: reading key and secret files, notes, --out, the report, submitting.
  */
-import { type SealpostConfig, transportCacheFile } from '@sealpost/config';
+import type { SealpostConfig } from '@sealpost/config';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import type { SignerKey } from '@sealpost/keystore';
 import type { SendMessage, SendPlan, SendPolicy } from '@sealpost/pipeline';
@@ -11,8 +11,14 @@ import type { SmimeCertificate } from '@sealpost/smime';
 import type { CommandContext } from '../command.js';
 import { keyringPaths } from '../keystore/keyring-dir.js';
 import { readSecret } from '../secrets.js';
+import {
+  connectAhead,
+  type SubmissionAhead,
+  type SubmissionInput,
+  submissionAfterBuild,
+} from './submission-ahead.js';
 
-export interface DeliverInput {
+export interface DeliverInput extends SubmissionInput {
   /** A compose Message, or the address lists with the exact RFC 5322 bytes (no Bcc header). */
   readonly message: SendMessage;
   readonly policy: SendPolicy;
@@ -31,20 +37,15 @@ export interface DeliverInput {
   readonly signKeyFile?: string;
   readonly passphraseEnv?: string;
   readonly passphraseFile?: string;
-  readonly server?: string;
-  readonly tls?: string;
-  readonly user?: string;
-  readonly passwordEnv?: string;
-  /** A file whose first line is the SMTP password (--password-file, config passwordFile). */
-  readonly passwordFile?: string;
-  /** A command printing the SMTP password (config passwordCommand, like msmtp's passwordeval). */
-  readonly passwordCommand?: string;
   /** Encrypt every encrypted copy to the sender's own key too (--encrypt-to-self). */
   readonly encryptToSelf?: boolean;
-  readonly ca?: string;
-  readonly timeoutMs?: number;
   readonly dryRun: boolean;
   readonly outFile?: string;
+  /**
+   * The submission session, already being opened by the command (connectAhead right after
+   * its flags and config are read). Absent, deliver starts it itself; never on a dry run.
+   */
+  readonly submission?: SubmissionAhead;
 }
 
 /** FILE.eml → FILE.1.eml, FILE.2.eml … when a plan has several messages. */
@@ -128,17 +129,48 @@ function printDecisions(ctx: CommandContext, plan: SendPlan): void {
   }
 }
 
+/**
+ * Builds, checks and submits. The session is opened while the copies are built (decision
+ * 0128); an error of the build wins over an error of connecting, which is raised only once
+ * every copy is built, exactly where it was raised when the session was opened after the build.
+ */
 export async function deliver(ctx: CommandContext, input: DeliverInput): Promise<number> {
+  const ahead = input.dryRun ? undefined : (input.submission ?? connectAhead(ctx, input));
+  try {
+    return await buildAndSubmit(ctx, input, ahead);
+  } finally {
+    // QUIT for a session a failed or refused build never used (no MAIL was sent on it).
+    await ahead?.close();
+  }
+}
+
+/**
+ * One turn of the event loop for the session opened ahead. The build runs on this thread in
+ * long synchronous stretches (loading the signer compiles openpgp.js in ~50 ms; signing and
+ * encrypting), and a server reply that arrived meanwhile waits for a turn before the next
+ * command (STARTTLS, EHLO, AUTH) goes out; deliver gives it one between those stretches.
+ */
+function letSessionAdvance(ahead: SubmissionAhead | undefined): Promise<void> | undefined {
+  return ahead ? new Promise((resolve) => setImmediate(resolve)) : undefined;
+}
+
+async function buildAndSubmit(
+  ctx: CommandContext,
+  input: DeliverInput,
+  ahead: SubmissionAhead | undefined,
+): Promise<number> {
   const { out } = ctx;
   const [pipeline, keystore] = await Promise.all([
     import('@sealpost/pipeline'),
     import('@sealpost/keystore'),
   ]);
+  await letSessionAdvance(ahead);
   const anchors = await keystore.readTrustAnchors(input.anchors);
   // The signer is checked against --anchor when given, and the self-check then uses the same
   // anchors; without --anchor neither checks the signer's chain (it travels in the signature).
   const trustAnchors = anchors.length > 0 ? anchors : undefined;
   const signers = await loadSigner(ctx, input, trustAnchors);
+  await letSessionAdvance(ahead);
   warnSignerAddress(ctx, signers, input.message.from.address);
   const policy: SendPolicy = input.encryptToSelf
     ? { ...input.policy, encryptToSelf: true }
@@ -173,6 +205,7 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
     {
       recipientKeys: async (addresses) => {
         const found = await keystore.resolveRecipientKeys(addresses, keySources);
+        await letSessionAdvance(ahead);
         for (const key of found.unmatched) {
           out.note(
             `note: ${key.file} holds a ${key.scheme === 'pgp' ? 'key' : 'certificate'} for ${key.addresses.join(', ') || 'no address'}, not for any recipient`,
@@ -209,28 +242,14 @@ export async function deliver(ctx: CommandContext, input: DeliverInput): Promise
     return 0;
   }
 
-  const password = input.user
-    ? await readSecret(
-        {
-          ...(input.passwordEnv ? { env: input.passwordEnv } : {}),
-          ...(input.passwordFile ? { file: input.passwordFile } : {}),
-          ...(input.passwordCommand ? { command: input.passwordCommand } : {}),
-          prompt: `SMTP password for ${input.user}: `,
-        },
-        ctx,
-        'SMTP password',
-      )
-    : undefined;
-  const { submissionTransport } = await import('@sealpost/transport');
-  const { transport, describe } = await submissionTransport({
-    ...(input.server ? { server: input.server } : {}),
-    ...(input.tls ? { tls: input.tls } : {}),
-    ...(input.user !== undefined ? { user: input.user } : {}),
-    ...(password !== undefined ? { password } : {}),
-    ...(input.ca ? { ca: input.ca } : {}),
-    ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
-    cacheFile: transportCacheFile(ctx.env),
-  });
+  let submission: Awaited<ReturnType<SubmissionAhead['ready']>>;
+  try {
+    submission = ahead ? await ahead.ready() : await submissionAfterBuild(ctx, input);
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
+  const { transport, describe } = submission;
   out.note(`submitting via ${describe}`);
   try {
     const report = await pipeline.sendBuilt(plan, built, transport, {

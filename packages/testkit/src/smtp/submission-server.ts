@@ -50,7 +50,30 @@ export interface RunningSubmissionServer {
   readonly messages: ReceivedMessage[];
   /** Every AUTH attempt: user, method, and whether the session was TLS-protected then. */
   readonly logins: Array<{ user: string; method: string; secure: boolean }>;
+  /**
+   * Every command's verb in arrival order ("EHLO", "STARTTLS", "AUTH", "MAIL", "QUIT", …) with
+   * the session it came on: enough to show that no MAIL was sent, never the arguments.
+   */
+  readonly commands: Array<{ session: string; verb: string }>;
+  /** Sessions the server accepted, and those that ended (with or without QUIT). */
+  readonly sessions: { opened: number; closed: number };
   close(): Promise<void>;
+}
+
+/** smtp-server logs each client command at debug level as { tnx: 'command', cid, command }. */
+function commandRecorder(commands: RunningSubmissionServer['commands']) {
+  const quiet = () => {};
+  return {
+    trace: quiet,
+    info: quiet,
+    warn: quiet,
+    error: quiet,
+    fatal: quiet,
+    debug(meta: { tnx?: string; cid?: string; command?: string }) {
+      if (meta?.tnx === 'command' && meta.command)
+        commands.push({ session: meta.cid ?? '', verb: meta.command.toUpperCase() });
+    },
+  };
 }
 
 function smtpError(code: number, message: string): Error {
@@ -62,6 +85,8 @@ export async function startSubmissionServer(
 ): Promise<RunningSubmissionServer> {
   const messages: ReceivedMessage[] = [];
   const logins: RunningSubmissionServer['logins'] = [];
+  const commands: RunningSubmissionServer['commands'] = [];
+  const sessions = { opened: 0, closed: 0 };
   const users = options.users;
   const cert = options.certificate;
   const server = new SMTPServer({
@@ -79,9 +104,16 @@ export async function startSubmissionServer(
     authMethods: [...(options.authMethods ?? ['PLAIN', 'LOGIN'])],
     disableReverseLookup: true,
     closeTimeout: 500,
-    logger: false,
+    logger: commandRecorder(commands) as never,
     banner: 'sealpost test submission server',
     ...(options.size ? { size: options.size } : {}),
+    onConnect(_session, callback) {
+      sessions.opened += 1;
+      callback();
+    },
+    onClose() {
+      sessions.closed += 1;
+    },
     onAuth(auth, session, callback) {
       const user = auth.username ?? '';
       logins.push({ user, method: auth.method, secure: session.secure });
@@ -129,6 +161,8 @@ export async function startSubmissionServer(
     port,
     messages,
     logins,
+    commands,
+    sessions,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
