@@ -22,10 +22,15 @@ import type { PublicKey } from '../keys/read-keys.js';
 import { hashName } from '../message/hash-name.js';
 import { usableSigningKeyId } from '../message/sign-detached.js';
 import { type SignatureStatus, toSignatureStatuses } from '../message/signature-status.js';
-import { canonicalizer, readHeaderSection } from './encrypt-mime-stream.js';
+import { lineEnds, readHeaderSection } from './encrypt-mime-stream.js';
 import { readInputMessage } from './input-message.js';
 import { PGP_SIGNATURE } from './pgp-mime.js';
 import type { SignMimeOptions } from './sign-mime.js';
+
+export interface SignMimeStreamOptions extends SignMimeOptions {
+  /** The message is already canonical, CRLF only: its line ends are passed through. */
+  readonly canonical?: boolean;
+}
 
 const PLACEHOLDER = 'SEALPOST-STREAMED-SIGNED-BODY';
 const MAX_HEADER = 1024 * 1024;
@@ -51,8 +56,9 @@ function signedPart(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   partHead: Uint8Array,
   rest: Uint8Array,
+  canonicalInput: boolean | undefined,
 ): ReadableStream<Uint8Array> {
-  const canonical = canonicalizer();
+  const canonical = lineEnds(canonicalInput);
   let first = true;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -164,7 +170,7 @@ async function lastSignaturePacket(stream: ReadableStream<Uint8Array>): Promise<
 /** Signs the message `open()` streams (called twice) and resolves to the signed message. */
 export async function signMimeStream(
   open: () => ReadableStream<Uint8Array>,
-  options: SignMimeOptions,
+  options: SignMimeStreamOptions,
 ): Promise<ReadableStream<Uint8Array>> {
   const keyId = await usableSigningKeyId(options.signingKey, options.date);
   const firstReader = open().getReader();
@@ -177,7 +183,7 @@ export async function signMimeStream(
     // the data, RFC 9580 §5.2.4), so it is taken from the end of the output.
     const signed = (await openpgp.sign({
       message: await openpgp.createMessage({
-        binary: signedPart(firstReader, first.partHead, first.rest),
+        binary: signedPart(firstReader, first.partHead, first.rest, options.canonical),
       }),
       signingKeys: options.signingKey,
       signingKeyIDs: keyId,
@@ -219,7 +225,7 @@ export async function signMimeStream(
   const suffix = encoder.encode(whole.slice(at + PLACEHOLDER.length));
   const reader = open().getReader();
   const { rest } = await readHeaderSection(reader, MAX_HEADER);
-  const body = signedPart(reader, first.partHead, rest).getReader();
+  const body = signedPart(reader, first.partHead, rest, options.canonical).getReader();
   let state: 'prefix' | 'body' | 'done' = 'prefix';
   return new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -56,21 +56,24 @@ export const pgpSendSide: SendSide = {
     const node = (out: ReadableStream<Uint8Array>) =>
       Readable.fromWeb(out as unknown as WebReadableStream<Uint8Array>);
     if (planned.scheme === 'pgp') {
-      return async (open: () => Readable) => {
+      return async (open: () => Readable, crlf?: boolean) => {
         const pgp = await import('@sealpost/pgp');
         const out = await pgp.encryptMimeStream(web(open)(), {
           recipientKeys: planned.encryptTo.map((k) => k.material as PublicKey),
           ...(signingKey ? { signingKey } : {}),
           headerProtection: planned.headerProtection,
+          canonical: crlf === true,
           ...date,
         });
         return node(out);
       };
     }
     if (!signingKey) return undefined;
-    return async (open: () => Readable) => {
+    return async (open: () => Readable, crlf?: boolean) => {
       const pgp = await import('@sealpost/pgp');
-      return node(await pgp.signMimeStream(web(open), { signingKey, ...date }));
+      return node(
+        await pgp.signMimeStream(web(open), { signingKey, canonical: crlf === true, ...date }),
+      );
     };
   },
 

@@ -20,8 +20,13 @@ import { smimeOpenSide } from './smime-open.js';
 /**
  * Turns the canonical message into the built copy's bytes, as a stream. `open` gives a fresh
  * stream of the message each call (signing reads it twice: to sign, then to write).
+ * `crlf`: the message is known to be CRLF only (compose wrote it), so its line ends need no
+ * rewriting.
  */
-export type CopyStreamer = (open: () => Readable) => Promise<AsyncIterable<Uint8Array>>;
+export type CopyStreamer = (
+  open: () => Readable,
+  crlf?: boolean,
+) => Promise<AsyncIterable<Uint8Array>>;
 
 /** The sending half of a scheme adapter. */
 export interface SendSide {

@@ -35,6 +35,8 @@ export async function spoolTo(path: string, bytes: AsyncIterable<Uint8Array>): P
 /** The canonical message: a spool file, or (onePass) a stream read exactly once. */
 export interface MessageSource {
   readonly path?: string;
+  /** CRLF only, as compose's toMimeStream writes it (a caller's own MIME may not be). */
+  readonly crlf?: boolean;
   stream(): Readable;
 }
 
@@ -78,7 +80,7 @@ export async function buildSpooledMessages(
     let path: string;
     if (streamer) {
       path = spool.file(`copy-${index + 1}.eml`);
-      await spoolTo(path, await streamer(() => message.stream()));
+      await spoolTo(path, await streamer(() => message.stream(), message.crlf === true));
     } else {
       path = spooledPath(message); // a TLS-only copy is the message itself
     }
