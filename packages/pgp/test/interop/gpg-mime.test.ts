@@ -27,7 +27,14 @@ import { encryptedWrapper, encryptMime } from '../../src/mime/encrypt-mime.js';
 import { encryptMimeStream } from '../../src/mime/encrypt-mime-stream.js';
 import { signMime } from '../../src/mime/sign-mime.js';
 import { verifyMime } from '../../src/mime/verify-mime.js';
-import { encryptedPart, sampleMessage, signedParts, text } from './mime-parts.js';
+import {
+  encryptedPart,
+  largeMessageChunks,
+  sampleMessage,
+  signedParts,
+  streamOfChunks,
+  text,
+} from './mime-parts.js';
 
 describe('PGP/MIME interop with gpg 2.2', () => {
   let gpg: GnupgHome;
@@ -188,5 +195,29 @@ describe('PGP/MIME interop with gpg 2.2', () => {
     });
     expect(result.stderr).toContain(`VALIDSIG ${alice.fingerprint}`);
     expect(text(result.stdout)).toContain('Grüße from sealpost.');
+  });
+
+  it('gpg decrypts a multi-chunk streamed message armored in CRLF lines without a CRC24', async () => {
+    const { whole, chunks } = largeMessageChunks(4000);
+    const out = new Uint8Array(
+      await new Response(
+        await encryptMimeStream(streamOfChunks(chunks), {
+          recipientKeys: [bob.publicKey],
+          signingKey: alice.privateKey,
+          canonical: true,
+          headerProtection: false,
+        }),
+      ).arrayBuffer(),
+    );
+    const armored = encryptedPart(out);
+    expect(text(armored)).not.toMatch(/\r\n=[A-Za-z0-9+/]{4}\r\n-----END/);
+    const result = await gpg.ok(['--status-fd', '2', '--decrypt'], {
+      input: armored,
+      passphrase: 'bob pass',
+    });
+    expect(result.stderr).toContain(`VALIDSIG ${alice.fingerprint}`);
+    const decrypted = text(result.stdout);
+    // The payload is the input's body part: its last lines arrive whole.
+    expect(decrypted.endsWith(text(whole.subarray(whole.length - 4000)))).toBe(true);
   });
 });
