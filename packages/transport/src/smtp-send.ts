@@ -3,6 +3,7 @@
  * message is streamed, never buffered; a lost connection after the end of DATA is ambiguous.
  */
 import { PassThrough, Readable } from 'node:stream';
+import { useFastDataStream } from './data-dot-stuffing.js';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import { smtpFailure } from './connection-errors.js';
 import type { SendInput } from './envelope.js';
@@ -148,6 +149,7 @@ export async function sendOnSession(
     body.end(Buffer.from(input.raw.buffer, input.raw.byteOffset, input.raw.byteLength));
   }
   let info: SendInfo;
+  useFastDataStream(session.connection);
   const undoSmtpUtf8 = input.envelope.smtputf8 ? declareSmtpUtf8(session) : () => {};
   try {
     info = await new Promise<SendInfo>((resolve, reject) => {
