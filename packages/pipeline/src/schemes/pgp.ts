@@ -48,7 +48,7 @@ export const pgpSendSide: SendSide = {
 
   streamCopy(planned: PlannedMessage, options: BuildOptions) {
     // openpgp.js streams encryption with the one-pass signature inside it (RFC 4880 §5.4), and
-    // a detached signature over a stream (signMimeStream reads the message twice).
+    // a detached signature over a stream (signMimeStream reads the message once).
     const signingKey = planned.sign === 'pgp' ? signer(options).privateKey : undefined;
     const date = options.date ? { date: options.date } : {};
     const web = (open: () => Readable) => () =>

@@ -42,14 +42,15 @@ export interface MessageSource {
 
 /**
  * Whether the plan is one copy built in a single pass over the message (encrypted, signed
- * inside or not, except S/MIME sign+encrypt, which reads twice): then the message itself need
- * not be spooled, it streams straight from compose into the encryptor.
+ * inside or not, or OpenPGP-signed only; S/MIME signing reads twice): then the message itself
+ * need not be spooled, it streams straight from compose into the encryptor or signer.
  */
 export function onePass(plan: SendPlan, options: BuildOptions): boolean {
   const [planned, ...others] = plan.messages;
-  if (!planned || others.length > 0 || planned.scheme === 'none') return false;
-  if (planned.scheme === 'smime' && planned.sign === 'smime') return false;
-  return schemeAdapter(planned.scheme).streamCopy?.(planned, options) !== undefined;
+  const scheme = planned && copyScheme(planned);
+  if (!planned || others.length > 0 || !scheme) return false;
+  if (planned.sign === 'smime') return false;
+  return schemeAdapter(scheme).streamCopy?.(planned, options) !== undefined;
 }
 
 function spooledPath(message: MessageSource): string {
