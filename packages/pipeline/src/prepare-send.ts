@@ -146,7 +146,15 @@ export async function prepareSend<K extends RecipientKeys = RecipientKeys>(
           : toMimeStream(message as Message, { forSigning: true });
       let canonical: MessageSource;
       if (onePass(plan, buildOptions)) {
-        canonical = { stream, crlf: composed };
+        // Composed afresh on each call: a second read would not be the same bytes.
+        let opened = false;
+        const once = (): Readable => {
+          if (opened)
+            throw new SealpostError('EINTERNAL', 'A one-pass build read the message twice.');
+          opened = true;
+          return stream();
+        };
+        canonical = { stream: once, crlf: composed };
       } else {
         const path = spool.file('message.eml');
         await spoolTo(path, stream());

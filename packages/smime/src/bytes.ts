@@ -9,7 +9,8 @@ export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) {
     return bytes.buffer as ArrayBuffer;
   }
-  return bytes.slice().buffer as ArrayBuffer;
+  // Uint8Array's own slice, a copy: a Node Buffer's slice is a view of its whole pool.
+  return Uint8Array.prototype.slice.call(bytes).buffer as ArrayBuffer;
 }
 
 /** Base64 (RFC 4648 §4); `lineLength` wraps with CRLF as MIME bodies need (RFC 2045 §6.8). */

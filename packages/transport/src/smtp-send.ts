@@ -3,9 +3,9 @@
  * message is streamed, never buffered; a lost connection after the end of DATA is ambiguous.
  */
 import { PassThrough, Readable } from 'node:stream';
-import { useFastDataStream } from './data-dot-stuffing.js';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import { smtpFailure } from './connection-errors.js';
+import { useFastDataStream } from './data-dot-stuffing.js';
 import type { SendInput } from './envelope.js';
 import { parseQueueId, type TransportReport } from './report.js';
 import type { SmtpSession } from './smtp-session.js';

@@ -41,15 +41,14 @@ export interface MessageSource {
 }
 
 /**
- * Whether the plan is one copy built in a single pass over the message (encrypted, signed
- * inside or not, or OpenPGP-signed only; S/MIME signing reads twice): then the message itself
- * need not be spooled, it streams straight from compose into the encryptor or signer.
+ * Whether the plan is one copy built by a streaming builder (each reads the message once:
+ * encrypted, signed, or both): then the message itself need not be spooled, it streams
+ * straight from compose into the encryptor or signer.
  */
 export function onePass(plan: SendPlan, options: BuildOptions): boolean {
   const [planned, ...others] = plan.messages;
   const scheme = planned && copyScheme(planned);
   if (!planned || others.length > 0 || !scheme) return false;
-  if (planned.sign === 'smime') return false;
   return schemeAdapter(scheme).streamCopy?.(planned, options) !== undefined;
 }
 
