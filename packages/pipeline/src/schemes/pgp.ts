@@ -3,7 +3,6 @@
  * signing (RFC 3156 §5), with RFC 9788 header protection. openpgp.js loads on first use only.
  */
 import { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { SealpostError } from '@sealpost/errors';
 import type { PublicKey } from '@sealpost/pgp';
@@ -80,17 +79,17 @@ export const pgpSendSide: SendSide = {
   async verifyOwnSignatureParts(split: () => SignedParts, input: SelfCheckInput) {
     if (!input.pgpVerificationKey) return 'no key to verify our OpenPGP signature';
     const pgp = await import('@sealpost/pgp');
-    // The signature part comes last: one pass to reach it, a second to hash the content.
-    const first = split();
-    first.content.resume();
-    await finished(first.content);
-    const signature = armoredSignature(first.rest());
-    const { content } = split();
+    // The signature part comes last and is needed first: it is read from the end of the file,
+    // then the content is hashed in one pass, and the part the forward split finds after it
+    // must be that same part.
+    const parts = split();
+    const last = parts.lastPart();
     const statuses = await pgp.verifyDetachedStream(
-      Readable.toWeb(content) as unknown as ReadableStream<Uint8Array>,
-      signature,
+      Readable.toWeb(parts.content) as unknown as ReadableStream<Uint8Array>,
+      armoredSignature(last),
       [input.pgpVerificationKey],
     );
+    if (!parts.rest().equals(last)) return 'multipart/signed has more than two parts';
     return statuses.some((s) => s.status === 'valid')
       ? undefined
       : 'our own OpenPGP signature does not verify';
