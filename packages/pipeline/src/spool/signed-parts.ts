@@ -6,6 +6,7 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fail } from '../self-check.js';
+import { SPOOL_READ } from './spooled-copy.js';
 
 const MAX_SMALL = 1024 * 1024;
 
@@ -51,7 +52,7 @@ export function signedParts(path: string, bodyStart: number, boundary: string): 
     let tailLength = 0;
     for await (const value of createReadStream(path, {
       start: bodyStart,
-      highWaterMark: 256 * 1024,
+      highWaterMark: SPOOL_READ,
     })) {
       const chunk = value as Buffer;
       if (phase === 'tail') {
