@@ -160,6 +160,42 @@ describe('prepareSend above the spool threshold', () => {
     expect(readdirSync(spoolBase())).toEqual([]);
   });
 
+  it('signs a single OpenPGP copy in one pass from compose; its spooled self-check verifies', async () => {
+    const prepared = await prepareSend(
+      createMessage({
+        from: 'me@example.net',
+        to: ['alice@example.org'],
+        subject: 'large',
+        attachments: [{ path: file('attachment.bin') }],
+      }),
+      { ...DEFAULT_POLICY, encrypt: 'never', scheme: 'pgp', sign: 'pgp' },
+      {
+        recipientKeys: keys,
+        signers: {
+          pgp: {
+            scheme: 'pgp',
+            fingerprint: alice.fingerprint.toLowerCase(),
+            source: 'file',
+            material: { privateKey: alice.privateKey },
+          },
+        },
+      },
+      { spoolThreshold: 0, spoolBase: spoolBase() },
+    );
+    const [spool] = readdirSync(spoolBase());
+    expect(readdirSync(join(spoolBase(), spool!))).toEqual(['copy-1.eml']);
+    const copy = new Uint8Array(readFileSync((prepared.built[0]!.raw as SpooledCopy).path));
+    const text = new TextDecoder().decode(copy);
+    expect(text).toMatch(/micalg=pgp-sha\d+/);
+    const verified = await pgp.verifyMime(copy, {
+      verificationKeys: [alice.publicKey],
+      checkSenderAddress: false,
+    });
+    expect(verified.signatures.map((v) => v.status)).toEqual(['valid']);
+    await prepared.dispose();
+    expect(readdirSync(spoolBase())).toEqual([]);
+  });
+
   it('a self-check failure of one copy builds nothing to send and leaves no file', async () => {
     let calls = 0;
     const adapter = schemeAdapter('pgp');
