@@ -16,7 +16,14 @@ import type { KeySet } from '@sealpost/keystore';
 import * as pgp from '@sealpost/pgp';
 import { StubTransport } from '@sealpost/transport';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_POLICY, prepareSend, SpooledCopy, schemeAdapter, sendBuilt } from '../index.js';
+import {
+  DEFAULT_POLICY,
+  prepareSend,
+  SpooledCopy,
+  schemeAdapter,
+  sendBuilt,
+  writeCopy,
+} from '../index.js';
 import { createSpoolDir } from './spool-dir.js';
 import { selfCheckFile } from './stream-self-check.js';
 
@@ -44,6 +51,23 @@ describe('createSpoolDir', () => {
     await spool.remove();
     await spool.remove();
     expect(readdirSync(dir).filter((n) => n.startsWith('sealpost-'))).toEqual([]);
+  });
+});
+
+describe('writeCopy', () => {
+  it("gives --out the copy's exact bytes (0600), kept when the spool goes; overwrites an old file", async () => {
+    const spool = createSpoolDir(dir);
+    const path = spool.file('copy-1.eml');
+    writeFileSync(path, 'From: a@example.org\r\n\r\nbody\r\n', { mode: 0o600 });
+    const copy = new SpooledCopy(path, statSync(path).size);
+    await writeCopy(copy, file('new-out.eml'));
+    writeFileSync(file('old-out.eml'), 'an older and longer file that must be replaced whole');
+    await writeCopy(copy, file('old-out.eml'));
+    await spool.remove();
+    for (const name of ['new-out.eml', 'old-out.eml']) {
+      expect(readFileSync(file(name), 'latin1')).toBe('From: a@example.org\r\n\r\nbody\r\n');
+    }
+    expect(statSync(file('new-out.eml')).mode & 0o777).toBe(0o600);
   });
 });
 
