@@ -21,14 +21,16 @@ import {
 import type { SendPlan } from '../plan-send.js';
 import { copyScheme, schemeAdapter } from '../schemes/scheme.js';
 import type { SpoolDir } from './spool-dir.js';
-import { SpooledCopy } from './spooled-copy.js';
+import { SPOOL_READ, SpooledCopy } from './spooled-copy.js';
 import { selfCheckFile } from './stream-self-check.js';
 
 /** Writes a stream of bytes to a new private file (mode 0600, never an existing one). */
 export async function spoolTo(path: string, bytes: AsyncIterable<Uint8Array>): Promise<void> {
   await pipeline(
     bytes instanceof Readable ? bytes : Readable.from(bytes),
-    createWriteStream(path, { mode: 0o600, flags: 'wx' }),
+    // A 1 MiB buffer lets the builder run on while the previous chunk is being written (the
+    // default 16 KiB stops it after every chunk until the write is done).
+    createWriteStream(path, { mode: 0o600, flags: 'wx', highWaterMark: SPOOL_READ }),
   );
 }
 
