@@ -11,6 +11,7 @@ import type { PlannedMessage } from '../plan-send.js';
 import type { SelfCheckInput } from '../self-check.js';
 import type { SignedParts } from '../spool/signed-parts.js';
 import type { SendSide } from './scheme.js';
+import { webReadable } from './web-readable.js';
 
 /** The armored signature in the signature part's bytes (RFC 3156 §5). */
 function armoredSignature(rest: Buffer): string {
@@ -50,8 +51,7 @@ export const pgpSendSide: SendSide = {
     // a detached signature over a stream (signMimeStream reads the message once).
     const signingKey = planned.sign === 'pgp' ? signer(options).privateKey : undefined;
     const date = options.date ? { date: options.date } : {};
-    const web = (open: () => Readable) => () =>
-      Readable.toWeb(open()) as unknown as ReadableStream<Uint8Array>;
+    const web = (open: () => Readable) => () => webReadable(open());
     const node = (out: ReadableStream<Uint8Array>) =>
       Readable.fromWeb(out as unknown as WebReadableStream<Uint8Array>);
     if (planned.scheme === 'pgp') {
@@ -85,7 +85,7 @@ export const pgpSendSide: SendSide = {
     const parts = split();
     const last = parts.lastPart();
     const statuses = await pgp.verifyDetachedStream(
-      Readable.toWeb(parts.content) as unknown as ReadableStream<Uint8Array>,
+      webReadable(parts.content),
       armoredSignature(last),
       [input.pgpVerificationKey],
     );
