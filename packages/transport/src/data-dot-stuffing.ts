@@ -56,11 +56,19 @@ function stuffDots(chunk: Buffer, previous: number | false): Buffer {
   return out;
 }
 
-/** Gives one DataStream the native fast path for CRLF-only chunks; other chunks as before. */
-export function speedUpDataStream(stream: DataStreamState): void {
+/**
+ * Gives one DataStream the native fast path for CRLF-only chunks; other chunks as before.
+ * `crlfChecked`: the caller checked the whole message is CRLF only, so the per-line scans for
+ * bare CR and LF (most of the remaining cost) are skipped.
+ */
+export function speedUpDataStream(stream: DataStreamState, crlfChecked = false): void {
   const own = stream._transform.bind(stream);
   stream._transform = (chunk: unknown, encoding: BufferEncoding, done: TransformCallback) => {
-    if (!Buffer.isBuffer(chunk) || chunk.length === 0 || !crlfOnly(chunk, stream.lastByte)) {
+    if (
+      !Buffer.isBuffer(chunk) ||
+      chunk.length === 0 ||
+      !(crlfChecked || crlfOnly(chunk, stream.lastByte))
+    ) {
       own(chunk, encoding, done);
       return;
     }
@@ -74,25 +82,30 @@ export function speedUpDataStream(stream: DataStreamState): void {
 }
 
 const FAST = Symbol('sealpost fast DATA stream');
+const CHECKED = Symbol('sealpost CRLF-checked message');
 
 interface SendStreamFactory {
   _createSendStream?: (callback: unknown) => DataStreamState;
   [FAST]?: true;
+  /** Whether the message about to be sent is CRLF-checked (sends on a connection are serial). */
+  [CHECKED]?: boolean;
 }
 
 /**
- * Makes every DATA stream of `connection` use the fast path. nodemailer creates the stream
- * inside send() (the private `_createSendStream`); if a nodemailer update removes it, its own
- * stream is used unchanged.
+ * Makes the next DATA stream of `connection` (and every later one) use the fast path, for a
+ * message whose line ends are `crlfChecked` or not. nodemailer creates the stream inside send()
+ * (the private `_createSendStream`); if a nodemailer update removes it, its own stream is used
+ * unchanged.
  */
-export function useFastDataStream(connection: SMTPConnection): void {
+export function useFastDataStream(connection: SMTPConnection, crlfChecked = false): void {
   const factory = connection as unknown as SendStreamFactory;
+  factory[CHECKED] = crlfChecked;
   const create = factory._createSendStream;
   if (factory[FAST] || typeof create !== 'function') return;
   factory[FAST] = true;
   factory._createSendStream = function (this: unknown, callback: unknown) {
     const stream = create.call(this, callback);
-    speedUpDataStream(stream);
+    speedUpDataStream(stream, factory[CHECKED] === true);
     return stream;
   };
 }

@@ -149,7 +149,7 @@ export async function sendOnSession(
     body.end(Buffer.from(input.raw.buffer, input.raw.byteOffset, input.raw.byteLength));
   }
   let info: SendInfo;
-  useFastDataStream(session.connection);
+  useFastDataStream(session.connection, input.crlfChecked === true);
   const undoSmtpUtf8 = input.envelope.smtputf8 ? declareSmtpUtf8(session) : () => {};
   try {
     info = await new Promise<SendInfo>((resolve, reject) => {
