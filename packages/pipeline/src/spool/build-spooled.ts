@@ -28,7 +28,7 @@ import { selfCheckFile } from './stream-self-check.js';
 export async function spoolTo(path: string, bytes: AsyncIterable<Uint8Array>): Promise<void> {
   await pipeline(
     bytes instanceof Readable ? bytes : Readable.from(bytes),
-    // A 1 MiB buffer lets the builder run on while the previous chunk is being written (the
+    // A 256 KiB buffer lets the builder run on while the previous chunk is being written (the
     // default 16 KiB stops it after every chunk until the write is done).
     createWriteStream(path, { mode: 0o600, flags: 'wx', highWaterMark: SPOOL_READ }),
   );

@@ -24,9 +24,10 @@ import { buildRecipientInfos, CEK_BYTES } from '../cms/encrypt-cms.js';
 import type { EncryptMimeOptions } from '../mime/encrypt-mime.js';
 import { pkcs7MimeEntity } from '../mime/smime-entity.js';
 import { OID } from '../oids.js';
-import { base64Lines } from './base64-lines.js';
 
 const SEGMENT = 64 * 1024;
+/** 57 input bytes make one 76-character base64 line (RFC 2045 §6.8). */
+const LINE_BYTES = 57;
 const MAX_HEADER_SECTION = 1024 * 1024;
 const EOC = Buffer.from([0, 0]);
 
@@ -108,6 +109,38 @@ export function lineEndCanonicalizer(): (chunk: Buffer) => Buffer {
   };
 }
 
+/** Base64 with CRLF every 76 characters (RFC 2045 §6.8), across chunk borders. */
+function base64Lines(): { push(bytes: Uint8Array): Buffer; end(): Buffer } {
+  let carry = Buffer.alloc(0);
+  const encode = (bytes: Buffer): Buffer => {
+    if (bytes.length === 0) return Buffer.alloc(0);
+    const text = Buffer.from(bytes.toString('base64'), 'latin1');
+    const lines = Math.ceil(text.length / 76);
+    const out = Buffer.allocUnsafe(text.length + lines * 2);
+    let o = 0;
+    for (let i = 0; i < text.length; i += 76) {
+      o += text.copy(out, o, i, Math.min(i + 76, text.length));
+      out[o++] = 0x0d;
+      out[o++] = 0x0a;
+    }
+    return out;
+  };
+  return {
+    push(input) {
+      const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+      const all = carry.length ? Buffer.concat([carry, bytes]) : bytes;
+      const whole = all.length - (all.length % LINE_BYTES);
+      carry = Buffer.from(all.subarray(whole));
+      return encode(all.subarray(0, whole));
+    },
+    end() {
+      const out = encode(carry);
+      carry = Buffer.alloc(0);
+      return out;
+    },
+  };
+}
+
 /**
  * Encrypts a message read from `source` (any size) and yields the encrypted message.
  * Same result shape as encryptMime with the default AES-256-GCM; signing is not streamed.
@@ -162,18 +195,13 @@ export async function* encryptMimeStream(
   yield joinMessage(outer, wrapper);
   yield b64.push(cmsHead);
 
-  // Ciphertext collects into segments of at least 64 KiB; a chunk that size or more is a
-  // segment of its own, encoded without being copied.
-  let segment: Buffer[] = [];
-  let segmentLength = 0;
+  let segment: Buffer = Buffer.alloc(0);
   const emit = (ciphertext: Buffer): Buffer => {
-    segment.push(ciphertext);
-    segmentLength += ciphertext.length;
-    if (segmentLength < SEGMENT) return Buffer.alloc(0);
-    const out = b64.push(Buffer.from([TAG.octetString]), derLength(segmentLength), ...segment);
-    segment = [];
-    segmentLength = 0;
-    return out;
+    segment = segment.length ? Buffer.concat([segment, ciphertext]) : ciphertext;
+    if (segment.length < SEGMENT) return Buffer.alloc(0);
+    const out = Buffer.concat([Buffer.from([TAG.octetString]), derLength(segment.length), segment]);
+    segment = Buffer.alloc(0);
+    return b64.push(out);
   };
   // The payload's header section (protected headers, hp="cipher"), then the body.
   const payloadHead = serializeEntity({ headers: payload.headers, body: new Uint8Array(0) });
@@ -182,7 +210,7 @@ export async function* encryptMimeStream(
   for (let next = await parts.next(); !next.done; next = await parts.next()) {
     if (next.value.body) yield emit(cipher.update(canonical(next.value.body)));
   }
-  const last = Buffer.concat([...segment, cipher.final()]);
+  const last = Buffer.concat([segment, cipher.final()]);
   const tail: Uint8Array[] = [];
   if (last.length) tail.push(Buffer.from([TAG.octetString]), derLength(last.length), last);
   tail.push(EOC, EOC); // end of [0] encryptedContent, end of EncryptedContentInfo
