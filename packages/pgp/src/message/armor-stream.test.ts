@@ -40,36 +40,50 @@ function split(bytes: Uint8Array, sizes: readonly number[]): Uint8Array[] {
   return out;
 }
 
-function expectArmorShape(text: string, octetCount: number): void {
+/** The reference CRC-24 of RFC 9580 §6.1.1, one bit at a time. */
+function referenceCrc24(bytes: Uint8Array): number {
+  let crc = 0xb704ce;
+  for (const b of bytes) {
+    crc ^= b << 16;
+    for (let i = 0; i < 8; i++) {
+      crc <<= 1;
+      if (crc & 0x1000000) crc ^= 0x1864cfb;
+    }
+  }
+  return crc & 0xffffff;
+}
+
+function checksumLine(bytes: Uint8Array): string {
+  const crc = referenceCrc24(bytes);
+  return `=${btoa(String.fromCharCode(crc >>> 16, (crc >>> 8) & 0xff, crc & 0xff))}`;
+}
+
+function expectArmorShape(text: string, bytes: Uint8Array): void {
+  const octetCount = bytes.length;
   expect(text.startsWith('-----BEGIN PGP MESSAGE-----\r\n\r\n')).toBe(true);
-  expect(text.endsWith('-----END PGP MESSAGE-----\r\n')).toBe(true);
+  expect(text.endsWith(`\r\n${checksumLine(bytes)}\r\n-----END PGP MESSAGE-----\r\n`)).toBe(true);
   expect(text).not.toMatch(/[^\r]\n|\r[^\n]/);
-  const lines = text.split('\r\n').slice(2, -2);
+  const lines = text.split('\r\n').slice(2, -3);
   expect(lines).toHaveLength(Math.ceil(octetCount / 48));
   for (const [i, line] of lines.entries()) {
     if (i < lines.length - 1) expect(line).toHaveLength(64);
     else expect(line.length).toBeLessThanOrEqual(64);
     expect(line).toMatch(/^[A-Za-z0-9+/]+=*$/);
   }
-  // No CRC24 line (RFC 9580 §6.1: SHOULD NOT be generated).
-  expect(text).not.toMatch(/\r\n=[A-Za-z0-9+/]{4}\r\n/);
 }
 
 describe('armorStream', () => {
-  it('armors 0 octets as header line, blank line and tail', async () => {
-    expect(await armorText([])).toBe(
-      '-----BEGIN PGP MESSAGE-----\r\n\r\n-----END PGP MESSAGE-----\r\n',
-    );
-    expect(await armorText([new Uint8Array(0), new Uint8Array(0)])).toBe(
-      '-----BEGIN PGP MESSAGE-----\r\n\r\n-----END PGP MESSAGE-----\r\n',
-    );
+  it('armors 0 octets as header line, blank line, checksum of nothing and tail', async () => {
+    const empty = '-----BEGIN PGP MESSAGE-----\r\n\r\n=twTO\r\n-----END PGP MESSAGE-----\r\n';
+    expect(await armorText([])).toBe(empty);
+    expect(await armorText([new Uint8Array(0), new Uint8Array(0)])).toBe(empty);
   });
 
   for (const length of [1, 2, 3, 47, 48, 49, 95, 96, 97, 48 * 1000 + 1]) {
     it(`armors ${length} octets in 64-character CRLF lines that unarmor to the input`, async () => {
       const bytes = octets(length, length);
       const text = await armorText([bytes]);
-      expectArmorShape(text, length);
+      expectArmorShape(text, bytes);
       const { data, type } = await openpgp.unarmor(text);
       expect(type).toBe(openpgp.enums.armor.message);
       expect(new Uint8Array(data as Uint8Array)).toEqual(bytes);
@@ -87,7 +101,7 @@ describe('armorStream', () => {
     ]) {
       const text = await armorText(split(bytes, sizes));
       expect(text).toBe(await armorText([bytes]));
-      expectArmorShape(text, bytes.length);
+      expectArmorShape(text, bytes);
       const { data } = await openpgp.unarmor(text);
       expect(new Uint8Array(data as Uint8Array)).toEqual(bytes);
     }
@@ -104,7 +118,7 @@ describe('armorStream', () => {
       return out;
     })();
     expect(text).toMatch(
-      /^-----BEGIN PGP SIGNATURE-----\r\n\r\n[^\r]+\r\n-----END PGP SIGNATURE-----\r\n$/,
+      /^-----BEGIN PGP SIGNATURE-----\r\n\r\n[^\r]+\r\n=[^\r]{4}\r\n-----END PGP SIGNATURE-----\r\n$/,
     );
   });
 

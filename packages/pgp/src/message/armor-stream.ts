@@ -3,10 +3,13 @@
  * openpgp.js: its streaming armor computes the CRC24 and the base64 in JavaScript and yields
  * LF-terminated strings, which then had to be rewritten to CRLF and encoded again. Here each
  * chunk is encoded in one native base64 call on a multiple of 48 octets and spread into
- * 64-character lines ending in CRLF, the form MIME carries (RFC 3156 §4). No armor headers and
- * no CRC24 checksum line: RFC 9580 §6.1 says it SHOULD NOT be generated, and the readers that
- * matter here (openpgp.js, GnuPG 2.2, Sequoia) accept its absence.
+ * 64-character lines ending in CRLF, the form MIME carries (RFC 3156 §4). No armor headers.
+ * The CRC24 checksum line is written although RFC 9580 §6.1 says it SHOULD NOT be "unless
+ * interoperability with implementations that require the CRC24 footer" is a concern: GnuPG 2.2
+ * is one. Without it, when the data ends without "=" padding (a length divisible by 3), it
+ * reads the letters of the tail line as more base64 and reports the message as manipulated.
  */
+import { Crc24 } from './crc24.js';
 
 /** Octets per armored line: 48 octets are exactly 64 base64 characters (RFC 9580 §6.3). */
 const LINE_OCTETS = 48;
@@ -65,8 +68,8 @@ function armoredLength(octets: number): number {
 }
 
 /**
- * Armors `binary` as `-----BEGIN PGP <blockType>-----` … `-----END PGP <blockType>-----`, each
- * line ending in CRLF. Output chunks follow the input chunks (each up to 47 octets carried to
+ * Armors `binary` as `-----BEGIN PGP <blockType>-----` … `=<CRC24>`, `-----END PGP
+ * <blockType>-----`, each line ending in CRLF. Output chunks follow the input chunks (each up to 47 octets carried to
  * the next), so memory stays constant.
  */
 export function armorStream(
@@ -74,6 +77,7 @@ export function armorStream(
   blockType = 'MESSAGE',
 ): ReadableStream<Uint8Array> {
   const reader = binary.getReader();
+  const crc = new Crc24();
   let carry = new Uint8Array(0);
   let state: 'head' | 'body' | 'done' = 'head';
   return new ReadableStream<Uint8Array>({
@@ -89,13 +93,16 @@ export function armorStream(
         const { done, value } = await reader.read();
         if (done) {
           state = 'done';
-          const tail = ascii.encode(`-----END PGP ${blockType}-----\r\n`);
+          const sum = crc.digest();
+          const checksum = base64(new Uint8Array([sum >>> 16, (sum >>> 8) & 0xff, sum & 0xff]));
+          const tail = ascii.encode(`=${checksum}\r\n-----END PGP ${blockType}-----\r\n`);
           const out = new Uint8Array(armoredLength(carry.length) + tail.length);
           out.set(tail, writeLines(carry, out, 0));
           controller.enqueue(out);
           controller.close();
           return;
         }
+        crc.update(value);
         const total = carry.length + value.length;
         const whole = total - (total % LINE_OCTETS);
         if (whole === 0) {
