@@ -35,6 +35,8 @@ const file = (name: string) => join(dir, name);
 interface Run {
   readonly seconds: number;
   readonly rssMb: number;
+  /** User + system CPU seconds (all threads): steadier than wall time on a shared machine. */
+  readonly cpuSeconds: number;
 }
 
 /**
@@ -58,7 +60,9 @@ async function timed(
   if (status !== 0)
     throw new Error(`${command} ${args.join(' ')} failed:\n${stderr.slice(0, 600)}`);
   const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1]);
-  return { seconds, rssMb: kb / 1024 };
+  const cpu = (label: string) =>
+    Number(new RegExp(`${label} time \\(seconds\\): ([\\d.]+)`).exec(stderr)?.[1] ?? 0);
+  return { seconds, rssMb: kb / 1024, cpuSeconds: cpu('User') + cpu('System') };
 }
 
 async function writeAttachment(path: string, mib: number): Promise<void> {
@@ -209,7 +213,11 @@ async function peer(scheme: 'pgp' | 'smime', mode: string): Promise<{ name: stri
   ]);
   return {
     name: 'openssl cms -sign | -encrypt',
-    run: { seconds: s.seconds + e.seconds, rssMb: Math.max(s.rssMb, e.rssMb) },
+    run: {
+      seconds: s.seconds + e.seconds,
+      rssMb: Math.max(s.rssMb, e.rssMb),
+      cpuSeconds: s.cpuSeconds + e.cpuSeconds,
+    },
   };
 }
 
@@ -230,9 +238,11 @@ for (const scheme of schemes) {
           `${r.seconds.toFixed(2)} s`,
           `${r.rssMb.toFixed(0)} MB`,
           `${(r.seconds / base.run.seconds).toFixed(1)}×`,
+          `${r.cpuSeconds.toFixed(2)} s`,
+          `${(r.cpuSeconds / Math.max(base.run.cpuSeconds, 0.01)).toFixed(1)}×`,
         ];
       } catch (err) {
-        cell = ['failed', '', ''];
+        cell = ['failed', '', '', '', ''];
         console.error(String(err).slice(-700));
       }
       rows.push([
@@ -240,6 +250,9 @@ for (const scheme of schemes) {
         ...cell.slice(0, 2),
         `${base.run.seconds.toFixed(2)} s, ${base.run.rssMb.toFixed(0)} MB (${base.name})`,
         cell[2]!,
+        cell[3]!,
+        `${base.run.cpuSeconds.toFixed(2)} s`,
+        cell[4]!,
       ]);
     }
   }
@@ -247,7 +260,9 @@ for (const scheme of schemes) {
 await server.close();
 await rm(dir, { recursive: true, force: true });
 
-console.log(`\nsealpost send, ${MIB} MiB attachment (peak RSS of the process)\n`);
-const header = ['path', 'sealpost', 'RSS', 'peer', 'ratio'];
+console.log(
+  `\nsealpost send, ${MIB} MiB attachment (peak RSS of the process; CPU = user + system, all threads)\n`,
+);
+const header = ['path', 'sealpost', 'RSS', 'peer', 'ratio', 'CPU', 'peer CPU', 'CPU ratio'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 for (const r of [header, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));

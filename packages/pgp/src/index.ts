@@ -88,7 +88,11 @@ export {
 export { type EncryptMimeStreamOptions, encryptMimeStream } from './mime/encrypt-mime-stream.js';
 export type { HeaderProtectionOptions, OpenedPgpMessage } from './mime/pgp-mime.js';
 export { type SignMimeOptions, signMime } from './mime/sign-mime.js';
-export { signMimeStream, verifyDetachedStream } from './mime/sign-mime-stream.js';
+export {
+  type SignMimeStreamOptions,
+  signMimeStream,
+  verifyDetachedStream,
+} from './mime/sign-mime-stream.js';
 export { type VerifyMimeOptions, verifyMime } from './mime/verify-mime.js';
 export type { RsaRawDecrypt } from './session-key/rsa-private-key-info.js';
 export {

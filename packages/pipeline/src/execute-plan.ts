@@ -52,6 +52,8 @@ export async function sendBuilt(
       const sent = await transport.send({
         envelope: message.envelope,
         raw: rawForTransport(message.raw),
+        // Every built copy passed the self-check: CRLF only, no bare CR or LF.
+        crlfChecked: true,
       });
       reports.push(messageReport(message, sent));
       options.onProgress?.(index + 1, built.length);

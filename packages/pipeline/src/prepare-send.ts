@@ -139,17 +139,27 @@ export async function prepareSend<K extends RecipientKeys = RecipientKeys>(
   ) {
     spool = createSpoolDir(options.spoolBase);
     try {
+      const composed = !source;
       const stream = (): Readable =>
         source && !(source instanceof Uint8Array)
           ? Readable.from(source)
           : toMimeStream(message as Message, { forSigning: true });
       let canonical: MessageSource;
       if (onePass(plan, buildOptions)) {
-        canonical = { stream };
+        // Composed afresh on each call: a second read would not be the same bytes.
+        let opened = false;
+        const once = (): Readable => {
+          if (opened)
+            throw new SealpostError('EINTERNAL', 'A one-pass build read the message twice.');
+          opened = true;
+          return stream();
+        };
+        canonical = { stream: once, crlf: composed };
       } else {
         const path = spool.file('message.eml');
         await spoolTo(path, stream());
-        canonical = new SpooledCopy(path, 0);
+        const file = new SpooledCopy(path, 0);
+        canonical = { path, crlf: composed, stream: () => file.stream() };
       }
       built = await buildSpooledMessages(plan, canonical, spool, buildOptions);
     } catch (err) {

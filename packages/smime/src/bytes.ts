@@ -9,7 +9,7 @@ export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) {
     return bytes.buffer as ArrayBuffer;
   }
-  // Uint8Array's slice copies; a Node Buffer's slice is a view into its (often shared) pool.
+  // Uint8Array's own slice, a copy: a Node Buffer's slice is a view of its whole pool.
   return Uint8Array.prototype.slice.call(bytes).buffer as ArrayBuffer;
 }
 

@@ -22,4 +22,9 @@ export interface SendInput {
   readonly envelope: Envelope;
   /** The RFC 5322 message with CRLF line ends, as bytes or as a stream (not buffered). */
   readonly raw: Uint8Array | Readable;
+  /**
+   * The bytes were checked to have CRLF line ends only, no bare CR or LF (the pipeline's
+   * self-check does): the DATA stream then only dot-stuffs and skips its own line-end scans.
+   */
+  readonly crlfChecked?: boolean;
 }

@@ -5,6 +5,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import { smtpFailure } from './connection-errors.js';
+import { useFastDataStream } from './data-dot-stuffing.js';
 import type { SendInput } from './envelope.js';
 import { parseQueueId, type TransportReport } from './report.js';
 import type { SmtpSession } from './smtp-session.js';
@@ -148,6 +149,7 @@ export async function sendOnSession(
     body.end(Buffer.from(input.raw.buffer, input.raw.byteOffset, input.raw.byteLength));
   }
   let info: SendInfo;
+  useFastDataStream(session.connection, input.crlfChecked === true);
   const undoSmtpUtf8 = input.envelope.smtputf8 ? declareSmtpUtf8(session) : () => {};
   try {
     info = await new Promise<SendInfo>((resolve, reject) => {

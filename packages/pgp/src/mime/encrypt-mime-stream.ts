@@ -2,17 +2,28 @@
  * encryptMime for large messages, on Web Streams (runtime-neutral): the body is never held
  * in memory as a whole. Only the header section is read up front (for RFC 9788 header
  * protection); the body flows through openpgp.js's streaming encryption into the armored
- * part of the RFC 3156 multipart/encrypted wrapper.
+ * part of the RFC 3156 multipart/encrypted wrapper, armored by armorStream (CRLF lines).
  */
 import { joinMessage, serializeEntity } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import * as openpgp from 'openpgp';
+import { armorStream } from '../message/armor-stream.js';
 import { prepareEncryption } from '../message/encrypt-message.js';
 import { type EncryptMimeOptions, encryptedWrapper, encryptionPayload } from './encrypt-mime.js';
 
 export interface EncryptMimeStreamOptions extends EncryptMimeOptions {
   /** The header section may not be longer than this; default 1 MiB. */
   readonly maxHeaderBytes?: number;
+  /**
+   * The message is already canonical, CRLF only (as compose's toMimeStream writes it): its
+   * line ends are passed through instead of being checked and rewritten octet by octet.
+   */
+  readonly canonical?: boolean;
+}
+
+/** The chunk rewrite for a message's line ends: none when the producer guarantees CRLF. */
+export function lineEnds(canonical: boolean | undefined): (chunk: Uint8Array) => Uint8Array {
+  return canonical ? (chunk) => chunk : canonicalizer();
 }
 
 const PLACEHOLDER = 'SEALPOST-STREAMED-CIPHERTEXT';
@@ -99,7 +110,7 @@ export async function encryptMimeStream(
   const { head, rest } = await readHeaderSection(reader, options.maxHeaderBytes ?? 1024 * 1024);
   const { payload, outerHeaders } = encryptionPayload(head, options);
   const payloadHead = serializeEntity({ headers: payload.headers, body: new Uint8Array(0) });
-  const canonical = canonicalizer();
+  const canonical = lineEnds(options.canonical);
   let first = true;
   const plaintext = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -119,13 +130,14 @@ export async function encryptMimeStream(
   });
 
   const prepared = await prepareEncryption(options);
-  let armored: ReadableStream<string>;
+  let armored: ReadableStream<Uint8Array>;
   try {
-    armored = (await openpgp.encrypt({
+    const binary = (await openpgp.encrypt({
       message: await openpgp.createMessage({ binary: plaintext }),
       ...prepared,
-      format: 'armored',
-    })) as unknown as ReadableStream<string>;
+      format: 'binary',
+    })) as unknown as ReadableStream<Uint8Array>;
+    armored = armorStream(binary);
   } catch (cause) {
     throw new SealpostError('EENCRYPT', 'The content could not be encrypted.', { cause });
   }
@@ -138,6 +150,7 @@ export async function encryptMimeStream(
   const encoder = new TextEncoder();
   const prefix = encoder.encode(whole.slice(0, at));
   const suffix = encoder.encode(whole.slice(at + PLACEHOLDER.length + 2));
+  // The armor ends with its own CRLF, where the placeholder line's was.
   const armoredReader = armored.getReader();
   let state: 'prefix' | 'body' | 'done' = 'prefix';
   return new ReadableStream<Uint8Array>({
@@ -155,8 +168,7 @@ export async function encryptMimeStream(
         controller.close();
         return;
       }
-      // openpgp.js armors with bare LF: MIME wants CRLF.
-      controller.enqueue(encoder.encode(value.replace(/\r?\n/g, '\r\n')));
+      controller.enqueue(value);
     },
     cancel(reason) {
       return armoredReader.cancel(reason);

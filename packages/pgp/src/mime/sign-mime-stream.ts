@@ -1,7 +1,7 @@
 /**
  * signMime for large messages (RFC 3156 §5 multipart/signed), on Web Streams: the message is
- * read twice from `open()`, once to compute the detached signature with openpgp.js's
- * streaming sign and once to write the signed part, so neither pass holds the body. The
+ * read once from `open()`, hashed by openpgp.js's streaming sign as the signed part is
+ * written, so the body is never held. The
  * first part's bytes are the canonical input as it is (RFC 3156 §3: the caller gives 7-bit
  * clean, CRLF MIME, as toMimeStream's forSigning does); header protection as signMime.
  * verifyDetachedStream is the matching check over a streamed first part.
@@ -20,14 +20,20 @@ import * as openpgp from 'openpgp';
 import { openPgpConfig } from '../config.js';
 import type { PublicKey } from '../keys/read-keys.js';
 import { hashName } from '../message/hash-name.js';
-import { usableSigningKeyId } from '../message/sign-detached.js';
+import { signDetached, usableSigningKeyId } from '../message/sign-detached.js';
 import { type SignatureStatus, toSignatureStatuses } from '../message/signature-status.js';
-import { canonicalizer, readHeaderSection } from './encrypt-mime-stream.js';
+import { lineEnds, readHeaderSection } from './encrypt-mime-stream.js';
 import { readInputMessage } from './input-message.js';
 import { PGP_SIGNATURE } from './pgp-mime.js';
 import type { SignMimeOptions } from './sign-mime.js';
 
+export interface SignMimeStreamOptions extends SignMimeOptions {
+  /** The message is already canonical, CRLF only: its line ends are passed through. */
+  readonly canonical?: boolean;
+}
+
 const PLACEHOLDER = 'SEALPOST-STREAMED-SIGNED-BODY';
+const SIGNATURE_PLACEHOLDER = 'SEALPOST-STREAMED-SIGNATURE';
 const MAX_HEADER = 1024 * 1024;
 
 /** The signed part's header bytes and the message's outer header fields. */
@@ -51,8 +57,9 @@ function signedPart(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   partHead: Uint8Array,
   rest: Uint8Array,
+  canonicalInput: boolean | undefined,
 ): ReadableStream<Uint8Array> {
-  const canonical = canonicalizer();
+  const canonical = lineEnds(canonicalInput);
   let first = true;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -161,40 +168,9 @@ async function lastSignaturePacket(stream: ReadableStream<Uint8Array>): Promise<
   return signature;
 }
 
-/** Signs the message `open()` streams (called twice) and resolves to the signed message. */
-export async function signMimeStream(
-  open: () => ReadableStream<Uint8Array>,
-  options: SignMimeOptions,
-): Promise<ReadableStream<Uint8Array>> {
-  const keyId = await usableSigningKeyId(options.signingKey, options.date);
-  const firstReader = open().getReader();
-  const first = await signedHead(firstReader, options);
-  let armored: string;
-  let hashAlgorithm: string;
-  try {
-    // Signed inline, not detached: openpgp.js's detached signing of a stream keeps the unread
-    // data stream whole in memory. The inline Signature packet is the same one (type 0x00 over
-    // the data, RFC 9580 §5.2.4), so it is taken from the end of the output.
-    const signed = (await openpgp.sign({
-      message: await openpgp.createMessage({
-        binary: signedPart(firstReader, first.partHead, first.rest),
-      }),
-      signingKeys: options.signingKey,
-      signingKeyIDs: keyId,
-      format: 'binary',
-      ...(options.date ? { date: options.date } : {}),
-      config: openPgpConfig({ rfc9580: options.signingKey.keyPacket.version === 6 }),
-    })) as unknown as ReadableStream<Uint8Array>;
-    const parsed = await openpgp.readSignature({
-      binarySignature: await lastSignaturePacket(signed),
-    });
-    armored = parsed.armor();
-    hashAlgorithm = hashName(parsed.packets[0]!.hashAlgorithm);
-  } catch (cause) {
-    if (cause instanceof SealpostError) throw cause;
-    throw new SealpostError('ESIGN', 'The content could not be signed.', { cause });
-  }
-  const signaturePart = createEntity({
+/** The signature part's bytes for an armored signature (RFC 3156 §5: application/pgp-signature). */
+function signaturePart(armored: string) {
+  return createEntity({
     contentType: PGP_SIGNATURE,
     params: { name: 'signature.asc' },
     body: canonicalizeLineEnds(new TextEncoder().encode(armored)),
@@ -203,23 +179,86 @@ export async function signMimeStream(
     disposition: 'attachment',
     filename: 'signature.asc',
   });
+}
+
+/**
+ * Signs the message `open()` streams and resolves to the signed message, in one pass: the
+ * signed part is written while it is hashed, and the signature part, which comes after it
+ * (RFC 1847 §2.1), once the hash is done. The micalg parameter, written before the content,
+ * is the hash openpgp.js picks for this key, learnt from a signature over nothing first and
+ * checked against the real one.
+ */
+export async function signMimeStream(
+  open: () => ReadableStream<Uint8Array>,
+  options: SignMimeStreamOptions,
+): Promise<ReadableStream<Uint8Array>> {
+  const keyId = await usableSigningKeyId(options.signingKey, options.date);
+  const date = options.date ? { date: options.date } : {};
+  const probe = await signDetached(new Uint8Array(0), { signingKey: options.signingKey, ...date });
+  const reader = open().getReader();
+  const first = await signedHead(reader, options);
   const encoder = new TextEncoder();
   const skeleton = createMultipart(
     'signed',
-    [{ headers: first.payload.headers, body: encoder.encode(PLACEHOLDER) }, signaturePart],
-    { params: { protocol: PGP_SIGNATURE, micalg: `pgp-${hashAlgorithm}` } },
+    [
+      { headers: first.payload.headers, body: encoder.encode(PLACEHOLDER) },
+      signaturePart(SIGNATURE_PLACEHOLDER),
+    ],
+    { params: { protocol: PGP_SIGNATURE, micalg: `pgp-${probe.hashAlgorithm}` } },
   );
   const whole = new TextDecoder().decode(
     first.hasHeaders ? joinMessage(first.outerHeaders, skeleton) : serializeEntity(skeleton),
   );
   const at = whole.indexOf(PLACEHOLDER);
+  const signatureAt = whole.indexOf(SIGNATURE_PLACEHOLDER);
   // Up to the end of the signed part's header section: the part head is written by signedPart.
   const upTo = encoder.encode(whole.slice(0, at));
   const prefix = upTo.subarray(0, upTo.length - first.partHead.length);
-  const suffix = encoder.encode(whole.slice(at + PLACEHOLDER.length));
-  const reader = open().getReader();
-  const { rest } = await readHeaderSection(reader, MAX_HEADER);
-  const body = signedPart(reader, first.partHead, rest).getReader();
+  const middle = encoder.encode(whole.slice(at + PLACEHOLDER.length, signatureAt));
+  const suffix = encoder.encode(whole.slice(signatureAt + SIGNATURE_PLACEHOLDER.length));
+
+  // The content goes to openpgp.js through an identity stream: `ready` waits until it has
+  // taken the previous chunk, so at most a chunk or two is held.
+  const toSigner = new TransformStream<Uint8Array, Uint8Array>();
+  const feed = toSigner.writable.getWriter();
+  let signature: Promise<openpgp.Signature>;
+  try {
+    // Signed inline, not detached: openpgp.js's detached signing of a stream keeps the unread
+    // data stream whole in memory. The inline Signature packet is the same one (type 0x00 over
+    // the data, RFC 9580 §5.2.4), so it is taken from the end of the output.
+    const signed = (await openpgp.sign({
+      message: await openpgp.createMessage({ binary: toSigner.readable }),
+      signingKeys: options.signingKey,
+      signingKeyIDs: keyId,
+      format: 'binary',
+      ...date,
+      config: openPgpConfig({ rfc9580: options.signingKey.keyPacket.version === 6 }),
+    })) as unknown as ReadableStream<Uint8Array>;
+    signature = lastSignaturePacket(signed).then((binarySignature) =>
+      openpgp.readSignature({ binarySignature }),
+    );
+  } catch (cause) {
+    throw new SealpostError('ESIGN', 'The content could not be signed.', { cause });
+  }
+  // Read as the content is written; a failure is reported where it is awaited, at the end.
+  signature.catch(() => {});
+  const signatureBytes = async (): Promise<Uint8Array> => {
+    let parsed: openpgp.Signature;
+    try {
+      parsed = await signature;
+    } catch (cause) {
+      throw new SealpostError('ESIGN', 'The content could not be signed.', { cause });
+    }
+    const hashAlgorithm = hashName(parsed.packets[0]!.hashAlgorithm);
+    if (hashAlgorithm !== probe.hashAlgorithm) {
+      throw new SealpostError(
+        'EINTERNAL',
+        `The signature's hash (${hashAlgorithm}) is not the one announced (${probe.hashAlgorithm}).`,
+      );
+    }
+    return signaturePart(parsed.armor()).body;
+  };
+  const body = signedPart(reader, first.partHead, first.rest, options.canonical).getReader();
   let state: 'prefix' | 'body' | 'done' = 'prefix';
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -230,14 +269,23 @@ export async function signMimeStream(
       }
       const { done, value } = await body.read();
       if (!done) {
+        await feed.ready;
+        feed.write(value).catch(() => {});
         controller.enqueue(value);
         return;
       }
       state = 'done';
+      await feed.close();
+      const armored = await signatureBytes();
+      controller.enqueue(middle);
+      controller.enqueue(armored);
       controller.enqueue(suffix);
       controller.close();
     },
-    cancel: (reason) => body.cancel(reason),
+    cancel: async (reason) => {
+      await feed.abort(reason).catch(() => {});
+      await body.cancel(reason);
+    },
   });
 }
 

@@ -22,12 +22,20 @@ import {
   readPrivateKey,
   readPublicKey,
 } from '../../src/keys/read-keys.js';
+import { armorStream } from '../../src/message/armor-stream.js';
 import { decryptMime } from '../../src/mime/decrypt-mime.js';
 import { encryptedWrapper, encryptMime } from '../../src/mime/encrypt-mime.js';
 import { encryptMimeStream } from '../../src/mime/encrypt-mime-stream.js';
 import { signMime } from '../../src/mime/sign-mime.js';
 import { verifyMime } from '../../src/mime/verify-mime.js';
-import { encryptedPart, sampleMessage, signedParts, text } from './mime-parts.js';
+import {
+  encryptedPart,
+  largeMessageChunks,
+  sampleMessage,
+  signedParts,
+  streamOfChunks,
+  text,
+} from './mime-parts.js';
 
 describe('PGP/MIME interop with gpg 2.2', () => {
   let gpg: GnupgHome;
@@ -188,5 +196,48 @@ describe('PGP/MIME interop with gpg 2.2', () => {
     });
     expect(result.stderr).toContain(`VALIDSIG ${alice.fingerprint}`);
     expect(text(result.stdout)).toContain('Grüße from sealpost.');
+  });
+
+  it('gpg decrypts a multi-chunk streamed message armored in CRLF lines', async () => {
+    const { whole, chunks } = largeMessageChunks(4000);
+    const out = new Uint8Array(
+      await new Response(
+        await encryptMimeStream(streamOfChunks(chunks), {
+          recipientKeys: [bob.publicKey],
+          signingKey: alice.privateKey,
+          canonical: true,
+          headerProtection: false,
+        }),
+      ).arrayBuffer(),
+    );
+    const armored = encryptedPart(out);
+    expect(text(armored)).toMatch(/\r\n=[A-Za-z0-9+/]{4}\r\n-----END PGP MESSAGE-----\r\n$/);
+    const result = await gpg.ok(['--status-fd', '2', '--decrypt'], {
+      input: armored,
+      passphrase: 'bob pass',
+    });
+    expect(result.stderr).toContain(`VALIDSIG ${alice.fingerprint}`);
+    const decrypted = text(result.stdout);
+    // The payload is the input's body part: its last lines arrive whole.
+    expect(decrypted.endsWith(text(whole.subarray(whole.length - 4000)))).toBe(true);
+  });
+
+  it('gpg --dearmor reads our armor back at every data length, padded or not', async () => {
+    // A length divisible by 3 ends without "=" padding: GnuPG 2.2 then needs the CRC24 line
+    // to know where the data ends (without it, it decodes the tail line's letters).
+    for (const length of [1, 2, 3, 47, 48, 49, 96, 3000, 3001]) {
+      const bytes = new Uint8Array(length).map((_, i) => (i * 89 + length) & 0xff);
+      let i = 0;
+      const chunks = [bytes.subarray(0, 7), bytes.subarray(7, 100), bytes.subarray(100)];
+      const source = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (i < chunks.length) controller.enqueue(chunks[i++]!);
+          else controller.close();
+        },
+      });
+      const armored = new Uint8Array(await new Response(armorStream(source)).arrayBuffer());
+      const result = await gpg.ok(['--dearmor'], { input: armored });
+      expect(new Uint8Array(result.stdout), `${length} octets`).toEqual(bytes);
+    }
   });
 });

@@ -40,3 +40,34 @@ export function signedParts(message: Uint8Array): { signed: Uint8Array; signatur
 }
 
 export const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/**
+ * A CRLF message with a base64 body of `lines` 76-character lines, cut into chunks of odd
+ * sizes so that header end, CRLF pairs and the armor's 48-octet lines fall across borders.
+ */
+export function largeMessageChunks(lines: number): { whole: Uint8Array; chunks: Uint8Array[] } {
+  const body = Array.from({ length: lines }, (_, i) =>
+    String(i).padStart(8, '0').repeat(9).concat('QUJD'),
+  ).join('\r\n');
+  const whole = new TextEncoder().encode(
+    `From: alice@example.org\r\nTo: bob@example.org\r\nSubject: Large\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}\r\n`,
+  );
+  const chunks: Uint8Array[] = [];
+  for (let at = 0, i = 0; at < whole.length; i++) {
+    const size = [47, 48, 49, 65_536, 1, 30_011][i % 6]!;
+    chunks.push(whole.subarray(at, at + size));
+    at += size;
+  }
+  return { whole, chunks };
+}
+
+/** A Web stream of the chunks, one per pull. */
+export function streamOfChunks(chunks: readonly Uint8Array[]): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (i < chunks.length) controller.enqueue(chunks[i++]!);
+      else controller.close();
+    },
+  });
+}

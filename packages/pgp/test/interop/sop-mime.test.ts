@@ -22,9 +22,17 @@ import {
 } from '../../src/keys/read-keys.js';
 import { decryptMime } from '../../src/mime/decrypt-mime.js';
 import { encryptedWrapper, encryptMime } from '../../src/mime/encrypt-mime.js';
+import { encryptMimeStream } from '../../src/mime/encrypt-mime-stream.js';
 import { signMime } from '../../src/mime/sign-mime.js';
 import { verifyMime } from '../../src/mime/verify-mime.js';
-import { encryptedPart, sampleMessage, signedParts, text } from './mime-parts.js';
+import {
+  encryptedPart,
+  largeMessageChunks,
+  sampleMessage,
+  signedParts,
+  streamOfChunks,
+  text,
+} from './mime-parts.js';
 
 describe('PGP/MIME interop with sqop', () => {
   let sop: SopSession;
@@ -132,5 +140,32 @@ describe('PGP/MIME interop with sqop', () => {
     // The same entity without a From field names no sender: nothing to vouch for.
     const bare = await verifyMime(serializeEntity(signed), { verificationKeys: [sam.publicKey] });
     expect(bare.signatures).toMatchObject([{ status: 'invalid', code: 'ESENDER_MISSING' }]);
+  });
+
+  it('sqop decrypts and verifies a multi-chunk streamed message (our CRLF armor)', async () => {
+    const { whole, chunks } = largeMessageChunks(4000);
+    const out = new Uint8Array(
+      await new Response(
+        await encryptMimeStream(streamOfChunks(chunks), {
+          recipientKeys: [bob.publicKey],
+          signingKey: alice.privateKey,
+          canonical: true,
+          headerProtection: false,
+        }),
+      ).arrayBuffer(),
+    );
+    const verifications = `${sop.dir}/stream-verifications.txt`;
+    const plain = await sop.ok(
+      [
+        'decrypt',
+        `--verify-with=${files.aliceCert}`,
+        `--verifications-out=${verifications}`,
+        files.bobKey!,
+      ],
+      encryptedPart(out),
+    );
+    expect(text(plain).endsWith(text(whole.subarray(whole.length - 4000)))).toBe(true);
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(verifications, 'utf8')).toContain(alice.fingerprint);
   });
 });

@@ -3,7 +3,6 @@
  * signing (RFC 3156 §5), with RFC 9788 header protection. openpgp.js loads on first use only.
  */
 import { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { SealpostError } from '@sealpost/errors';
 import type { PublicKey } from '@sealpost/pgp';
@@ -12,6 +11,7 @@ import type { PlannedMessage } from '../plan-send.js';
 import type { SelfCheckInput } from '../self-check.js';
 import type { SignedParts } from '../spool/signed-parts.js';
 import type { SendSide } from './scheme.js';
+import { webReadable } from './web-readable.js';
 
 /** The armored signature in the signature part's bytes (RFC 3156 §5). */
 function armoredSignature(rest: Buffer): string {
@@ -48,46 +48,48 @@ export const pgpSendSide: SendSide = {
 
   streamCopy(planned: PlannedMessage, options: BuildOptions) {
     // openpgp.js streams encryption with the one-pass signature inside it (RFC 4880 §5.4), and
-    // a detached signature over a stream (signMimeStream reads the message twice).
+    // a detached signature over a stream (signMimeStream reads the message once).
     const signingKey = planned.sign === 'pgp' ? signer(options).privateKey : undefined;
     const date = options.date ? { date: options.date } : {};
-    const web = (open: () => Readable) => () =>
-      Readable.toWeb(open()) as unknown as ReadableStream<Uint8Array>;
+    const web = (open: () => Readable) => () => webReadable(open());
     const node = (out: ReadableStream<Uint8Array>) =>
       Readable.fromWeb(out as unknown as WebReadableStream<Uint8Array>);
     if (planned.scheme === 'pgp') {
-      return async (open: () => Readable) => {
+      return async (open: () => Readable, crlf?: boolean) => {
         const pgp = await import('@sealpost/pgp');
         const out = await pgp.encryptMimeStream(web(open)(), {
           recipientKeys: planned.encryptTo.map((k) => k.material as PublicKey),
           ...(signingKey ? { signingKey } : {}),
           headerProtection: planned.headerProtection,
+          canonical: crlf === true,
           ...date,
         });
         return node(out);
       };
     }
     if (!signingKey) return undefined;
-    return async (open: () => Readable) => {
+    return async (open: () => Readable, crlf?: boolean) => {
       const pgp = await import('@sealpost/pgp');
-      return node(await pgp.signMimeStream(web(open), { signingKey, ...date }));
+      return node(
+        await pgp.signMimeStream(web(open), { signingKey, canonical: crlf === true, ...date }),
+      );
     };
   },
 
   async verifyOwnSignatureParts(split: () => SignedParts, input: SelfCheckInput) {
     if (!input.pgpVerificationKey) return 'no key to verify our OpenPGP signature';
     const pgp = await import('@sealpost/pgp');
-    // The signature part comes last: one pass to reach it, a second to hash the content.
-    const first = split();
-    first.content.resume();
-    await finished(first.content);
-    const signature = armoredSignature(first.rest());
-    const { content } = split();
+    // The signature part comes last and is needed first: it is read from the end of the file,
+    // then the content is hashed in one pass, and the part the forward split finds after it
+    // must be that same part.
+    const parts = split();
+    const last = parts.lastPart();
     const statuses = await pgp.verifyDetachedStream(
-      Readable.toWeb(content) as unknown as ReadableStream<Uint8Array>,
-      signature,
+      webReadable(parts.content),
+      armoredSignature(last),
       [input.pgpVerificationKey],
     );
+    if (!parts.rest().equals(last)) return 'multipart/signed has more than two parts';
     return statuses.some((s) => s.status === 'valid')
       ? undefined
       : 'our own OpenPGP signature does not verify';

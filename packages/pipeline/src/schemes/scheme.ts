@@ -18,10 +18,16 @@ import { smimeSendSide } from './smime.js';
 import { smimeOpenSide } from './smime-open.js';
 
 /**
- * Turns the canonical message into the built copy's bytes, as a stream. `open` gives a fresh
- * stream of the message each call (signing reads it twice: to sign, then to write).
+ * Turns the canonical message into the built copy's bytes, as a stream. `open` gives a stream
+ * of the message; every builder calls it once (a one-pass build streams straight from compose
+ * and refuses a second call).
+ * `crlf`: the message is known to be CRLF only (compose wrote it), so its line ends need no
+ * rewriting.
  */
-export type CopyStreamer = (open: () => Readable) => Promise<AsyncIterable<Uint8Array>>;
+export type CopyStreamer = (
+  open: () => Readable,
+  crlf?: boolean,
+) => Promise<AsyncIterable<Uint8Array>>;
 
 /** The sending half of a scheme adapter. */
 export interface SendSide {

@@ -78,17 +78,18 @@ export const smimeSendSide: SendSide = {
     const recipients = planned.encryptTo.map((k) => k.material as SmimeCertificate);
     const headerProtection = planned.headerProtection;
     if (planned.scheme === 'smime') {
-      return async (open: () => Readable) => {
+      return async (open: () => Readable, crlf?: boolean) => {
         const smime = await import('@sealpost/smime/node');
+        const canonical = crlf === true;
         return sign
-          ? smime.signEncryptMimeStream(open, { recipients, sign, headerProtection })
-          : smime.encryptMimeStream(open(), { recipients, headerProtection });
+          ? smime.signEncryptMimeStream(open, { recipients, sign, headerProtection, canonical })
+          : smime.encryptMimeStream(open(), { recipients, headerProtection, canonical });
       };
     }
     if (!sign) return undefined;
-    return async (open: () => Readable) => {
+    return async (open: () => Readable, crlf?: boolean) => {
       const smime = await import('@sealpost/smime/node');
-      return smime.signMimeStream(open, sign);
+      return smime.signMimeStream(open, { ...sign, canonical: crlf === true });
     };
   },
 

@@ -21,33 +21,37 @@ import {
 import type { SendPlan } from '../plan-send.js';
 import { copyScheme, schemeAdapter } from '../schemes/scheme.js';
 import type { SpoolDir } from './spool-dir.js';
-import { SpooledCopy } from './spooled-copy.js';
+import { SPOOL_READ, SpooledCopy } from './spooled-copy.js';
 import { selfCheckFile } from './stream-self-check.js';
 
 /** Writes a stream of bytes to a new private file (mode 0600, never an existing one). */
 export async function spoolTo(path: string, bytes: AsyncIterable<Uint8Array>): Promise<void> {
   await pipeline(
     bytes instanceof Readable ? bytes : Readable.from(bytes),
-    createWriteStream(path, { mode: 0o600, flags: 'wx' }),
+    // A 256 KiB buffer lets the builder run on while the previous chunk is being written (the
+    // default 16 KiB stops it after every chunk until the write is done).
+    createWriteStream(path, { mode: 0o600, flags: 'wx', highWaterMark: SPOOL_READ }),
   );
 }
 
 /** The canonical message: a spool file, or (onePass) a stream read exactly once. */
 export interface MessageSource {
   readonly path?: string;
+  /** CRLF only, as compose's toMimeStream writes it (a caller's own MIME may not be). */
+  readonly crlf?: boolean;
   stream(): Readable;
 }
 
 /**
- * Whether the plan is one copy built in a single pass over the message (encrypted, signed
- * inside or not, except S/MIME sign+encrypt, which reads twice): then the message itself need
- * not be spooled, it streams straight from compose into the encryptor.
+ * Whether the plan is one copy built by a streaming builder (each reads the message once:
+ * encrypted, signed, or both): then the message itself need not be spooled, it streams
+ * straight from compose into the encryptor or signer.
  */
 export function onePass(plan: SendPlan, options: BuildOptions): boolean {
   const [planned, ...others] = plan.messages;
-  if (!planned || others.length > 0 || planned.scheme === 'none') return false;
-  if (planned.scheme === 'smime' && planned.sign === 'smime') return false;
-  return schemeAdapter(planned.scheme).streamCopy?.(planned, options) !== undefined;
+  const scheme = planned && copyScheme(planned);
+  if (!planned || others.length > 0 || !scheme) return false;
+  return schemeAdapter(scheme).streamCopy?.(planned, options) !== undefined;
 }
 
 function spooledPath(message: MessageSource): string {
@@ -78,7 +82,7 @@ export async function buildSpooledMessages(
     let path: string;
     if (streamer) {
       path = spool.file(`copy-${index + 1}.eml`);
-      await spoolTo(path, await streamer(() => message.stream()));
+      await spoolTo(path, await streamer(() => message.stream(), message.crlf === true));
     } else {
       path = spooledPath(message); // a TLS-only copy is the message itself
     }

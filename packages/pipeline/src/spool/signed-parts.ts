@@ -3,9 +3,10 @@
  * chunks: the signed first part as a stream (the bytes between the first delimiter line and
  * the CRLF before the next, RFC 2046 §5.1.1), then the rest, small, as bytes.
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fail } from '../self-check.js';
+import { SPOOL_READ } from './spooled-copy.js';
 
 const MAX_SMALL = 1024 * 1024;
 
@@ -14,6 +15,29 @@ export interface SignedParts {
   readonly content: Readable;
   /** From the delimiter after the first part to the end; known once `content` has been read. */
   rest(): Buffer;
+  /**
+   * The same bytes as `rest()`, read before `content` from the end of the file: from the last
+   * delimiter that opens a part. Whoever uses it must check it equals `rest()` afterwards
+   * (it does when the message has exactly two parts, as multipart/signed must).
+   */
+  lastPart(): Buffer;
+}
+
+/** Reads the file's last `MAX_SMALL` octets and more and returns them from the last `open`. */
+function fromLastDelimiter(path: string, bodyStart: number, open: Buffer): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const start = Math.max(bodyStart, size - MAX_SMALL - 64 * 1024);
+    const tail = Buffer.alloc(size - start);
+    readSync(fd, tail, 0, tail.length, start);
+    // The delimiter with the CRLF before it (RFC 2046 §5.1.1), as rest() starts.
+    const at = tail.lastIndexOf(Buffer.concat([Buffer.from('\r\n'), open]));
+    if (at === -1) fail('no second part in multipart/signed within 1 MiB of the end');
+    return tail.subarray(at);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Splits the file's body (from `bodyStart`) at the `boundary` delimiters. */
@@ -28,7 +52,7 @@ export function signedParts(path: string, bodyStart: number, boundary: string): 
     let tailLength = 0;
     for await (const value of createReadStream(path, {
       start: bodyStart,
-      highWaterMark: 256 * 1024,
+      highWaterMark: SPOOL_READ,
     })) {
       const chunk = value as Buffer;
       if (phase === 'tail') {
@@ -73,5 +97,6 @@ export function signedParts(path: string, bodyStart: number, boundary: string): 
       if (!done) throw new Error('signedParts: read the content first');
       return Buffer.concat(tail);
     },
+    lastPart: () => fromLastDelimiter(path, bodyStart, open),
   };
 }

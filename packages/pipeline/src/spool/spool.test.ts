@@ -16,7 +16,14 @@ import type { KeySet } from '@sealpost/keystore';
 import * as pgp from '@sealpost/pgp';
 import { StubTransport } from '@sealpost/transport';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_POLICY, prepareSend, SpooledCopy, schemeAdapter, sendBuilt } from '../index.js';
+import {
+  DEFAULT_POLICY,
+  prepareSend,
+  SpooledCopy,
+  schemeAdapter,
+  sendBuilt,
+  writeCopy,
+} from '../index.js';
 import { createSpoolDir } from './spool-dir.js';
 import { selfCheckFile } from './stream-self-check.js';
 
@@ -44,6 +51,23 @@ describe('createSpoolDir', () => {
     await spool.remove();
     await spool.remove();
     expect(readdirSync(dir).filter((n) => n.startsWith('sealpost-'))).toEqual([]);
+  });
+});
+
+describe('writeCopy', () => {
+  it("gives --out the copy's exact bytes (0600), kept when the spool goes; overwrites an old file", async () => {
+    const spool = createSpoolDir(dir);
+    const path = spool.file('copy-1.eml');
+    writeFileSync(path, 'From: a@example.org\r\n\r\nbody\r\n', { mode: 0o600 });
+    const copy = new SpooledCopy(path, statSync(path).size);
+    await writeCopy(copy, file('new-out.eml'));
+    writeFileSync(file('old-out.eml'), 'an older and longer file that must be replaced whole');
+    await writeCopy(copy, file('old-out.eml'));
+    await spool.remove();
+    for (const name of ['new-out.eml', 'old-out.eml']) {
+      expect(readFileSync(file(name), 'latin1')).toBe('From: a@example.org\r\n\r\nbody\r\n');
+    }
+    expect(statSync(file('new-out.eml')).mode & 0o777).toBe(0o600);
   });
 });
 
@@ -156,6 +180,42 @@ describe('prepareSend above the spool threshold', () => {
       decryptionKeys: [alice.privateKey],
     });
     expect(new TextDecoder().decode(serializeEntity(opened.entity))).toContain('attachment.bin');
+    await prepared.dispose();
+    expect(readdirSync(spoolBase())).toEqual([]);
+  });
+
+  it('signs a single OpenPGP copy in one pass from compose; its spooled self-check verifies', async () => {
+    const prepared = await prepareSend(
+      createMessage({
+        from: 'me@example.net',
+        to: ['alice@example.org'],
+        subject: 'large',
+        attachments: [{ path: file('attachment.bin') }],
+      }),
+      { ...DEFAULT_POLICY, encrypt: 'never', scheme: 'pgp', sign: 'pgp' },
+      {
+        recipientKeys: keys,
+        signers: {
+          pgp: {
+            scheme: 'pgp',
+            fingerprint: alice.fingerprint.toLowerCase(),
+            source: 'file',
+            material: { privateKey: alice.privateKey },
+          },
+        },
+      },
+      { spoolThreshold: 0, spoolBase: spoolBase() },
+    );
+    const [spool] = readdirSync(spoolBase());
+    expect(readdirSync(join(spoolBase(), spool!))).toEqual(['copy-1.eml']);
+    const copy = new Uint8Array(readFileSync((prepared.built[0]!.raw as SpooledCopy).path));
+    const text = new TextDecoder().decode(copy);
+    expect(text).toMatch(/micalg=pgp-sha\d+/);
+    const verified = await pgp.verifyMime(copy, {
+      verificationKeys: [alice.publicKey],
+      checkSenderAddress: false,
+    });
+    expect(verified.signatures.map((v) => v.status)).toEqual(['valid']);
     await prepared.dispose();
     expect(readdirSync(spoolBase())).toEqual([]);
   });

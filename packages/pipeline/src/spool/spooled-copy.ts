@@ -6,6 +6,9 @@ import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { copyFile, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
+/** The read (and write buffer) size for spool files; a few are in flight at most. */
+export const SPOOL_READ = 256 * 1024;
+
 export class SpooledCopy {
   /** The file in the private spool directory; removed with it. */
   readonly path: string;
@@ -17,7 +20,9 @@ export class SpooledCopy {
   }
   /** A fresh stream of the bytes; each call reads the file again from the start. */
   stream(): Readable {
-    return createReadStream(this.path, { highWaterMark: 64 * 1024 });
+    // 256 KiB reads: 64 KiB ones cost twice the CPU for a large copy (1 MiB ones raised the
+    // peak RSS of a 1 GiB send by ~20 MB for no measurable gain).
+    return createReadStream(this.path, { highWaterMark: SPOOL_READ });
   }
 }
 

@@ -10,6 +10,7 @@ import { getHeader, parseContentType, splitMessage } from '@sealpost/compose';
 import { schemeAdapter } from '../schemes/scheme.js';
 import { checkTopLevel, fail, type SelfCheckInput } from '../self-check.js';
 import { signedParts } from './signed-parts.js';
+import { SPOOL_READ } from './spooled-copy.js';
 
 /** The multipart boundary of a header section checkTopLevel accepted as multipart/signed. */
 function boundaryOf(headerSection: Uint8Array): string {
@@ -45,7 +46,7 @@ export async function selfCheckFile(
   const head: Buffer[] = [];
   let headLength = 0;
   let headDone = false;
-  for await (const value of createReadStream(path, { highWaterMark: 256 * 1024 })) {
+  for await (const value of createReadStream(path, { highWaterMark: SPOOL_READ })) {
     const chunk = value as Buffer;
     if (chunk.includes(0)) fail(`NUL byte at ${offset + chunk.indexOf(0)}`);
     if (!eightBit && !isAscii(chunk)) eightBit = true;

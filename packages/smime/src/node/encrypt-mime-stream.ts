@@ -31,7 +31,14 @@ const LINE_BYTES = 57;
 const MAX_HEADER_SECTION = 1024 * 1024;
 const EOC = Buffer.from([0, 0]);
 
-export type EncryptMimeStreamOptions = Omit<EncryptMimeOptions, 'sign' | 'contentEncryption'>;
+export interface EncryptMimeStreamOptions
+  extends Omit<EncryptMimeOptions, 'sign' | 'contentEncryption'> {
+  /**
+   * The message is already canonical, CRLF only (as compose's toMimeStream writes it): its
+   * line ends are passed through instead of being checked and rewritten.
+   */
+  readonly canonical?: boolean;
+}
 
 /** Splits the source into the header section (buffered, bounded) and the body chunks. */
 export async function* headerThenBody(
@@ -199,7 +206,7 @@ export async function* encryptMimeStream(
   // The payload's header section (protected headers, hp="cipher"), then the body.
   const payloadHead = serializeEntity({ headers: payload.headers, body: new Uint8Array(0) });
   yield emit(cipher.update(payloadHead));
-  const canonical = lineEndCanonicalizer();
+  const canonical = options.canonical ? (chunk: Buffer) => chunk : lineEndCanonicalizer();
   for (let next = await parts.next(); !next.done; next = await parts.next()) {
     if (next.value.body) yield emit(cipher.update(canonical(next.value.body)));
   }
