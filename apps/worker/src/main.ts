@@ -15,7 +15,7 @@ Runs the HTTP API and the queue consumer (docs/worker.md).
   --concurrency N           deliveries at once (default 4)
   --api-processes N         API processes sharing the port (default 1)
   --pgp-threads N           OpenPGP worker threads per API process (default:
-                            cores / API processes if >= 2, else 0: main thread)
+                            (cores - 1) / API processes; 0: main thread)
   --token-file FILE         API token (else SEALPOST_WORKER_TOKEN; required)
   --max-body BYTES          largest request body (default 25 MiB)
   --max-attempts N          attempts before a transient failure is final

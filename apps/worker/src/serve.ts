@@ -27,13 +27,13 @@ export interface ServeContext {
 }
 
 /**
- * The cores shared out among the API processes as OpenPGP threads; none when that leaves fewer
- * than two per process: the processes already fill the cores, and a lone thread per process
- * only adds its hand-off (measured in bench/README.md, decision 0135).
+ * The cores but one shared out among the API processes as OpenPGP threads: the main threads
+ * (HTTP, compose, self-check), the consumer and Redis keep a core. On 2 cores one API process
+ * gets 1 thread (~10 % more jobs/s than 2 threads, bench/README.md); with --api-processes
+ * filling the cores, none (decision 0135).
  */
-function defaultPgpThreads(apiProcesses: number): number {
-  const share = Math.floor(availableParallelism() / Math.max(1, apiProcesses));
-  return share >= 2 ? share : 0;
+export function defaultPgpThreads(apiProcesses: number, cores = availableParallelism()): number {
+  return Math.floor(Math.max(0, cores - 1) / Math.max(1, apiProcesses));
 }
 
 export async function serve(requested: ServeOptions, ctx: ServeContext): Promise<void> {
