@@ -8,8 +8,12 @@
 import { SealpostError } from '@sealpost/errors';
 import * as openpgp from 'openpgp';
 import { openPgpConfig } from '../config.js';
-import { decryptRsaSessionKeys } from '../session-key/rsa-session-keys.js';
-import { type DecryptOptions, decryptError, integrityOf } from './decrypt-message.js';
+import {
+  type DecryptOptions,
+  decryptError,
+  integrityOf,
+  keysToDecryptWith,
+} from './decrypt-message.js';
 import { type SignatureStatus, toSignatureStatuses } from './signature-status.js';
 
 export interface DecryptStreamInput {
@@ -75,18 +79,9 @@ export async function decryptMessageStream(
   const verificationKeys = options.verificationKeys ?? [];
   let result: Awaited<ReturnType<typeof openpgp.decrypt<ReadableStream<Uint8Array>>>>;
   try {
-    // RSA session keys through the injected raw RSA when given (decision 0131): the PKESK
-    // packets come before the data packet, so this reads none of the stream's content.
-    const sessionKeys = options.rsaRawDecrypt
-      ? await decryptRsaSessionKeys(message, options.decryptionKeys, {
-          rsaRawDecrypt: options.rsaRawDecrypt,
-          config,
-          ...(options.date ? { date: options.date } : {}),
-        })
-      : undefined;
     result = await openpgp.decrypt({
       message,
-      ...(sessionKeys ? { sessionKeys } : { decryptionKeys: [...options.decryptionKeys] }),
+      ...(await keysToDecryptWith(message, options, config)),
       verificationKeys: [...verificationKeys],
       format: 'binary',
       ...(options.date ? { date: options.date } : {}),

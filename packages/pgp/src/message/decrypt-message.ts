@@ -56,6 +56,26 @@ export function integrityOf(message: openpgp.Message<Uint8Array>): 'mdc' | 'aead
   return (packet as { version?: number } | undefined)?.version === 2 ? 'aead' : 'mdc';
 }
 
+/**
+ * What openpgp.decrypt gets to open the message: the session keys found through the injected
+ * raw RSA (decision 0131) when there is one and it found any, else the decryption keys. The
+ * PKESK packets come before the data packet, so a streamed message's content is not read here.
+ */
+export async function keysToDecryptWith(
+  message: openpgp.Message<openpgp.MaybeStream<Uint8Array>>,
+  options: DecryptOptions,
+  config: ReturnType<typeof openPgpConfig>,
+): Promise<{ sessionKeys: openpgp.SessionKey[] } | { decryptionKeys: PrivateKey[] }> {
+  const sessionKeys = options.rsaRawDecrypt
+    ? await decryptRsaSessionKeys(message, options.decryptionKeys, {
+        rsaRawDecrypt: options.rsaRawDecrypt,
+        config,
+        ...(options.date ? { date: options.date } : {}),
+      })
+    : undefined;
+  return sessionKeys ? { sessionKeys } : { decryptionKeys: [...options.decryptionKeys] };
+}
+
 export async function decryptMessage(
   input: string | Uint8Array,
   options: DecryptOptions,
@@ -77,16 +97,9 @@ export async function decryptMessage(
   let result: Awaited<ReturnType<typeof openpgp.decrypt<Uint8Array>>>;
   const config = openPgpConfig({ rfc9580: true });
   try {
-    const sessionKeys = options.rsaRawDecrypt
-      ? await decryptRsaSessionKeys(message, options.decryptionKeys, {
-          rsaRawDecrypt: options.rsaRawDecrypt,
-          config,
-          ...(options.date ? { date: options.date } : {}),
-        })
-      : undefined;
     result = await openpgp.decrypt({
       message,
-      ...(sessionKeys ? { sessionKeys } : { decryptionKeys: [...options.decryptionKeys] }),
+      ...(await keysToDecryptWith(message, options, config)),
       verificationKeys: [...verificationKeys],
       format: 'binary',
       ...(options.date ? { date: options.date } : {}),
