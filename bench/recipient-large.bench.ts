@@ -10,23 +10,15 @@
  *      --mib 1024 for 1 GiB) [--runs N] (default 1; the figures are the medians)
  *      [--scheme pgp|smime|both] (default both)
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import {
-  createWriteStream,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sharedTestCa } from '@sealpost/testkit';
+import { type Run, timed, writeRandomFile } from './gnu-time.js';
 
 const { values } = parseArgs({
   options: { mib: { type: 'string' }, runs: { type: 'string' }, scheme: { type: 'string' } },
@@ -40,40 +32,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const bin = join(here, '../apps/cli/dist/bin.js');
 const dir = await mkdtemp(join(tmpdir(), 'sealpost-bench-recipient-'));
 const file = (name: string) => join(dir, name);
-
-interface Run {
-  readonly seconds: number;
-  readonly rssMb: number;
-}
-
-async function timed(
-  command: string,
-  args: readonly string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<Run> {
-  const started = performance.now();
-  const child = spawn('/usr/bin/time', ['-v', command, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
-  const [status] = (await once(child, 'close')) as [number | null];
-  const seconds = (performance.now() - started) / 1000;
-  if (status !== 0)
-    throw new Error(`${command} ${args.join(' ')} failed:\n${stderr.slice(0, 600)}`);
-  const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1]);
-  return { seconds, rssMb: kb / 1024 };
-}
-
-async function writeAttachment(path: string, bytes: number): Promise<void> {
-  const out = createWriteStream(path);
-  for (let left = bytes; left > 0; left -= 1024 * 1024) {
-    if (!out.write(randomBytes(Math.min(left, 1024 * 1024)))) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'close');
-}
 
 // gpg makes the keys, so its own runs use the same ones.
 const gnupg = file('gnupg');
@@ -98,7 +56,7 @@ const XDG = { HOME: dir, XDG_CONFIG_HOME: file('xdg'), XDG_DATA_HOME: file('data
  */
 async function message(name: string, encrypt: boolean, flags: readonly string[]): Promise<string> {
   const attachment = file(`${name}.bin`);
-  await writeAttachment(attachment, Math.round((MIB * 1024 * 1024) / (encrypt ? 1.85 : 1.37)));
+  await writeRandomFile(attachment, Math.round((MIB * 1024 * 1024) / (encrypt ? 1.85 : 1.37)));
   const out = file(`${name}.eml`);
   await timed(
     process.execPath,

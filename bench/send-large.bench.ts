@@ -7,16 +7,15 @@
  *      [--mib N] (default 100; --mib 1024 for 1 GiB) [--only pgp|smime]
  *      [--mode encrypt|sign|sign+encrypt] [--to out|server]
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sharedTestCa, startSubmissionServer } from '@sealpost/testkit';
+import { type Run, timed, writeRandomFile } from './gnu-time.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,46 +30,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const bin = join(here, '../apps/cli/dist/bin.js');
 const dir = await mkdtemp(join(tmpdir(), 'sealpost-bench-send-'));
 const file = (name: string) => join(dir, name);
-
-interface Run {
-  readonly seconds: number;
-  readonly rssMb: number;
-  /** User + system CPU seconds (all threads): steadier than wall time on a shared machine. */
-  readonly cpuSeconds: number;
-}
-
-/**
- * Runs a command under /usr/bin/time -v: wall time and peak RSS of the process. Asynchronous,
- * so the submission sink in this process keeps serving while the child sends.
- */
-async function timed(
-  command: string,
-  args: readonly string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<Run> {
-  const started = performance.now();
-  const child = spawn('/usr/bin/time', ['-v', command, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
-  const [status] = (await once(child, 'close')) as [number | null];
-  const seconds = (performance.now() - started) / 1000;
-  if (status !== 0)
-    throw new Error(`${command} ${args.join(' ')} failed:\n${stderr.slice(0, 600)}`);
-  const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1]);
-  const cpu = (label: string) =>
-    Number(new RegExp(`${label} time \\(seconds\\): ([\\d.]+)`).exec(stderr)?.[1] ?? 0);
-  return { seconds, rssMb: kb / 1024, cpuSeconds: cpu('User') + cpu('System') };
-}
-
-async function writeAttachment(path: string, mib: number): Promise<void> {
-  const out = createWriteStream(path);
-  for (let i = 0; i < mib; i++) if (!out.write(randomBytes(1024 * 1024))) await once(out, 'drain');
-  out.end();
-  await once(out, 'close');
-}
 
 // Keys: gpg makes the OpenPGP keys (so its own baseline uses the same ones); the test CA the
 // S/MIME certificates.
@@ -105,7 +64,7 @@ writeFileSync(file('me.crt'), me.certPem);
 writeFileSync(file('me.key'), me.keyPem);
 
 const attachment = file('attachment.bin');
-await writeAttachment(attachment, MIB);
+await writeRandomFile(attachment, MIB * 1024 * 1024);
 const tls = await ca.issueServerCertificate();
 const server = await startSubmissionServer({
   mode: 'starttls',

@@ -23,8 +23,11 @@ import {
 import { createSpoolDir, type SpoolDir } from './spool/spool-dir.js';
 import { SpooledCopy } from './spool/spooled-copy.js';
 
-/** Messages whose attachments add up to more than this are built in a spool file (issue 12). */
-export const SPOOL_THRESHOLD = 8 * 1024 * 1024;
+/**
+ * Messages whose attachments add up to more than this are built in a spool file (issue 12):
+ * in memory, a few MiB already cost more RSS than a 100 MiB streamed send (decision 0105).
+ */
+export const SPOOL_THRESHOLD = 1024 * 1024;
 
 /** The recipients' side of a KeySet (resolveKeys' ResolvedKeys is one). */
 export type RecipientKeys = Omit<KeySet, 'signers'>;

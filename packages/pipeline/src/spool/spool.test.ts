@@ -161,6 +161,36 @@ describe('prepareSend above the spool threshold', () => {
     expect(readdirSync(spoolBase())).toEqual([]);
   });
 
+  it('spools by default once the attachments pass 1 MiB, and keeps a small message in memory', async () => {
+    // In memory a few MiB already cost more RSS than a 100 MiB streamed send (decision 0105).
+    writeFileSync(file('two-mib.bin'), Buffer.alloc(2 * 1024 * 1024 + 1, 7));
+    const policy = { ...DEFAULT_POLICY, encrypt: 'require' as const };
+    const large = await prepareSend(
+      createMessage({
+        from: 'me@example.net',
+        to: ['alice@example.org'],
+        subject: 'two MiB',
+        attachments: [{ path: file('two-mib.bin') }],
+      }),
+      policy,
+      { recipientKeys: keys },
+      { spoolBase: spoolBase() },
+    );
+    const small = await prepareSend(
+      message(),
+      policy,
+      { recipientKeys: keys },
+      { spoolBase: spoolBase() },
+    );
+    try {
+      expect(large.built[0]!.raw).toBeInstanceOf(SpooledCopy);
+      expect(small.built[0]!.raw).toBeInstanceOf(Uint8Array);
+    } finally {
+      await large.dispose();
+      await small.dispose();
+    }
+  });
+
   it('streams a single encrypted copy straight from compose: no message file is spooled', async () => {
     const prepared = await prepareSend(
       createMessage({
