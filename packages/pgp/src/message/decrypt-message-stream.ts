@@ -11,8 +11,8 @@ import { openPgpConfig } from '../config.js';
 import {
   type DecryptOptions,
   decryptError,
+  decryptPackets,
   integrityOf,
-  keysToDecryptWith,
 } from './decrypt-message.js';
 import { type SignatureStatus, toSignatureStatuses } from './signature-status.js';
 
@@ -77,19 +77,7 @@ export async function decryptMessageStream(
     throw decryptError(cause);
   }
   const verificationKeys = options.verificationKeys ?? [];
-  let result: Awaited<ReturnType<typeof openpgp.decrypt<ReadableStream<Uint8Array>>>>;
-  try {
-    result = await openpgp.decrypt({
-      message,
-      ...(await keysToDecryptWith(message, options, config)),
-      verificationKeys: [...verificationKeys],
-      format: 'binary',
-      ...(options.date ? { date: options.date } : {}),
-      config,
-    });
-  } catch (cause) {
-    throw decryptError(cause);
-  }
+  const result = await decryptPackets(message, options, config);
   return {
     content: guarded(result.data as unknown as ReadableStream<Uint8Array>),
     integrity: integrityOf(message as unknown as openpgp.Message<Uint8Array>),

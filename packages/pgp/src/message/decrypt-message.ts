@@ -57,23 +57,36 @@ export function integrityOf(message: openpgp.Message<Uint8Array>): 'mdc' | 'aead
 }
 
 /**
- * What openpgp.decrypt gets to open the message: the session keys found through the injected
- * raw RSA (decision 0131) when there is one and it found any, else the decryption keys. The
- * PKESK packets come before the data packet, so a streamed message's content is not read here.
+ * openpgp.decrypt of a read message, for the in-memory and the streamed decryption alike.
+ * RSA session keys go through the injected raw RSA (decision 0131) when there is one and it
+ * found any, else openpgp.js tries the decryption keys. The PKESK packets come before the data
+ * packet, so a streamed message's content is not read before this returns. Any failure is
+ * EDECRYPT.
  */
-export async function keysToDecryptWith(
-  message: openpgp.Message<openpgp.MaybeStream<Uint8Array>>,
+export async function decryptPackets<Data extends Uint8Array | ReadableStream<Uint8Array>>(
+  message: openpgp.Message<Data>,
   options: DecryptOptions,
   config: ReturnType<typeof openPgpConfig>,
-): Promise<{ sessionKeys: openpgp.SessionKey[] } | { decryptionKeys: PrivateKey[] }> {
-  const sessionKeys = options.rsaRawDecrypt
-    ? await decryptRsaSessionKeys(message, options.decryptionKeys, {
-        rsaRawDecrypt: options.rsaRawDecrypt,
-        config,
-        ...(options.date ? { date: options.date } : {}),
-      })
-    : undefined;
-  return sessionKeys ? { sessionKeys } : { decryptionKeys: [...options.decryptionKeys] };
+) {
+  try {
+    const sessionKeys = options.rsaRawDecrypt
+      ? await decryptRsaSessionKeys(message, options.decryptionKeys, {
+          rsaRawDecrypt: options.rsaRawDecrypt,
+          config,
+          ...(options.date ? { date: options.date } : {}),
+        })
+      : undefined;
+    return await openpgp.decrypt({
+      message,
+      ...(sessionKeys ? { sessionKeys } : { decryptionKeys: [...options.decryptionKeys] }),
+      verificationKeys: [...(options.verificationKeys ?? [])],
+      format: 'binary',
+      ...(options.date ? { date: options.date } : {}),
+      config,
+    });
+  } catch (cause) {
+    throw decryptError(cause);
+  }
 }
 
 export async function decryptMessage(
@@ -94,20 +107,7 @@ export async function decryptMessage(
     throw decryptError(cause);
   }
   const verificationKeys = options.verificationKeys ?? [];
-  let result: Awaited<ReturnType<typeof openpgp.decrypt<Uint8Array>>>;
-  const config = openPgpConfig({ rfc9580: true });
-  try {
-    result = await openpgp.decrypt({
-      message,
-      ...(await keysToDecryptWith(message, options, config)),
-      verificationKeys: [...verificationKeys],
-      format: 'binary',
-      ...(options.date ? { date: options.date } : {}),
-      config,
-    });
-  } catch (cause) {
-    throw decryptError(cause);
-  }
+  const result = await decryptPackets(message, options, openPgpConfig({ rfc9580: true }));
   const content = result.data as Uint8Array;
   const signatures = await toSignatureStatuses(result.signatures, verificationKeys);
   return { content, integrity: integrityOf(message), signatures };
