@@ -6,6 +6,7 @@
  * one source chunk (decision 0125). Indefinite lengths (§8.1.3.6) and the end-of-contents
  * octets are followed as `openssl cms -stream` writes them.
  */
+import { concatBytes } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 
 /** One identifier and length octets. `end` is the absolute offset after a definite content. */
@@ -40,18 +41,6 @@ export function berFormatError(message: string): SealpostError {
 
 /** Small elements (algorithms, recipient infos, certificates) above this are refused. */
 export const MAX_ELEMENT = 16 * 1024 * 1024;
-
-function ownCopy(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
 
 export class BerReader {
   private readonly source: AsyncIterator<Uint8Array>;
@@ -175,7 +164,7 @@ export class BerReader {
   async rest(h: BerHeader, max = MAX_ELEMENT): Promise<Uint8Array> {
     if (h.length !== undefined) {
       if (h.length > max) throw berFormatError('A CMS element is larger than sealpost reads.');
-      return ownCopy([h.octets, await this.bytes(h.length)]);
+      return concatBytes([h.octets, await this.bytes(h.length)]);
     }
     const parts: Uint8Array[] = [h.octets];
     let size = h.octets.length;
@@ -185,7 +174,7 @@ export class BerReader {
       size += child.length;
     }
     parts.push(Uint8Array.of(0, 0));
-    return ownCopy(parts);
+    return concatBytes(parts);
   }
 
   /** The next element's complete encoding, at most `max` bytes. */
