@@ -36,6 +36,10 @@ export async function writeWarmUpFixtures(dir, mark) {
     'ecc.asc': eccKey.armoredPublicKey,
     'ca.pem': ca.certPem,
     'recipient.pem': recipient.certPem + recipient.keyPem,
+    'recipient.crt': recipient.certPem,
+    'sender.pem': sender.certPem + sender.keyPem,
+    'body.txt': `${mark}\n`,
+    'addresses.txt': `${rsa}\n${ecc}\n`,
     'to-rsa.eml': await pgp.encryptMime(message(ecc, rsa), {
       recipientKeys: [rsaKey.publicKey],
       signingKey: eccKey.privateKey,

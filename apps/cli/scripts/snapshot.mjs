@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { noUrlFetch } from './no-url-fetch.mjs';
 import { writeWarmUpFixtures } from './snapshot-fixtures.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -54,6 +55,7 @@ await build({
   minifySyntax: true,
   legalComments: 'eof',
   logLevel: 'warning',
+  plugins: [noUrlFetch],
 });
 
 // A failed build must not leave the snapshot of an older one next to a newer bin.js: without
