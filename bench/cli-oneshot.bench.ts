@@ -9,7 +9,7 @@
  *
  * Run (root: Postfix needs it; build apps/cli first):
  *   pnpm --filter @sealpost/bench exec tsx --conditions=@sealpost/source cli-oneshot.bench.ts
- * Env: BENCH_RUNS (default 15); BENCH_BASELINE=path/to/an/older/dist/bin.js adds that build's
+ * Env: BENCH_RUNS (default 15); BENCH_BASELINE=path/to/an/older/dist/sealpost (or bin.js) adds that build's
  * `send` to the same interleaved runs (before/after a change under the same load).
  * Target: sealpost ≤ 1.0× the peer.
  */
@@ -24,7 +24,9 @@ import { createGnupgHome, startPostfix } from '@sealpost/testkit';
 
 const run = promisify(execFile);
 const runs = Number(process.env.BENCH_RUNS ?? 15);
-const bin = fileURLToPath(new URL('../apps/cli/dist/bin.js', import.meta.url));
+// The launcher users run (start-up snapshot, decision 0141) and the bundle it falls back to.
+const bin = fileURLToPath(new URL('../apps/cli/dist/sealpost', import.meta.url));
+const bundle = fileURLToPath(new URL('../apps/cli/dist/bin.js', import.meta.url));
 const baseline = process.env.BENCH_BASELINE;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -120,8 +122,7 @@ async function main() {
       '--keyring',
       'kr',
     ];
-    const submitArgs = (binary: string) => [
-      binary,
+    const submitArgs = [
       ...sendArgs,
       '--server',
       `${postfix.host}:${postfix.startTlsPort}`,
@@ -135,18 +136,22 @@ async function main() {
       'PW',
     ];
     const cases: Record<string, () => Promise<unknown>> = {
-      'sealpost send (STARTTLS to Postfix)': () =>
-        run(process.execPath, submitArgs(bin), { cwd: dir, env }),
+      'sealpost send (STARTTLS to Postfix)': () => run(bin, submitArgs, { cwd: dir, env }),
+      // The same build without its start-up snapshot (what the launcher falls back to).
+      'sealpost send, node dist/bin.js': () =>
+        run(process.execPath, [bundle, ...submitArgs], { cwd: dir, env }),
       ...(baseline
         ? {
             'baseline sealpost send (BENCH_BASELINE)': () =>
-              run(process.execPath, submitArgs(baseline), { cwd: dir, env }),
+              baseline.endsWith('.js')
+                ? run(process.execPath, [baseline, ...submitArgs], { cwd: dir, env })
+                : run(baseline, submitArgs, { cwd: dir, env }),
           }
         : {}),
       'gpg -se | msmtp (same Postfix)': () =>
         run('sh', ['-c', gpgScript, 'sh', gpg.home, join(dir, 'body.txt'), join(dir, 'msmtprc')]),
       'sealpost send --dry-run --out': () =>
-        run(process.execPath, [bin, ...sendArgs, '--dry-run', '--out', 'out.eml'], {
+        run(bin, [...sendArgs, '--dry-run', '--out', 'out.eml'], {
           cwd: dir,
           env,
         }),

@@ -1,7 +1,7 @@
 /**
  * `sealpost decrypt --out` and `sealpost verify` of a large PGP/MIME and S/MIME message, as a
  * user runs them (issue 12 target 1, the recipient side): the BUILT binary
- * (`apps/cli/dist/bin.js`) under `/usr/bin/time -v`, beside, in the same run, `gpg --decrypt`
+ * (`apps/cli/dist/sealpost`) under `/usr/bin/time -v`, beside, in the same run, `gpg --decrypt`
  * of the same file and `gpg --verify` of the same signature over the same signed part
  * (extracted beforehand, untimed: gpg reads no MIME), and `openssl cms -decrypt` / `-verify`
  * of the same S/MIME files. The messages are made with `sealpost send --dry-run --out` to
@@ -29,7 +29,8 @@ const SCHEME = values.scheme ?? 'both';
 const PGP = SCHEME !== 'smime';
 const SMIME = SCHEME !== 'pgp';
 const here = dirname(fileURLToPath(import.meta.url));
-const bin = join(here, '../apps/cli/dist/bin.js');
+// The launcher users run (start-up snapshot, decision 0141).
+const bin = join(here, '../apps/cli/dist/sealpost');
 const dir = await mkdtemp(join(tmpdir(), 'sealpost-bench-recipient-'));
 const file = (name: string) => join(dir, name);
 
@@ -59,9 +60,8 @@ async function message(name: string, encrypt: boolean, flags: readonly string[])
   await writeRandomFile(attachment, Math.round((MIB * 1024 * 1024) / (encrypt ? 1.85 : 1.37)));
   const out = file(`${name}.eml`);
   await timed(
-    process.execPath,
+    bin,
     [
-      bin,
       'send',
       '--from',
       'me@example.net',
@@ -151,9 +151,8 @@ const pgpJobs = () => [
     size: statSync(encrypted).size,
     sealpost: (i: number) =>
       timed(
-        process.execPath,
+        bin,
         [
-          bin,
           'decrypt',
           encrypted,
           '--key',
@@ -172,7 +171,7 @@ const pgpJobs = () => [
   {
     path: 'PGP verify (multipart/signed)',
     size: statSync(signed).size,
-    sealpost: () => timed(process.execPath, [bin, 'verify', signed, '--key', file('me.asc')], XDG),
+    sealpost: () => timed(bin, ['verify', signed, '--key', file('me.asc')], XDG),
     peerName: 'gpg --verify sig part',
     peer: () =>
       timed('gpg', [...gpgArgs, '--verify', file('signature.asc'), file('signed-part.bin')]),
@@ -182,8 +181,8 @@ const pgpJobs = () => [
     size: statSync(signed).size,
     sealpost: (i: number) =>
       timed(
-        process.execPath,
-        [bin, 'verify', signed, '--key', file('me.asc'), '--out', fresh('sealpost-verify', i)],
+        bin,
+        ['verify', signed, '--key', file('me.asc'), '--out', fresh('sealpost-verify', i)],
         XDG,
       ),
     peerName: 'gpg --verify sig part',
@@ -210,9 +209,8 @@ const smimeJobs = () => [
     size: statSync(smimeEncrypted).size,
     sealpost: (i: number) =>
       timed(
-        process.execPath,
+        bin,
         [
-          bin,
           'decrypt',
           smimeEncrypted,
           '--key',
@@ -241,7 +239,7 @@ const smimeJobs = () => [
   {
     path: 'S/MIME verify (multipart/signed)',
     size: statSync(smimeSigned).size,
-    sealpost: () => timed(process.execPath, [bin, 'verify', smimeSigned, ...smimeAnchor], XDG),
+    sealpost: () => timed(bin, ['verify', smimeSigned, ...smimeAnchor], XDG),
     peerName: 'openssl cms -verify',
     peer: opensslVerify,
   },
@@ -250,8 +248,8 @@ const smimeJobs = () => [
     size: statSync(smimeSigned).size,
     sealpost: (i: number) =>
       timed(
-        process.execPath,
-        [bin, 'verify', smimeSigned, ...smimeAnchor, '--out', fresh('sealpost-smime-verify', i)],
+        bin,
+        ['verify', smimeSigned, ...smimeAnchor, '--out', fresh('sealpost-smime-verify', i)],
         XDG,
       ),
     peerName: 'openssl cms -verify',

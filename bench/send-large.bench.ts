@@ -27,7 +27,8 @@ const { values } = parseArgs({
 });
 const MIB = Number(values.mib ?? 100);
 const here = dirname(fileURLToPath(import.meta.url));
-const bin = join(here, '../apps/cli/dist/bin.js');
+// The launcher users run (start-up snapshot, decision 0141).
+const bin = join(here, '../apps/cli/dist/sealpost');
 const dir = await mkdtemp(join(tmpdir(), 'sealpost-bench-send-'));
 const file = (name: string) => join(dir, name);
 
@@ -79,7 +80,6 @@ async function sealpost(scheme: 'pgp' | 'smime', mode: string, to: 'out' | 'serv
   const sign = mode !== 'encrypt';
   const rcpt = scheme === 'pgp' ? 'alice@example.org' : 'bob@example.org';
   const args = [
-    bin,
     'send',
     '--from',
     'me@example.net',
@@ -102,7 +102,7 @@ async function sealpost(scheme: 'pgp' | 'smime', mode: string, to: 'out' | 'serv
       ? ['--dry-run', '--out', file('out.eml')]
       : ['--server', `127.0.0.1:${server.port}`, '--tls', 'starttls', '--ca', file('ca.pem')]),
   ];
-  return timed(process.execPath, args, XDG);
+  return timed(bin, args, XDG);
 }
 
 async function peer(scheme: 'pgp' | 'smime', mode: string): Promise<{ name: string; run: Run }> {

@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec node apps/cli/dist/bin.js demo "$@"
+exec apps/cli/dist/sealpost demo "$@"

@@ -1,13 +1,10 @@
 // End-to-end: the built `sealpost` binary, as a user or a script runs it.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-
-const bin = fileURLToPath(new URL('../../apps/cli/dist/bin.js', import.meta.url));
+import { assertBuilt, bin } from './run-cli.js';
 
 function sealpost(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, [bin, ...args], {
+  return spawnSync(bin, args, {
     encoding: 'utf8',
     timeout: 15_000,
     env: { PATH: process.env.PATH, ...env },
@@ -15,10 +12,7 @@ function sealpost(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 describe('the sealpost binary', () => {
-  beforeAll(() => {
-    if (!existsSync(bin))
-      throw new Error('apps/cli is not built: run "bash scripts/setup.sh" (or pnpm build) first');
-  });
+  beforeAll(assertBuilt);
 
   it('prints its version', () => {
     const result = sealpost(['--version']);
@@ -46,7 +40,7 @@ describe('the sealpost binary', () => {
 
   it('stays quiet when the reader of its output goes away (| head)', async () => {
     // The read end is closed before the child writes: every write then fails with EPIPE.
-    const child = spawn(process.execPath, [bin, 'errors'], {
+    const child = spawn(bin, ['errors'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { PATH: process.env.PATH },
     });

@@ -20,7 +20,7 @@ let human: string;
 
 beforeAll(async () => {
   assertBuilt();
-  const run = spawnSync(process.execPath, [bin, 'demo', '--html', page, '--subject', HOSTILE], {
+  const run = spawnSync(bin, ['demo', '--html', page, '--subject', HOSTILE], {
     encoding: 'utf8',
     timeout: 60_000,
     env: { PATH: process.env.PATH, NO_COLOR: '1', COLUMNS: '64' },

@@ -6,10 +6,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bin } from './run-cli.js';
 
-const bin = fileURLToPath(new URL('../../apps/cli/dist/bin.js', import.meta.url));
 const keep = mkdtempSync(join(tmpdir(), 'sealpost-demo-keep-'));
 type Finding = { part: string; seen: boolean };
 type Evidence = {
@@ -47,7 +46,7 @@ let result: DemoJson;
 let human: { stdout: string; stderr: string; status: number | null };
 
 function run(args: string[]) {
-  return spawnSync(process.execPath, [bin, 'demo', ...args], {
+  return spawnSync(bin, ['demo', ...args], {
     encoding: 'utf8',
     timeout: 60_000,
     env: { PATH: process.env.PATH, NO_COLOR: '1' },
@@ -375,7 +374,7 @@ describe('sealpost demo --keep with a place it cannot use', () => {
     if (existsSync('/proc/self')) places.push('/proc/sealpost-demo-keep');
     for (const place of places) {
       const started = Date.now();
-      const refused = spawnSync(process.execPath, [bin, 'demo', '--keep', place], {
+      const refused = spawnSync(bin, ['demo', '--keep', place], {
         encoding: 'utf8',
         timeout: 10_000,
         env: { PATH: process.env.PATH, NO_COLOR: '1' },
@@ -392,7 +391,7 @@ describe('sealpost demo --html and --subject that cannot be used', () => {
   it('refuses at once, before any server starts', () => {
     const refuse = (args: string[], code: number, text: string) => {
       const started = Date.now();
-      const refused = spawnSync(process.execPath, [bin, 'demo', ...args], {
+      const refused = spawnSync(bin, ['demo', ...args], {
         encoding: 'utf8',
         timeout: 10_000,
         env: { PATH: process.env.PATH, NO_COLOR: '1' },

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { joinMessage, parseEntity } from '@sealpost/compose';
 import { encryptedWrapper } from '@sealpost/pgp';
 import {
@@ -22,8 +22,7 @@ import {
   PASSPHRASE,
   type RecipientFixtures,
 } from '../fixtures/recipient-fixtures.js';
-
-const bin = fileURLToPath(new URL('../../apps/cli/dist/bin.js', import.meta.url));
+import { bin, bundleEntry } from './run-cli.js';
 
 interface Run {
   readonly status: number;
@@ -31,16 +30,22 @@ interface Run {
   readonly stderr: string;
 }
 
-/** Asynchronous on purpose: an embedded server in this process must keep answering. */
+/**
+ * Asynchronous on purpose: an embedded server in this process must keep answering. With Node
+ * flags (a loader hook), the bundle runs under `node` directly: the launcher's start-up
+ * snapshot loads no module files to record (decision 0141).
+ */
 function sealpost(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
   nodeFlags: readonly string[] = [],
 ): Promise<Run> {
+  const [command, argv] =
+    nodeFlags.length > 0 ? [process.execPath, [...nodeFlags, bundleEntry, ...args]] : [bin, args];
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
-      [...nodeFlags, bin, ...args],
+      command,
+      argv,
       { encoding: 'utf8', timeout: 20_000, env: { PATH: process.env.PATH, ...env } },
       (error, stdout, stderr) => {
         const status = error ? Number((error as { code?: number }).code ?? 1) : 0;

@@ -227,8 +227,8 @@ describe('decrypt / verify above the large-message threshold', () => {
   it('removes the temporary directory when killed with SIGTERM mid-decrypt', async () => {
     const out = fresh('killed');
     const child = spawn(
-      process.execPath,
-      [bin, 'decrypt', file('signed-encrypted.eml'), '--key', file('alice.sec.asc'), '--out', out],
+      bin,
+      ['decrypt', file('signed-encrypted.eml'), '--key', file('alice.sec.asc'), '--out', out],
       { env: { PATH: process.env.PATH, ...env() }, stdio: 'ignore' },
     );
     const closed = once(child, 'close');

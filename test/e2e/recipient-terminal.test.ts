@@ -95,14 +95,7 @@ describe('terminal-safe output', () => {
   });
 
   it('under a pseudo-terminal (script): no sequence from the message, verdict last', async () => {
-    const command = [
-      process.execPath,
-      bin,
-      'verify',
-      path('hostile.eml'),
-      '--key',
-      path('alice.asc'),
-    ]
+    const command = [bin, 'verify', path('hostile.eml'), '--key', path('alice.asc')]
       .map((a) => `'${a.replace(/'/g, "'\\''")}'`)
       .join(' ');
     let output: string;

@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const bin = fileURLToPath(new URL('../../apps/cli/dist/bin.js', import.meta.url));
+/**
+ * `sealpost` as users run it: the launcher that starts Node from the start-up snapshot, or
+ * runs the bundle when it cannot (decision 0141). Spawn it directly, never with `node`.
+ */
+export const bin = fileURLToPath(new URL('../../apps/cli/dist/sealpost', import.meta.url));
+/** The bundle the launcher falls back to (`node dist/bin.js` also runs it). */
+export const bundleEntry = fileURLToPath(new URL('../../apps/cli/dist/bin.js', import.meta.url));
 
 export interface CliResult {
   readonly code: number | null;
@@ -15,7 +21,7 @@ export interface CliResult {
 }
 
 export function assertBuilt(): void {
-  if (!existsSync(bin))
+  if (!existsSync(bin) || !existsSync(bundleEntry))
     throw new Error('apps/cli is not built: run "bash scripts/setup.sh" (or pnpm build) first');
 }
 
@@ -29,7 +35,7 @@ export function runCli(
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
+    const child = spawn(bin, args, {
       cwd: options.cwd,
       env: { PATH: process.env.PATH, NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

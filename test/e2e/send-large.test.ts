@@ -324,16 +324,8 @@ describe('sealpost send with a large attachment', () => {
 
   it('removes the spool when killed with SIGTERM mid-build', async () => {
     const child = spawn(
-      process.execPath,
-      [
-        bin,
-        ...base('alice@example.org'),
-        '--encrypt',
-        'pgp',
-        '--key',
-        file('alice.asc'),
-        '--dry-run',
-      ],
+      bin,
+      [...base('alice@example.org'), '--encrypt', 'pgp', '--key', file('alice.asc'), '--dry-run'],
       { env: { PATH: process.env.PATH, ...env() }, stdio: 'ignore' },
     );
     const closed = once(child, 'close');

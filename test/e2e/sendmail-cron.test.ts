@@ -28,7 +28,7 @@ function sendmail(
   cwd: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file('sendmail'), ...args], {
+    const child = spawn(file('sendmail'), args, {
       cwd,
       env: {
         PATH: process.env.PATH,

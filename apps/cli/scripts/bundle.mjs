@@ -12,6 +12,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { noUrlFetch } from './no-url-fetch.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(root, 'dist');
@@ -41,6 +42,7 @@ const result = await build({
   write: false,
   legalComments: 'eof',
   logLevel: 'warning',
+  plugins: [noUrlFetch],
 });
 
 const renames = new Map();

@@ -1,5 +1,7 @@
+import { SealpostError } from '@sealpost/errors';
 import { type RedisInstance, startRedis } from '@sealpost/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BullMqQueue, type BullMqQueueOptions } from '../src/index.js';
 import { describeJobQueueContract, job, type QueueHarness } from './job-queue-contract.js';
 
@@ -64,5 +66,39 @@ describe('BullMqQueue specifics', () => {
     expect(await queue.redis.keys('*too-large:sealpost:body*')).toEqual([]);
     expect((await queue.counts()).queued).toBe(0);
     await queue.close();
+  });
+
+  it('never shows a final state without the attempt that ended it (a get racing a settle)', async () => {
+    const queue = new BullMqQueue(options('read-order'));
+    const { id } = await queue.enqueue(job({ idempotencyKey: 'read-order' }));
+    const lease = await queue.claim({ waitMs: 2_000 });
+    if (!lease) throw new Error('expected a job to claim');
+    // The lease fails the job right after get() has read the job's data, i.e. between the two
+    // reads a get() makes: the state it then reads must not be newer than the data it has.
+    const getJob = Queue.prototype.getJob;
+    const spy = vi.spyOn(Queue.prototype, 'getJob').mockImplementationOnce(async function (
+      this: Queue,
+      jobId: string,
+    ) {
+      const read = await getJob.call(this, jobId);
+      await lease.fail(
+        new SealpostError('EREJECTED', 'The server refused the message.', {
+          responseCode: 550,
+          response: '550 5.7.1 Relaying denied',
+        }),
+      );
+      return read;
+    });
+    try {
+      const seen = await queue.get(id);
+      if (seen?.state === 'failed') expect(seen.attempts).toHaveLength(1);
+      else expect(seen?.state).toBe('sending');
+      const settled = await queue.get(id);
+      expect(settled?.state).toBe('failed');
+      expect(settled?.attempts.at(-1)?.response).toBe('550 5.7.1 Relaying denied');
+    } finally {
+      spy.mockRestore();
+      await queue.close();
+    }
   });
 });

@@ -179,9 +179,14 @@ export class BullMqQueue implements JobQueue {
   }
 
   async get(id: string): Promise<JobInfo | undefined> {
+    // The state first, then the data: a lease writes the data (its attempt) before it moves
+    // the job, so a final state read here always comes with that attempt. Read the other way
+    // round, a reader could see "failed" with the attempts of before the failure.
+    const bullState = await this.#queue.getJobState(id);
+    if (bullState === 'unknown') return undefined;
     const job = await this.#queue.getJob(id);
     if (!job) return undefined;
-    return this.#infoOf(job, await this.#stateOf(job));
+    return this.#infoOf(job, await this.#stateOf(job, bullState));
   }
 
   async list(options: ListOptions = {}): Promise<JobInfo[]> {
@@ -336,8 +341,8 @@ export class BullMqQueue implements JobQueue {
     return new Set(await this.#redis.smembers(this.#context.ambiguousKey));
   }
 
-  async #stateOf(job: BullJob): Promise<JobState> {
-    const bullState = await job.getState();
+  async #stateOf(job: BullJob, known?: string): Promise<JobState> {
+    const bullState = known ?? (await job.getState());
     const parked =
       bullState === 'failed' &&
       ((await this.#redis.sismember(this.#context.ambiguousKey, job.id ?? '')) === 1 ||

@@ -1,0 +1,27 @@
+#!/bin/sh
+# sealpost: starts Node from the start-up snapshot next to this file (decision 0141) when that
+# snapshot was built by the very `node` found on PATH and NODE_OPTIONS is empty; otherwise it
+# runs bin.js, as before the snapshot. Copied to dist/sealpost by scripts/snapshot.mjs, which
+# also writes the stamp.
+self=$0
+if [ -L "$self" ]; then self=$(readlink -f -- "$self"); fi
+case $self in
+*/*) dist=${self%/*} ;;
+*) dist=. ;;
+esac
+node=$(command -v node) || {
+  echo "sealpost: node is not on PATH (sealpost needs Node.js 20.19 or later)" >&2
+  exit 127
+}
+# NODE_OPTIONS may carry V8 flags (--max-old-space-size, …): Node then refuses the snapshot,
+# which was made without them, and it ignores --import preloads when starting from one.
+# A bin.js newer than the snapshot was built without it (tsc -b alone): the snapshot is stale.
+if [ -z "${NODE_OPTIONS-}" ] && [ -r "$dist/sealpost.stamp" ] && [ "$dist/sealpost.blob" -nt "$dist/bin.js" ]; then
+  read -r built <"$dist/sealpost.stamp"
+  # Device, inode, size, mtime, ctime of the node binary: any other or replaced node (an
+  # upgrade, nvm, a container image) cannot read this snapshot and takes bin.js instead.
+  if [ "$built" = "$(stat -L -c '%d %i %s %Y %Z' -- "$node" 2>/dev/null)" ]; then
+    exec "$node" --snapshot-blob "$dist/sealpost.blob" "$0" "$@"
+  fi
+fi
+exec "$node" "$dist/bin.js" "$@"

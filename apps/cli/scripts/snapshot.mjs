@@ -1,0 +1,121 @@
+/**
+ * Builds the `sealpost` start-up snapshot (docs/decisions/0141): `dist/snapshot.cjs` (the CLI
+ * as one CommonJS bundle, entry src/snapshot/snapshot-entry.ts), `dist/sealpost.blob` (Node's
+ * heap after that entry loaded the CLI and warmed up the recipient commands),
+ * `dist/sealpost.stamp` (which node binary built it) and the launcher `dist/sealpost`.
+ *
+ * Runs after scripts/bundle.mjs; like it, reads the workspace libraries from their `dist`.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { noUrlFetch } from './no-url-fetch.mjs';
+import { writeWarmUpFixtures } from './snapshot-fixtures.mjs';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const dist = join(root, 'dist');
+
+// openpgp.js's ES module build, when its initialisation is deferred the way esbuild defers a
+// lazily imported module, leaves a native handle in the heap that V8 cannot serialise; its
+// CommonJS build (the one `require('openpgp')` gets) does not.
+const openpgpCjs = createRequire(createRequire(import.meta.url).resolve('@sealpost/pgp')).resolve(
+  'openpgp',
+);
+
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/snapshot/snapshot-entry.ts'],
+  outfile: join(dist, 'snapshot.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  alias: { openpgp: openpgpCjs },
+  define: { 'import.meta.url': 'globalThis.__sealpostModuleUrl' },
+  // A process started from a snapshot has no dynamic-import callback: every import() (of
+  // node:child_process, say) must become a require().
+  supported: { 'dynamic-import': false },
+  // A smaller heap starts faster; names are kept so that SEALPOST_DEBUG stacks still read.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'eof',
+  logLevel: 'warning',
+  plugins: [noUrlFetch],
+});
+
+// A failed build must not leave the snapshot of an older one next to a newer bin.js: without
+// them the launcher runs bin.js.
+for (const name of ['sealpost.blob', 'sealpost.stamp']) rmSync(join(dist, name), { force: true });
+
+// The builder runs in an empty directory with a minimal environment: nothing of the machine
+// that builds (its settings, keyrings, HOME) can reach the heap that is saved.
+const work = mkdtempSync(join(tmpdir(), 'sealpost-snapshot-build-'));
+const blob = join(dist, 'sealpost.blob');
+// Every address and text of the warm-up carries this mark; none may stay in the heap.
+const mark = randomBytes(12).toString('hex');
+try {
+  const fixtures = join(work, 'fixtures');
+  mkdirSync(fixtures, { mode: 0o700 });
+  await writeWarmUpFixtures(fixtures, mark);
+  const built = spawnSync(
+    process.execPath,
+    [
+      '--snapshot-blob',
+      join(work, 'sealpost.blob'),
+      '--build-snapshot',
+      join(dist, 'snapshot.cjs'),
+    ],
+    {
+      cwd: work,
+      env: {
+        PATH: process.env.PATH ?? '',
+        TMPDIR: work,
+        SEALPOST_WARM_UP_DIR: fixtures,
+        SEALPOST_WARM_UP_HEAP: join(work, 'warm-up.heapsnapshot'),
+      },
+      encoding: 'utf8',
+    },
+  );
+  if (built.status !== 0) {
+    process.stderr.write(built.stdout + built.stderr);
+    throw new Error(`building the start-up snapshot failed (exit ${built.status ?? built.signal})`);
+  }
+  // The heap after the warm-up, as a V8 heap snapshot (strings in clear): a cache or a
+  // module variable that kept a key, an address or a message of the warm-up would show here.
+  // (The blob itself is not searched: backing stores of live buffers may hold stale bytes of
+  // freed ones, which no code can read as data.)
+  if (readFileSync(join(work, 'warm-up.heapsnapshot'), 'latin1').includes(mark)) {
+    throw new Error(
+      'the heap still holds data of the snapshot warm-up; the snapshot was not saved',
+    );
+  }
+  // What the launcher compares with `stat -L -c '%d %i %s %Y %Z'` of the node it finds.
+  const node = statSync(process.execPath, { bigint: true });
+  const seconds = (ns) => (ns / 1_000_000_000n).toString();
+  writeFileSync(
+    join(dist, 'sealpost.stamp'),
+    `${node.dev} ${node.ino} ${node.size} ${seconds(node.mtimeNs)} ${seconds(node.ctimeNs)}\n`,
+  );
+  // Last: the launcher also needs the blob to be newer than bin.js.
+  renameSync(join(work, 'sealpost.blob'), blob);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+copyFileSync(join(root, 'scripts', 'launcher.sh'), join(dist, 'sealpost'));
+chmodSync(join(dist, 'sealpost'), 0o755);

@@ -1,0 +1,29 @@
+/** What `sealpost` does as a process, shared by `bin.js` and the start-up snapshot's entry. */
+import { basename } from 'node:path';
+import { main } from './main.js';
+
+/**
+ * Runs the command line of this process (`argv` as in `process.argv`: Node, the program's
+ * path, then the arguments) and returns its exit code.
+ */
+export async function runAsProcess(argv: readonly string[]): Promise<number> {
+  // `sealpost … | head` closes the pipe early. Like other Unix tools we stop writing and stay
+  // quiet, but the command itself runs to its end: a send that is under way is never cut
+  // short because the reader of its report went away.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
+  // Linked as `sendmail` (e.g. /usr/sbin/sendmail → dist/sealpost), it is `sealpost sendmail`:
+  // cron, mailx and MTAs call it by that name with sendmail's flags.
+  const asSendmail = ['sendmail', 'sealpost-sendmail'].includes(basename(argv[1] ?? ''));
+  const args = argv.slice(2);
+  return main(asSendmail ? ['sendmail', ...args] : args, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+  });
+}

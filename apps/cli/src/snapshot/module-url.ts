@@ -1,0 +1,18 @@
+/**
+ * `import.meta.url` for code running from the start-up snapshot (decision 0141): the snapshot's
+ * bundle is CommonJS, so the build replaces `import.meta.url` with this global, which names the
+ * bundle in the directory the program runs from — not where the snapshot was built.
+ */
+import { realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+declare global {
+  var __sealpostModuleUrl: string | undefined;
+}
+
+/** The bundle's file sits next to the program (`dist/sealpost` or `dist/snapshot.cjs`). */
+export function setModuleUrl(programPath: string): void {
+  const dist = dirname(realpathSync(programPath));
+  globalThis.__sealpostModuleUrl = pathToFileURL(join(dist, 'snapshot.cjs')).href;
+}

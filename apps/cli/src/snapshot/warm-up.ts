@@ -1,0 +1,163 @@
+/**
+ * Runs the one-shot commands scripts run most — `send --dry-run`, `decrypt`, `verify` and
+ * `inspect`, OpenPGP (RSA and Curve25519) and S/MIME, human and `--json` output — once while
+ * the start-up snapshot is built, so that the snapshot holds their compiled code (decision
+ * 0141). The build writes the keys and messages beforehand in another process
+ * (scripts/snapshot.mjs), so that the code that makes them is not in the snapshot. Nothing
+ * connects: the SMTP client and TLS load at run time. Nothing of the run may stay reachable:
+ * the output is dropped, and the build fails if the heap after the run still holds the mark
+ * that every address and text carries.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { main } from '../main.js';
+
+/** Keeps what a command printed only until it ended (for the error when it failed). */
+function collect(): Writable & { text: () => string } {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  return Object.assign(stream, { text: () => Buffer.concat(chunks).toString() });
+}
+
+/** `dir` holds the files scripts/snapshot.mjs wrote (names below). */
+export async function warmUp(dir: string): Promise<void> {
+  const f = (name: string) => join(dir, name);
+  const run = async (...args: string[]) => {
+    const stderr = collect();
+    const code = await main(args, {
+      stdout: collect(),
+      stderr,
+      stdin: Readable.from([]),
+      env: { HOME: dir, XDG_CONFIG_HOME: dir, NO_COLOR: '1' },
+      cwd: dir,
+    });
+    if (code !== 0) {
+      throw new Error(`snapshot warm-up: sealpost ${args[0]} exited ${code}: ${stderr.text()}`);
+    }
+  };
+  const [rsa = '', ecc = ''] = (await readFile(f('addresses.txt'), 'utf8')).split('\n');
+  const send = (from: string, to: string, ...flags: string[]) =>
+    run(
+      'send',
+      '--from',
+      from,
+      '--to',
+      to,
+      '--subject',
+      'warm-up',
+      '--text-file',
+      f('body.txt'),
+      '--keyring',
+      f('keyring'),
+      '--passphrase-file',
+      '/dev/null',
+      ...flags,
+      '--dry-run',
+      '--out',
+      f('sent.eml'),
+    );
+  for (const json of [[], ['--json']]) {
+    await send(
+      ecc,
+      rsa,
+      '--encrypt',
+      'pgp',
+      '--key',
+      f('rsa.asc'),
+      '--sign',
+      'pgp',
+      '--sign-key',
+      f('ecc.sec.asc'),
+      ...json,
+    );
+    await send(
+      rsa,
+      ecc,
+      '--encrypt',
+      'pgp',
+      '--key',
+      f('ecc.asc'),
+      '--sign',
+      'pgp',
+      '--sign-key',
+      f('rsa.sec.asc'),
+      ...json,
+    );
+    await send(
+      rsa,
+      ecc,
+      '--encrypt',
+      'none',
+      '--sign',
+      'pgp',
+      '--sign-key',
+      f('rsa.sec.asc'),
+      ...json,
+    );
+    await send(
+      rsa,
+      ecc,
+      '--encrypt',
+      'smime',
+      '--key',
+      f('recipient.crt'),
+      '--sign',
+      'smime',
+      '--sign-key',
+      f('sender.pem'),
+      '--anchor',
+      f('ca.pem'),
+      ...json,
+    );
+    await send(
+      rsa,
+      ecc,
+      '--encrypt',
+      'none',
+      '--sign',
+      'smime',
+      '--sign-key',
+      f('sender.pem'),
+      '--anchor',
+      f('ca.pem'),
+      ...json,
+    );
+    await run(
+      'decrypt',
+      f('to-rsa.eml'),
+      '--key',
+      f('rsa.sec.asc'),
+      '--verify-key',
+      f('ecc.asc'),
+      ...json,
+    );
+    await run(
+      'decrypt',
+      f('to-ecc.eml'),
+      '--key',
+      f('ecc.sec.asc'),
+      '--verify-key',
+      f('rsa.asc'),
+      ...json,
+    );
+    await run(
+      'decrypt',
+      f('smime.eml'),
+      '--key',
+      f('recipient.pem'),
+      '--anchor',
+      f('ca.pem'),
+      ...json,
+    );
+    await run('verify', f('pgp-signed.eml'), '--key', f('rsa.asc'), ...json);
+    await run('verify', f('smime-signed.eml'), '--anchor', f('ca.pem'), ...json);
+    await run('inspect', f('to-rsa.eml'), ...json);
+    await run('inspect', f('smime.eml'), ...json);
+  }
+}

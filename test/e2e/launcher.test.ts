@@ -1,0 +1,127 @@
+// The `sealpost` launcher (apps/cli/dist/sealpost, decision 0141): it starts Node from the
+// start-up snapshot only when that snapshot fits — built by this very node binary, no
+// NODE_OPTIONS, not older than bin.js — and runs bin.js otherwise, with the same result.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, bin } from './run-cli.js';
+
+const dist = dirname(bin);
+let dir: string;
+
+beforeAll(() => {
+  assertBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'sealpost-launcher-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * The command line of the node process the launcher became: `sendmail -t` waits for its
+ * message on stdin, so the process is still there to be looked at.
+ */
+async function nodeCommandLine(launcher: string, env: NodeJS.ProcessEnv = {}): Promise<string[]> {
+  const child: ChildProcess = spawn(launcher, ['sendmail', '-t'], {
+    env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: dir, ...env },
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  const closed = new Promise((resolve) => child.once('close', resolve));
+  try {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'latin1').split('\0');
+      if (argv.includes('sendmail') && !argv.some((a) => a.endsWith('/sh') || a === 'sh')) {
+        // Once exec'd, argv[0] is node; the shell is gone.
+        if (!/(^|\/)sh$/.test(argv[0] ?? '')) return argv.filter(Boolean);
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    throw new Error('the launcher did not exec node within 10 s');
+  } finally {
+    child.kill('SIGKILL');
+    await closed;
+  }
+}
+
+/** A copy of dist/ made of links, with the launcher (and `own` files) as real files. */
+function distCopy(name: string, own: Record<string, (path: string) => void> = {}): string {
+  const copy = join(dir, name, 'dist');
+  spawnSync('mkdir', ['-p', copy]);
+  symlinkSync(join(dist, '..', 'package.json'), join(dir, name, 'package.json'));
+  for (const file of readdirSync(dist)) {
+    const target = join(copy, file);
+    if (file === 'sealpost') copyFileSync(join(dist, file), target);
+    else if (own[file]) own[file](target);
+    else symlinkSync(join(dist, file), target);
+  }
+  return join(copy, 'sealpost');
+}
+
+const linux = existsSync('/proc/self/cmdline');
+
+describe.runIf(linux)('the sealpost launcher', () => {
+  it('starts node from the start-up snapshot that this node built', async () => {
+    const argv = await nodeCommandLine(bin);
+    expect(argv.slice(1, 3)).toEqual(['--snapshot-blob', join(dist, 'sealpost.blob')]);
+    expect(argv.slice(3)).toEqual([bin, 'sendmail', '-t']);
+  }, 30_000);
+
+  it('runs bin.js when the stamp names another node binary, with the same answer', async () => {
+    const launcher = distCopy('other-node', {
+      'sealpost.stamp': (path) => writeFileSync(path, '1 2 3 4 5\n'),
+    });
+    const argv = await nodeCommandLine(launcher);
+    expect(argv).not.toContain('--snapshot-blob');
+    expect(argv[1]).toBe(join(dirname(launcher), 'bin.js'));
+    const fallback = spawnSync(launcher, ['--version'], { encoding: 'utf8' });
+    const snapshot = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+    expect(fallback.status, fallback.stderr).toBe(0);
+    expect(fallback.stderr).toBe('');
+    expect(fallback.stdout).toBe(snapshot.stdout);
+  }, 30_000);
+
+  it('runs bin.js when bin.js is newer than the snapshot (rebuilt without it)', async () => {
+    const launcher = distCopy('stale', {
+      'bin.js': (path) => {
+        copyFileSync(join(dist, 'bin.js'), path);
+        const later = new Date(Date.now() + 60_000);
+        utimesSync(path, later, later);
+      },
+    });
+    const argv = await nodeCommandLine(launcher);
+    expect(argv).not.toContain('--snapshot-blob');
+    expect(argv[1]).toBe(join(dirname(launcher), 'bin.js'));
+  }, 30_000);
+
+  it('runs bin.js when NODE_OPTIONS is set: Node refuses a snapshot under other V8 flags', async () => {
+    const env = { NODE_OPTIONS: '--max-old-space-size=512' };
+    const argv = await nodeCommandLine(bin, env);
+    expect(argv).not.toContain('--snapshot-blob');
+    const r = spawnSync(bin, ['errors', 'EAUTH', '--json'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, ...env },
+    });
+    expect(r.stderr).not.toContain('startup snapshot');
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).codes[0].code).toBe('EAUTH');
+  }, 30_000);
+
+  it('answers as sendmail when linked under that name', () => {
+    const link = join(dir, 'sendmail');
+    symlinkSync(bin, link);
+    const r = spawnSync(link, ['-bv'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(r.stderr).toContain('sendmail -b');
+    expect(r.status).not.toBe(0);
+  });
+});
