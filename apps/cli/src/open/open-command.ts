@@ -105,9 +105,10 @@ export async function messageBytes(ctx: CommandContext): Promise<Uint8Array> {
 }
 
 /**
- * The message file when it is above the large-message threshold and of a layer the pipeline
- * opens streamed (open-large.ts); undefined: read it into memory as before. Only a stat for a
- * small message: the streamed path's modules are loaded only for a large one.
+ * The message file when it is above the streamed-open threshold (1 MiB, decision 0142) and of
+ * a layer the pipeline opens streamed (open-large.ts); undefined: read it into memory as
+ * before. Only a stat for a small message: the streamed path's modules are loaded only for a
+ * larger one. Up to 8 MiB a header the streamed reader refuses is left to the in-memory path.
  */
 export async function largeMessageFile(
   ctx: CommandContext,
@@ -115,9 +116,14 @@ export async function largeMessageFile(
 ): Promise<import('./open-large.js').LargeMessageFile | undefined> {
   const path = resolve(ctx.cwd, ctx.positionals[0]!);
   const size = await messageFileSize(path);
-  if (size === undefined || size <= recipient.LARGE_MESSAGE_THRESHOLD) return undefined;
-  const layer = await recipient.streamedProtection(path);
-  return layer ? { path, size, layer } : undefined;
+  if (size === undefined || size <= recipient.STREAMED_OPEN_THRESHOLD) return undefined;
+  try {
+    const layer = await recipient.streamedProtection(path);
+    return layer ? { path, size, layer } : undefined;
+  } catch (error) {
+    if (size > recipient.LARGE_MESSAGE_THRESHOLD) throw error;
+    return undefined;
+  }
 }
 
 /** Prints or writes the opened message; --out never overwrites an existing file silently. */

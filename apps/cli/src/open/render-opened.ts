@@ -10,7 +10,7 @@ const SHOWN = ['from', 'to', 'cc', 'reply-to', 'subject', 'date', 'message-id'];
 export function openedJson(opened: OpenedMessage | OpenedMessageFile, out: string | null) {
   if (!('message' in opened)) {
     // A large message (over 8 MiB) is never embedded: its size, and where it was written.
-    const { release: _release, dispose: _dispose, ...rest } = opened;
+    const { release: _release, readMessage: _read, dispose: _dispose, ...rest } = opened;
     return { ...rest, ...(out === null ? { message: null } : { out }) };
   }
   const { message, ...rest } = opened;

@@ -5,7 +5,7 @@
  * signature and integrity verdicts); `dispose` removes the temporary file whatever happened.
  */
 import { constants } from 'node:fs';
-import { copyFile, link } from 'node:fs/promises';
+import { copyFile, link, readFile } from 'node:fs/promises';
 import { SealpostError } from '@sealpost/errors';
 import type { OpenedMessage } from '../open/opened-message.js';
 import type { SpoolDir } from '../spool/spool-dir.js';
@@ -18,8 +18,18 @@ export interface OpenedMessageFile extends Omit<OpenedMessage, 'message'> {
    * and nothing is written); the file keeps mode 0600. Fails after `dispose`.
    */
   release(path: string): Promise<void>;
+  /**
+   * The inner message's bytes, read back from the private file: for a message small enough to
+   * print (decision 0142), called after the caller's checks as `release` is. Fails after
+   * `dispose`, and with EINTERNAL when opened with keepMessage: false.
+   */
+  readMessage(): Promise<Uint8Array>;
   /** Removes the private temporary directory and the plaintext in it; safe to call twice. */
   dispose(): Promise<void>;
+}
+
+function notKept(): SealpostError {
+  return new SealpostError('EINTERNAL', 'The message was opened with keepMessage: false.');
 }
 
 /** Builds the result over the inner message file in `spool`. */
@@ -33,9 +43,7 @@ export function openedMessageFile(
     ...opened,
     messageSize,
     async release(path) {
-      if (innerPath === null) {
-        throw new SealpostError('EINTERNAL', 'The message was opened with keepMessage: false.');
-      }
+      if (innerPath === null) throw notKept();
       try {
         // A hard link never replaces an existing file and never exposes a partial one.
         await link(innerPath, path);
@@ -45,6 +53,11 @@ export function openedMessageFile(
         // Another file system: a copy that fails when `path` exists (mode 0600 with the file).
         await copyFile(innerPath, path, constants.COPYFILE_EXCL);
       }
+    },
+    async readMessage() {
+      if (innerPath === null) throw notKept();
+      const bytes = await readFile(innerPath);
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
     },
     dispose: () => spool.remove(),
   };
