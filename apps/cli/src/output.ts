@@ -1,4 +1,5 @@
 /** Where the CLI writes: human text or JSON on stdout, diagnostics on stderr, colour only when wanted. */
+import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 
 export interface Output {
@@ -10,6 +11,11 @@ export interface Output {
   print(text: string): void;
   /** The command's result in --json mode; in human mode, nothing (commands print instead). */
   result(value: unknown): void;
+  /**
+   * stdout as given, in either mode, no line end added: a long text printed in pieces
+   * (decision 0142). Resolves when the stream takes more, so pieces do not pile up in memory.
+   */
+  write(text: string): Promise<void>;
   /** Diagnostics: always stderr. */
   note(text: string): void;
   /** A progress line, only when stderr is a terminal (redrawn in place; `done` ends the line). */
@@ -58,6 +64,9 @@ export function createOutput(options: OutputOptions): Output {
     },
     result(value) {
       if (options.json) options.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    },
+    async write(text) {
+      if (!options.stdout.write(text)) await once(options.stdout, 'drain');
     },
     note(text) {
       options.stderr.write(`${text}\n`);

@@ -160,6 +160,34 @@ export async function emitOpenedFacts(
   if (!ctx.out.json) ctx.out.note(verdictLine(opened));
 }
 
+/**
+ * emitOpenedFacts for an inner message read back from its authenticated file (decision
+ * 0142): the same output as with `opened.message` holding `body`, printed in pieces as the
+ * file is read, so the body is never in memory whole (nor as a string and its copies).
+ */
+export async function emitOpenedPieces(
+  ctx: CommandContext,
+  opened: OpenedMessage,
+  body: AsyncIterable<Uint8Array>,
+): Promise<void> {
+  const render = await import('./render-opened.js');
+  const { jsonStringPieces, terminalTextPieces } = await import('../text/text-pieces.js');
+  if (ctx.out.json) {
+    const [before, after] = render.openedJsonAround(opened);
+    await ctx.out.write(before);
+    for await (const piece of jsonStringPieces(body)) await ctx.out.write(piece);
+    await ctx.out.write(`${after}\n`);
+    return;
+  }
+  const algorithmName = opened.encryption
+    ? (await import('@sealpost/smime')).algorithmName
+    : (oid: string) => oid;
+  await ctx.out.write(`${render.renderOpenedHead(opened, ctx.out, algorithmName)}\n`);
+  for await (const piece of terminalTextPieces(body)) await ctx.out.write(piece);
+  await ctx.out.write('\n');
+  ctx.out.note(render.verdictLine(opened));
+}
+
 /** decrypt --require-integrity: EINTEGRITY_MISSING for malleable content (CBC, no valid signature). */
 export function assertIntegrity(
   opened: Pick<OpenedMessage, 'integrity' | 'signatures'>,

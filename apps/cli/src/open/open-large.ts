@@ -20,6 +20,7 @@ import {
   assertSigned,
   emitOpened,
   emitOpenedFacts,
+  emitOpenedPieces,
   loadKeys,
   messageBytes,
   OPENING_IN_NODE,
@@ -95,12 +96,10 @@ export async function verifyLarge(
 
 /**
  * The in-memory path's result for the facts of a streamed one, so that the checks and what
- * is printed are the ones `openMessage` would give; `message` is empty until it is read.
+ * is printed are the ones `openMessage` gives. `message` is empty: with --out nothing reads
+ * it, and a printed body comes from the file (emitOpenedPieces).
  */
-function inMemoryShape(
-  opened: OpenedMessageFile,
-  message: Uint8Array = new Uint8Array(0),
-): OpenedMessage {
+function inMemoryShape(opened: OpenedMessageFile): OpenedMessage {
   const {
     messageSize: _size,
     release: _release,
@@ -108,7 +107,7 @@ function inMemoryShape(
     dispose: _dispose,
     ...facts
   } = opened;
-  return { ...facts, message };
+  return { ...facts, message: new Uint8Array(0) };
 }
 
 async function openLarge(
@@ -150,11 +149,9 @@ async function openLarge(
       }
     }
     if (large) await emitOpenedFacts(ctx, opened, out ?? null);
-    else {
-      // Printed as the in-memory path prints it, from the authenticated file (decision 0142).
-      const body = out === undefined ? await opened.readMessage() : undefined;
-      await emitOpenedFacts(ctx, inMemoryShape(opened, body), out ?? null);
-    }
+    else if (out !== undefined) await emitOpenedFacts(ctx, inMemoryShape(opened), out);
+    // Printed as the in-memory path prints it, from the authenticated file (decision 0142).
+    else await emitOpenedPieces(ctx, inMemoryShape(opened), opened.readMessage());
   } finally {
     await opened.dispose();
   }

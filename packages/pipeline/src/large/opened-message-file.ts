@@ -4,8 +4,8 @@
  * file of the caller's only by `release`, which the caller calls after its own checks (the
  * signature and integrity verdicts); `dispose` removes the temporary file whatever happened.
  */
-import { constants } from 'node:fs';
-import { copyFile, link, readFile } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { copyFile, link } from 'node:fs/promises';
 import { SealpostError } from '@sealpost/errors';
 import type { OpenedMessage } from '../open/opened-message.js';
 import type { SpoolDir } from '../spool/spool-dir.js';
@@ -19,11 +19,11 @@ export interface OpenedMessageFile extends Omit<OpenedMessage, 'message'> {
    */
   release(path: string): Promise<void>;
   /**
-   * The inner message's bytes, read back from the private file: for a message small enough to
-   * print (decision 0142), called after the caller's checks as `release` is. Fails after
+   * The inner message's octets read back from the private file in chunks, for a message the
+   * caller prints (decision 0142): call it after your checks, as `release`. Fails after
    * `dispose`, and with EINTERNAL when opened with keepMessage: false.
    */
-  readMessage(): Promise<Uint8Array>;
+  readMessage(): AsyncIterable<Uint8Array>;
   /** Removes the private temporary directory and the plaintext in it; safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -54,10 +54,9 @@ export function openedMessageFile(
         await copyFile(innerPath, path, constants.COPYFILE_EXCL);
       }
     },
-    async readMessage() {
+    readMessage() {
       if (innerPath === null) throw notKept();
-      const bytes = await readFile(innerPath);
-      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+      return createReadStream(innerPath);
     },
     dispose: () => spool.remove(),
   };
