@@ -56,12 +56,17 @@ interface Run extends CliResult {
 }
 
 /** Runs `command message ...args`, the message given as its file (streamed, over 1 MiB). */
-async function fromFile(command: string, message: string, args: string[]): Promise<Run> {
+async function fromFile(
+  command: string,
+  message: string,
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<Run> {
   const cwd = workDir();
   const record = recordLoads(dir);
   const r = await runCli([command, message, ...args], {
     cwd,
-    env: { ...env(), ...record.env },
+    env: { ...env(), ...extraEnv, ...record.env },
     timeoutMs: 120_000,
   });
   return { ...r, cwd, streamed: record.loaded().some((f) => STREAMED.test(f)) };
@@ -90,11 +95,16 @@ async function fromPipe(command: string, message: string, args: string[]): Promi
 }
 
 /** Both paths: the same exit code, stdout, stderr and --out file; the file path streamed. */
-async function sameAsInMemory(command: string, message: string, args: string[]): Promise<Run> {
+async function sameAsInMemory(
+  command: string,
+  message: string,
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<Run> {
   const size = statSync(message).size;
   expect(size).toBeGreaterThan(2 * MIB);
   expect(size).toBeLessThan(7 * MIB);
-  const streamed = await fromFile(command, message, args);
+  const streamed = await fromFile(command, message, args, extraEnv);
   const inMemory = await fromPipe(command, message, args);
   expect(streamed.streamed).toBe(true);
   expect(inMemory.streamed).toBe(false);
@@ -345,5 +355,33 @@ describe('decrypt / verify of a 2–7 MiB message: streamed, printed as in memor
     expect(large.stderr).toContain('ESMIME_UNSUPPORTED');
     expect(existsSync(join(large.cwd, 'inner.eml'))).toBe(false);
     spoolIsEmpty();
+  }, 180_000);
+
+  it('a quoted-printable encrypted part and an unwritable TMPDIR fall back to memory too', async () => {
+    // The armored part sent quoted-printable: the streamed path refuses it (EMIME).
+    const text = readFileSync(file('pgp-signed-encrypted.eml'), 'latin1');
+    const head = text.indexOf('Content-Transfer-Encoding: 7bit', text.indexOf('octet-stream'));
+    const armor = text.indexOf('-----BEGIN PGP MESSAGE-----', head);
+    const end = text.indexOf('-----END PGP MESSAGE-----', armor);
+    const qp = file('pgp-quoted-printable.eml');
+    writeFileSync(
+      qp,
+      `${text.slice(0, head)}Content-Transfer-Encoding: quoted-printable${text.slice(head + 31, armor)}` +
+        `${text.slice(armor, end).replaceAll('=', '=3D')}${text.slice(end)}`,
+      'latin1',
+    );
+    const keys = ['--key', file('alice.sec.asc'), '--verify-key', file('me.asc')];
+    const decrypted = await sameAsInMemory('decrypt', qp, [...keys, '--out', 'inner.eml']);
+    expect(decrypted.code, decrypted.stderr).toBe(0);
+    expect(decrypted.stderr).toContain('sealpost decrypt: decrypted; signature valid');
+    // No private directory can be made: the message is opened in memory as before.
+    const noTmp = { TMPDIR: file('no-such-directory') };
+    const verified = await sameAsInMemory(
+      'verify',
+      file('pgp-signed.eml'),
+      ['--key', file('me.asc'), '--json'],
+      noTmp,
+    );
+    expect(verified.code, verified.stderr).toBe(0);
   }, 180_000);
 });
