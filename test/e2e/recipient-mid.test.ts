@@ -2,8 +2,9 @@
 // its file, yet printing what the in-memory path prints (the same message read from a pipe,
 // which is not a regular file, takes that path), nothing written when a check fails, and what
 // the streamed path refuses opened in memory instead — a refusal only above 8 MiB.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import {
   createReadStream,
   createWriteStream,
@@ -22,7 +23,7 @@ import * as pgp from '@sealpost/pgp';
 import { openssl, sharedTestCa } from '@sealpost/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordLoads } from './record-loads.js';
-import { assertBuilt, type CliResult, runCli } from './run-cli.js';
+import { assertBuilt, bin, type CliResult, runCli } from './run-cli.js';
 
 const MIB = 1024 * 1024;
 /** The streamed path's own chunk in the bundle: loaded by it, never by the in-memory path. */
@@ -356,6 +357,23 @@ describe('decrypt / verify of a 2–7 MiB message: streamed, printed as in memor
     expect(existsSync(join(large.cwd, 'inner.eml'))).toBe(false);
     spoolIsEmpty();
   }, 180_000);
+
+  it('a reader that goes away (| head) ends the printing in pieces, not the run: exit 0', async () => {
+    for (const json of [[], ['--json']]) {
+      const child = spawn(
+        process.execPath,
+        [bin, 'verify', file('pgp-signed.eml'), '--key', file('me.asc'), ...json],
+        { env: { PATH: process.env.PATH, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (c) => (stderr += c));
+      child.stdout.once('data', () => child.stdout.destroy());
+      const [code] = (await once(child, 'close')) as [number | null];
+      expect(code, stderr).toBe(0);
+      expect(stderr).not.toContain('EPIPE');
+    }
+    spoolIsEmpty();
+  }, 60_000);
 
   it('a quoted-printable encrypted part and an unwritable TMPDIR fall back to memory too', async () => {
     // The armored part sent quoted-printable: the streamed path refuses it (EMIME).

@@ -1,5 +1,4 @@
 /** Where the CLI writes: human text or JSON on stdout, diagnostics on stderr, colour only when wanted. */
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 
 export interface Output {
@@ -66,7 +65,16 @@ export function createOutput(options: OutputOptions): Output {
       if (options.json) options.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
     },
     async write(text) {
-      if (!options.stdout.write(text)) await once(options.stdout, 'drain');
+      const stream = options.stdout;
+      // A reader that went away (EPIPE, which bin.ts ignores) ends the printing, not the run.
+      if (stream.destroyed || stream.write(text)) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          for (const event of ['drain', 'close', 'error']) stream.off(event, done);
+          resolve();
+        };
+        for (const event of ['drain', 'close', 'error']) stream.once(event, done);
+      });
     },
     note(text) {
       options.stderr.write(`${text}\n`);
