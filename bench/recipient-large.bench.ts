@@ -1,14 +1,16 @@
 /**
  * `sealpost decrypt --out` and `sealpost verify` of a large PGP/MIME and S/MIME message, as a
  * user runs them (issue 12 target 1, the recipient side): the BUILT binary
- * (`apps/cli/dist/sealpost`) under `/usr/bin/time -v`, beside, in the same run, `gpg --decrypt`
+ * (the launcher `apps/cli/dist/sealpost`) under `/usr/bin/time -v`, beside, in the same run, `gpg --decrypt`
  * of the same file and `gpg --verify` of the same signature over the same signed part
  * (extracted beforehand, untimed: gpg reads no MIME), and `openssl cms -decrypt` / `-verify`
  * of the same S/MIME files. The messages are made with `sealpost send --dry-run --out` to
  * about --mib MiB.
  * Run: pnpm --filter @sealpost/bench exec tsx recipient-large.bench.ts [--mib N] (default 100;
  *      --mib 1024 for 1 GiB) [--runs N] (default 1; the figures are the medians)
- *      [--scheme pgp|smime|both] (default both)
+ *      [--scheme pgp|smime|both] (default both) [--baseline DIR/dist/sealpost or bin.js] (an older build's
+ *      binary, run interleaved with this one: its time and peak RSS in a column of their own)
+ * Up to 8 MiB (e.g. --mib 7.5) decrypt and verify print the inner message: rows for that too.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,13 +23,20 @@ import { sharedTestCa } from '@sealpost/testkit';
 import { type Run, timed, writeRandomFile } from './gnu-time.js';
 
 const { values } = parseArgs({
-  options: { mib: { type: 'string' }, runs: { type: 'string' }, scheme: { type: 'string' } },
+  options: {
+    mib: { type: 'string' },
+    runs: { type: 'string' },
+    scheme: { type: 'string' },
+    baseline: { type: 'string' },
+  },
 });
 const MIB = Number(values.mib ?? 100);
 const RUNS = Number(values.runs ?? 1);
 const SCHEME = values.scheme ?? 'both';
 const PGP = SCHEME !== 'smime';
 const SMIME = SCHEME !== 'pgp';
+/** An older build's bin.js (a copy of apps/cli/dist with its package.json one level up). */
+const BASELINE = values.baseline;
 const here = dirname(fileURLToPath(import.meta.url));
 // The launcher users run (start-up snapshot, decision 0141).
 const bin = join(here, '../apps/cli/dist/sealpost');
@@ -145,49 +154,51 @@ const fresh = (name: string, i: number) => {
 };
 
 const load = loadavg()[0]!.toFixed(1);
-const pgpJobs = () => [
+/** A sealpost command line; `i` names a fresh --out file per run. */
+interface Job {
+  readonly path: string;
+  readonly size: number;
+  readonly args: (i: number) => string[];
+  readonly peerName: string;
+  readonly peer: (i: number) => Promise<Run>;
+}
+// Up to 8 MiB decrypt and verify print the inner message (decision 0142): rows for that too.
+const printed = (path: string) => statSync(path).size <= 8 * 1024 * 1024;
+const gpgVerify = () =>
+  timed('gpg', [...gpgArgs, '--verify', file('signature.asc'), file('signed-part.bin')]);
+const pgpDecryptArgs = ['decrypt', encrypted, '--key', file('alice.sec.asc'), '--verify-key'];
+const pgpJobs = (): Job[] => [
   {
     path: 'PGP decrypt --out (sign+encrypt)',
     size: statSync(encrypted).size,
-    sealpost: (i: number) =>
-      timed(
-        bin,
-        [
-          'decrypt',
-          encrypted,
-          '--key',
-          file('alice.sec.asc'),
-          '--verify-key',
-          file('me.asc'),
-          '--out',
-          fresh('sealpost-decrypt', i),
-        ],
-        XDG,
-      ),
+    args: (i) => [...pgpDecryptArgs, file('me.asc'), '--out', fresh('sealpost-decrypt', i)],
     peerName: 'gpg --decrypt -o',
-    peer: (i: number) =>
-      timed('gpg', [...gpgArgs, '--decrypt', '-o', fresh('gpg-decrypt', i), encrypted]),
+    peer: (i) => timed('gpg', [...gpgArgs, '--decrypt', '-o', fresh('gpg-decrypt', i), encrypted]),
   },
+  ...(printed(encrypted)
+    ? [
+        {
+          path: 'PGP decrypt, printed (sign+encrypt)',
+          size: statSync(encrypted).size,
+          args: () => [...pgpDecryptArgs, file('me.asc')],
+          peerName: 'gpg --decrypt',
+          peer: () => timed('gpg', [...gpgArgs, '--decrypt', encrypted]),
+        },
+      ]
+    : []),
   {
-    path: 'PGP verify (multipart/signed)',
+    path: `PGP verify${printed(signed) ? ', printed' : ''} (multipart/signed)`,
     size: statSync(signed).size,
-    sealpost: () => timed(bin, ['verify', signed, '--key', file('me.asc')], XDG),
+    args: () => ['verify', signed, '--key', file('me.asc')],
     peerName: 'gpg --verify sig part',
-    peer: () =>
-      timed('gpg', [...gpgArgs, '--verify', file('signature.asc'), file('signed-part.bin')]),
+    peer: gpgVerify,
   },
   {
     path: 'PGP verify --out (multipart/signed)',
     size: statSync(signed).size,
-    sealpost: (i: number) =>
-      timed(
-        bin,
-        ['verify', signed, '--key', file('me.asc'), '--out', fresh('sealpost-verify', i)],
-        XDG,
-      ),
+    args: (i) => ['verify', signed, '--key', file('me.asc'), '--out', fresh('sealpost-verify', i)],
     peerName: 'gpg --verify sig part',
-    peer: () =>
-      timed('gpg', [...gpgArgs, '--verify', file('signature.asc'), file('signed-part.bin')]),
+    peer: gpgVerify,
   },
 ];
 // openssl checks the signer chain against the same CA; -decrypt does not verify the signature
@@ -203,75 +214,84 @@ const opensslVerify = (i: number) =>
     '-out',
     fresh('openssl-verify', i),
   ]);
-const smimeJobs = () => [
+const smimeDecryptArgs = ['decrypt', smimeEncrypted, '--key', file('alice-identity.pem')];
+const opensslDecrypt = (out: string) =>
+  timed('openssl', [
+    'cms',
+    '-decrypt',
+    '-in',
+    smimeEncrypted,
+    '-inkey',
+    file('alice.key'),
+    '-recip',
+    file('alice.pem'),
+    '-out',
+    out,
+  ]);
+const smimeJobs = (): Job[] => [
   {
     path: 'S/MIME decrypt --out (sign+encrypt)',
     size: statSync(smimeEncrypted).size,
-    sealpost: (i: number) =>
-      timed(
-        bin,
-        [
-          'decrypt',
-          smimeEncrypted,
-          '--key',
-          file('alice-identity.pem'),
-          ...smimeAnchor,
-          '--out',
-          fresh('sealpost-smime-decrypt', i),
-        ],
-        XDG,
-      ),
+    args: (i) => [...smimeDecryptArgs, ...smimeAnchor, '--out', fresh('sealpost-smime-decrypt', i)],
     peerName: 'openssl cms -decrypt',
-    peer: (i: number) =>
-      timed('openssl', [
-        'cms',
-        '-decrypt',
-        '-in',
-        smimeEncrypted,
-        '-inkey',
-        file('alice.key'),
-        '-recip',
-        file('alice.pem'),
-        '-out',
-        fresh('openssl-decrypt', i),
-      ]),
+    peer: (i) => opensslDecrypt(fresh('openssl-decrypt', i)),
   },
+  ...(printed(smimeEncrypted)
+    ? [
+        {
+          path: 'S/MIME decrypt, printed (sign+encrypt)',
+          size: statSync(smimeEncrypted).size,
+          args: () => [...smimeDecryptArgs, ...smimeAnchor],
+          peerName: 'openssl cms -decrypt',
+          peer: () => opensslDecrypt('/dev/null'),
+        },
+      ]
+    : []),
   {
-    path: 'S/MIME verify (multipart/signed)',
+    path: `S/MIME verify${printed(smimeSigned) ? ', printed' : ''} (multipart/signed)`,
     size: statSync(smimeSigned).size,
-    sealpost: () => timed(bin, ['verify', smimeSigned, ...smimeAnchor], XDG),
+    args: () => ['verify', smimeSigned, ...smimeAnchor],
     peerName: 'openssl cms -verify',
     peer: opensslVerify,
   },
   {
     path: 'S/MIME verify --out (multipart/signed)',
     size: statSync(smimeSigned).size,
-    sealpost: (i: number) =>
-      timed(
-        bin,
-        ['verify', smimeSigned, ...smimeAnchor, '--out', fresh('sealpost-smime-verify', i)],
-        XDG,
-      ),
+    args: (i) => [
+      'verify',
+      smimeSigned,
+      ...smimeAnchor,
+      '--out',
+      fresh('sealpost-smime-verify', i),
+    ],
     peerName: 'openssl cms -verify',
     peer: opensslVerify,
   },
 ];
 const jobs = [...(PGP ? pgpJobs() : []), ...(SMIME ? smimeJobs() : [])];
+const sealpost = (binary: string, args: string[]) =>
+  binary.endsWith('.js')
+    ? timed(process.execPath, [binary, ...args], XDG)
+    : timed(binary, args, XDG);
+const figure = (run: Run) => `${run.seconds.toFixed(2)} s, ${run.rssMb.toFixed(0)} MB`;
 const rows: string[][] = [];
 for (const job of jobs) {
-  // Interleaved: the peer and sealpost see the same load.
+  // Interleaved: the peer, sealpost and the baseline build see the same load.
   const peerRuns: Run[] = [];
   const ourRuns: Run[] = [];
+  const baselineRuns: Run[] = [];
   for (let i = 0; i < RUNS; i++) {
     peerRuns.push(await job.peer(i));
-    ourRuns.push(await job.sealpost(i));
+    ourRuns.push(await sealpost(bin, job.args(i)));
+    if (BASELINE) baselineRuns.push(await sealpost(BASELINE, job.args(RUNS + i)));
   }
   const [peer, ours] = [median(peerRuns), median(ourRuns)];
   rows.push([
-    `${job.path}, ${(job.size / 1024 / 1024).toFixed(0)} MiB`,
+    `${job.path}, ${(job.size / 1024 / 1024).toFixed(job.size < 10 * 1024 * 1024 ? 1 : 0)} MiB`,
     `${ours.seconds.toFixed(2)} s`,
     `${ours.rssMb.toFixed(0)} MB`,
-    `${peer.seconds.toFixed(2)} s, ${peer.rssMb.toFixed(0)} MB (${job.peerName})`,
+    ...(BASELINE ? [figure(median(baselineRuns))] : []),
+    `${figure(peer)} (${job.peerName})`,
     `${(ours.seconds / peer.seconds).toFixed(1)}×`,
   ]);
 }
@@ -280,7 +300,7 @@ await rm(dir, { recursive: true, force: true });
 console.log(
   `\nsealpost decrypt / verify of a ~${MIB} MiB ${SCHEME === 'both' ? 'PGP/MIME and S/MIME' : SCHEME === 'pgp' ? 'PGP/MIME' : 'S/MIME'} message (peak RSS; load average ${load} at the start)\n`,
 );
-const header = ['path', 'sealpost', 'RSS', 'peer', 'time ratio'];
+const header = ['path', 'sealpost', 'RSS', ...(BASELINE ? ['baseline'] : []), 'peer', 'time ratio'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 for (const r of [header, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
 console.log(

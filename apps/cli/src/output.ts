@@ -10,6 +10,11 @@ export interface Output {
   print(text: string): void;
   /** The command's result in --json mode; in human mode, nothing (commands print instead). */
   result(value: unknown): void;
+  /**
+   * stdout as given, in either mode, no line end added: a long text printed in pieces
+   * (decision 0142). Resolves when the stream takes more, so pieces do not pile up in memory.
+   */
+  write(text: string): Promise<void>;
   /** Diagnostics: always stderr. */
   note(text: string): void;
   /** A progress line, only when stderr is a terminal (redrawn in place; `done` ends the line). */
@@ -58,6 +63,18 @@ export function createOutput(options: OutputOptions): Output {
     },
     result(value) {
       if (options.json) options.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    },
+    async write(text) {
+      const stream = options.stdout;
+      // A reader that went away (EPIPE, which bin.ts ignores) ends the printing, not the run.
+      if (stream.destroyed || stream.write(text)) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          for (const event of ['drain', 'close', 'error']) stream.off(event, done);
+          resolve();
+        };
+        for (const event of ['drain', 'close', 'error']) stream.once(event, done);
+      });
     },
     note(text) {
       options.stderr.write(`${text}\n`);

@@ -37,7 +37,9 @@ export {
   type OpenedMessageFile,
   type OpenFileOptions,
   openMessageFile,
+  STREAMED_OPEN_THRESHOLD,
   streamedProtection,
+  streamedRefusal,
 } from './open/open-message-file-entry.js';
 export type { OpenedMessage, SignatureLine } from './open/opened-message.js';
 export type {

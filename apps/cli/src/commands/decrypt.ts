@@ -33,8 +33,8 @@ export const decryptCommand: Command = {
     'What is printed is made terminal-safe; --out FILE gets the exact bytes.\n' +
     'S/MIME EnvelopedData (CBC) has no integrity check: without a valid signature inside it\n' +
     'may have been altered (EFAIL); --require-integrity then exits 5 (EINTEGRITY_MISSING).\n' +
-    'A message over 8 MiB is decrypted as a stream into a private temporary file and needs\n' +
-    '--out FILE (EOUT_REQUIRED otherwise): FILE appears only once every check passed.',
+    'A message over 1 MiB is decrypted as a stream into a private temporary file, shown or\n' +
+    'written only once every check passed; over 8 MiB it needs --out FILE (EOUT_REQUIRED).',
   options: {
     key: {
       type: 'string',

@@ -26,7 +26,8 @@ export const verifyCommand: Command = {
     'key or CA vouches for the signer. For an encrypted message use "sealpost decrypt".\n' +
     'Inline PGP (a cleartext-signed block in a text part): only the signed text is shown;\n' +
     'text around it, other parts and the header fields are not covered.\n' +
-    'A message over 8 MiB is checked as a stream; its body is not printed (--out FILE).',
+    'A message over 1 MiB is checked as a stream; over 8 MiB its body is not printed\n' +
+    '(--out FILE writes it).',
   options: {
     key: {
       type: 'string',

@@ -105,9 +105,10 @@ export async function messageBytes(ctx: CommandContext): Promise<Uint8Array> {
 }
 
 /**
- * The message file when it is above the large-message threshold and of a layer the pipeline
- * opens streamed (open-large.ts); undefined: read it into memory as before. Only a stat for a
- * small message: the streamed path's modules are loaded only for a large one.
+ * The message file when it is above the streamed-open threshold (1 MiB, decision 0142) and of
+ * a layer the pipeline opens streamed (open-large.ts); undefined: read it into memory as
+ * before. Only a stat for a small message: the streamed path's modules are loaded only for a
+ * larger one. Up to 8 MiB a header the streamed reader refuses is left to the in-memory path.
  */
 export async function largeMessageFile(
   ctx: CommandContext,
@@ -115,9 +116,14 @@ export async function largeMessageFile(
 ): Promise<import('./open-large.js').LargeMessageFile | undefined> {
   const path = resolve(ctx.cwd, ctx.positionals[0]!);
   const size = await messageFileSize(path);
-  if (size === undefined || size <= recipient.LARGE_MESSAGE_THRESHOLD) return undefined;
-  const layer = await recipient.streamedProtection(path);
-  return layer ? { path, size, layer } : undefined;
+  if (size === undefined || size <= recipient.STREAMED_OPEN_THRESHOLD) return undefined;
+  try {
+    const layer = await recipient.streamedProtection(path);
+    return layer ? { path, size, layer } : undefined;
+  } catch (error) {
+    if (size > recipient.LARGE_MESSAGE_THRESHOLD) throw error;
+    return undefined;
+  }
 }
 
 /** Prints or writes the opened message; --out never overwrites an existing file silently. */
@@ -152,6 +158,34 @@ export async function emitOpenedFacts(
   ctx.out.print(renderOpened(opened, outFile, ctx.out, algorithmName));
   // Last, and on stderr: nothing the message says is printed after the verdict (decision 0090).
   if (!ctx.out.json) ctx.out.note(verdictLine(opened));
+}
+
+/**
+ * emitOpenedFacts for an inner message read back from its authenticated file (decision
+ * 0142): the same output as with `opened.message` holding `body`, printed in pieces as the
+ * file is read, so the body is never in memory whole (nor as a string and its copies).
+ */
+export async function emitOpenedPieces(
+  ctx: CommandContext,
+  opened: OpenedMessage,
+  body: AsyncIterable<Uint8Array>,
+): Promise<void> {
+  const render = await import('./render-opened.js');
+  const { jsonStringPieces, terminalTextPieces } = await import('../text/text-pieces.js');
+  if (ctx.out.json) {
+    const [before, after] = render.openedJsonAround(opened);
+    await ctx.out.write(before);
+    for await (const piece of jsonStringPieces(body)) await ctx.out.write(piece);
+    await ctx.out.write(`${after}\n`);
+    return;
+  }
+  const algorithmName = opened.encryption
+    ? (await import('@sealpost/smime')).algorithmName
+    : (oid: string) => oid;
+  await ctx.out.write(`${render.renderOpenedHead(opened, ctx.out, algorithmName)}\n`);
+  for await (const piece of terminalTextPieces(body)) await ctx.out.write(piece);
+  await ctx.out.write('\n');
+  ctx.out.note(render.verdictLine(opened));
 }
 
 /** decrypt --require-integrity: EINTEGRITY_MISSING for malleable content (CBC, no valid signature). */

@@ -1,5 +1,6 @@
 /** The human and JSON forms of `sealpost decrypt` / `sealpost verify`. */
 import type { HeaderField } from '@sealpost/compose';
+import { SealpostError } from '@sealpost/errors';
 import type { OpenedMessage, OpenedMessageFile, SignatureLine } from '@sealpost/pipeline/recipient';
 import type { Output } from '../output.js';
 import { clean, keyValueRows, terminalText, wrap } from '../text/layout.js';
@@ -10,7 +11,7 @@ const SHOWN = ['from', 'to', 'cc', 'reply-to', 'subject', 'date', 'message-id'];
 export function openedJson(opened: OpenedMessage | OpenedMessageFile, out: string | null) {
   if (!('message' in opened)) {
     // A large message (over 8 MiB) is never embedded: its size, and where it was written.
-    const { release: _release, dispose: _dispose, ...rest } = opened;
+    const { release: _release, readMessage: _read, dispose: _dispose, ...rest } = opened;
     return { ...rest, ...(out === null ? { message: null } : { out }) };
   }
   const { message, ...rest } = opened;
@@ -20,7 +21,31 @@ export function openedJson(opened: OpenedMessage | OpenedMessageFile, out: strin
   };
 }
 
-/** The last block: the inner message cleaned, where it was written, or why it is not shown. */
+/** The line above the inner message's printed text. */
+function innerMessageHeading(out: Output): string {
+  return `${out.bold('Inner message')} (control characters as \uFFFD; --out FILE has the bytes)`;
+}
+
+/**
+ * The JSON document of an opened message whose inner message is printed in pieces (decision
+ * 0142), as the text before and after the inside of its "message" string: joined around
+ * `jsonStringPieces`, the same document as openedJson with the message in it.
+ */
+export function openedJsonAround(opened: OpenedMessage): [string, string] {
+  const empty = openedJson({ ...opened, message: new Uint8Array(0) }, null);
+  // As Output.result writes it; "message" is the last field, so the document ends `""\n}`.
+  const document = JSON.stringify(empty, null, 2);
+  const end = '"\n}';
+  if (!document.endsWith(`"message": "${end}`)) {
+    throw new SealpostError('EINTERNAL', 'The JSON document does not end with the message.');
+  }
+  return [document.slice(0, -end.length), end];
+}
+
+/**
+ * The last block: the inner message cleaned, where it was written, or why it is not shown.
+ * Raw bytes only go to --out (or JSON, where they are escaped): what is printed is cleaned.
+ */
 function innerMessageText(
   opened: OpenedMessage | OpenedMessageFile,
   outFile: string | null,
@@ -32,7 +57,7 @@ function innerMessageText(
     const text = `Inner message not shown: it is ${size}, over the 8 MiB that are printed; --out FILE writes it`;
     return wrap(text, out.width, '');
   }
-  return `${out.bold('Inner message')} (control characters as \uFFFD; --out FILE has the bytes)\n${terminalText(opened.message)}`;
+  return `${innerMessageHeading(out)}\n${terminalText(opened.message)}`;
 }
 
 function signatureText(s: SignatureLine, out: Output): string {
@@ -100,6 +125,28 @@ export function renderOpened(
   out: Output,
   algorithmName: (oid: string) => string,
 ): string {
+  return [...factBlocks(opened, out, algorithmName), innerMessageText(opened, outFile, out)].join(
+    '\n\n',
+  );
+}
+
+/**
+ * What renderOpened prints before the inner message's text, its heading line last: for an
+ * inner message printed in pieces after it (decision 0142).
+ */
+export function renderOpenedHead(
+  opened: OpenedMessage,
+  out: Output,
+  algorithmName: (oid: string) => string,
+): string {
+  return [...factBlocks(opened, out, algorithmName), innerMessageHeading(out)].join('\n\n');
+}
+
+function factBlocks(
+  opened: OpenedMessage | OpenedMessageFile,
+  out: Output,
+  algorithmName: (oid: string) => string,
+): string[] {
   const scheme =
     opened.scheme === 'smime'
       ? 'S/MIME'
@@ -141,7 +188,5 @@ export function renderOpened(
       )}`,
     );
   }
-  // Raw bytes only go to --out (or JSON, where they are escaped): what is printed is cleaned.
-  blocks.push(innerMessageText(opened, outFile, out));
-  return blocks.join('\n\n');
+  return blocks;
 }

@@ -91,12 +91,17 @@ async function sameAsInMemory(bytes: Uint8Array, openKeys: OpenKeys = keys) {
   const opened = await openMessageFile(path, openKeys, { ...OPTIONS, spoolBase });
   try {
     const { message, ...facts } = expected;
-    const { messageSize, release, dispose, ...streamed } = opened;
+    const { messageSize, release, readMessage, dispose, ...streamed } = opened;
     expect(streamed).toEqual(facts);
+    // In the same order too: the CLI's JSON of either path is the same text (decision 0142).
+    expect(Object.keys(streamed)).toEqual(Object.keys(facts));
     expect(messageSize).toBe(message.length);
     const out = join(dir, `out-${counter}.eml`);
     await opened.release(out);
     expect(readFileSync(out).equals(Buffer.from(message))).toBe(true);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of opened.readMessage()) chunks.push(chunk);
+    expect(Buffer.concat(chunks).equals(Buffer.from(message))).toBe(true);
   } finally {
     await opened.dispose();
   }

@@ -64,12 +64,17 @@ async function sameAsInMemory(bytes: Uint8Array, openKeys: OpenKeys = keys) {
   const opened = await openMessageFile(path, openKeys, { spoolBase });
   try {
     const { message, ...facts } = expected;
-    const { messageSize, release, dispose, ...streamed } = opened;
+    const { messageSize, release, readMessage, dispose, ...streamed } = opened;
     expect(streamed).toEqual(facts);
+    // In the same order too: the CLI's JSON of either path is the same text (decision 0142).
+    expect(Object.keys(streamed)).toEqual(Object.keys(facts));
     expect(messageSize).toBe(message.length);
     const out = join(dir, `out-${counter}.eml`);
     await opened.release(out);
     expect(readFileSync(out).equals(Buffer.from(message))).toBe(true);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of opened.readMessage()) chunks.push(chunk);
+    expect(Buffer.concat(chunks).equals(Buffer.from(message))).toBe(true);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     await expect(opened.release(out)).rejects.toMatchObject({ code: 'EEXIST' });
   } finally {
@@ -107,6 +112,7 @@ describe('openMessageFile', () => {
     await expect(counted.release(join(dir, 'never.eml'))).rejects.toMatchObject({
       code: 'EINTERNAL',
     });
+    expect(() => counted.readMessage()).toThrow(expect.objectContaining({ code: 'EINTERNAL' }));
     await counted.dispose();
     const lf = new TextEncoder().encode(new TextDecoder().decode(bytes).replace(/\r\n/g, '\n'));
     expect((await sameAsInMemory(lf)).signatures[0]?.status).toBe('valid');

@@ -198,14 +198,17 @@ async function assemble(
   const encrypted = message.layer.kind === 'encrypted';
   const outer = all[0];
   const signatures = (await Promise.all(all.map((f) => f.signatures(view.shown)))).flat();
+  const kind = { encrypted, inline: false, encryption: outer?.encryption ?? null };
   return withIntegrityNote(
     bindSender(
       withLegacyHeaders(
         {
           scheme: message.layer.scheme,
-          encrypted,
-          inline: false,
-          encryption: outer?.encryption ?? null,
+          // In the order of the scheme's in-memory result (pgp-open.ts names `encryption`
+          // first), so that a JSON document of either path is the same text (decision 0142).
+          ...(message.layer.scheme === 'pgp'
+            ? { encryption: kind.encryption, inline: kind.inline, encrypted }
+            : kind),
           integrity: encrypted ? (outer?.integrity ?? null) : null,
           headerProtection: view.hp ?? null,
           headers: view.shown,
