@@ -361,8 +361,8 @@ describe('decrypt / verify of a 2–7 MiB message: streamed, printed as in memor
   it('a reader that goes away (| head) ends the printing in pieces, not the run: exit 0', async () => {
     for (const json of [[], ['--json']]) {
       const child = spawn(
-        process.execPath,
-        [bin, 'verify', file('pgp-signed.eml'), '--key', file('me.asc'), ...json],
+        bin,
+        ['verify', file('pgp-signed.eml'), '--key', file('me.asc'), ...json],
         { env: { PATH: process.env.PATH, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let stderr = '';
