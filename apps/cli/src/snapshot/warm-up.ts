@@ -42,122 +42,30 @@ export async function warmUp(dir: string): Promise<void> {
     }
   };
   const [rsa = '', ecc = ''] = (await readFile(f('addresses.txt'), 'utf8')).split('\n');
-  const send = (from: string, to: string, ...flags: string[]) =>
-    run(
-      'send',
-      '--from',
-      from,
-      '--to',
-      to,
-      '--subject',
-      'warm-up',
-      '--text-file',
-      f('body.txt'),
-      '--keyring',
-      f('keyring'),
-      '--passphrase-file',
-      '/dev/null',
-      ...flags,
-      '--dry-run',
-      '--out',
-      f('sent.eml'),
-    );
+  const send = (from: string, to: string) => [
+    ...['send', '--from', from, '--to', to, '--subject', 'warm-up', '--text-file', f('body.txt')],
+    ...['--keyring', f('keyring'), '--passphrase-file', '/dev/null', '--dry-run'],
+    ...['--out', f('sent.eml')],
+  ];
+  const pgpTo = (key: string, signKey: string) => [
+    ...['--encrypt', 'pgp', '--key', f(key), '--sign', 'pgp', '--sign-key', f(signKey)],
+  ];
+  const smimeSign = ['--sign', 'smime', '--sign-key', f('sender.pem'), '--anchor', f('ca.pem')];
+  const commands = [
+    [...send(ecc, rsa), ...pgpTo('rsa.asc', 'ecc.sec.asc')],
+    [...send(rsa, ecc), ...pgpTo('ecc.asc', 'rsa.sec.asc')],
+    [...send(rsa, ecc), '--encrypt', 'none', '--sign', 'pgp', '--sign-key', f('rsa.sec.asc')],
+    [...send(rsa, ecc), '--encrypt', 'smime', '--key', f('recipient.crt'), ...smimeSign],
+    [...send(rsa, ecc), '--encrypt', 'none', ...smimeSign],
+    ['decrypt', f('to-rsa.eml'), '--key', f('rsa.sec.asc'), '--verify-key', f('ecc.asc')],
+    ['decrypt', f('to-ecc.eml'), '--key', f('ecc.sec.asc'), '--verify-key', f('rsa.asc')],
+    ['decrypt', f('smime.eml'), '--key', f('recipient.pem'), '--anchor', f('ca.pem')],
+    ['verify', f('pgp-signed.eml'), '--key', f('rsa.asc')],
+    ['verify', f('smime-signed.eml'), '--anchor', f('ca.pem')],
+    ['inspect', f('to-rsa.eml')],
+    ['inspect', f('smime.eml')],
+  ];
   for (const json of [[], ['--json']]) {
-    await send(
-      ecc,
-      rsa,
-      '--encrypt',
-      'pgp',
-      '--key',
-      f('rsa.asc'),
-      '--sign',
-      'pgp',
-      '--sign-key',
-      f('ecc.sec.asc'),
-      ...json,
-    );
-    await send(
-      rsa,
-      ecc,
-      '--encrypt',
-      'pgp',
-      '--key',
-      f('ecc.asc'),
-      '--sign',
-      'pgp',
-      '--sign-key',
-      f('rsa.sec.asc'),
-      ...json,
-    );
-    await send(
-      rsa,
-      ecc,
-      '--encrypt',
-      'none',
-      '--sign',
-      'pgp',
-      '--sign-key',
-      f('rsa.sec.asc'),
-      ...json,
-    );
-    await send(
-      rsa,
-      ecc,
-      '--encrypt',
-      'smime',
-      '--key',
-      f('recipient.crt'),
-      '--sign',
-      'smime',
-      '--sign-key',
-      f('sender.pem'),
-      '--anchor',
-      f('ca.pem'),
-      ...json,
-    );
-    await send(
-      rsa,
-      ecc,
-      '--encrypt',
-      'none',
-      '--sign',
-      'smime',
-      '--sign-key',
-      f('sender.pem'),
-      '--anchor',
-      f('ca.pem'),
-      ...json,
-    );
-    await run(
-      'decrypt',
-      f('to-rsa.eml'),
-      '--key',
-      f('rsa.sec.asc'),
-      '--verify-key',
-      f('ecc.asc'),
-      ...json,
-    );
-    await run(
-      'decrypt',
-      f('to-ecc.eml'),
-      '--key',
-      f('ecc.sec.asc'),
-      '--verify-key',
-      f('rsa.asc'),
-      ...json,
-    );
-    await run(
-      'decrypt',
-      f('smime.eml'),
-      '--key',
-      f('recipient.pem'),
-      '--anchor',
-      f('ca.pem'),
-      ...json,
-    );
-    await run('verify', f('pgp-signed.eml'), '--key', f('rsa.asc'), ...json);
-    await run('verify', f('smime-signed.eml'), '--anchor', f('ca.pem'), ...json);
-    await run('inspect', f('to-rsa.eml'), ...json);
-    await run('inspect', f('smime.eml'), ...json);
+    for (const command of commands) await run(...command, ...json);
   }
 }
