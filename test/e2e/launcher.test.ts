@@ -15,8 +15,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { generateKey } from '@sealpost/pgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, bin } from './run-cli.js';
+import { assertBuilt, bin, runCli } from './run-cli.js';
 
 const dist = dirname(bin);
 let dir: string;
@@ -124,4 +125,37 @@ describe.runIf(linux)('the sealpost launcher', () => {
     expect(r.stderr).toContain('sendmail -b');
     expect(r.status).not.toBe(0);
   });
+
+  it('draws fresh randomness in every run: Message-ID, MIME boundary and session key differ', async () => {
+    // The snapshot restores the heap as the build's warm-up left it: anything random cached in
+    // JavaScript (Node's batch of pre-drawn UUIDs, say) would repeat in every run.
+    const key = await generateKey({ userIds: [{ email: 'bob@example.org' }] });
+    writeFileSync(join(dir, 'bob.asc'), key.armoredPublicKey);
+    writeFileSync(join(dir, 'note.txt'), 'attached\n');
+    const sent: string[] = [];
+    for (const n of [1, 2]) {
+      const out = join(dir, `random-${n}.eml`);
+      const r = await runCli(
+        [
+          ...['send', '--from', 'me@example.org', '--to', 'bob@example.org', '--subject', 's'],
+          ...['--text', 't', '--attach', join(dir, 'note.txt'), '--encrypt', 'pgp'],
+          ...['--key', join(dir, 'bob.asc'), '--keyring', join(dir, 'kr'), '--dry-run'],
+          ...['--out', out],
+        ],
+        { env: { HOME: dir, XDG_CONFIG_HOME: dir } },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      sent.push(readFileSync(out, 'latin1'));
+    }
+    const [first, second] = sent as [string, string];
+    const field = (text: string, re: RegExp) => re.exec(text)?.[1];
+    for (const re of [/^Message-ID: (\S+)/im, /boundary="([^"]+)"/i]) {
+      expect(field(first, re)).toBeDefined();
+      expect(field(first, re)).not.toBe(field(second, re));
+    }
+    const ciphertext = (text: string) =>
+      text.split('-----BEGIN PGP MESSAGE-----')[1]?.slice(0, 200);
+    expect(ciphertext(first)).toBeDefined();
+    expect(ciphertext(first)).not.toBe(ciphertext(second));
+  }, 60_000);
 });

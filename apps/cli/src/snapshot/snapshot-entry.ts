@@ -4,6 +4,7 @@
  * ({@link warmUp}); Node then saves the heap. `dist/sealpost` starts Node from that heap, and
  * the function below runs the command line as `bin.js` would.
  */
+import { randomUUID } from 'node:crypto';
 import { startupSnapshot, writeHeapSnapshot } from 'node:v8';
 import { runAsProcess } from '../run-as-process.js';
 import { setModuleUrl } from './module-url.js';
@@ -31,7 +32,18 @@ function startWarmUp(): void {
 setModuleUrl(process.argv[1] ?? '');
 startWarmUp();
 
+/**
+ * Node hands out `randomUUID()` from a batch of 128 drawn at once; a batch a library filled
+ * during the warm-up is part of the saved heap and would repeat in every run. 128 draws pass
+ * the batch's end once, which refills it from fresh entropy. (sealpost's own Message-IDs do
+ * not use the batch; launcher.test.ts checks two runs differ.)
+ */
+function refreshUuidBatch(): void {
+  for (let i = 0; i < 128; i++) randomUUID();
+}
+
 startupSnapshot.setDeserializeMainFunction(() => {
+  refreshUuidBatch();
   setModuleUrl(process.argv[1] ?? '');
   void runAsProcess(process.argv).then((code) => {
     process.exitCode = code;

@@ -97,7 +97,12 @@ export function createMessage(input: MessageInput): Message {
   }
   const domain = from.address.slice(from.address.lastIndexOf('@') + 1);
   const messageId =
-    input.messageId === undefined ? `<${randomUUID()}@${domain}>` : checkMessageId(input.messageId);
+    input.messageId === undefined
+      ? // Fresh entropy per ID, not Node's batch of 128 pre-drawn UUIDs: a process started from
+        // the CLI's start-up snapshot would restore that batch as the build left it, and every
+        // run would hand out the same Message-IDs (docs/decisions/0141).
+        `<${randomUUID({ disableEntropyCache: true })}@${domain}>`
+      : checkMessageId(input.messageId);
   const message: Message = {
     from,
     ...(sender ? { sender } : {}),
