@@ -4,9 +4,9 @@
  * the start-up snapshot is built, so that the snapshot holds their compiled code (decision
  * 0141). The build writes the keys and messages beforehand in another process
  * (scripts/snapshot.mjs), so that the code that makes them is not in the snapshot. Nothing
- * connects: the SMTP client and TLS load at run time. Nothing of the run may stay reachable:
- * the output is dropped, and the build saves no snapshot if the heap after the run still holds the mark
- * that every address and text carries.
+ * connects (`--dry-run`). Nothing of the run may stay reachable: the output is dropped, and
+ * the build saves no snapshot if the heap after the run still holds the mark that every
+ * address and text carries.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
