@@ -24,7 +24,7 @@ import { createGnupgHome, startPostfix } from '@sealpost/testkit';
 
 const run = promisify(execFile);
 const runs = Number(process.env.BENCH_RUNS ?? 15);
-// The launcher users run (start-up snapshot, decision 0141) and the bundle it falls back to.
+// The launcher users run (start-up snapshot, decision 0143) and the bundle it falls back to.
 const bin = fileURLToPath(new URL('../apps/cli/dist/sealpost', import.meta.url));
 const bundle = fileURLToPath(new URL('../apps/cli/dist/bin.js', import.meta.url));
 const baseline = process.env.BENCH_BASELINE;

@@ -38,7 +38,7 @@ const SMIME = SCHEME !== 'pgp';
 /** An older build's bin.js (a copy of apps/cli/dist with its package.json one level up). */
 const BASELINE = values.baseline;
 const here = dirname(fileURLToPath(import.meta.url));
-// The launcher users run (start-up snapshot, decision 0141).
+// The launcher users run (start-up snapshot, decision 0143).
 const bin = join(here, '../apps/cli/dist/sealpost');
 const dir = await mkdtemp(join(tmpdir(), 'sealpost-bench-recipient-'));
 const file = (name: string) => join(dir, name);

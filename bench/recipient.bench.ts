@@ -20,7 +20,7 @@ const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
 const fixturesArg = process.argv.indexOf('--fixtures');
 const FIXTURES = fixturesArg > 0 ? process.argv[fixturesArg + 1] : undefined;
-// The launcher users run (start-up snapshot, decision 0141) and the bundle it falls back to.
+// The launcher users run (start-up snapshot, decision 0143) and the bundle it falls back to.
 const BIN = fileURLToPath(new URL('../apps/cli/dist/sealpost', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../apps/cli/dist/bin.js', import.meta.url));
 

@@ -27,7 +27,7 @@ const { values } = parseArgs({
 });
 const MIB = Number(values.mib ?? 100);
 const here = dirname(fileURLToPath(import.meta.url));
-// The launcher users run (start-up snapshot, decision 0141).
+// The launcher users run (start-up snapshot, decision 0143).
 const bin = join(here, '../apps/cli/dist/sealpost');
 const dir = await mkdtemp(join(tmpdir(), 'sealpost-bench-send-'));
 const file = (name: string) => join(dir, name);

@@ -1,4 +1,4 @@
-// The `sealpost` launcher (apps/cli/dist/sealpost, decision 0141): it starts Node from the
+// The `sealpost` launcher (apps/cli/dist/sealpost, decision 0143): it starts Node from the
 // start-up snapshot only when that snapshot fits — built by this very node binary, no
 // NODE_OPTIONS, not older than bin.js — and runs bin.js otherwise, with the same result.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';

@@ -33,7 +33,7 @@ interface Run {
 /**
  * Asynchronous on purpose: an embedded server in this process must keep answering. With Node
  * flags (a loader hook), the bundle runs under `node` directly: the launcher's start-up
- * snapshot loads no module files to record (decision 0141).
+ * snapshot loads no module files to record (decision 0143).
  */
 function sealpost(
   args: readonly string[],

@@ -1,7 +1,7 @@
 // Which module files a run of the built binary loads (a module hook given via NODE_OPTIONS):
 // proof that a message of one scheme never loads the other scheme's library (decision 0065).
 // With NODE_OPTIONS set the launcher runs the bundle (dist/bin.js), not the start-up snapshot,
-// which loads no module files (decision 0141): this is what these runs check.
+// which loads no module files (decision 0143): this is what these runs check.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';

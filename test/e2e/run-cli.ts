@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * `sealpost` as users run it: the launcher that starts Node from the start-up snapshot, or
- * runs the bundle when it cannot (decision 0141). Spawn it directly, never with `node`.
+ * runs the bundle when it cannot (decision 0143). Spawn it directly, never with `node`.
  */
 export const bin = fileURLToPath(new URL('../../apps/cli/dist/sealpost', import.meta.url));
 /** The bundle the launcher falls back to (`node dist/bin.js` also runs it). */

@@ -1,5 +1,5 @@
 #!/bin/sh
-# sealpost: starts Node from the start-up snapshot next to this file (decision 0141) when that
+# sealpost: starts Node from the start-up snapshot next to this file (decision 0143) when that
 # snapshot was built by the very `node` found on PATH and NODE_OPTIONS is empty; otherwise it
 # runs bin.js, as before the snapshot. Copied to dist/sealpost by scripts/snapshot.mjs, which
 # also writes the stamp.

@@ -3,7 +3,7 @@
  * that is a URL, OAuth2 token requests) is replaced by a function that refuses. sealpost hands
  * nodemailer only bytes and streams it opened itself and never uses OAuth2, so the fetcher is
  * dead code — but it loads node:http, node:https and node:zlib on every send, and node:http
- * cannot be put in a start-up snapshot (docs/decisions/0141).
+ * cannot be put in a start-up snapshot (docs/decisions/0143).
  */
 export const noUrlFetch = {
   name: 'sealpost-no-url-fetch',

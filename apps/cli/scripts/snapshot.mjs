@@ -1,5 +1,5 @@
 /**
- * Builds the `sealpost` start-up snapshot (docs/decisions/0141): `dist/snapshot.cjs` (the CLI
+ * Builds the `sealpost` start-up snapshot (docs/decisions/0143): `dist/snapshot.cjs` (the CLI
  * as one CommonJS bundle, entry src/snapshot/snapshot-entry.ts), `dist/sealpost.blob` (Node's
  * heap after that entry loaded the CLI and warmed up the recipient commands),
  * `dist/sealpost.stamp` (which node binary built it) and the launcher `dist/sealpost`.

@@ -1,5 +1,5 @@
 /**
- * `import.meta.url` for code running from the start-up snapshot (decision 0141): the snapshot's
+ * `import.meta.url` for code running from the start-up snapshot (decision 0143): the snapshot's
  * bundle is CommonJS, so the build replaces `import.meta.url` with this global, which names the
  * bundle in the directory the program runs from — not where the snapshot was built.
  */

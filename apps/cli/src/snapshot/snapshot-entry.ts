@@ -1,5 +1,5 @@
 /**
- * The entry of the `sealpost` start-up snapshot (decision 0141). `node --build-snapshot` runs
+ * The entry of the `sealpost` start-up snapshot (decision 0143). `node --build-snapshot` runs
  * this file once at build time: it loads the CLI and runs the common one-shot commands once
  * ({@link warmUp}); Node then saves the heap. `dist/sealpost` starts Node from that heap, and
  * the function below runs the command line as `bin.js` would.

@@ -2,7 +2,7 @@
  * Runs the one-shot commands scripts run most — `send --dry-run`, `decrypt`, `verify` and
  * `inspect`, OpenPGP (RSA and Curve25519) and S/MIME, human and `--json` output — once while
  * the start-up snapshot is built, so that the snapshot holds their compiled code (decision
- * 0141). The build writes the keys and messages beforehand in another process
+ * 0143). The build writes the keys and messages beforehand in another process
  * (scripts/snapshot.mjs), so that the code that makes them is not in the snapshot. Nothing
  * connects (`--dry-run`). Nothing of the run may stay reachable: the output is dropped, and
  * the build saves no snapshot if the heap after the run still holds the mark that every

@@ -100,7 +100,7 @@ export function createMessage(input: MessageInput): Message {
     input.messageId === undefined
       ? // Fresh entropy per ID, not Node's batch of 128 pre-drawn UUIDs: a process started from
         // the CLI's start-up snapshot would restore that batch as the build left it, and every
-        // run would hand out the same Message-IDs (docs/decisions/0141).
+        // run would hand out the same Message-IDs (docs/decisions/0143).
         `<${randomUUID({ disableEntropyCache: true })}@${domain}>`
       : checkMessageId(input.messageId);
   const message: Message = {
