@@ -48,10 +48,19 @@ export interface SpoolDir {
 
 /** Creates a private temporary directory under `base` (default the OS temp dir, TMPDIR). */
 export function createSpoolDir(base: string = tmpdir()): SpoolDir {
-  // mkdtemp creates the directory with mode 0700 (POSIX mkdtemp(3)).
-  const path = mkdtempSync(join(base, 'sealpost-'));
-  live.add(path);
+  // The handlers first: a signal that lands between mkdtemp and them would take its default
+  // action (end the process at once) and leave the directory behind. Once they are in place
+  // a signal waits for this synchronous code, which by then has recorded the directory.
   hook();
+  let path: string;
+  try {
+    // mkdtemp creates the directory with mode 0700 (POSIX mkdtemp(3)).
+    path = mkdtempSync(join(base, 'sealpost-'));
+  } catch (err) {
+    if (live.size === 0) unhook();
+    throw err;
+  }
+  live.add(path);
   return {
     path,
     file: (name) => join(path, name),
