@@ -1,4 +1,5 @@
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -25,7 +26,7 @@ import {
   writeCopy,
 } from '../index.js';
 import { createSpoolDir } from './spool-dir.js';
-import { selfCheckFile } from './stream-self-check.js';
+import { writeCheckedCopy } from './write-checked.js';
 
 let dir: string;
 const file = (name: string) => join(dir, name);
@@ -71,20 +72,28 @@ describe('writeCopy', () => {
   });
 });
 
-describe('selfCheckFile', () => {
-  const check = (text: string | Buffer, scheme: 'none' | 'pgp' = 'none') => {
-    writeFileSync(file('check.eml'), text);
-    return selfCheckFile(file('check.eml'), { scheme, sign: 'none' });
-  };
+describe('writeCheckedCopy (the self-check as the copy is written)', () => {
+  const write = (chunks: readonly (string | Buffer)[], scheme: 'none' | 'pgp' = 'none') =>
+    writeCheckedCopy(
+      file('check.eml'),
+      Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'latin1') : c))),
+      { scheme, sign: 'none' },
+    );
   const head = 'From: a@example.org\r\nTo: b@example.org\r\nSubject: s\r\n\r\n';
 
-  it('accepts a canonical message and reports what its envelope needs', async () => {
-    const facts = await check(`${head}body\r\n`);
+  it('writes a canonical message (0600) and reports what its envelope needs', async () => {
+    const facts = await write([head, 'body\r\n']);
     expect(facts).toEqual({ eightBit: false, utf8Header: false, size: head.length + 6 });
-    expect((await check(`${head}caf\u00e9\r\n`)).eightBit).toBe(true);
+    expect(readFileSync(file('check.eml'), 'latin1')).toBe(`${head}body\r\n`);
+    expect(statSync(file('check.eml')).mode & 0o777).toBe(0o600);
+    rmSync(file('check.eml'));
+    expect((await write([`${head}caf\u00e9\r\n`])).eightBit).toBe(true);
+    rmSync(file('check.eml'));
+    expect((await write([`To: j\u00f6rg@example.org\r\n\r\nx\r\n`])).utf8Header).toBe(true);
+    rmSync(file('check.eml'));
   });
 
-  it('refuses bare LF, bare CR, NUL, long lines, a Bcc header and the wrong structure', async () => {
+  it('refuses bare LF, bare CR, NUL, long lines, a Bcc header and the wrong structure, and leaves no file', async () => {
     for (const bad of [
       `${head}a\nb\r\n`,
       `${head}a\rb\r\n`,
@@ -93,17 +102,43 @@ describe('selfCheckFile', () => {
       `Bcc: c@example.org\r\n${head}body\r\n`,
       `${head}trailing CR\r`,
     ]) {
-      expect(await code(check(bad)), JSON.stringify(bad.slice(-16))).toBe('ESELFCHECK');
+      expect(await code(write([bad])), JSON.stringify(bad.slice(-16))).toBe('ESELFCHECK');
+      expect(existsSync(file('check.eml'))).toBe(false);
     }
-    expect(await code(check(`${head}body\r\n`, 'pgp'))).toBe('ESELFCHECK');
+    expect(await code(write([`${head}body\r\n`], 'pgp'))).toBe('ESELFCHECK');
+    expect(existsSync(file('check.eml'))).toBe(false);
   });
 
-  it('finds a bare LF across a chunk border', async () => {
-    const big = Buffer.alloc(256 * 1024 + 10, 'a');
-    for (let i = 70; i < big.length; i += 72) big.write('\r\n', i - 1);
-    big[256 * 1024] = 0x0a; // an LF whose CR would have been at the end of the first chunk
-    big[256 * 1024 - 1] = 0x61;
-    expect(await code(check(Buffer.concat([Buffer.from(head), big])))).toBe('ESELFCHECK');
+  it('finds what spans a chunk border: a bare LF or CR, a long line, the header section', async () => {
+    const line = `${'a'.repeat(70)}\r\n`;
+    for (const [chunks, expected] of [
+      [[`${head}${line}x\r`, `\n${line}`], undefined],
+      [[`${head}${line}x`, `\n${line}`], 'ESELFCHECK'],
+      [[`${head}${line}x\r`, `y${line}`], 'ESELFCHECK'],
+      [[`${head}${'x'.repeat(500)}`, `${'x'.repeat(499)}\r\n`], 'ESELFCHECK'],
+      [[`${head}${'x'.repeat(500)}`, `${'x'.repeat(498)}\r\n`], undefined],
+      [['Bcc: c@example.org\r', '\n', head.slice(0, 20), head.slice(20), 'b\r\n'], 'ESELFCHECK'],
+      [[head.slice(0, 20), head.slice(20, -1), '\n', 'b\r\n'], undefined],
+    ] as const) {
+      expect(await code(write(chunks)), JSON.stringify(chunks)).toBe(expected);
+      rmSync(file('check.eml'), { force: true });
+    }
+  });
+
+  it('stops writing at the first bad chunk: the rest of the copy is never read', async () => {
+    let pulled = 0;
+    async function* copy() {
+      yield Buffer.from(`${head}fine\r\n`);
+      yield Buffer.from('bare\nLF\r\n');
+      for (;;) {
+        pulled++;
+        yield Buffer.alloc(64 * 1024, 0x61);
+      }
+    }
+    const result = writeCheckedCopy(file('check.eml'), copy(), { scheme: 'none', sign: 'none' });
+    expect(await code(result)).toBe('ESELFCHECK');
+    expect(pulled).toBeLessThan(4);
+    expect(existsSync(file('check.eml'))).toBe(false);
   });
 });
 
