@@ -87,14 +87,9 @@ export class Base64Lines extends Transform {
     let octets = 0;
     for (const part of parts) octets += part.length;
     if (octets === 0) return;
-    const lines = Math.ceil(octets / LINE_OCTETS);
-    const lastChars = Math.ceil((octets - (lines - 1) * LINE_OCTETS) / 3) * 4;
-    const out = Buffer.allocUnsafe((lines - 1) * LINE + 2 + lastChars);
+    const out = Buffer.allocUnsafe(base64LinesLength(octets));
     let at = 0;
-    for (const part of parts) {
-      for (let from = 0; from < part.length; from += PIECE_OCTETS)
-        at = writeLines(part.subarray(from, from + PIECE_OCTETS), out, at);
-    }
+    for (const part of parts) at = writeBase64Lines(part, out, at);
     // The first line of the whole encoding has no CRLF before it.
     const chunk = this.written ? out : out.subarray(2);
     this.written = true;
@@ -103,8 +98,27 @@ export class Base64Lines extends Transform {
   }
 }
 
-/** Writes the base64 of `bytes` at `at` as lines, each preceded by CRLF; returns the end. */
-function writeLines(bytes: Uint8Array, out: Buffer, at: number): number {
+/** The room writeBase64Lines needs for `octets` octets: 78 per line, the last one shorter. */
+export function base64LinesLength(octets: number): number {
+  if (octets === 0) return 0;
+  const lines = Math.ceil(octets / LINE_OCTETS);
+  return (lines - 1) * LINE + 2 + Math.ceil((octets - (lines - 1) * LINE_OCTETS) / 3) * 4;
+}
+
+/**
+ * Writes the base64 of `bytes` (a multiple of 57 octets, except for the end of the content)
+ * into `out` at `at` as 76-character lines, each preceded by CRLF (RFC 2045 §6.8), in native
+ * calls of up to 65,493 octets; returns the index after the last line.
+ */
+export function writeBase64Lines(bytes: Uint8Array, out: Buffer, at: number): number {
+  let end = at;
+  for (let from = 0; from < bytes.length; from += PIECE_OCTETS)
+    end = writePiece(bytes.subarray(from, from + PIECE_OCTETS), out, end);
+  return end;
+}
+
+/** writeBase64Lines for at most PIECE_OCTETS octets. */
+function writePiece(bytes: Uint8Array, out: Buffer, at: number): number {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
   // Contiguous first, after the first CRLF, then spread into lines from the back so that no
   // line is overwritten before it has moved.
