@@ -15,6 +15,9 @@ import { createMessage, serializeEntity } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import type { KeySet } from '@sealpost/keystore';
 import * as pgp from '@sealpost/pgp';
+import { readCertificate, readPrivateKey, type SmimeCertificate } from '@sealpost/smime';
+import { signMimeStream } from '@sealpost/smime/node';
+import { sharedTestCa } from '@sealpost/testkit';
 import { StubTransport } from '@sealpost/transport';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -139,6 +142,62 @@ describe('writeCheckedCopy (the self-check as the copy is written)', () => {
     expect(await code(result)).toBe('ESELFCHECK');
     expect(pulled).toBeLessThan(4);
     expect(existsSync(file('check.eml'))).toBe(false);
+  });
+});
+
+describe('writeCheckedCopy of a signed-only S/MIME copy (own signature checked as written)', () => {
+  let signer: { certificate: SmimeCertificate };
+  let signed: Buffer;
+  beforeAll(async () => {
+    const ca = await sharedTestCa();
+    const me = await ca.issueEmailCertificate('me@example.net', { keyType: 'ec-p256' });
+    signer = { certificate: readCertificate(me.certDer) };
+    const line = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ+/abcdefghijkl';
+    const body = `${Array.from({ length: 3000 }, (_, i) => `${line}${i}`).join('\r\n')}\r\n`;
+    const message = Buffer.from(
+      `From: me@example.net\r\nTo: bob@example.org\r\nSubject: s\r\nContent-Type: text/plain\r\n\r\n${body}`,
+    );
+    const parts: Uint8Array[] = [];
+    for await (const part of signMimeStream(
+      async function* () {
+        yield message;
+      },
+      { certificate: signer.certificate, privateKey: readPrivateKey(me.keyPem) },
+    ))
+      parts.push(part);
+    signed = Buffer.concat(parts);
+  });
+  const write = (bytes: Buffer, size: number) =>
+    writeCheckedCopy(
+      file('signed.eml'),
+      Readable.from(
+        Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) =>
+          bytes.subarray(i * size, (i + 1) * size),
+        ),
+      ),
+      { scheme: 'none', sign: 'smime', smimeSigner: signer },
+    );
+
+  it('accepts our signature whatever the chunk borders (header end, delimiters)', async () => {
+    for (const size of [7, 1000, 65_536, signed.length]) {
+      expect(await code(write(signed, size)), String(size)).toBeUndefined();
+      expect(readFileSync(file('signed.eml')).equals(signed)).toBe(true);
+      rmSync(file('signed.eml'));
+    }
+  });
+
+  it('refuses a copy whose content changed after signing, or without its signature part, and leaves no file', async () => {
+    const tampered = Buffer.from(signed);
+    tampered[tampered.indexOf('abcdef', 2000) + 1] = 0x42; // one letter of the signed text
+    const boundary = /boundary="?([^";\r]+)/.exec(signed.toString('latin1'))![1]!;
+    const unsigned = Buffer.from(
+      signed.subarray(0, signed.indexOf(`\r\n--${boundary}\r\n`, 400)).toString('latin1') +
+        `\r\n--${boundary}--\r\n`,
+    );
+    for (const bad of [tampered, unsigned]) {
+      expect(await code(write(bad, 4096))).toBe('ESELFCHECK');
+      expect(existsSync(file('signed.eml'))).toBe(false);
+    }
   });
 });
 

@@ -36,6 +36,16 @@ export class CopyCheck {
   private headLength = 0;
   private headDone = false;
 
+  /** The octets seen so far. */
+  get size(): number {
+    return this.offset;
+  }
+
+  /** The top-level header section with its empty line, once it has been seen whole. */
+  get headerSection(): Buffer | undefined {
+    return this.headDone ? Buffer.concat(this.head) : undefined;
+  }
+
   update(chunk: Buffer): void {
     if (this.problem === undefined) this.problem = this.scan(chunk);
   }
