@@ -75,6 +75,32 @@ describe('writeCopy', () => {
   });
 });
 
+describe('writeCopy with lastUse (a dry run)', () => {
+  it('gives a new --out the spool file as a second name; an existing one, or a second use, gets a copy', async () => {
+    const spool = createSpoolDir(dir);
+    const path = spool.file('copy-1.eml');
+    const bytes = 'From: a@example.org\r\n\r\nbody\r\n';
+    writeFileSync(path, bytes, { mode: 0o600 });
+    const copy = new SpooledCopy(path, statSync(path).size);
+    await writeCopy(copy, file('linked-out.eml'), { lastUse: true });
+    expect(statSync(file('linked-out.eml')).ino).toBe(statSync(path).ino);
+    writeFileSync(file('existing-out.eml'), 'an older and longer file that must be replaced whole');
+    const existing = statSync(file('existing-out.eml')).ino;
+    // The same spool file again (TLS-only copies share the message file): a copy of its own.
+    await writeCopy(new SpooledCopy(path, copy.size), file('second-out.eml'), { lastUse: true });
+    expect(statSync(file('second-out.eml')).ino).not.toBe(statSync(path).ino);
+    const other = spool.file('copy-2.eml');
+    writeFileSync(other, bytes, { mode: 0o600 });
+    await writeCopy(new SpooledCopy(other, copy.size), file('existing-out.eml'), { lastUse: true });
+    expect(statSync(file('existing-out.eml')).ino).toBe(existing);
+    await spool.remove();
+    for (const name of ['linked-out.eml', 'second-out.eml', 'existing-out.eml']) {
+      expect(readFileSync(file(name), 'latin1')).toBe(bytes);
+      expect(statSync(file(name)).mode & 0o777).toBe(0o600);
+    }
+  });
+});
+
 describe('writeCheckedCopy (the self-check as the copy is written)', () => {
   const write = (chunks: readonly (string | Buffer)[], scheme: 'none' | 'pgp' = 'none') =>
     writeCheckedCopy(
