@@ -10,7 +10,7 @@
  * change, its package.json one level up) to the same runs, interleaved with this one.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -112,6 +112,9 @@ async function sealpost(
       ? ['--dry-run', '--out', file('out.eml')]
       : ['--server', `127.0.0.1:${server.port}`, '--tls', 'starttls', '--ca', file('ca.pem')]),
   ];
+  // Each run writes a new --out file, as a user's run usually does (an existing one is
+  // overwritten by a copy; a new one can be the spool file's second name, decision 0141).
+  rmSync(file('out.eml'), { force: true });
   return timed(process.execPath, args, XDG);
 }
 
