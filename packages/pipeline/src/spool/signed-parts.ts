@@ -66,7 +66,25 @@ export class SignedPartSplitter {
       this.keepTail(Buffer.from(chunk));
       return;
     }
-    let buffered = this.buffered.length > 0 ? Buffer.concat([this.buffered, chunk]) : chunk;
+    let buffered: Buffer;
+    const keep = this.close.length - 1;
+    if (this.phase === 'part' && this.buffered.length > 0 && chunk.length >= keep) {
+      // Only the kept octets and the chunk's first ones can hold a delimiter across the
+      // border: looked at joined, so the chunk itself is not copied.
+      const kept = this.buffered;
+      const at = Buffer.concat([kept, chunk.subarray(0, keep)]).indexOf(this.close);
+      if (at !== -1) {
+        if (at > 0) this.onContent(kept.subarray(0, at));
+        this.buffered = Buffer.alloc(0);
+        this.phase = 'tail';
+        this.keepTail(Buffer.concat([kept.subarray(at), chunk]));
+        return;
+      }
+      this.onContent(kept);
+      buffered = chunk;
+    } else {
+      buffered = this.buffered.length > 0 ? Buffer.concat([this.buffered, chunk]) : chunk;
+    }
     if (this.phase === 'preamble') {
       const at = buffered.indexOf(this.open);
       if (at === -1) {
@@ -81,7 +99,6 @@ export class SignedPartSplitter {
     }
     const end = buffered.indexOf(this.close);
     if (end === -1) {
-      const keep = this.close.length - 1;
       if (buffered.length > keep) {
         this.onContent(buffered.subarray(0, buffered.length - keep));
         this.buffered = Buffer.from(buffered.subarray(buffered.length - keep));
