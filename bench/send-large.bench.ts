@@ -5,10 +5,12 @@
  * on the same attachment in the same run: `gpg -z 0` and `openssl cms -stream`.
  * Run: pnpm --filter @sealpost/bench exec tsx --conditions=@sealpost/source send-large.bench.ts
  *      [--mib N] (default 100; --mib 1024 for 1 GiB) [--only pgp|smime]
- *      [--mode encrypt|sign|sign+encrypt] [--to out|server]
+ *      [--mode encrypt|sign|sign+encrypt] [--to out|server] [--runs N] (median of N)
+ * BENCH_BASELINE=DIR/dist/bin.js adds an older build (a copy of apps/cli/dist made before a
+ * change, its package.json one level up) to the same runs, interleaved with this one.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,8 +25,11 @@ const { values } = parseArgs({
     only: { type: 'string' },
     mode: { type: 'string' },
     to: { type: 'string' },
+    runs: { type: 'string' },
   },
 });
+const RUNS = Number(values.runs ?? 1);
+const baseline = process.env.BENCH_BASELINE;
 const MIB = Number(values.mib ?? 100);
 const here = dirname(fileURLToPath(import.meta.url));
 // The launcher users run (start-up snapshot, decision 0143).
@@ -75,7 +80,12 @@ const server = await startSubmissionServer({
 });
 
 const XDG = { HOME: dir, XDG_CONFIG_HOME: file('xdg'), XDG_DATA_HOME: file('data') };
-async function sealpost(scheme: 'pgp' | 'smime', mode: string, to: 'out' | 'server'): Promise<Run> {
+async function sealpost(
+  scheme: 'pgp' | 'smime',
+  mode: string,
+  to: 'out' | 'server',
+  binary = bin,
+): Promise<Run> {
   const encrypt = mode !== 'sign';
   const sign = mode !== 'encrypt';
   const rcpt = scheme === 'pgp' ? 'alice@example.org' : 'bob@example.org';
@@ -102,7 +112,13 @@ async function sealpost(scheme: 'pgp' | 'smime', mode: string, to: 'out' | 'serv
       ? ['--dry-run', '--out', file('out.eml')]
       : ['--server', `127.0.0.1:${server.port}`, '--tls', 'starttls', '--ca', file('ca.pem')]),
   ];
-  return timed(bin, args, XDG);
+  // Each run writes a new --out file, as a user's run usually does (an existing one is
+  // overwritten by a copy; a new one can be the spool file's second name, decision 0141).
+  rmSync(file('out.eml'), { force: true });
+  // The launcher is run as users run it; an older build's bin.js (BENCH_BASELINE) with node.
+  return binary.endsWith('.js')
+    ? timed(process.execPath, [binary, ...args], XDG)
+    : timed(binary, args, XDG);
 }
 
 async function peer(scheme: 'pgp' | 'smime', mode: string): Promise<{ name: string; run: Run }> {
@@ -186,36 +202,64 @@ for (const scheme of schemes) {
   for (const mode of ['encrypt', 'sign', 'sign+encrypt'].filter(
     (m) => !values.mode || values.mode === m,
   )) {
-    const base = await peer(scheme, mode);
+    const peers: { name: string; run: Run }[] = [];
+    for (let i = 0; i < RUNS; i++) peers.push(await peer(scheme, mode));
+    const base = { name: peers[0]!.name, run: median(peers.map((p) => p.run)) };
     for (const to of ['out', 'server'] as const) {
       if (to === 'server' && mode === 'sign') continue;
       if (values.to && values.to !== to) continue;
-      let cell: string[];
-      try {
-        const r = await sealpost(scheme, mode, to);
-        cell = [
-          `${r.seconds.toFixed(2)} s`,
-          `${r.rssMb.toFixed(0)} MB`,
-          `${(r.seconds / base.run.seconds).toFixed(1)}×`,
-          `${r.cpuSeconds.toFixed(2)} s`,
-          `${(r.cpuSeconds / Math.max(base.run.cpuSeconds, 0.01)).toFixed(1)}×`,
-        ];
-      } catch (err) {
-        cell = ['failed', '', '', '', ''];
-        console.error(String(err).slice(-700));
+      const builds = baseline ? [bin, baseline] : [bin];
+      const runs = new Map<string, Run[]>(builds.map((b) => [b, []]));
+      let failed = false;
+      for (let i = 0; i < RUNS && !failed; i++) {
+        for (const b of builds) {
+          try {
+            runs.get(b)!.push(await sealpost(scheme, mode, to, b));
+          } catch (err) {
+            failed = true;
+            console.error(String(err).slice(-700));
+          }
+        }
       }
-      rows.push([
-        `${scheme} ${mode} ${to === 'out' ? '--dry-run --out' : 'to server'}`,
-        ...cell.slice(0, 2),
-        `${base.run.seconds.toFixed(2)} s, ${base.run.rssMb.toFixed(0)} MB (${base.name})`,
-        cell[2]!,
-        cell[3]!,
-        `${base.run.cpuSeconds.toFixed(2)} s`,
-        cell[4]!,
-      ]);
+      for (const b of builds) {
+        const label = `${scheme} ${mode} ${to === 'out' ? '--dry-run --out' : 'to server'}`;
+        const cell = failed ? ['failed', '', '', '', ''] : cells(median(runs.get(b)!), base.run);
+        rows.push([
+          b === bin ? label : `${label} (baseline)`,
+          ...cell.slice(0, 2),
+          `${base.run.seconds.toFixed(2)} s, ${base.run.rssMb.toFixed(0)} MB (${base.name})`,
+          cell[2]!,
+          cell[3]!,
+          `${base.run.cpuSeconds.toFixed(2)} s`,
+          cell[4]!,
+        ]);
+      }
     }
   }
 }
+
+/** The run with the median wall time; the peak RSS is the largest of all. */
+function median(all: readonly Run[]): Run {
+  const sorted = [...all].sort((a, b) => a.seconds - b.seconds);
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  const cpu = [...all].map((r) => r.cpuSeconds).sort((a, b) => a - b);
+  return {
+    seconds: mid.seconds,
+    rssMb: Math.max(...all.map((r) => r.rssMb)),
+    cpuSeconds: cpu[Math.floor((cpu.length - 1) / 2)]!,
+  };
+}
+
+function cells(r: Run, peer: Run): string[] {
+  return [
+    `${r.seconds.toFixed(2)} s`,
+    `${r.rssMb.toFixed(0)} MB`,
+    `${(r.seconds / peer.seconds).toFixed(1)}×`,
+    `${r.cpuSeconds.toFixed(2)} s`,
+    `${(r.cpuSeconds / Math.max(peer.cpuSeconds, 0.01)).toFixed(1)}×`,
+  ];
+}
+
 await server.close();
 await rm(dir, { recursive: true, force: true });
 

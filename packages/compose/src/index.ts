@@ -45,6 +45,7 @@ export {
   rfc5322Date,
   type Submission,
 } from './message/read-submission.js';
+export { Base64Lines, base64LinesLength, writeBase64Lines } from './mime/base64-lines.js';
 export { CanonicalLineEnds, type CanonicalStreamOptions } from './mime/canonical-stream.js';
 export type { ToMimeOptions } from './mime/composer-options.js';
 export { toMime, toMimeStream } from './mime/to-mime.js';

@@ -58,6 +58,7 @@ export {
   rawForTransport,
   rawSize,
   SpooledCopy,
+  type WriteCopyOptions,
   writeCopy,
 } from './spool/spooled-copy.js';
 export {

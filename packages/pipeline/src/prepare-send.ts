@@ -14,14 +14,11 @@ import { type BuildOptions, type BuiltMessage, buildMessages } from './build-mes
 import { assertSendable, type PlanInput, planSend, type SendPlan } from './plan-send.js';
 import type { SendPolicy } from './policy.js';
 import { messageReport, type SendReport, sendWarnings } from './send-report.js';
-import {
-  buildSpooledMessages,
-  type MessageSource,
-  onePass,
-  spoolTo,
-} from './spool/build-spooled.js';
+import { buildSpooledMessages, type MessageSource, onePass } from './spool/build-spooled.js';
 import { createSpoolDir, type SpoolDir } from './spool/spool-dir.js';
 import { SpooledCopy } from './spool/spooled-copy.js';
+import { CopyCheck } from './spool/stream-self-check.js';
+import { spoolTo } from './spool/write-checked.js';
 
 /**
  * Messages whose attachments add up to more than this are built in a spool file (issue 12):
@@ -160,9 +157,12 @@ export async function prepareSend<K extends RecipientKeys = RecipientKeys>(
         canonical = { stream: once, crlf: composed };
       } else {
         const path = spool.file('message.eml');
-        await spoolTo(path, stream());
+        // Checked as it is written, for a TLS-only copy (which is this file); the problems
+        // are only reported if one is: the builders rewrite the line ends of their copies.
+        const check = new CopyCheck();
+        await spoolTo(path, stream(), check);
         const file = new SpooledCopy(path, 0);
-        canonical = { path, crlf: composed, stream: () => file.stream() };
+        canonical = { path, crlf: composed, check, stream: () => file.stream() };
       }
       built = await buildSpooledMessages(plan, canonical, spool, buildOptions);
     } catch (err) {

@@ -230,9 +230,13 @@ async function buildAndSubmit(
   if (input.outFile) {
     const outFile = input.outFile;
     files = built.map((_, i) => outFileName(outFile, i, built.length));
-    await Promise.all(built.map((b, i) => pipeline.writeCopy(b.raw, files[i]!))).catch((err) => {
-      throw new SealpostError('EIO', `Cannot write ${quoteUntrusted(outFile)}.`, { cause: err });
-    });
+    // A dry run reads no copy again: --out may then be the spool file's second name.
+    const lastUse = input.dryRun === true;
+    await Promise.all(built.map((b, i) => pipeline.writeCopy(b.raw, files[i]!, { lastUse }))).catch(
+      (err) => {
+        throw new SealpostError('EIO', `Cannot write ${quoteUntrusted(outFile)}.`, { cause: err });
+      },
+    );
   }
   if (input.dryRun) {
     out.result({ ok: true, dryRun: true, files, report: dryReport });

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { Base64Lines } from './base64-lines.js';
 import { CanonicalLineEnds, type CanonicalStreamOptions } from './canonical-stream.js';
 
 async function run(chunks: readonly string[], options?: CanonicalStreamOptions): Promise<string> {
@@ -46,5 +47,33 @@ describe('CanonicalLineEnds', () => {
       code: 'EMIME',
     });
     expect(await run(['A: b\r\n\r\n', 'caf\u00e9\r\n'])).toContain('caf\u00e9');
+  });
+});
+
+describe('CanonicalLineEnds with chunks of Base64Lines', () => {
+  /** One chunk of our encoder: 57 × 20 octets → 20 lines, the last without its CRLF. */
+  async function encodedChunk(): Promise<Buffer> {
+    const encoder = new Base64Lines();
+    const chunk = new Promise<Buffer>((resolve) => encoder.once('data', resolve));
+    encoder.end(Buffer.alloc(57 * 20, 7));
+    return chunk;
+  }
+
+  async function runChunks(chunks: readonly Buffer[]): Promise<Buffer[]> {
+    const out: Buffer[] = [];
+    const stream = Readable.from(chunks).pipe(new CanonicalLineEnds({ sevenBitBody: true }));
+    stream.on('data', (c: Buffer) => out.push(c));
+    await new Promise((resolve, reject) => stream.on('end', resolve).on('error', reject));
+    return out;
+  }
+
+  it('passes them on as they are and counts their last line towards the 998 octets', async () => {
+    const encoded = await encodedChunk();
+    const head = Buffer.from('H: v\r\n\r\n');
+    const out = await runChunks([head, encoded, Buffer.from(`${'x'.repeat(998 - 76)}\r\n`)]);
+    expect(out[1]).toBe(encoded);
+    await expect(
+      runChunks([head, encoded, Buffer.from(`${'x'.repeat(999 - 76)}\r\n`)]),
+    ).rejects.toMatchObject({ code: 'EMIME' });
   });
 });

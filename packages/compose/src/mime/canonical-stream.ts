@@ -1,6 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { Transform, type TransformCallback } from 'node:stream';
 import { SealpostError } from '@sealpost/errors';
+import { isBase64LinesChunk } from './base64-lines.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -30,6 +31,10 @@ export class CanonicalLineEnds extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.inBody && !this.lastWasCr && this.isEncodedLines(chunk)) {
+      callback(null, chunk);
+      return;
+    }
     if (this.inBody && !this.lastWasCr && this.isCanonical(chunk)) {
       callback(null, chunk);
       return;
@@ -53,6 +58,19 @@ export class CanonicalLineEnds extends Transform {
     const tail = chunk.length - lineStart;
     if (tail > MAX_LINE) return false;
     if (this.sevenBitBody && (!isAscii(chunk) || chunk.includes(0))) return false;
+    this.lineLength = tail;
+    return true;
+  }
+
+  /**
+   * A chunk our own base64 encoder wrote is canonical by construction (ASCII, CRLF, lines of
+   * 76 octets): only the length of its last line is needed.
+   */
+  private isEncodedLines(chunk: Buffer): boolean {
+    if (!isBase64LinesChunk(chunk)) return false;
+    const lastLf = chunk.lastIndexOf(LF);
+    const tail = lastLf === -1 ? this.lineLength + chunk.length : chunk.length - lastLf - 1;
+    if (tail > MAX_LINE) return false;
     this.lineLength = tail;
     return true;
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,18 @@ function expectCanonical(bytes: Uint8Array): void {
   const s = text(bytes);
   expect(s).not.toMatch(/[^\r]\n|\r[^\n]/);
   for (const line of s.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
+}
+
+/** Splits bytes at the given sizes, the rest as the last chunk. */
+function split(bytes: Uint8Array, sizes: readonly number[]): Buffer[] {
+  const out: Buffer[] = [];
+  let at = 0;
+  for (const size of sizes) {
+    out.push(Buffer.from(bytes.subarray(at, at + size)));
+    at += size;
+  }
+  out.push(Buffer.from(bytes.subarray(at)));
+  return out;
 }
 
 describe('toMime', () => {
@@ -201,6 +214,33 @@ describe('toMime', () => {
     expect(new Uint8Array(Buffer.concat(chunks))).toEqual(
       await toMime(message, { deterministic: true }),
     );
+  });
+
+  it('writes file and stream attachments (own base64 encoder) exactly as in-memory ones (nodemailer)', async () => {
+    const bytes = randomBytes(57 * 4599 * 2 + 1234); // three file reads, the last one short
+    const path = join(dir, 'large.bin');
+    writeFileSync(path, bytes);
+    const message = (attachment: Record<string, unknown>) =>
+      createMessage({
+        ...base,
+        subject: 'large',
+        text: 'see attached',
+        attachments: [
+          { filename: 'large.bin', contentType: 'application/octet-stream', ...attachment },
+          { filename: 'empty.bin', content: new Uint8Array(0) },
+        ],
+      });
+    for (const forSigning of [false, true]) {
+      const options = { deterministic: true, forSigning };
+      const expected = Buffer.from(await toMime(message({ content: bytes }), options));
+      for (const attachment of [
+        { path },
+        { stream: Readable.from(split(bytes, [1, 56, 57, 100_000])) },
+      ]) {
+        const actual = Buffer.from(await toMime(message(attachment), options));
+        expect(actual.equals(expected)).toBe(true);
+      }
+    }
   });
 
   it('reports an attachment file that vanished as EATTACHMENT', async () => {

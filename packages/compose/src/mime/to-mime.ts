@@ -3,6 +3,7 @@ import { SealpostError } from '@sealpost/errors';
 import type { Message } from '../message/message.js';
 import { CanonicalLineEnds } from './canonical-stream.js';
 import { composerOptions, type ToMimeOptions } from './composer-options.js';
+import { encodeStreamAttachments } from './stream-attachments.js';
 
 function asSealpostError(error: unknown): SealpostError {
   if (error instanceof SealpostError) return error;
@@ -23,6 +24,17 @@ const loadComposer = () => {
   return composer;
 };
 
+/** The attachments given to nodemailer as streams (files and callers' streams). */
+function streamContents(options: ReturnType<typeof composerOptions>): Set<Readable> {
+  const streams = new Set<Readable>();
+  for (const a of options.attachments ?? []) {
+    const content = (a as { content?: unknown }).content;
+    if (content && typeof (content as Readable).pipe === 'function')
+      streams.add(content as Readable);
+  }
+  return streams;
+}
+
 /**
  * The message as a stream of canonical RFC 5322 / MIME bytes (CRLF only, lines ≤ 998),
  * built by nodemailer's MailComposer and never buffered whole.
@@ -34,7 +46,9 @@ export function toMimeStream(message: Message, options: ToMimeOptions = {}): Rea
   loadComposer().then(
     ({ default: MailComposer }) => {
       if (canonical.destroyed) return; // the reader stopped before the writer was loaded
-      const source = new MailComposer(composerInput).compile().createReadStream();
+      const tree = new MailComposer(composerInput).compile();
+      encodeStreamAttachments(tree, streamContents(composerInput));
+      const source = tree.createReadStream();
       // Errors of the source (an unreadable attachment) reach the reader as SealpostError, and
       // a reader that stops early stops the source too.
       source.once('error', (error: unknown) => canonical.destroy(asSealpostError(error)));

@@ -107,6 +107,17 @@ describe('armorStream', () => {
     }
   });
 
+  it('armors chunks longer than one base64 call (65,520 octets) the same as small chunks', async () => {
+    // writeLines encodes a long chunk in pieces: lines must run on across the piece borders.
+    const bytes = octets(48 * 1365 * 3 + 1000, 9);
+    const whole = await armorText([bytes]);
+    expectArmorShape(whole, bytes);
+    expect(whole).toBe(await armorText(split(bytes, Array(80).fill(2500))));
+    expect(await armorText(split(bytes, [48 * 1365 - 1, 48 * 1365 + 2, 5]))).toBe(whole);
+    const { data } = await openpgp.unarmor(whole);
+    expect(new Uint8Array(data as Uint8Array)).toEqual(bytes);
+  });
+
   it('names the block type in the header and tail lines', async () => {
     const text = await (async () => {
       let out = '';

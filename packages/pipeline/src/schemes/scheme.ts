@@ -29,6 +29,14 @@ export type CopyStreamer = (
   crlf?: boolean,
 ) => Promise<AsyncIterable<Uint8Array>>;
 
+/** verifyOwnSignatureParts fed as the copy is written: the content, then what follows it. */
+export interface OwnSignatureCheck {
+  /** The next bytes of the first part (RFC 1847 §2.1), in order. */
+  content(bytes: Uint8Array): void;
+  /** The bytes from the delimiter after the first part to the end; resolves to what is wrong. */
+  end(rest: Buffer): Promise<string | undefined>;
+}
+
 /** The sending half of a scheme adapter. */
 export interface SendSide {
   readonly scheme: E2eScheme;
@@ -58,6 +66,12 @@ export interface SendSide {
     split: () => SignedParts,
     input: SelfCheckInput,
   ): Promise<string | undefined>;
+  /**
+   * The check of our own signature on a signed-only copy, run on the first part's bytes as
+   * the copy is written (decision 0141), or undefined when the scheme checks the written file
+   * instead (verifyOwnSignatureParts).
+   */
+  ownSignatureCheck?(input: SelfCheckInput): OwnSignatureCheck | undefined;
   /** What protects a copy built with these options, in words, for the report. */
   algorithms(planned: PlannedMessage, options: BuildOptions): string[];
 }

@@ -12,7 +12,7 @@ import type { BuildOptions, SmimeSignerMaterial } from '../build-messages.js';
 import type { PlannedMessage } from '../plan-send.js';
 import type { SelfCheckInput } from '../self-check.js';
 import type { SignedParts } from '../spool/signed-parts.js';
-import type { SendSide } from './scheme.js';
+import type { OwnSignatureCheck, SendSide } from './scheme.js';
 
 /** The DER of the application/pkcs7-signature part in what follows the signed part. */
 function signatureDer(rest: Buffer): Uint8Array | undefined {
@@ -37,6 +37,30 @@ function signer(options: BuildOptions): SmimeSignerMaterial {
 
 function sameCertificate(a: SmimeCertificate | undefined, b: SmimeCertificate): boolean {
   return a !== undefined && a.der.length === b.der.length && a.der.every((x, i) => x === b.der[i]);
+}
+
+/**
+ * Our own signature on a signed-only copy: SHA-256 over the first part as it goes by, then
+ * the signature over the attributes that carry that digest (RFC 5652 §5.4), with our
+ * certificate and the trust inputs the signer was checked with (decision 0071).
+ */
+function ownSignatureCheck(input: SelfCheckInput): OwnSignatureCheck | undefined {
+  const own = input.smimeSigner;
+  if (!own) return undefined;
+  const hash = createHash('sha256');
+  return {
+    content: (bytes: Uint8Array) => hash.update(bytes),
+    async end(rest: Buffer) {
+      const der = signatureDer(rest);
+      if (!der) return 'the S/MIME signature part is missing';
+      const smime = await import('@sealpost/smime/node');
+      return smime.verifyDetachedDigest(der, new Uint8Array(hash.digest()), {
+        certificate: own.certificate,
+        ...(own.chain ? { chain: own.chain } : {}),
+        ...(input.smimeTrustAnchors ? { trustAnchors: input.smimeTrustAnchors } : {}),
+      });
+    },
+  };
 }
 
 export const smimeSendSide: SendSide = {
@@ -94,20 +118,14 @@ export const smimeSendSide: SendSide = {
   },
 
   async verifyOwnSignatureParts(split: () => SignedParts, input: SelfCheckInput) {
-    const own = input.smimeSigner;
-    if (!own) return 'no certificate to verify our S/MIME signature';
+    const check = ownSignatureCheck(input);
+    if (!check) return 'no certificate to verify our S/MIME signature';
     const parts = split();
-    const hash = createHash('sha256');
-    for await (const chunk of parts.content) hash.update(chunk as Buffer);
-    const der = signatureDer(parts.rest());
-    if (!der) return 'the S/MIME signature part is missing';
-    const smime = await import('@sealpost/smime/node');
-    return smime.verifyDetachedDigest(der, new Uint8Array(hash.digest()), {
-      certificate: own.certificate,
-      ...(own.chain ? { chain: own.chain } : {}),
-      ...(input.smimeTrustAnchors ? { trustAnchors: input.smimeTrustAnchors } : {}),
-    });
+    for await (const chunk of parts.content) check.content(chunk as Buffer);
+    return check.end(parts.rest());
   },
+
+  ownSignatureCheck,
 
   async verifyOwnSignature(raw: Uint8Array, input: SelfCheckInput) {
     const own = input.smimeSigner;

@@ -1,13 +1,11 @@
 /**
  * buildMessages for large messages (issue 12): the canonical message is a file in the private
- * spool directory, and each copy is built from it as a stream into a file of its own, then
- * self-checked by reading it back in chunks. Memory stays constant whatever the size; copies a
+ * spool directory, and each copy is built from it as a stream into a file of its own,
+ * self-checked on its way into the file (decision 0141). Memory stays constant whatever the size; copies a
  * scheme cannot stream yet are built and checked in memory as before.
  */
-import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { SealpostError } from '@sealpost/errors';
 import {
   algorithmsFor,
@@ -21,24 +19,17 @@ import {
 import type { SendPlan } from '../plan-send.js';
 import { copyScheme, schemeAdapter } from '../schemes/scheme.js';
 import type { SpoolDir } from './spool-dir.js';
-import { SPOOL_READ, SpooledCopy } from './spooled-copy.js';
-import { selfCheckFile } from './stream-self-check.js';
-
-/** Writes a stream of bytes to a new private file (mode 0600, never an existing one). */
-export async function spoolTo(path: string, bytes: AsyncIterable<Uint8Array>): Promise<void> {
-  await pipeline(
-    bytes instanceof Readable ? bytes : Readable.from(bytes),
-    // A 256 KiB buffer lets the builder run on while the previous chunk is being written (the
-    // default 16 KiB stops it after every chunk until the write is done).
-    createWriteStream(path, { mode: 0o600, flags: 'wx', highWaterMark: SPOOL_READ }),
-  );
-}
+import { SpooledCopy } from './spooled-copy.js';
+import type { CopyCheck, StreamCheckFacts } from './stream-self-check.js';
+import { finishCheck, writeCheckedCopy } from './write-checked.js';
 
 /** The canonical message: a spool file, or (onePass) a stream read exactly once. */
 export interface MessageSource {
   readonly path?: string;
   /** CRLF only, as compose's toMimeStream writes it (a caller's own MIME may not be). */
   readonly crlf?: boolean;
+  /** The checks of the spool file's bytes as they were written (with `path`). */
+  readonly check?: CopyCheck;
   stream(): Readable;
 }
 
@@ -79,18 +70,19 @@ export async function buildSpooledMessages(
       built.push(...(await buildMessages(one, inMemory, options)));
       continue;
     }
+    const input = { scheme: planned.scheme, sign: planned.sign, ...ownSignature(planned, options) };
     let path: string;
+    let facts: StreamCheckFacts;
     if (streamer) {
       path = spool.file(`copy-${index + 1}.eml`);
-      await spoolTo(path, await streamer(() => message.stream(), message.crlf === true));
+      const bytes = await streamer(() => message.stream(), message.crlf === true);
+      facts = await writeCheckedCopy(path, bytes, input);
     } else {
-      path = spooledPath(message); // a TLS-only copy is the message itself
+      // A TLS-only copy is the message itself, checked as it was spooled.
+      path = spooledPath(message);
+      if (!message.check) throw new SealpostError('EINTERNAL', 'The message was not checked.');
+      facts = await finishCheck(path, message.check, input);
     }
-    const facts = await selfCheckFile(path, {
-      scheme: planned.scheme,
-      sign: planned.sign,
-      ...ownSignature(planned, options),
-    });
     built.push({
       planned,
       envelope: copyEnvelope(plan, planned, facts),

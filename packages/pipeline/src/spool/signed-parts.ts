@@ -40,63 +40,117 @@ function fromLastDelimiter(path: string, bodyStart: number, open: Buffer): Buffe
   }
 }
 
+/**
+ * The same split fed the body's bytes in order (as they are written, or read from a file):
+ * the first part's bytes go to `onContent` as they are found, the rest is kept (≤ 1 MiB).
+ */
+export class SignedPartSplitter {
+  private readonly open: Buffer;
+  private readonly close: Buffer;
+  private buffered: Buffer = Buffer.alloc(0);
+  private phase: 'preamble' | 'part' | 'tail' = 'preamble';
+  private readonly tail: Buffer[] = [];
+  private tailLength = 0;
+
+  constructor(
+    boundary: string,
+    private readonly onContent: (bytes: Buffer) => void,
+  ) {
+    this.open = Buffer.from(`--${boundary}\r\n`);
+    this.close = Buffer.from(`\r\n--${boundary}`);
+  }
+
+  /** The next bytes of the body; throws ESELFCHECK when the structure is wrong. */
+  push(chunk: Buffer): void {
+    if (this.phase === 'tail') {
+      this.keepTail(Buffer.from(chunk));
+      return;
+    }
+    let buffered: Buffer;
+    const keep = this.close.length - 1;
+    if (this.phase === 'part' && this.buffered.length > 0 && chunk.length >= keep) {
+      // Only the kept octets and the chunk's first ones can hold a delimiter across the
+      // border: looked at joined, so the chunk itself is not copied.
+      const kept = this.buffered;
+      const at = Buffer.concat([kept, chunk.subarray(0, keep)]).indexOf(this.close);
+      if (at !== -1) {
+        if (at > 0) this.onContent(kept.subarray(0, at));
+        this.buffered = Buffer.alloc(0);
+        this.phase = 'tail';
+        this.keepTail(Buffer.concat([kept.subarray(at), chunk]));
+        return;
+      }
+      this.onContent(kept);
+      buffered = chunk;
+    } else {
+      buffered = this.buffered.length > 0 ? Buffer.concat([this.buffered, chunk]) : chunk;
+    }
+    if (this.phase === 'preamble') {
+      const at = buffered.indexOf(this.open);
+      if (at === -1) {
+        if (buffered.length > MAX_SMALL) fail('no first part in multipart/signed');
+        this.buffered = Buffer.from(buffered);
+        return;
+      }
+      if (at > 0 && !(buffered[at - 2] === 0x0d && buffered[at - 1] === 0x0a))
+        fail('the first delimiter of multipart/signed is not at a line start');
+      buffered = buffered.subarray(at + this.open.length);
+      this.phase = 'part';
+    }
+    const end = buffered.indexOf(this.close);
+    if (end === -1) {
+      if (buffered.length > keep) {
+        this.onContent(buffered.subarray(0, buffered.length - keep));
+        this.buffered = Buffer.from(buffered.subarray(buffered.length - keep));
+      } else {
+        this.buffered = Buffer.from(buffered);
+      }
+      return;
+    }
+    if (end > 0) this.onContent(buffered.subarray(0, end));
+    this.buffered = Buffer.alloc(0);
+    this.phase = 'tail';
+    this.keepTail(Buffer.from(buffered.subarray(end)));
+  }
+
+  private keepTail(bytes: Buffer): void {
+    this.tail.push(bytes);
+    this.tailLength += bytes.length;
+    if (this.tailLength > MAX_SMALL) fail('the signature part is over 1 MiB');
+  }
+
+  /** After the last byte: from the delimiter after the first part to the end. */
+  end(): Buffer {
+    if (this.phase !== 'tail') fail('multipart/signed has no second part');
+    return Buffer.concat(this.tail);
+  }
+}
+
 /** Splits the file's body (from `bodyStart`) at the `boundary` delimiters. */
 export function signedParts(path: string, bodyStart: number, boundary: string): SignedParts {
-  const open = Buffer.from(`--${boundary}\r\n`);
-  const close = Buffer.from(`\r\n--${boundary}`);
-  const tail: Buffer[] = [];
-  let done = false;
+  let rest: Buffer | undefined;
   async function* firstPart(): AsyncGenerator<Buffer> {
-    let buffered: Buffer = Buffer.alloc(0);
-    let phase: 'preamble' | 'part' | 'tail' = 'preamble';
-    let tailLength = 0;
+    let found: Buffer[] = [];
+    const splitter = new SignedPartSplitter(boundary, (bytes) => found.push(bytes));
     for await (const value of createReadStream(path, {
       start: bodyStart,
       highWaterMark: SPOOL_READ,
     })) {
-      const chunk = value as Buffer;
-      if (phase === 'tail') {
-        tail.push(chunk);
-        tailLength += chunk.length;
-        if (tailLength > MAX_SMALL) fail('the signature part is over 1 MiB');
-        continue;
-      }
-      buffered = buffered.length > 0 ? Buffer.concat([buffered, chunk]) : chunk;
-      if (phase === 'preamble') {
-        const at = buffered.indexOf(open);
-        if (at === -1) {
-          if (buffered.length > MAX_SMALL) fail('no first part in multipart/signed');
-          continue;
-        }
-        if (at > 0 && !(buffered[at - 2] === 0x0d && buffered[at - 1] === 0x0a))
-          fail('the first delimiter of multipart/signed is not at a line start');
-        buffered = buffered.subarray(at + open.length);
-        phase = 'part';
-      }
-      const end = buffered.indexOf(close);
-      if (end === -1) {
-        const keep = close.length - 1;
-        if (buffered.length > keep) {
-          yield buffered.subarray(0, buffered.length - keep);
-          buffered = Buffer.from(buffered.subarray(buffered.length - keep));
-        }
-        continue;
-      }
-      if (end > 0) yield buffered.subarray(0, end);
-      tail.push(buffered.subarray(end));
-      tailLength = buffered.length - end;
-      buffered = Buffer.alloc(0);
-      phase = 'tail';
+      splitter.push(value as Buffer);
+      const ready = found;
+      found = [];
+      yield* ready;
     }
-    if (phase !== 'tail') fail('multipart/signed has no second part');
-    done = true;
+    rest = splitter.end();
   }
   return {
     content: Readable.from(firstPart()),
     rest() {
-      if (!done) throw new Error('signedParts: read the content first');
-      return Buffer.concat(tail);
+      if (!rest) throw new Error('signedParts: read the content first');
+      return rest;
     },
-    lastPart: () => fromLastDelimiter(path, bodyStart, open),
+    lastPart: () => fromLastDelimiter(path, bodyStart, open(boundary)),
   };
 }
+
+const open = (boundary: string) => Buffer.from(`--${boundary}\r\n`);

@@ -1,4 +1,5 @@
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -14,6 +15,9 @@ import { createMessage, serializeEntity } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import type { KeySet } from '@sealpost/keystore';
 import * as pgp from '@sealpost/pgp';
+import { readCertificate, readPrivateKey, type SmimeCertificate } from '@sealpost/smime';
+import { signMimeStream } from '@sealpost/smime/node';
+import { sharedTestCa } from '@sealpost/testkit';
 import { StubTransport } from '@sealpost/transport';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -25,7 +29,7 @@ import {
   writeCopy,
 } from '../index.js';
 import { createSpoolDir } from './spool-dir.js';
-import { selfCheckFile } from './stream-self-check.js';
+import { writeCheckedCopy } from './write-checked.js';
 
 let dir: string;
 const file = (name: string) => join(dir, name);
@@ -71,20 +75,54 @@ describe('writeCopy', () => {
   });
 });
 
-describe('selfCheckFile', () => {
-  const check = (text: string | Buffer, scheme: 'none' | 'pgp' = 'none') => {
-    writeFileSync(file('check.eml'), text);
-    return selfCheckFile(file('check.eml'), { scheme, sign: 'none' });
-  };
+describe('writeCopy with lastUse (a dry run)', () => {
+  it('gives a new --out the spool file as a second name; an existing one, or a second use, gets a copy', async () => {
+    const spool = createSpoolDir(dir);
+    const path = spool.file('copy-1.eml');
+    const bytes = 'From: a@example.org\r\n\r\nbody\r\n';
+    writeFileSync(path, bytes, { mode: 0o600 });
+    const copy = new SpooledCopy(path, statSync(path).size);
+    await writeCopy(copy, file('linked-out.eml'), { lastUse: true });
+    expect(statSync(file('linked-out.eml')).ino).toBe(statSync(path).ino);
+    writeFileSync(file('existing-out.eml'), 'an older and longer file that must be replaced whole');
+    const existing = statSync(file('existing-out.eml')).ino;
+    // The same spool file again (TLS-only copies share the message file): a copy of its own.
+    await writeCopy(new SpooledCopy(path, copy.size), file('second-out.eml'), { lastUse: true });
+    expect(statSync(file('second-out.eml')).ino).not.toBe(statSync(path).ino);
+    const other = spool.file('copy-2.eml');
+    writeFileSync(other, bytes, { mode: 0o600 });
+    await writeCopy(new SpooledCopy(other, copy.size), file('existing-out.eml'), { lastUse: true });
+    expect(statSync(file('existing-out.eml')).ino).toBe(existing);
+    await spool.remove();
+    for (const name of ['linked-out.eml', 'second-out.eml', 'existing-out.eml']) {
+      expect(readFileSync(file(name), 'latin1')).toBe(bytes);
+      expect(statSync(file(name)).mode & 0o777).toBe(0o600);
+    }
+  });
+});
+
+describe('writeCheckedCopy (the self-check as the copy is written)', () => {
+  const write = (chunks: readonly (string | Buffer)[], scheme: 'none' | 'pgp' = 'none') =>
+    writeCheckedCopy(
+      file('check.eml'),
+      Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'latin1') : c))),
+      { scheme, sign: 'none' },
+    );
   const head = 'From: a@example.org\r\nTo: b@example.org\r\nSubject: s\r\n\r\n';
 
-  it('accepts a canonical message and reports what its envelope needs', async () => {
-    const facts = await check(`${head}body\r\n`);
+  it('writes a canonical message (0600) and reports what its envelope needs', async () => {
+    const facts = await write([head, 'body\r\n']);
     expect(facts).toEqual({ eightBit: false, utf8Header: false, size: head.length + 6 });
-    expect((await check(`${head}caf\u00e9\r\n`)).eightBit).toBe(true);
+    expect(readFileSync(file('check.eml'), 'latin1')).toBe(`${head}body\r\n`);
+    expect(statSync(file('check.eml')).mode & 0o777).toBe(0o600);
+    rmSync(file('check.eml'));
+    expect((await write([`${head}caf\u00e9\r\n`])).eightBit).toBe(true);
+    rmSync(file('check.eml'));
+    expect((await write([`To: j\u00f6rg@example.org\r\n\r\nx\r\n`])).utf8Header).toBe(true);
+    rmSync(file('check.eml'));
   });
 
-  it('refuses bare LF, bare CR, NUL, long lines, a Bcc header and the wrong structure', async () => {
+  it('refuses bare LF, bare CR, NUL, long lines, a Bcc header and the wrong structure, and leaves no file', async () => {
     for (const bad of [
       `${head}a\nb\r\n`,
       `${head}a\rb\r\n`,
@@ -93,17 +131,99 @@ describe('selfCheckFile', () => {
       `Bcc: c@example.org\r\n${head}body\r\n`,
       `${head}trailing CR\r`,
     ]) {
-      expect(await code(check(bad)), JSON.stringify(bad.slice(-16))).toBe('ESELFCHECK');
+      expect(await code(write([bad])), JSON.stringify(bad.slice(-16))).toBe('ESELFCHECK');
+      expect(existsSync(file('check.eml'))).toBe(false);
     }
-    expect(await code(check(`${head}body\r\n`, 'pgp'))).toBe('ESELFCHECK');
+    expect(await code(write([`${head}body\r\n`], 'pgp'))).toBe('ESELFCHECK');
+    expect(existsSync(file('check.eml'))).toBe(false);
   });
 
-  it('finds a bare LF across a chunk border', async () => {
-    const big = Buffer.alloc(256 * 1024 + 10, 'a');
-    for (let i = 70; i < big.length; i += 72) big.write('\r\n', i - 1);
-    big[256 * 1024] = 0x0a; // an LF whose CR would have been at the end of the first chunk
-    big[256 * 1024 - 1] = 0x61;
-    expect(await code(check(Buffer.concat([Buffer.from(head), big])))).toBe('ESELFCHECK');
+  it('finds what spans a chunk border: a bare LF or CR, a long line, the header section', async () => {
+    const line = `${'a'.repeat(70)}\r\n`;
+    for (const [chunks, expected] of [
+      [[`${head}${line}x\r`, `\n${line}`], undefined],
+      [[`${head}${line}x`, `\n${line}`], 'ESELFCHECK'],
+      [[`${head}${line}x\r`, `y${line}`], 'ESELFCHECK'],
+      [[`${head}${'x'.repeat(500)}`, `${'x'.repeat(499)}\r\n`], 'ESELFCHECK'],
+      [[`${head}${'x'.repeat(500)}`, `${'x'.repeat(498)}\r\n`], undefined],
+      [['Bcc: c@example.org\r', '\n', head.slice(0, 20), head.slice(20), 'b\r\n'], 'ESELFCHECK'],
+      [[head.slice(0, 20), head.slice(20, -1), '\n', 'b\r\n'], undefined],
+    ] as const) {
+      expect(await code(write(chunks)), JSON.stringify(chunks)).toBe(expected);
+      rmSync(file('check.eml'), { force: true });
+    }
+  });
+
+  it('stops writing at the first bad chunk: the rest of the copy is never read', async () => {
+    let pulled = 0;
+    async function* copy() {
+      yield Buffer.from(`${head}fine\r\n`);
+      yield Buffer.from('bare\nLF\r\n');
+      for (;;) {
+        pulled++;
+        yield Buffer.alloc(64 * 1024, 0x61);
+      }
+    }
+    const result = writeCheckedCopy(file('check.eml'), copy(), { scheme: 'none', sign: 'none' });
+    expect(await code(result)).toBe('ESELFCHECK');
+    expect(pulled).toBeLessThan(4);
+    expect(existsSync(file('check.eml'))).toBe(false);
+  });
+});
+
+describe('writeCheckedCopy of a signed-only S/MIME copy (own signature checked as written)', () => {
+  let signer: { certificate: SmimeCertificate };
+  let signed: Buffer;
+  beforeAll(async () => {
+    const ca = await sharedTestCa();
+    const me = await ca.issueEmailCertificate('me@example.net', { keyType: 'ec-p256' });
+    signer = { certificate: readCertificate(me.certDer) };
+    const line = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ+/abcdefghijkl';
+    const body = `${Array.from({ length: 3000 }, (_, i) => `${line}${i}`).join('\r\n')}\r\n`;
+    const message = Buffer.from(
+      `From: me@example.net\r\nTo: bob@example.org\r\nSubject: s\r\nContent-Type: text/plain\r\n\r\n${body}`,
+    );
+    const parts: Uint8Array[] = [];
+    for await (const part of signMimeStream(
+      async function* () {
+        yield message;
+      },
+      { certificate: signer.certificate, privateKey: readPrivateKey(me.keyPem) },
+    ))
+      parts.push(part);
+    signed = Buffer.concat(parts);
+  });
+  const write = (bytes: Buffer, size: number) =>
+    writeCheckedCopy(
+      file('signed.eml'),
+      Readable.from(
+        Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) =>
+          bytes.subarray(i * size, (i + 1) * size),
+        ),
+      ),
+      { scheme: 'none', sign: 'smime', smimeSigner: signer },
+    );
+
+  it('accepts our signature whatever the chunk borders (header end, delimiters)', async () => {
+    for (const size of [7, 1000, 65_536, signed.length]) {
+      expect(await code(write(signed, size)), String(size)).toBeUndefined();
+      expect(readFileSync(file('signed.eml')).equals(signed)).toBe(true);
+      rmSync(file('signed.eml'));
+    }
+  });
+
+  it('refuses a copy whose content changed after signing, or without its signature part, and leaves no file', async () => {
+    const tampered = Buffer.from(signed);
+    tampered[tampered.indexOf('abcdef', 2000) + 1] = 0x42; // one letter of the signed text
+    const boundary = /boundary="?([^";\r]+)/.exec(signed.toString('latin1'))![1]!;
+    const unsigned = Buffer.from(
+      signed.subarray(0, signed.indexOf(`\r\n--${boundary}\r\n`, 400)).toString('latin1') +
+        `\r\n--${boundary}--\r\n`,
+    );
+    for (const bad of [tampered, unsigned]) {
+      expect(await code(write(bad, 4096))).toBe('ESELFCHECK');
+      expect(existsSync(file('signed.eml'))).toBe(false);
+    }
   });
 });
 

@@ -3,7 +3,7 @@
  * streams to the transport and `--out` copies. The bytes are exactly those self-checked.
  */
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile, link, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
 /** The read (and write buffer) size for spool files; a few are in flight at most. */
@@ -36,10 +36,39 @@ export function rawSize(raw: Uint8Array | SpooledCopy): number {
   return raw instanceof SpooledCopy ? raw.size : raw.length;
 }
 
+/** Spool files already given a second name by writeCopy (a TLS-only copy's file is shared). */
+const linked = new Set<string>();
+
+export interface WriteCopyOptions {
+  /**
+   * Nothing reads the copy after this (a dry run): a spooled copy is then given `path` as a
+   * second name (a hard link: the same checked bytes, mode 0600, nothing copied) when `path`
+   * does not exist and is on the spool's file system; otherwise it is copied as always.
+   */
+  readonly lastUse?: boolean;
+}
+
 /** Writes a copy's exact bytes to `path` (e.g. `--out`), without reading a spooled one into memory. */
-export async function writeCopy(raw: Uint8Array | SpooledCopy, path: string): Promise<void> {
-  if (raw instanceof SpooledCopy) await copyFile(raw.path, path);
-  else await writeFile(path, raw);
+export async function writeCopy(
+  raw: Uint8Array | SpooledCopy,
+  path: string,
+  options: WriteCopyOptions = {},
+): Promise<void> {
+  if (!(raw instanceof SpooledCopy)) {
+    await writeFile(path, raw);
+    return;
+  }
+  if (options.lastUse && !linked.has(raw.path)) {
+    try {
+      await link(raw.path, path);
+      linked.add(raw.path);
+      return;
+    } catch {
+      // An existing file (overwritten by the copy below, as before), another file system, or
+      // one without hard links.
+    }
+  }
+  await copyFile(raw.path, path);
 }
 
 /** Enough of a copy to read its header section (a spooled one is not read into memory). */

@@ -33,8 +33,14 @@ describe('encryptMimeStream', () => {
       `From: alice@example.test\nTo: bob@example.test\nSubject: Big one\nContent-Type: text/plain\n\n${body}`,
     );
     const encrypted = await collect(
-      encryptMimeStream(chunks(message, [1, 7, 4096, 65_537, 13]), { recipients: [certificate] }),
+      // 200,003 octets: a segment longer than one native base64 call (65,493 octets).
+      encryptMimeStream(chunks(message, [1, 7, 4096, 65_537, 13, 200_003]), {
+        recipients: [certificate],
+      }),
     );
+    const base64 = encrypted.toString('latin1').split('\r\n\r\n')[1]!.split('\r\n');
+    expect(base64.pop()).toBe('');
+    expect(base64.slice(0, -1).every((l) => /^[A-Za-z0-9+/]{76}$/.test(l))).toBe(true);
     expect(encrypted.toString('latin1')).toContain('Subject: [...]');
     expect(
       encrypted

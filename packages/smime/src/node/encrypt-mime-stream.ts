@@ -8,6 +8,7 @@
  */
 import { createCipheriv } from 'node:crypto';
 import {
+  base64LinesLength,
   canonicalizeLineEnds,
   type HeaderField,
   joinMessage,
@@ -15,6 +16,7 @@ import {
   protectHeaders,
   serializeEntity,
   splitMessage,
+  writeBase64Lines,
 } from '@sealpost/compose';
 import { SealpostError } from '@sealpost/errors';
 import { envelopeHeader } from '../cms/auth-enveloped-data.js';
@@ -114,16 +116,12 @@ function base64Lines(): { push(bytes: Uint8Array): Buffer; end(): Buffer } {
   let carry = Buffer.alloc(0);
   const encode = (bytes: Buffer): Buffer => {
     if (bytes.length === 0) return Buffer.alloc(0);
-    const text = Buffer.from(bytes.toString('base64'), 'latin1');
-    const lines = Math.ceil(text.length / 76);
-    const out = Buffer.allocUnsafe(text.length + lines * 2);
-    let o = 0;
-    for (let i = 0; i < text.length; i += 76) {
-      o += text.copy(out, o, i, Math.min(i + 76, text.length));
-      out[o++] = 0x0d;
-      out[o++] = 0x0a;
-    }
-    return out;
+    // compose's writer puts CRLF before each line: shifted by two, each line ends in one.
+    const out = Buffer.allocUnsafe(base64LinesLength(bytes.length) + 2);
+    const end = writeBase64Lines(bytes, out, 0);
+    out[end] = 0x0d;
+    out[end + 1] = 0x0a;
+    return out.subarray(2, end + 2);
   };
   return {
     push(input) {
