@@ -22,6 +22,7 @@ import { openssl, sharedTestCa } from '@sealpost/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGP_LIBRARY, recordLoads, SMIME_LIBRARIES } from './record-loads.js';
 import { assertBuilt, runCli } from './run-cli.js';
+import { writeTampered, writeTamperedTail } from './tamper.js';
 
 let dir: string;
 let keys: OpenKeys;
@@ -41,26 +42,10 @@ function spoolIsEmpty() {
   expect(readdirSync(spoolBase())).toEqual([]);
 }
 
-/** A copy of `path` with one base64 character changed `back` characters before `marker`. */
-function tampered(path: string, marker: string, back: number): string {
-  const text = readFileSync(path, 'latin1');
-  return changedAt(text, text.lastIndexOf(marker) - back);
-}
-
-/** A copy of `path` with the base64 character `back` base64 characters before its end changed. */
-function tamperedTail(path: string, back: number): string {
-  const text = readFileSync(path, 'latin1');
-  let at = text.length;
-  for (let seen = 0; seen < back; ) if (/[A-Za-z0-9+/]/.test(text[--at]!)) seen++;
-  return changedAt(text, at);
-}
-
-function changedAt(text: string, at: number): string {
-  const changed = fresh('tampered');
-  const flip = text[at] === 'A' ? 'B' : 'A';
-  writeFileSync(changed, `${text.slice(0, at)}${flip}${text.slice(at + 1)}`, 'latin1');
-  return changed;
-}
+const tampered = (path: string, marker: string, back: number) =>
+  writeTampered(path, marker, back, fresh('tampered'));
+const tamperedTail = (path: string, back: number) =>
+  writeTamperedTail(path, back, fresh('tampered'));
 
 /** What openMessage gives for the file (what the in-memory path would write). */
 async function inMemory(path: string): Promise<Uint8Array> {

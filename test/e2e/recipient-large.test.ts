@@ -21,6 +21,7 @@ import { NO_KEYS, openMessage } from '@sealpost/pipeline/recipient';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGP_LIBRARY, recordLoads, SMIME_LIBRARIES } from './record-loads.js';
 import { assertBuilt, bin, runCli } from './run-cli.js';
+import { writeTampered } from './tamper.js';
 
 let dir: string;
 let alice: pgp.GeneratedKey;
@@ -68,18 +69,8 @@ async function build(out: string, flags: string[]) {
   expect(r.code, r.stderr).toBe(0);
 }
 
-/** A copy of `path` with one base64 character changed `back` characters before `marker`. */
-function tampered(path: string, marker: string, back: number): string {
-  const text = readFileSync(path, 'latin1');
-  const at = text.lastIndexOf(marker) - back;
-  const changed = fresh('tampered');
-  writeFileSync(
-    changed,
-    `${text.slice(0, at)}${text[at] === 'A' ? 'B' : 'A'}${text.slice(at + 1)}`,
-    'latin1',
-  );
-  return changed;
-}
+const tampered = (path: string, marker: string, back: number) =>
+  writeTampered(path, marker, back, fresh('tampered'));
 
 beforeAll(async () => {
   assertBuilt();

@@ -24,6 +24,7 @@ import { openssl, sharedTestCa } from '@sealpost/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordLoads } from './record-loads.js';
 import { assertBuilt, bin, type CliResult, runCli } from './run-cli.js';
+import { writeTampered, writeTamperedTail } from './tamper.js';
 
 const MIB = 1024 * 1024;
 /** The streamed path's own chunk in the bundle: loaded by it, never by the in-memory path. */
@@ -122,26 +123,10 @@ async function sameAsInMemory(
   return streamed;
 }
 
-/** A copy of `path` with one base64 character changed `back` characters before `marker`. */
-function tampered(path: string, marker: string, back: number): string {
-  const text = readFileSync(path, 'latin1');
-  return changedAt(text, text.lastIndexOf(marker) - back);
-}
-
-/** A copy of `path` with the base64 character `back` base64 characters before its end changed. */
-function tamperedTail(path: string, back: number): string {
-  const text = readFileSync(path, 'latin1');
-  let at = text.length;
-  for (let seen = 0; seen < back; ) if (/[A-Za-z0-9+/]/.test(text[--at]!)) seen++;
-  return changedAt(text, at);
-}
-
-function changedAt(text: string, at: number): string {
-  const changed = file(`tampered-${++runs}.eml`);
-  const flip = text[at] === 'A' ? 'B' : 'A';
-  writeFileSync(changed, `${text.slice(0, at)}${flip}${text.slice(at + 1)}`, 'latin1');
-  return changed;
-}
+const tampered = (path: string, marker: string, back: number) =>
+  writeTampered(path, marker, back, file(`tampered-${++runs}.eml`));
+const tamperedTail = (path: string, back: number) =>
+  writeTamperedTail(path, back, file(`tampered-${++runs}.eml`));
 
 /** An unsigned message with `bytes` of random attachment, for openssl to sign. */
 function plainMessage(name: string, bytes: number): string {
