@@ -9,6 +9,10 @@ case $self in
 */*) dist=${self%/*} ;;
 *) dist=. ;;
 esac
+# V8 flags for every run. The snapshot must be started with the flags it was built with, so
+# scripts/snapshot.mjs reads this line. A young generation of 4 MB instead of 16 MB keeps a
+# 1 GiB streamed S/MIME decryption at ~125 MB instead of ~150 MB, for ~5 % of throughput.
+v8_flags='--max-semi-space-size=4'
 node=$(command -v node) || {
   echo "sealpost: node is not on PATH (sealpost needs Node.js 20.19 or later)" >&2
   exit 127
@@ -21,7 +25,7 @@ if [ -z "${NODE_OPTIONS-}" ] && [ -r "$dist/sealpost.stamp" ] && [ "$dist/sealpo
   # Device, inode, size, mtime, ctime of the node binary: any other or replaced node (an
   # upgrade, nvm, a container image) cannot read this snapshot and takes bin.js instead.
   if [ "$built" = "$(stat -L -c '%d %i %s %Y %Z' -- "$node" 2>/dev/null)" ]; then
-    exec "$node" --snapshot-blob "$dist/sealpost.blob" "$0" "$@"
+    exec "$node" $v8_flags --snapshot-blob "$dist/sealpost.blob" "$0" "$@"
   fi
 fi
-exec "$node" "$dist/bin.js" "$@"
+exec "$node" $v8_flags "$dist/bin.js" "$@"

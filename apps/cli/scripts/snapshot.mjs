@@ -70,6 +70,15 @@ async function bundleForSnapshot() {
   });
 }
 
+/** The V8 flags the launcher starts node with (its `v8_flags='…'` line): the builder's too. */
+function launcherV8Flags() {
+  const line = /^v8_flags='([^']*)'$/m.exec(
+    readFileSync(join(root, 'scripts', 'launcher.sh'), 'utf8'),
+  );
+  if (!line) throw new Error("scripts/launcher.sh has no v8_flags='…' line");
+  return line[1].split(' ').filter(Boolean);
+}
+
 /** dist/sealpost.blob and dist/sealpost.stamp, or an error saying why not. */
 async function buildSnapshot() {
   // The builder runs in an empty directory with a minimal environment: nothing of the machine
@@ -85,6 +94,7 @@ async function buildSnapshot() {
     const built = spawnSync(
       process.execPath,
       [
+        ...launcherV8Flags(),
         '--snapshot-blob',
         join(work, 'sealpost.blob'),
         '--build-snapshot',
