@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { chunksOf } from '@sealpost/testkit';
 import { Encoder } from 'nodemailer/lib/base64';
 import { describe, expect, it } from 'vitest';
 import { Base64Lines, isBase64LinesChunk } from './base64-lines.js';
@@ -39,18 +40,6 @@ function expectSame(actual: Buffer, expected: Buffer): void {
   });
 }
 
-/** Splits bytes at the given sizes, the rest as the last chunk. */
-function split(bytes: Uint8Array, sizes: readonly number[]): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let at = 0;
-  for (const size of sizes) {
-    out.push(bytes.subarray(at, at + size));
-    at += size;
-  }
-  out.push(bytes.subarray(at));
-  return out;
-}
-
 /** A seeded generator, so a failing case can be re-run. */
 function seeded(seed: number): () => number {
   let s = seed >>> 0;
@@ -72,7 +61,7 @@ describe('Base64Lines', () => {
       const input = bytes.subarray(0, length);
       const expected = await reference([input]);
       expect(await ours([input])).toEqual(expected);
-      expect(await ours(split(input, Array(length).fill(1)))).toEqual(expected);
+      expect(await ours(chunksOf(input, Array(length).fill(1)))).toEqual(expected);
     }
   });
 
@@ -85,7 +74,7 @@ describe('Base64Lines', () => {
       [57, 57, 57, 0, 171],
       Array.from({ length: 120 }, (_, i) => i % 60),
     ]) {
-      expectSame(await ours(split(bytes, sizes)), expected);
+      expectSame(await ours(chunksOf(bytes, sizes)), expected);
     }
   });
 
@@ -96,7 +85,7 @@ describe('Base64Lines', () => {
       const sizes = Array.from({ length: Math.floor(random() * 12) }, () =>
         Math.floor(random() * (random() < 0.5 ? 200 : 140_000)),
       );
-      expectSame(await ours(split(bytes, sizes)), await reference(split(bytes, sizes)));
+      expectSame(await ours(chunksOf(bytes, sizes)), await reference(chunksOf(bytes, sizes)));
     }
   });
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { chunksOf } from '@sealpost/testkit';
 import { simpleParser } from 'mailparser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMessage } from '../message/create-message.js';
@@ -18,18 +19,6 @@ function expectCanonical(bytes: Uint8Array): void {
   const s = text(bytes);
   expect(s).not.toMatch(/[^\r]\n|\r[^\n]/);
   for (const line of s.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
-}
-
-/** Splits bytes at the given sizes, the rest as the last chunk. */
-function split(bytes: Uint8Array, sizes: readonly number[]): Buffer[] {
-  const out: Buffer[] = [];
-  let at = 0;
-  for (const size of sizes) {
-    out.push(Buffer.from(bytes.subarray(at, at + size)));
-    at += size;
-  }
-  out.push(Buffer.from(bytes.subarray(at)));
-  return out;
 }
 
 describe('toMime', () => {
@@ -235,7 +224,7 @@ describe('toMime', () => {
       const expected = Buffer.from(await toMime(message({ content: bytes }), options));
       for (const attachment of [
         { path },
-        { stream: Readable.from(split(bytes, [1, 56, 57, 100_000])) },
+        { stream: Readable.from(chunksOf(bytes, [1, 56, 57, 100_000])) },
       ]) {
         const actual = Buffer.from(await toMime(message(attachment), options));
         expect(actual.equals(expected)).toBe(true);

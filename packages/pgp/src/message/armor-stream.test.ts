@@ -1,3 +1,4 @@
+import { chunksOf } from '@sealpost/testkit';
 import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type GeneratedKey, generateKey } from '../keys/generate-key.js';
@@ -25,18 +26,6 @@ async function armorText(chunks: readonly Uint8Array[]): Promise<string> {
 function octets(length: number, seed = 0): Uint8Array {
   const out = new Uint8Array(length);
   for (let i = 0; i < length; i++) out[i] = (i * 131 + seed * 7 + (i >> 8)) & 0xff;
-  return out;
-}
-
-/** Splits bytes at the given sizes, the rest as the last chunk. */
-function split(bytes: Uint8Array, sizes: readonly number[]): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let at = 0;
-  for (const size of sizes) {
-    out.push(bytes.subarray(at, at + size));
-    at += size;
-  }
-  out.push(bytes.subarray(at));
   return out;
 }
 
@@ -99,7 +88,7 @@ describe('armorStream', () => {
       [13, 2000, 7, 100],
       Array.from({ length: 200 }, (_, i) => i % 50),
     ]) {
-      const text = await armorText(split(bytes, sizes));
+      const text = await armorText(chunksOf(bytes, sizes));
       expect(text).toBe(await armorText([bytes]));
       expectArmorShape(text, bytes);
       const { data } = await openpgp.unarmor(text);
@@ -112,8 +101,8 @@ describe('armorStream', () => {
     const bytes = octets(48 * 1365 * 3 + 1000, 9);
     const whole = await armorText([bytes]);
     expectArmorShape(whole, bytes);
-    expect(whole).toBe(await armorText(split(bytes, Array(80).fill(2500))));
-    expect(await armorText(split(bytes, [48 * 1365 - 1, 48 * 1365 + 2, 5]))).toBe(whole);
+    expect(whole).toBe(await armorText(chunksOf(bytes, Array(80).fill(2500))));
+    expect(await armorText(chunksOf(bytes, [48 * 1365 - 1, 48 * 1365 + 2, 5]))).toBe(whole);
     const { data } = await openpgp.unarmor(whole);
     expect(new Uint8Array(data as Uint8Array)).toEqual(bytes);
   });
@@ -143,7 +132,7 @@ describe('armorStream', () => {
       const plaintext = octets(300_000, 9);
       const binary = (await openpgp.encrypt({
         message: await openpgp.createMessage({
-          binary: streamOf(split(plaintext, [65536, 65536, 1])),
+          binary: streamOf(chunksOf(plaintext, [65536, 65536, 1])),
         }),
         encryptionKeys: bob.publicKey,
         format: 'binary',

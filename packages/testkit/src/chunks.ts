@@ -1,0 +1,13 @@
+/** Stream tests: bytes cut at chosen places, to cross every chunk border a reader handles. */
+
+/** `bytes` split into pieces of the given sizes, the rest as the last piece. */
+export function chunksOf(bytes: Uint8Array, sizes: readonly number[]): Buffer[] {
+  const out: Buffer[] = [];
+  let at = 0;
+  for (const size of sizes) {
+    out.push(Buffer.from(bytes.subarray(at, at + size)));
+    at += size;
+  }
+  out.push(Buffer.from(bytes.subarray(at)));
+  return out;
+}
