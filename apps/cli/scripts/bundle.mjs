@@ -12,7 +12,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { noUrlFetch } from './no-url-fetch.mjs';
+import { cliBundleOptions } from './bundle-options.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(root, 'dist');
@@ -28,21 +28,15 @@ for (const name of readdirSync(dist)) {
 }
 
 const result = await build({
-  absWorkingDir: root,
+  ...cliBundleOptions(root),
   entryPoints: { bin: 'src/bin.ts' },
   outdir: 'dist',
-  bundle: true,
   splitting: true,
-  platform: 'node',
   format: 'esm',
-  target: 'node20',
   // Chunks sit next to bin.js: `version()` reads ../package.json relative to its own file.
   chunkNames: '[name]-[hash]',
   metafile: true,
   write: false,
-  legalComments: 'eof',
-  logLevel: 'warning',
-  plugins: [noUrlFetch],
 });
 
 const renames = new Map();

@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { noUrlFetch } from './no-url-fetch.mjs';
+import { cliBundleOptions } from './bundle-options.mjs';
 import { writeWarmUpFixtures } from './snapshot-fixtures.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -49,13 +49,10 @@ chmodSync(join(dist, 'sealpost'), 0o755);
 /** dist/snapshot.cjs: the CLI as one CommonJS file, which `--build-snapshot` can run. */
 async function bundleForSnapshot() {
   await build({
-    absWorkingDir: root,
+    ...cliBundleOptions(root),
     entryPoints: ['src/snapshot/snapshot-entry.ts'],
     outfile: join(dist, 'snapshot.cjs'),
-    bundle: true,
-    platform: 'node',
     format: 'cjs',
-    target: 'node20',
     alias: { openpgp: openpgpCjs },
     define: { 'import.meta.url': 'globalThis.__sealpostModuleUrl' },
     // A process started from a snapshot has no dynamic-import callback: every import() (of
@@ -64,9 +61,6 @@ async function bundleForSnapshot() {
     // A smaller heap starts faster; names are kept so that SEALPOST_DEBUG stacks still read.
     minifyWhitespace: true,
     minifySyntax: true,
-    legalComments: 'eof',
-    logLevel: 'warning',
-    plugins: [noUrlFetch],
   });
 }
 

@@ -1,11 +1,16 @@
 /**
- * An esbuild plugin for both CLI bundles: nodemailer's URL fetcher (`href` content, a `path`
+ * What both CLI bundles are built with (scripts/bundle.mjs: bin.js and its chunks;
+ * scripts/snapshot.mjs: the start-up snapshot's CommonJS file).
+ */
+
+/**
+ * An esbuild plugin for both: nodemailer's URL fetcher (`href` content, a `path`
  * that is a URL, OAuth2 token requests) is replaced by a function that refuses. sealpost hands
  * nodemailer only bytes and streams it opened itself and never uses OAuth2, so the fetcher is
  * dead code — but it loads node:http, node:https and node:zlib on every send, and node:http
  * cannot be put in a start-up snapshot (docs/decisions/0143).
  */
-export const noUrlFetch = {
+const noUrlFetch = {
   name: 'sealpost-no-url-fetch',
   setup(build) {
     build.onResolve({ filter: /(^|\/)fetch\/index\.js$/ }, (args) =>
@@ -26,3 +31,16 @@ export const noUrlFetch = {
     }));
   },
 };
+
+/** The esbuild options the two bundles share; each adds its entry, format and output. */
+export function cliBundleOptions(root) {
+  return {
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    legalComments: 'eof',
+    logLevel: 'warning',
+    plugins: [noUrlFetch],
+  };
+}
