@@ -3,18 +3,7 @@
 // private temporary directory, the same inner message as the in-memory path, nothing written
 // when a check fails, and no temporary file left. (The PGP/MIME cases: recipient-large.test.ts.)
 import { randomBytes } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { NO_KEYS, type OpenKeys, openMessage } from '@sealpost/pipeline/recipient';
 import * as smime from '@sealpost/smime';
 import { rsaRawDecrypt } from '@sealpost/smime/node';
@@ -23,24 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGP_LIBRARY, recordLoads, SMIME_LIBRARIES } from './record-loads.js';
 import { assertBuilt, runCli } from './run-cli.js';
 import { writeTampered, writeTamperedTail } from './tamper.js';
+import { Workplace } from './workplace.js';
 
-let dir: string;
 let keys: OpenKeys;
-let runs = 0;
-const file = (name: string) => join(dir, name);
-const spoolBase = () => file('tmp');
-const env = () => ({
-  HOME: dir,
-  XDG_CONFIG_HOME: file('xdg'),
-  XDG_DATA_HOME: file('data'),
-  TMPDIR: spoolBase(),
-});
-const fresh = (name: string) => file(`${name}-${++runs}.eml`);
+const place = new Workplace();
+const { file, env, fresh, spoolIsEmpty } = place;
 const run = (args: string[]) => runCli(args, { env: env(), timeoutMs: 120_000 });
-
-function spoolIsEmpty() {
-  expect(readdirSync(spoolBase())).toEqual([]);
-}
 
 const tampered = (path: string, marker: string, back: number) =>
   writeTampered(path, marker, back, fresh('tampered'));
@@ -54,9 +31,7 @@ async function inMemory(path: string): Promise<Uint8Array> {
 
 beforeAll(async () => {
   assertBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'sealpost-recipient-large-smime-'));
-  mkdirSync(file('xdg'));
-  mkdirSync(spoolBase());
+  place.create('sealpost-recipient-large-smime-');
   const ca = await sharedTestCa();
   const [alice, me] = await Promise.all([
     ca.issueEmailCertificate('alice@example.org', { keyType: 'rsa-2048' }),
@@ -154,7 +129,7 @@ beforeAll(async () => {
   }
 }, 240_000);
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => place.remove());
 
 describe('S/MIME decrypt / verify above the large-message threshold', () => {
   it('decrypt --out of sign-then-encrypt writes what the in-memory path gives, 0600', async () => {
@@ -179,7 +154,7 @@ describe('S/MIME decrypt / verify above the large-message threshold', () => {
   }, 120_000);
 
   it('loads pkijs but never openpgp.js (the streamed side is loaded with the scheme)', async () => {
-    const record = recordLoads(dir);
+    const record = recordLoads(place.dir);
     const r = await runCli(['verify', file('signed.eml'), '--anchor', file('ca.pem')], {
       env: { ...env(), ...record.env },
       timeoutMs: 120_000,

@@ -4,42 +4,19 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as pgp from '@sealpost/pgp';
 import { NO_KEYS, openMessage } from '@sealpost/pipeline/recipient';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGP_LIBRARY, recordLoads, SMIME_LIBRARIES } from './record-loads.js';
 import { assertBuilt, bin, runCli } from './run-cli.js';
 import { writeTampered } from './tamper.js';
+import { Workplace } from './workplace.js';
 
-let dir: string;
 let alice: pgp.GeneratedKey;
 let me: pgp.GeneratedKey;
-let runs = 0;
-const file = (name: string) => join(dir, name);
-const spoolBase = () => file('tmp');
-const env = () => ({
-  HOME: dir,
-  XDG_CONFIG_HOME: file('xdg'),
-  XDG_DATA_HOME: file('data'),
-  TMPDIR: spoolBase(),
-});
-const fresh = (name: string) => file(`${name}-${++runs}.eml`);
-
-function spoolIsEmpty() {
-  expect(readdirSync(spoolBase())).toEqual([]);
-}
+const place = new Workplace();
+const { file, spoolBase, env, fresh, spoolIsEmpty } = place;
 
 async function build(out: string, flags: string[]) {
   const r = await runCli(
@@ -74,9 +51,7 @@ const tampered = (path: string, marker: string, back: number) =>
 
 beforeAll(async () => {
   assertBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'sealpost-recipient-large-'));
-  mkdirSync(file('xdg'));
-  mkdirSync(spoolBase());
+  place.create('sealpost-recipient-large-');
   [alice, me] = await Promise.all([
     pgp.generateKey({ userIds: [{ email: 'alice@example.org' }] }),
     pgp.generateKey({ userIds: [{ email: 'me@example.net' }] }),
@@ -95,7 +70,7 @@ beforeAll(async () => {
   }
 }, 180_000);
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => place.remove());
 
 const keys = () => ({
   ...NO_KEYS,
@@ -158,7 +133,7 @@ describe('decrypt / verify above the large-message threshold', () => {
   }, 120_000);
 
   it('loads openpgp.js but never pkijs, though S/MIME has a streamed side too', async () => {
-    const record = recordLoads(dir);
+    const record = recordLoads(place.dir);
     const r = await runCli(['verify', file('signed.eml'), '--key', file('me.asc')], {
       env: { ...env(), ...record.env },
       timeoutMs: 120_000,

@@ -10,14 +10,11 @@ import {
   createWriteStream,
   existsSync,
   mkdirSync,
-  mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pgp from '@sealpost/pgp';
 import { openssl, sharedTestCa } from '@sealpost/testkit';
@@ -25,29 +22,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordLoads } from './record-loads.js';
 import { assertBuilt, bin, type CliResult, runCli } from './run-cli.js';
 import { writeTampered, writeTamperedTail } from './tamper.js';
+import { Workplace } from './workplace.js';
 
 const MIB = 1024 * 1024;
 /** The streamed path's own chunk in the bundle: loaded by it, never by the in-memory path. */
 const STREAMED = /\/open-message-file-[A-Z0-9]{8}\.js$/;
 
-let dir: string;
-let runs = 0;
-const file = (name: string) => join(dir, name);
-const spoolBase = () => file('tmp');
-const env = () => ({
-  HOME: dir,
-  XDG_CONFIG_HOME: file('xdg'),
-  XDG_DATA_HOME: file('data'),
-  TMPDIR: spoolBase(),
-});
-
-function spoolIsEmpty() {
-  expect(readdirSync(spoolBase())).toEqual([]);
-}
+const place = new Workplace();
+const { file, env, fresh, numbered, spoolIsEmpty } = place;
 
 /** A fresh working directory: both paths write `--out inner.eml`, so the reports match. */
 function workDir(): string {
-  const cwd = file(`run-${++runs}`);
+  const cwd = numbered('run');
   mkdirSync(cwd);
   return cwd;
 }
@@ -65,7 +51,7 @@ async function fromFile(
   extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<Run> {
   const cwd = workDir();
-  const record = recordLoads(dir);
+  const record = recordLoads(place.dir);
   const r = await runCli([command, message, ...args], {
     cwd,
     env: { ...env(), ...extraEnv, ...record.env },
@@ -79,7 +65,7 @@ async function fromPipe(command: string, message: string, args: string[]): Promi
   const cwd = workDir();
   const fifo = join(cwd, 'message.pipe');
   expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
-  const record = recordLoads(dir);
+  const record = recordLoads(place.dir);
   const fed = new Promise<void>((resolve, reject) => {
     createReadStream(message)
       .pipe(createWriteStream(fifo))
@@ -124,9 +110,9 @@ async function sameAsInMemory(
 }
 
 const tampered = (path: string, marker: string, back: number) =>
-  writeTampered(path, marker, back, file(`tampered-${++runs}.eml`));
+  writeTampered(path, marker, back, fresh('tampered'));
 const tamperedTail = (path: string, back: number) =>
-  writeTamperedTail(path, back, file(`tampered-${++runs}.eml`));
+  writeTamperedTail(path, back, fresh('tampered'));
 
 /** An unsigned message with `bytes` of random attachment, for openssl to sign. */
 function plainMessage(name: string, bytes: number): string {
@@ -142,9 +128,7 @@ function plainMessage(name: string, bytes: number): string {
 
 beforeAll(async () => {
   assertBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'sealpost-recipient-mid-'));
-  mkdirSync(file('xdg'));
-  mkdirSync(spoolBase());
+  place.create('sealpost-recipient-mid-');
   const ca = await sharedTestCa();
   const [alice, me, aliceCert, meCert] = await Promise.all([
     pgp.generateKey({ userIds: [{ email: 'alice@example.org' }] }),
@@ -227,7 +211,7 @@ beforeAll(async () => {
   expect(statSync(file('noattr-large.eml')).size).toBeGreaterThan(8 * MIB);
 }, 240_000);
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => place.remove());
 
 describe('decrypt / verify of a 2–7 MiB message: streamed, printed as in memory', () => {
   const pgpKeys = () => ['--key', file('alice.sec.asc'), '--verify-key', file('me.asc')];

@@ -4,9 +4,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as pgp from '@sealpost/pgp';
 import {
   createGnupgHome,
@@ -18,25 +16,17 @@ import {
 } from '@sealpost/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, bin, runCli } from './run-cli.js';
+import { Workplace } from './workplace.js';
 
-let dir: string;
 let server: RunningSubmissionServer;
 let gpg: GnupgHome;
 let attachment: Buffer;
-const file = (name: string) => join(dir, name);
-const spoolBase = () => file('tmp');
-const env = () => ({
-  HOME: dir,
-  XDG_CONFIG_HOME: file('xdg'),
-  XDG_DATA_HOME: file('data'),
-  TMPDIR: spoolBase(),
-});
+const place = new Workplace();
+const { file, spoolBase, env, spoolIsEmpty } = place;
 
 beforeAll(async () => {
   assertBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'sealpost-large-'));
-  mkdirSync(file('xdg'));
-  mkdirSync(spoolBase());
+  place.create('sealpost-large-');
   attachment = randomBytes(20 * 1024 * 1024);
   writeFileSync(file('big.bin'), attachment);
   const ca = await sharedTestCa();
@@ -65,7 +55,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([server?.close(), gpg?.close()]);
-  rmSync(dir, { recursive: true, force: true });
+  place.remove();
 });
 
 const base = (to: string) => [
@@ -98,8 +88,6 @@ function attachedFile(mime: string): Buffer {
   const end = mime.indexOf('\r\n--', start);
   return Buffer.from(mime.slice(start, end), 'base64');
 }
-
-const spoolIsEmpty = () => expect(readdirSync(spoolBase())).toEqual([]);
 
 describe('sealpost send with a large attachment', () => {
   it('writes a PGP copy gpg decrypts to the same attachment, signature good', async () => {
@@ -301,7 +289,7 @@ describe('sealpost send with a large attachment', () => {
     );
     expect(r.code, r.stderr).toBe(0);
     spoolIsEmpty();
-    const copies = readdirSync(dir).filter((n) => n.startsWith('sendmail.'));
+    const copies = readdirSync(place.dir).filter((n) => n.startsWith('sendmail.'));
     expect(copies.sort()).toEqual(['sendmail.1.eml', 'sendmail.2.eml']);
     for (const name of copies) expect(readFileSync(file(name), 'latin1')).not.toMatch(/^bcc:/im);
     const encrypted = readFileSync(file('sendmail.1.eml'), 'latin1');
