@@ -11,3 +11,15 @@ export function chunksOf(bytes: Uint8Array, sizes: readonly number[]): Buffer[] 
   out.push(Buffer.from(bytes.subarray(at)));
   return out;
 }
+
+/** `bytes` as a stream of pieces whose sizes cycle through `sizes` (64 KiB by default). */
+export async function* cyclingPieces(
+  bytes: Uint8Array,
+  sizes: readonly number[] = [65_536],
+): AsyncGenerator<Uint8Array> {
+  for (let i = 0, n = 0; i < bytes.length; n++) {
+    const size = sizes[n % sizes.length]!;
+    yield bytes.subarray(i, i + size);
+    i += size;
+  }
+}

@@ -1,4 +1,4 @@
-export { chunksOf } from './chunks.js';
+export { chunksOf, cyclingPieces } from './chunks.js';
 export { HOSTILE_ADDRESSES, type HostileAddress } from './compose-hostile.js';
 export type {
   DnsRecord,

@@ -1,6 +1,6 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { decodeBody, splitMessage } from '@sealpost/compose';
-import { openssl, tempFiles } from '@sealpost/testkit';
+import { cyclingPieces, openssl, tempFiles } from '@sealpost/testkit';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,18 +28,6 @@ afterAll(async () => {
   await files.dispose();
 });
 
-/** `bytes` in pieces of the given sizes, cycling. */
-async function* pieces(
-  bytes: Uint8Array,
-  sizes: readonly number[] = [65_536],
-): AsyncGenerator<Uint8Array> {
-  for (let i = 0, n = 0; i < bytes.length; n++) {
-    const size = sizes[n % sizes.length]!;
-    yield bytes.subarray(i, i + size);
-    i += size;
-  }
-}
-
 async function streamed(
   der: Uint8Array,
   who: Party,
@@ -47,7 +35,7 @@ async function streamed(
 ): Promise<{ result: StreamedDecryption; content: Buffer }> {
   const out: Uint8Array[] = [];
   const result = await decryptEnvelopedStream(
-    pieces(der, sizes),
+    cyclingPieces(der, sizes),
     {
       identities: [{ privateKey: who.privateKey, certificates: [who.certificate] }],
       rsaRawDecrypt,
@@ -132,7 +120,9 @@ describe('decryptEnvelopedStream', () => {
     const der = await encryptCms(ENTITY, [bob.certificate]);
     expect((await streamed(der, bob, [1])).content).toEqual(Buffer.from(ENTITY));
     const parts: Uint8Array[] = [];
-    for await (const part of encryptMimeStream(pieces(MESSAGE), { recipients: [bob.certificate] }))
+    for await (const part of encryptMimeStream(cyclingPieces(MESSAGE), {
+      recipients: [bob.certificate],
+    }))
       parts.push(part);
     const mime = Buffer.concat(parts);
     const body = decodeBody(splitMessage(mime).entity);
@@ -146,7 +136,7 @@ describe('decryptEnvelopedStream', () => {
     const der = await opensslEncrypt('aes-256-gcm', f.bob.ec, ENTITY);
     const out: Uint8Array[] = [];
     const result = await decryptEnvelopedStream(
-      pieces(der),
+      cyclingPieces(der),
       {
         identities: [
           { privateKey: f.alice.rsa.privateKey, certificates: [f.alice.rsa.certificate] },
@@ -256,7 +246,9 @@ describe('decryptEnvelopedStream', () => {
   it('refuses AuthEnvelopedData with authAttrs, whose GCM data would come too late', async () => {
     const bob = f.bob.ec;
     const parts: Uint8Array[] = [];
-    for await (const part of encryptMimeStream(pieces(MESSAGE), { recipients: [bob.certificate] }))
+    for await (const part of encryptMimeStream(cyclingPieces(MESSAGE), {
+      recipients: [bob.certificate],
+    }))
       parts.push(part);
     const der = Buffer.from(decodeBody(splitMessage(Buffer.concat(parts)).entity));
     // Indefinite lengths all the way out: an empty authAttrs [1] fits in before the mac.

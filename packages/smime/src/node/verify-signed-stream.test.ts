@@ -5,7 +5,7 @@ import {
   splitMessage,
   unprotectHeaders,
 } from '@sealpost/compose';
-import { issueRfc8410Certificate, openssl, tempFiles } from '@sealpost/testkit';
+import { cyclingPieces, issueRfc8410Certificate, openssl, tempFiles } from '@sealpost/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fixtures, fixtures, MESSAGE, type Party } from '../../test/fixtures.js';
 import { readCertificate } from '../certificate.js';
@@ -30,17 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await files.dispose();
 });
-
-async function* pieces(
-  bytes: Uint8Array,
-  sizes: readonly number[] = [65_536],
-): AsyncGenerator<Uint8Array> {
-  for (let i = 0, n = 0; i < bytes.length; n++) {
-    const size = sizes[n % sizes.length]!;
-    yield bytes.subarray(i, i + size);
-    i += size;
-  }
-}
 
 const ENTITY = new TextEncoder().encode(
   'Content-Type: text/plain; charset=us-ascii\r\n\r\nSigned and streamed: 42.\r\n',
@@ -82,7 +71,7 @@ async function opensslSign(signer: Party, content: Uint8Array, opaque: boolean) 
 async function opaque(der: Uint8Array, sizes?: readonly number[], anchors = [f.anchor]) {
   const out: Uint8Array[] = [];
   const result = await verifyOpaqueStream(
-    pieces(der, sizes),
+    cyclingPieces(der, sizes),
     { trustAnchors: anchors },
     async (chunk) => {
       out.push(Buffer.from(chunk));
@@ -99,7 +88,7 @@ describe('verifyDetachedStream', () => {
       const der = await opensslSign(alice, ENTITY, false);
       const options = { trustAnchors: [f.anchor] };
       const expected = await verifyCms(der, { ...options, detachedContent: ENTITY });
-      const { signers } = await verifyDetachedStream(pieces(ENTITY, [1]), der, options);
+      const { signers } = await verifyDetachedStream(cyclingPieces(ENTITY, [1]), der, options);
       expect(verdicts(signers)).toEqual(verdicts(expected.signers));
       expect(signers.map((s) => s.status)).toEqual(['valid']);
       // Changed content, and no anchors: the same invalid verdicts.
@@ -110,7 +99,7 @@ describe('verifyDetachedStream', () => {
         [ENTITY, []],
       ] as const) {
         const inMemory = await verifyCms(der, { trustAnchors: anchors, detachedContent: content });
-        const ours = await verifyDetachedStream(pieces(content, [5]), der, {
+        const ours = await verifyDetachedStream(cyclingPieces(content, [5]), der, {
           trustAnchors: anchors,
         });
         expect(verdicts(ours.signers)).toEqual(verdicts(inMemory.signers));
@@ -138,7 +127,7 @@ describe('verifyDetachedStream', () => {
       trustAnchors: [f.anchor],
       detachedContent: first!.raw,
     });
-    const { signers } = await verifyDetachedStream(pieces(first!.raw, [1]), der, {
+    const { signers } = await verifyDetachedStream(cyclingPieces(first!.raw, [1]), der, {
       trustAnchors: [f.anchor],
     });
     expect(verdicts(signers)).toEqual(verdicts(expected.signers));
@@ -155,7 +144,7 @@ describe('verifyDetachedStream', () => {
     const { messageHeaders, entity } = splitMessage(canonicalizeLineEnds(signed));
     const [first, second] = parseMultipart(entity).parts;
     const { signers } = await verifyDetachedStream(
-      pieces(first!.raw, [1, 7]),
+      cyclingPieces(first!.raw, [1, 7]),
       decodeBody(second!.entity),
       { trustAnchors: [f.anchor] },
     );
@@ -180,14 +169,14 @@ describe('verifyDetachedStream', () => {
     const der = decodeBody(second!.entity);
     for (const content of [first!.raw, first!.raw.subarray(1)]) {
       const expected = await verifyCms(der, { trustAnchors: [f.anchor], detachedContent: content });
-      const { signers } = await verifyDetachedStream(pieces(content, [3]), der, {
+      const { signers } = await verifyDetachedStream(cyclingPieces(content, [3]), der, {
         trustAnchors: [f.anchor],
       });
       expect(verdicts(signers)).toEqual(verdicts(expected.signers));
     }
     expect(
-      (await verifyDetachedStream(pieces(first!.raw), der, { trustAnchors: [f.anchor] })).signers[0]
-        ?.status,
+      (await verifyDetachedStream(cyclingPieces(first!.raw), der, { trustAnchors: [f.anchor] }))
+        .signers[0]?.status,
     ).toBe('valid');
   });
 
@@ -197,7 +186,7 @@ describe('verifyDetachedStream', () => {
       verifyCms(der, { trustAnchors: [], detachedContent: ENTITY }),
     ).rejects.toMatchObject({ code: 'ESMIME_CONTENT_CONFUSION' });
     await expect(
-      verifyDetachedStream(pieces(ENTITY), der, { trustAnchors: [] }),
+      verifyDetachedStream(cyclingPieces(ENTITY), der, { trustAnchors: [] }),
     ).rejects.toMatchObject({ code: 'ESMIME_CONTENT_CONFUSION' });
   });
 
