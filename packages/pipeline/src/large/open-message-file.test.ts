@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { createMessage, toMime } from '@sealpost/compose';
 import * as pgp from '@sealpost/pgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectSameAsInMemory } from '../../test/support/same-as-in-memory.js';
 import { NO_KEYS, type OpenKeys } from '../open/open-keys.js';
 import { openMessage } from '../open/open-message.js';
 import { openMessageFile, streamedProtection } from '../open/open-message-file-entry.js';
@@ -58,30 +59,15 @@ function messageFile(bytes: Uint8Array | string): string {
 }
 
 /** Opens `bytes` both ways and checks the streamed result equals the in-memory one. */
-async function sameAsInMemory(bytes: Uint8Array, openKeys: OpenKeys = keys) {
-  const path = messageFile(bytes);
-  const expected = await openMessage(bytes, openKeys);
-  const opened = await openMessageFile(path, openKeys, { spoolBase });
-  try {
-    const { message, ...facts } = expected;
-    const { messageSize, release, readMessage, dispose, ...streamed } = opened;
-    expect(streamed).toEqual(facts);
-    // In the same order too: the CLI's JSON of either path is the same text (decision 0142).
-    expect(Object.keys(streamed)).toEqual(Object.keys(facts));
-    expect(messageSize).toBe(message.length);
-    const out = join(dir, `out-${counter}.eml`);
-    await opened.release(out);
-    expect(readFileSync(out).equals(Buffer.from(message))).toBe(true);
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of opened.readMessage()) chunks.push(chunk);
-    expect(Buffer.concat(chunks).equals(Buffer.from(message))).toBe(true);
-    expect(statSync(out).mode & 0o777).toBe(0o600);
-    await expect(opened.release(out)).rejects.toMatchObject({ code: 'EEXIST' });
-  } finally {
-    await opened.dispose();
-  }
-  expect(readdirSync(spoolBase)).toEqual([]);
-  return opened;
+function sameAsInMemory(bytes: Uint8Array, openKeys: OpenKeys = keys) {
+  counter++;
+  return expectSameAsInMemory({
+    bytes,
+    keys: openKeys,
+    path: join(dir, `message-${counter}.eml`),
+    out: join(dir, `out-${counter}.eml`),
+    spoolBase,
+  });
 }
 
 describe('openMessageFile', () => {
