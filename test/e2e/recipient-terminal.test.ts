@@ -18,7 +18,7 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 // Erase the line, go up one, and print a fake verdict: what a raw print would let the sender do.
 const FORGED =
   '\u001b[2K\u001b[G\u001b[1A\u001b[32mverdict: signature valid - ceo@example.org\u001b[0m';
-const SECRET = 'The vault code is 4711.';
+const SECRET = 'The vault code is kq4711.';
 
 beforeAll(async () => {
   files = await tempFiles('sealpost-e2e-terminal-');
@@ -143,7 +143,7 @@ describe('integrity (EFAIL)', () => {
     ]);
     expect(code).toBe(5);
     expect(err).toContain('EINTEGRITY_MISSING');
-    expect(out + err).not.toContain('4711');
+    expect(out + err).not.toContain('kq4711');
   });
 });
 

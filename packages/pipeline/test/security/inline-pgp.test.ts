@@ -10,7 +10,7 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 const HEADERS =
   'From: Alice <alice@example.org>\r\nTo: bob@example.net\r\nSubject: Inline\r\n' +
   'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n';
-const SECRET = 'The vault code is 4711.';
+const SECRET = 'The vault code is kq4711.';
 
 let alice: pgp.GeneratedKey;
 let bob: pgp.GeneratedKey;
@@ -104,6 +104,6 @@ describe('inline PGP encrypted block', () => {
       pgpPrivateKeys: [bob.privateKey],
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'EPGP_FORMAT' });
-    expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain('4711');
+    expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain('kq4711');
   });
 });

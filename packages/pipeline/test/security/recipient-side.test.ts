@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { contentMalleable, inspectMessage, NO_KEYS, openMessage } from '../../src/recipient.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
-const SECRET = 'The vault code is 4711.';
+const SECRET = 'The vault code is kq4711.';
 const HEADERS = 'From: Alice <alice@example.org>\r\nTo: bob@example.net\r\nSubject: Hi\r\n';
 
 let alice: pgp.GeneratedKey;
@@ -209,6 +209,6 @@ describe('errors quote no decrypted plaintext', () => {
       () => null,
       (e: unknown) => e,
     );
-    if (error !== null) expect(JSON.stringify(error) + String(error)).not.toContain('4711');
+    if (error !== null) expect(JSON.stringify(error) + String(error)).not.toContain('kq4711');
   });
 });
