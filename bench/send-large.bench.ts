@@ -6,17 +6,19 @@
  * Run: pnpm --filter @sealpost/bench exec tsx --conditions=@sealpost/source send-large.bench.ts
  *      [--mib N] (default 100; --mib 1024 for 1 GiB) [--only pgp|smime]
  *      [--mode encrypt|sign|sign+encrypt] [--to out|server] [--runs N] (median of N)
+ *      [--sink smtp-server|postfix] (the server: testkit's smtp-server sink, the default, or a
+ *      local Postfix on 587 with STARTTLS and AUTH, as in the issue; Postfix needs root)
  * BENCH_BASELINE=DIR/dist/bin.js adds an older build (a copy of apps/cli/dist made before a
  * change, its package.json one level up) to the same runs, interleaved with this one.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { sharedTestCa, startSubmissionServer } from '@sealpost/testkit';
+import { sharedTestCa, startPostfix, startSubmissionServer } from '@sealpost/testkit';
 import { type Run, timed, writeRandomFile } from './gnu-time.js';
 
 const { values } = parseArgs({
@@ -26,8 +28,11 @@ const { values } = parseArgs({
     mode: { type: 'string' },
     to: { type: 'string' },
     runs: { type: 'string' },
+    sink: { type: 'string' },
   },
 });
+const SINK = values.sink ?? 'smtp-server';
+if (SINK !== 'smtp-server' && SINK !== 'postfix') throw new Error('--sink smtp-server|postfix');
 const RUNS = Number(values.runs ?? 1);
 const baseline = process.env.BENCH_BASELINE;
 const MIB = Number(values.mib ?? 100);
@@ -71,13 +76,95 @@ writeFileSync(file('me.key'), me.keyPem);
 
 const attachment = file('attachment.bin');
 await writeRandomFile(attachment, MIB * 1024 * 1024);
-const tls = await ca.issueServerCertificate();
-const server = await startSubmissionServer({
-  mode: 'starttls',
-  certificate: { certPem: tls.certPem, keyPem: tls.keyPem, chainPem: tls.chainPem },
-  size: 4 * 1024 * 1024 * 1024,
-  keepData: false,
-});
+// The server of the "to server" rows: testkit's smtp-server sink (JavaScript, in this
+// process, on the same cores) or a real Postfix, which queues and then delivers to a Maildir.
+const sink = SINK === 'postfix' ? await startPostfixSink() : await startSmtpServerSink();
+
+async function startSmtpServerSink() {
+  const tls = await ca.issueServerCertificate();
+  const server = await startSubmissionServer({
+    mode: 'starttls',
+    certificate: { certPem: tls.certPem, keyPem: tls.keyPem, chainPem: tls.chainPem },
+    size: 4 * 1024 * 1024 * 1024,
+    keepData: false,
+  });
+  writeFileSync(file('server-ca.pem'), ca.certPem);
+  return {
+    args: [
+      '--server',
+      `127.0.0.1:${server.port}`,
+      '--tls',
+      'starttls',
+      '--ca',
+      file('server-ca.pem'),
+    ],
+    env: {},
+    delivered: async () => {},
+    close: () => server.close(),
+  };
+}
+
+async function startPostfixSink() {
+  const postfix = await startPostfix({
+    messageSizeLimit: 4 * MIB * 1024 * 1024 + 64 * 1024 * 1024,
+  });
+  writeFileSync(file('server-ca.pem'), postfix.caPem);
+  // The peer's way to the same server: its output, under a header, piped to msmtp.
+  writeFileSync(
+    file('msmtprc'),
+    [
+      'defaults',
+      'tls on',
+      'tls_starttls on',
+      `tls_trust_file ${file('server-ca.pem')}`,
+      'auth on',
+      'account bench',
+      `host ${postfix.host}`,
+      `port ${postfix.startTlsPort}`,
+      'from me@example.net',
+      `user ${postfix.user}`,
+      `password ${postfix.password}`,
+      'account default : bench',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  const incoming = join(postfix.maildir, 'new');
+  return {
+    args: [
+      '--server',
+      `${postfix.host}:${postfix.startTlsPort}`,
+      '--tls',
+      'starttls',
+      '--ca',
+      file('server-ca.pem'),
+      '--user',
+      postfix.user,
+      '--password-env',
+      'BENCH_SMTP_PASSWORD',
+    ],
+    env: { BENCH_SMTP_PASSWORD: postfix.password },
+    // Delivery runs after the 250 to DATA: wait for it (untimed) so that it does not compete
+    // with the next run, then remove the message.
+    delivered: async () => {
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        let names: string[] = [];
+        try {
+          names = readdirSync(incoming);
+        } catch {}
+        if (names.length > 0) {
+          for (const name of names) rmSync(join(incoming, name));
+          return;
+        }
+        if (Date.now() > deadline)
+          throw new Error(`Postfix delivered nothing:\n${postfix.logs().slice(-2000)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    close: () => postfix.stop(),
+  };
+}
 
 const XDG = { HOME: dir, XDG_CONFIG_HOME: file('xdg'), XDG_DATA_HOME: file('data') };
 async function sealpost(
@@ -108,17 +195,18 @@ async function sealpost(
     file(scheme === 'pgp' ? 'alice.asc' : 'bob.pem'),
     ...(scheme === 'smime' ? ['--anchor', file('ca.pem')] : []),
     ...(sign ? ['--sign-key', file(scheme === 'pgp' ? 'me.sec.asc' : 'me.pem')] : []),
-    ...(to === 'out'
-      ? ['--dry-run', '--out', file('out.eml')]
-      : ['--server', `127.0.0.1:${server.port}`, '--tls', 'starttls', '--ca', file('ca.pem')]),
+    ...(to === 'out' ? ['--dry-run', '--out', file('out.eml')] : sink.args),
   ];
   // Each run writes a new --out file, as a user's run usually does (an existing one is
   // overwritten by a copy; a new one can be the spool file's second name, decision 0141).
   rmSync(file('out.eml'), { force: true });
   // The launcher is run as users run it; an older build's bin.js (BENCH_BASELINE) with node.
-  return binary.endsWith('.js')
-    ? timed(process.execPath, [binary, ...args], XDG)
-    : timed(binary, args, XDG);
+  const env = { ...XDG, ...(to === 'server' ? sink.env : {}) };
+  const run = binary.endsWith('.js')
+    ? await timed(process.execPath, [binary, ...args], env)
+    : await timed(binary, args, env);
+  if (to === 'server') await sink.delivered();
+  return run;
 }
 
 async function peer(scheme: 'pgp' | 'smime', mode: string): Promise<{ name: string; run: Run }> {
@@ -196,6 +284,21 @@ async function peer(scheme: 'pgp' | 'smime', mode: string): Promise<{ name: stri
   };
 }
 
+/** The peer's output file of `mode`, sent by msmtp under a small header to the Postfix sink. */
+async function peerToPostfix(scheme: 'pgp' | 'smime', mode: string): Promise<Run> {
+  const made = (await peer(scheme, mode)).run;
+  const output = scheme === 'pgp' ? 'peer.asc' : mode === 'sign+encrypt' ? 'peer2.p7m' : 'peer.p7m';
+  const rcpt = scheme === 'pgp' ? 'alice@example.org' : 'bob@example.org';
+  const script = `{ printf 'From: me@example.net\\nTo: ${rcpt}\\nSubject: large\\n\\n'; cat "$1"; } | msmtp -C "$2" ${rcpt}`;
+  const sent = await timed('sh', ['-c', script, 'sh', file(output), file('msmtprc')]);
+  await sink.delivered();
+  return {
+    seconds: made.seconds + sent.seconds,
+    rssMb: Math.max(made.rssMb, sent.rssMb),
+    cpuSeconds: made.cpuSeconds + sent.cpuSeconds,
+  };
+}
+
 const rows: string[][] = [];
 const schemes = (['pgp', 'smime'] as const).filter((s) => !values.only || values.only === s);
 for (const scheme of schemes) {
@@ -208,6 +311,14 @@ for (const scheme of schemes) {
     for (const to of ['out', 'server'] as const) {
       if (to === 'server' && mode === 'sign') continue;
       if (values.to && values.to !== to) continue;
+      // With Postfix, the peer of a "to server" row is the same job scripted: the peer tool's
+      // output, then msmtp to the same Postfix (timed together).
+      let rowPeer = base;
+      if (to === 'server' && SINK === 'postfix') {
+        const all: Run[] = [];
+        for (let i = 0; i < RUNS; i++) all.push(await peerToPostfix(scheme, mode));
+        rowPeer = { name: `${base.name}, then msmtp`, run: median(all) };
+      }
       const builds = baseline ? [bin, baseline] : [bin];
       const runs = new Map<string, Run[]>(builds.map((b) => [b, []]));
       let failed = false;
@@ -222,15 +333,15 @@ for (const scheme of schemes) {
         }
       }
       for (const b of builds) {
-        const label = `${scheme} ${mode} ${to === 'out' ? '--dry-run --out' : 'to server'}`;
-        const cell = failed ? ['failed', '', '', '', ''] : cells(median(runs.get(b)!), base.run);
+        const label = `${scheme} ${mode} ${to === 'out' ? '--dry-run --out' : `to ${SINK}`}`;
+        const cell = failed ? ['failed', '', '', '', ''] : cells(median(runs.get(b)!), rowPeer.run);
         rows.push([
           b === bin ? label : `${label} (baseline)`,
           ...cell.slice(0, 2),
-          `${base.run.seconds.toFixed(2)} s, ${base.run.rssMb.toFixed(0)} MB (${base.name})`,
+          `${rowPeer.run.seconds.toFixed(2)} s, ${rowPeer.run.rssMb.toFixed(0)} MB (${rowPeer.name})`,
           cell[2]!,
           cell[3]!,
-          `${base.run.cpuSeconds.toFixed(2)} s`,
+          `${rowPeer.run.cpuSeconds.toFixed(2)} s`,
           cell[4]!,
         ]);
       }
@@ -260,7 +371,7 @@ function cells(r: Run, peer: Run): string[] {
   ];
 }
 
-await server.close();
+await sink.close();
 await rm(dir, { recursive: true, force: true });
 
 console.log(
