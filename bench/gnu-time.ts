@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { closeSync, createWriteStream, openSync } from 'node:fs';
 
 export interface Run {
   readonly seconds: number;
@@ -22,12 +22,16 @@ export async function timed(
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
+  /** A file to give the command as its standard input (none by default). */
+  stdinFile?: string,
 ): Promise<Run> {
+  const input = stdinFile === undefined ? 'ignore' : openSync(stdinFile, 'r');
   const started = performance.now();
   const child = spawn('/usr/bin/time', ['-v', command, ...args], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: [input, 'ignore', 'pipe'],
   });
+  if (typeof input === 'number') closeSync(input);
   let stderr = '';
   child.stderr.on('data', (c) => (stderr += c));
   const [status] = (await once(child, 'close')) as [number | null];

@@ -6,13 +6,23 @@
  * Run: pnpm --filter @sealpost/bench exec tsx --conditions=@sealpost/source send-large.bench.ts
  *      [--mib N] (default 100; --mib 1024 for 1 GiB) [--only pgp|smime]
  *      [--mode encrypt|sign|sign+encrypt] [--to out|server] [--runs N] (median of N)
+ *      [--command send|sendmail] (default both: `sendmail -t` reads the same attachment as a
+ *      prepared base64 message on stdin, and its peers read that message file)
  *      [--sink smtp-server|postfix] (the server: testkit's smtp-server sink, the default, or a
  *      local Postfix on 587 with STARTTLS and AUTH, as in the issue; Postfix needs root)
  * BENCH_BASELINE=DIR/dist/bin.js adds an older build (a copy of apps/cli/dist made before a
  * change, its package.json one level up) to the same runs, interleaved with this one.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -29,6 +39,7 @@ const { values } = parseArgs({
     to: { type: 'string' },
     runs: { type: 'string' },
     sink: { type: 'string' },
+    command: { type: 'string' },
   },
 });
 const SINK = values.sink ?? 'smtp-server';
@@ -76,6 +87,32 @@ writeFileSync(file('me.key'), me.keyPem);
 
 const attachment = file('attachment.bin');
 await writeRandomFile(attachment, MIB * 1024 * 1024);
+
+/** What `sendmail` reads on stdin: a message whose body is the attachment in base64, LF lines. */
+async function writeMessageFile(path: string, to: string): Promise<void> {
+  const out = createWriteStream(path);
+  out.write(
+    `From: me@example.net\nTo: ${to}\nSubject: large\nMIME-Version: 1.0\n` +
+      'Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n',
+  );
+  // 57 input octets make one 76-character line.
+  for await (const chunk of createReadStream(attachment, { highWaterMark: 57 * 4096 })) {
+    const b64 = (chunk as Buffer).toString('base64');
+    const lines: string[] = [];
+    for (let at = 0; at < b64.length; at += 76) lines.push(b64.slice(at, at + 76));
+    if (!out.write(`${lines.join('\n')}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'close');
+}
+const COMMANDS = (['send', 'sendmail'] as const).filter(
+  (c) => !values.command || values.command === c,
+);
+const messageFile = (scheme: 'pgp' | 'smime') => file(`message-${scheme}.eml`);
+if (COMMANDS.includes('sendmail')) {
+  await writeMessageFile(messageFile('pgp'), 'alice@example.org');
+  await writeMessageFile(messageFile('smime'), 'bob@example.org');
+}
 // The server of the "to server" rows: testkit's smtp-server sink (JavaScript, in this
 // process, on the same cores) or a real Postfix, which queues and then delivers to a Maildir.
 const sink = SINK === 'postfix' ? await startPostfixSink() : await startSmtpServerSink();
@@ -171,23 +208,21 @@ async function sealpost(
   scheme: 'pgp' | 'smime',
   mode: string,
   to: 'out' | 'server',
-  binary = bin,
+  binary: string,
+  command: 'send' | 'sendmail',
 ): Promise<Run> {
   const encrypt = mode !== 'sign';
   const sign = mode !== 'encrypt';
   const rcpt = scheme === 'pgp' ? 'alice@example.org' : 'bob@example.org';
+  const message =
+    command === 'send'
+      ? [
+          ...['send', '--from', 'me@example.net', '--to', rcpt, '--subject', 'large'],
+          ...['--text', 'see attached', '--attach', attachment],
+        ]
+      : ['sendmail', '-t'];
   const args = [
-    'send',
-    '--from',
-    'me@example.net',
-    '--to',
-    rcpt,
-    '--subject',
-    'large',
-    '--text',
-    'see attached',
-    '--attach',
-    attachment,
+    ...message,
     '--encrypt',
     encrypt ? scheme : 'none',
     ...(sign ? ['--sign', scheme] : []),
@@ -202,14 +237,20 @@ async function sealpost(
   rmSync(file('out.eml'), { force: true });
   // The launcher is run as users run it; an older build's bin.js (BENCH_BASELINE) with node.
   const env = { ...XDG, ...(to === 'server' ? sink.env : {}) };
+  const stdin = command === 'sendmail' ? messageFile(scheme) : undefined;
   const run = binary.endsWith('.js')
-    ? await timed(process.execPath, [binary, ...args], env)
-    : await timed(binary, args, env);
+    ? await timed(process.execPath, [binary, ...args], env, stdin)
+    : await timed(binary, args, env, stdin);
   if (to === 'server') await sink.delivered();
   return run;
 }
 
-async function peer(scheme: 'pgp' | 'smime', mode: string): Promise<{ name: string; run: Run }> {
+/** The peer tool on `input`: the attachment for `send`, the message file for `sendmail`. */
+async function peer(
+  scheme: 'pgp' | 'smime',
+  mode: string,
+  input: string,
+): Promise<{ name: string; run: Run }> {
   if (scheme === 'pgp') {
     const flags =
       mode === 'encrypt' ? ['-e'] : mode === 'sign' ? ['--detach-sign'] : ['--sign', '-e'];
@@ -231,11 +272,11 @@ async function peer(scheme: 'pgp' | 'smime', mode: string): Promise<{ name: stri
       'me@example.net',
       '-o',
       file('peer.asc'),
-      attachment,
+      input,
     ]);
     return { name, run };
   }
-  const common = ['-stream', '-in', attachment, '-out', file('peer.p7m')];
+  const common = ['-stream', '-in', input, '-out', file('peer.p7m')];
   const signArgs = [
     'cms',
     '-sign',
@@ -285,8 +326,8 @@ async function peer(scheme: 'pgp' | 'smime', mode: string): Promise<{ name: stri
 }
 
 /** The peer's output file of `mode`, sent by msmtp under a small header to the Postfix sink. */
-async function peerToPostfix(scheme: 'pgp' | 'smime', mode: string): Promise<Run> {
-  const made = (await peer(scheme, mode)).run;
+async function peerToPostfix(scheme: 'pgp' | 'smime', mode: string, input: string): Promise<Run> {
+  const made = (await peer(scheme, mode, input)).run;
   const output = scheme === 'pgp' ? 'peer.asc' : mode === 'sign+encrypt' ? 'peer2.p7m' : 'peer.p7m';
   const rcpt = scheme === 'pgp' ? 'alice@example.org' : 'bob@example.org';
   const script = `{ printf 'From: me@example.net\\nTo: ${rcpt}\\nSubject: large\\n\\n'; cat "$1"; } | msmtp -C "$2" ${rcpt}`;
@@ -301,49 +342,55 @@ async function peerToPostfix(scheme: 'pgp' | 'smime', mode: string): Promise<Run
 
 const rows: string[][] = [];
 const schemes = (['pgp', 'smime'] as const).filter((s) => !values.only || values.only === s);
-for (const scheme of schemes) {
-  for (const mode of ['encrypt', 'sign', 'sign+encrypt'].filter(
-    (m) => !values.mode || values.mode === m,
-  )) {
-    const peers: { name: string; run: Run }[] = [];
-    for (let i = 0; i < RUNS; i++) peers.push(await peer(scheme, mode));
-    const base = { name: peers[0]!.name, run: median(peers.map((p) => p.run)) };
-    for (const to of ['out', 'server'] as const) {
-      if (to === 'server' && mode === 'sign') continue;
-      if (values.to && values.to !== to) continue;
-      // With Postfix, the peer of a "to server" row is the same job scripted: the peer tool's
-      // output, then msmtp to the same Postfix (timed together).
-      let rowPeer = base;
-      if (to === 'server' && SINK === 'postfix') {
-        const all: Run[] = [];
-        for (let i = 0; i < RUNS; i++) all.push(await peerToPostfix(scheme, mode));
-        rowPeer = { name: `${base.name}, then msmtp`, run: median(all) };
-      }
-      const builds = baseline ? [bin, baseline] : [bin];
-      const runs = new Map<string, Run[]>(builds.map((b) => [b, []]));
-      let failed = false;
-      for (let i = 0; i < RUNS && !failed; i++) {
-        for (const b of builds) {
-          try {
-            runs.get(b)!.push(await sealpost(scheme, mode, to, b));
-          } catch (err) {
-            failed = true;
-            console.error(String(err).slice(-700));
+for (const command of COMMANDS) {
+  for (const scheme of schemes) {
+    const input = command === 'send' ? attachment : messageFile(scheme);
+    for (const mode of ['encrypt', 'sign', 'sign+encrypt'].filter(
+      (m) => !values.mode || values.mode === m,
+    )) {
+      const peers: { name: string; run: Run }[] = [];
+      for (let i = 0; i < RUNS; i++) peers.push(await peer(scheme, mode, input));
+      const base = { name: peers[0]!.name, run: median(peers.map((p) => p.run)) };
+      for (const to of ['out', 'server'] as const) {
+        if (to === 'server' && mode === 'sign') continue;
+        if (values.to && values.to !== to) continue;
+        // With Postfix, the peer of a "to server" row is the same job scripted: the peer
+        // tool's output, then msmtp to the same Postfix (timed together).
+        let rowPeer = base;
+        if (to === 'server' && SINK === 'postfix') {
+          const all: Run[] = [];
+          for (let i = 0; i < RUNS; i++) all.push(await peerToPostfix(scheme, mode, input));
+          rowPeer = { name: `${base.name}, then msmtp`, run: median(all) };
+        }
+        const builds = baseline ? [bin, baseline] : [bin];
+        const runs = new Map<string, Run[]>(builds.map((b) => [b, []]));
+        let failed = false;
+        for (let i = 0; i < RUNS && !failed; i++) {
+          for (const b of builds) {
+            try {
+              runs.get(b)!.push(await sealpost(scheme, mode, to, b, command));
+            } catch (err) {
+              failed = true;
+              console.error(String(err).slice(-700));
+            }
           }
         }
-      }
-      for (const b of builds) {
-        const label = `${scheme} ${mode} ${to === 'out' ? '--dry-run --out' : `to ${SINK}`}`;
-        const cell = failed ? ['failed', '', '', '', ''] : cells(median(runs.get(b)!), rowPeer.run);
-        rows.push([
-          b === bin ? label : `${label} (baseline)`,
-          ...cell.slice(0, 2),
-          `${rowPeer.run.seconds.toFixed(2)} s, ${rowPeer.run.rssMb.toFixed(0)} MB (${rowPeer.name})`,
-          cell[2]!,
-          cell[3]!,
-          `${rowPeer.run.cpuSeconds.toFixed(2)} s`,
-          cell[4]!,
-        ]);
+        for (const b of builds) {
+          const where = to === 'out' ? '--dry-run --out' : `to ${SINK}`;
+          const label = `${command} ${scheme} ${mode} ${where}`;
+          const cell = failed
+            ? ['failed', '', '', '', '']
+            : cells(median(runs.get(b)!), rowPeer.run);
+          rows.push([
+            b === bin ? label : `${label} (baseline)`,
+            ...cell.slice(0, 2),
+            `${rowPeer.run.seconds.toFixed(2)} s, ${rowPeer.run.rssMb.toFixed(0)} MB (${rowPeer.name})`,
+            cell[2]!,
+            cell[3]!,
+            `${rowPeer.run.cpuSeconds.toFixed(2)} s`,
+            cell[4]!,
+          ]);
+        }
       }
     }
   }
@@ -375,7 +422,7 @@ await sink.close();
 await rm(dir, { recursive: true, force: true });
 
 console.log(
-  `\nsealpost send, ${MIB} MiB attachment (peak RSS of the process; CPU = user + system, all threads)\n`,
+  `\nsealpost send / sendmail, ${MIB} MiB attachment (peak RSS of the process; CPU = user + system, all threads)\n`,
 );
 const header = ['path', 'sealpost', 'RSS', 'peer', 'ratio', 'CPU', 'peer CPU', 'CPU ratio'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
