@@ -77,3 +77,66 @@ describe('CanonicalLineEnds with chunks of Base64Lines', () => {
     ).rejects.toMatchObject({ code: 'EMIME' });
   });
 });
+
+/** What CanonicalLineEnds must make of the whole input, however it is split. */
+function reference(input: string, sevenBitBody: boolean): string {
+  const out = input.replace(/\r\n|\r|\n/g, '\r\n');
+  const lines = out.split('\r\n');
+  if (lines.some((line) => line.length > 998)) return 'EMIME';
+  const bodyAt = lines.findIndex((line, i) => i > 0 && line === '');
+  const body = bodyAt === -1 ? [] : lines.slice(bodyAt + 1);
+  if (sevenBitBody && body.some((line) => /[^\x01-\x7f]/.test(line))) return 'EMIME';
+  return out;
+}
+
+describe('CanonicalLineEnds on line ends of every kind, split anywhere', () => {
+  // A small deterministic generator, so that a failure can be replayed.
+  function random(seed: number) {
+    let s = seed;
+    return (n: number) => {
+      s = (s * 1103515245 + 12345) % 2 ** 31;
+      return s % n;
+    };
+  }
+  const pieces = [
+    '\n',
+    '\r',
+    '\r\n',
+    '\r\n',
+    'abc',
+    'x'.repeat(70),
+    'y'.repeat(400),
+    '\u00e9',
+    '\0',
+    '',
+  ];
+
+  it('gives what the whole-input reference gives, for LF, CR, CRLF, long lines and 8-bit octets', async () => {
+    let compared = 0;
+    let refused = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const next = random(seed);
+      let input = 'H: v\n';
+      for (let n = next(60); n > 0; n--) input += pieces[next(pieces.length)];
+      const bytes = Buffer.from(input, 'latin1');
+      const cuts = [...new Set(Array.from({ length: next(6) }, () => next(bytes.length + 1)))].sort(
+        (a, b) => a - b,
+      );
+      const chunks = [0, ...cuts].map((at, i) => bytes.subarray(at, [...cuts, bytes.length][i]));
+      for (const sevenBitBody of [false, true]) {
+        const expected = reference(input, sevenBitBody);
+        const actual = await run(
+          chunks.map((c) => c.toString('latin1')),
+          { sevenBitBody },
+        ).catch((e: { code?: string }) => e.code ?? String(e));
+        expect(actual, `seed ${seed}, sevenBitBody ${sevenBitBody}`).toBe(expected);
+        compared++;
+        if (expected === 'EMIME') refused++;
+      }
+    }
+    // Both outcomes were exercised, not just one.
+    expect(compared).toBe(600);
+    expect(refused).toBeGreaterThan(50);
+    expect(compared - refused).toBeGreaterThan(50);
+  });
+});

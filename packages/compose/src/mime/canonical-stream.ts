@@ -76,6 +76,51 @@ export class CanonicalLineEnds extends Transform {
   }
 
   private rewrite(chunk: Buffer, callback: TransformCallback): void {
+    // 8-bit octets may be allowed in the header section but not in the body: only octet by
+    // octet knows which is which. Otherwise no octet needs looking at, only line ends.
+    if (!this.sevenBitBody || (isAscii(chunk) && !chunk.includes(0))) {
+      const out = this.rewriteLines(chunk);
+      if (out instanceof SealpostError) callback(out);
+      else callback(null, out);
+      return;
+    }
+    this.rewriteOctets(chunk, callback);
+  }
+
+  /**
+   * rewriteOctets' result, a line at a time: native scans find the line ends and native copies
+   * move the lines (LF-only input, what cron and mail(1) write, was ~7 ms per MiB octet by octet).
+   */
+  private rewriteLines(chunk: Buffer): Buffer | SealpostError {
+    const out = Buffer.allocUnsafe(chunk.length * 2);
+    let o = 0;
+    let i = 0;
+    if (this.lastWasCr && chunk[0] === LF) i = 1; // the CRLF was written when the CR came
+    this.lastWasCr = false;
+    let nextCr = chunk.indexOf(CR, i);
+    let nextLf = chunk.indexOf(LF, i);
+    while (i < chunk.length) {
+      if (nextCr !== -1 && nextCr < i) nextCr = chunk.indexOf(CR, i);
+      if (nextLf !== -1 && nextLf < i) nextLf = chunk.indexOf(LF, i);
+      let end = chunk.length;
+      if (nextCr !== -1) end = nextCr;
+      if (nextLf !== -1 && nextLf < end) end = nextLf;
+      if (this.lineLength + (end - i) > MAX_LINE) {
+        return new SealpostError('EMIME', `The message has a line over ${MAX_LINE} octets.`);
+      }
+      o += chunk.copy(out, o, i, end);
+      this.lineLength += end - i;
+      if (end === chunk.length) break;
+      out[o++] = CR;
+      out[o++] = LF;
+      this.endLine();
+      if (chunk[end] === CR && end + 1 === chunk.length) this.lastWasCr = true;
+      i = chunk[end] === CR && chunk[end + 1] === LF ? end + 2 : end + 1;
+    }
+    return out.subarray(0, o);
+  }
+
+  private rewriteOctets(chunk: Buffer, callback: TransformCallback): void {
     const out = Buffer.allocUnsafe(chunk.length * 2);
     let o = 0;
     for (let i = 0; i < chunk.length; i++) {
