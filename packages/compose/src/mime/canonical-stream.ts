@@ -88,18 +88,21 @@ export class CanonicalLineEnds extends Transform {
   }
 
   /**
-   * rewriteOctets' result, a line at a time: native scans find the line ends and native copies
-   * move the lines (LF-only input, what cron and mail(1) write, was ~7 ms per MiB octet by octet).
+   * rewriteOctets' result for a chunk whose octets need no check, from native scans and moves:
+   * a first pass finds each line end (checking line lengths and where the header section
+   * ends), then the chunk is copied once and its lines are moved right into place, last line
+   * first, each followed by CRLF (LF-only input, what cron and mail(1) write, took ~7 ms per
+   * MiB octet by octet; a copy per line ~2 ms).
    */
   private rewriteLines(chunk: Buffer): Buffer | SealpostError {
-    const out = Buffer.allocUnsafe(chunk.length * 2);
-    let o = 0;
-    let i = 0;
-    if (this.lastWasCr && chunk[0] === LF) i = 1; // the CRLF was written when the CR came
+    const start = this.lastWasCr && chunk[0] === LF ? 1 : 0; // the CRLF came with the CR
     this.lastWasCr = false;
-    let nextCr = chunk.indexOf(CR, i);
-    let nextLf = chunk.indexOf(LF, i);
-    while (i < chunk.length) {
+    const ends: number[] = [];
+    const widths: number[] = []; // 2 for CRLF, 1 for a bare CR or LF
+    let grow = 0;
+    let nextCr = chunk.indexOf(CR, start);
+    let nextLf = chunk.indexOf(LF, start);
+    for (let i = start; ; ) {
       if (nextCr !== -1 && nextCr < i) nextCr = chunk.indexOf(CR, i);
       if (nextLf !== -1 && nextLf < i) nextLf = chunk.indexOf(LF, i);
       let end = chunk.length;
@@ -108,16 +111,32 @@ export class CanonicalLineEnds extends Transform {
       if (this.lineLength + (end - i) > MAX_LINE) {
         return new SealpostError('EMIME', `The message has a line over ${MAX_LINE} octets.`);
       }
-      o += chunk.copy(out, o, i, end);
       this.lineLength += end - i;
       if (end === chunk.length) break;
-      out[o++] = CR;
-      out[o++] = LF;
-      this.endLine();
+      const width = chunk[end] === CR && chunk[end + 1] === LF ? 2 : 1;
       if (chunk[end] === CR && end + 1 === chunk.length) this.lastWasCr = true;
-      i = chunk[end] === CR && chunk[end + 1] === LF ? end + 2 : end + 1;
+      ends.push(end);
+      widths.push(width);
+      grow += 2 - width;
+      this.endLine();
+      i = end + width;
     }
-    return out.subarray(0, o);
+    // Input octet x lands at x - start + (what the line ends before it added).
+    const out = Buffer.allocUnsafe(chunk.length - start + grow);
+    out.set(start === 0 ? chunk : chunk.subarray(start), 0);
+    let tail = chunk.length;
+    for (let k = ends.length - 1; k >= 0; k--) {
+      const end = ends[k]!;
+      const width = widths[k]!;
+      const from = end + width;
+      if (grow !== 0 && tail > from)
+        out.copyWithin(from - start + grow, from - start, tail - start);
+      grow -= 2 - width;
+      out[end - start + grow] = CR;
+      out[end - start + grow + 1] = LF;
+      tail = end;
+    }
+    return out;
   }
 
   private rewriteOctets(chunk: Buffer, callback: TransformCallback): void {
