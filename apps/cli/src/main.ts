@@ -153,7 +153,10 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
       out,
       env: io.env,
       cwd: io.cwd,
-      stdin: io.stdin,
+      // Read on use only (see runAsProcess).
+      get stdin() {
+        return io.stdin;
+      },
     });
     return code ?? 0;
   } catch (err) {

@@ -22,7 +22,11 @@ export async function runAsProcess(argv: readonly string[]): Promise<number> {
   return main(asSendmail ? ['sendmail', ...args] : args, {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // Node makes process.stdin (a file, pipe or terminal stream) on first use, ~4 ms: only
+    // the commands that read stdin pay for it.
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     cwd: process.cwd(),
   });
