@@ -1,7 +1,7 @@
 // Runs the built `sealpost` binary asynchronously (embedded servers in the test process keep
 // serving while it runs), with an environment limited to what the test gives.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,19 +31,23 @@ export function runCli(
     cwd?: string;
     env?: NodeJS.ProcessEnv;
     input?: string | Uint8Array;
+    /** A file to redirect stdin from (`sealpost … < FILE`), instead of piping `input`. */
+    inputFile?: string;
     timeoutMs?: number;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
+    const fd = options.inputFile === undefined ? undefined : openSync(options.inputFile, 'r');
     const child = spawn(bin, args, {
       cwd: options.cwd,
       env: { PATH: process.env.PATH, NO_COLOR: '1', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [fd ?? 'pipe', 'pipe', 'pipe'],
     });
+    if (fd !== undefined) closeSync(fd);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
+    child.stdout!.on('data', (c) => (stdout += c));
+    child.stderr!.on('data', (c) => (stderr += c));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`sealpost ${args.join(' ')} timed out; stderr: ${stderr}`));
@@ -53,7 +57,7 @@ export function runCli(
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
-    child.stdin.end(options.input ?? '');
+    child.stdin?.end(options.input ?? '');
   });
 }
 

@@ -45,7 +45,9 @@ const FIELD_FLAGS: Readonly<Record<string, string>> = {
  */
 function pipedStdin(stdin: NodeJS.ReadableStream & { isTTY?: boolean; fd?: number }): boolean {
   if (stdin.isTTY) return false;
-  if (stdin !== process.stdin) return true;
+  // A stream on fd 0 is the process's stdin (runAsProcess reads a redirected file itself);
+  // any other was given by a caller of main.
+  if (stdin.fd !== 0 && stdin !== process.stdin) return true;
   try {
     const stat = fstatSync(0);
     return stat.isFIFO() || stat.isSocket() || stat.isFile();
