@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import * as pgp from '@sealpost/pgp';
 import { createGnupgHome, startPostfix } from '@sealpost/testkit';
+import { writeMsmtpRc } from './msmtp.js';
 
 const run = promisify(execFile);
 const runs = Number(process.env.BENCH_RUNS ?? 15);
@@ -57,25 +58,7 @@ async function main() {
       join(dir, 'prepared.eml'),
       `From: me@example.net\nTo: alice@example.org\nSubject: bench\n\n${body}`,
     );
-    writeFileSync(
-      join(dir, 'msmtprc'),
-      [
-        'defaults',
-        'tls on',
-        'tls_starttls on',
-        `tls_trust_file ${join(dir, 'ca.pem')}`,
-        'auth on',
-        'account bench',
-        `host ${postfix.host}`,
-        `port ${postfix.startTlsPort}`,
-        'from me@example.net',
-        `user ${postfix.user}`,
-        `password ${postfix.password}`,
-        'account default : bench',
-        '',
-      ].join('\n'),
-      { mode: 0o600 },
-    );
+    writeMsmtpRc(join(dir, 'msmtprc'), postfix, join(dir, 'ca.pem'));
     // What a gpg user scripts: PGP/MIME needs a multipart wrapper (RFC 3156 §4); the armored
     // block goes in its second part.
     const gpgScript = [

@@ -30,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sharedTestCa, startPostfix, startSubmissionServer } from '@sealpost/testkit';
 import { type Run, timed, writeRandomFile } from './gnu-time.js';
+import { writeMsmtpRc } from './msmtp.js';
 
 const { values } = parseArgs({
   options: {
@@ -147,25 +148,7 @@ async function startPostfixSink() {
   });
   writeFileSync(file('server-ca.pem'), postfix.caPem);
   // The peer's way to the same server: its output, under a header, piped to msmtp.
-  writeFileSync(
-    file('msmtprc'),
-    [
-      'defaults',
-      'tls on',
-      'tls_starttls on',
-      `tls_trust_file ${file('server-ca.pem')}`,
-      'auth on',
-      'account bench',
-      `host ${postfix.host}`,
-      `port ${postfix.startTlsPort}`,
-      'from me@example.net',
-      `user ${postfix.user}`,
-      `password ${postfix.password}`,
-      'account default : bench',
-      '',
-    ].join('\n'),
-    { mode: 0o600 },
-  );
+  writeMsmtpRc(file('msmtprc'), postfix, file('server-ca.pem'));
   const incoming = join(postfix.maildir, 'new');
   return {
     args: [
