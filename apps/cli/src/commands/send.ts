@@ -282,7 +282,7 @@ async function composeAndDeliver(
         date: str(v.date),
         messageId: str(v['message-id']),
       },
-      ctx.stdin,
+      () => ctx.stdin,
     ),
   );
   const { policyFromChoices } = await import('@sealpost/pipeline');

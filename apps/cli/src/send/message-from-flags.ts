@@ -87,10 +87,14 @@ function messageIds(values: readonly string[]): string[] {
   return values.flatMap((v) => v.split(/[\s,]+/)).filter(Boolean);
 }
 
-async function readText(path: string, what: string, stdin: NodeJS.ReadableStream): Promise<string> {
+async function readText(
+  path: string,
+  what: string,
+  stdin: () => NodeJS.ReadableStream,
+): Promise<string> {
   if (path === '-') {
     const chunks: Buffer[] = [];
-    for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
+    for await (const chunk of stdin()) chunks.push(Buffer.from(chunk as Buffer));
     return Buffer.concat(chunks).toString('utf8');
   }
   try {
@@ -114,9 +118,10 @@ function parseHeaderFlag(flag: string): [string, string] {
   return [name, flag.slice(colon + 1).trim()];
 }
 
+/** `stdin` is asked for only when the body comes from it (making process.stdin takes ms). */
 export async function messageFromFlags(
   flags: MessageFlags,
-  stdin: NodeJS.ReadableStream,
+  stdin: () => NodeJS.ReadableStream,
 ): Promise<MessageInput> {
   if (!flags.from)
     throw new SealpostError(
@@ -134,7 +139,7 @@ export async function messageFromFlags(
   // No body flag and a pipe on stdin: the pipe is the body (`make 2>&1 | sealpost send …`).
   const noBody =
     flags.text === undefined && flags.textFile === undefined && flags.htmlFile === undefined;
-  const textFile = noBody && pipedStdin(stdin) ? '-' : flags.textFile;
+  const textFile = noBody && pipedStdin(stdin()) ? '-' : flags.textFile;
   const text = textFile !== undefined ? await readText(textFile, 'text file', stdin) : flags.text;
   const html =
     flags.htmlFile !== undefined ? await readText(flags.htmlFile, 'HTML file', stdin) : undefined;

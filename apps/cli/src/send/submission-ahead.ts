@@ -80,8 +80,9 @@ export function connectAhead(
   if (input.user && Object.keys(source).length === 0) return undefined;
   // A password command may ask on the terminal itself (pinentry): on a terminal it runs after
   // the build, as before, so that it never competes with the signing key's passphrase prompt.
-  const onTerminal = (ctx.stdin as { isTTY?: boolean }).isTTY === true;
-  if (input.user && input.passwordCommand && onTerminal) return undefined;
+  // (stdin is looked at only then: making process.stdin costs a few ms of every start.)
+  const onTerminal = () => (ctx.stdin as { isTTY?: boolean }).isTTY === true;
+  if (input.user && input.passwordCommand && onTerminal()) return undefined;
   const controller = new AbortController();
   let transport: SmtpTransport | undefined;
   const opening = (async () => {
