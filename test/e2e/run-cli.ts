@@ -57,6 +57,9 @@ export function runCli(
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // A command that exits without reading its input (an error, a help text) closes the pipe
+    // first: EPIPE here is not the test's concern; the exit code and output say what happened.
+    child.stdin?.on('error', () => {});
     child.stdin?.end(options.input ?? '');
   });
 }

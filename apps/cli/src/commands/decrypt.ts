@@ -20,7 +20,7 @@ export const decryptCommand: Command = {
   name: 'decrypt',
   summary: 'Decrypt a PGP/MIME, S/MIME or inline PGP message and check the signatures inside',
   usage:
-    'sealpost decrypt FILE.eml --key FILE [--passphrase-env VAR | --passphrase-file F] [--verify-key FILE]... [--anchor FILE]... [--out FILE] [--json]',
+    'sealpost decrypt FILE.eml|- --key FILE [--passphrase-env VAR | --passphrase-file F] [--verify-key FILE]... [--anchor FILE]... [--out FILE] [--json]',
   description:
     'Decrypts a message with your private key: an OpenPGP secret key for PGP/MIME, or your\n' +
     'S/MIME private key with its certificate (a PEM file holding both, two PEM files, or a\n' +
@@ -34,7 +34,8 @@ export const decryptCommand: Command = {
     'S/MIME EnvelopedData (CBC) has no integrity check: without a valid signature inside it\n' +
     'may have been altered (EFAIL); --require-integrity then exits 5 (EINTEGRITY_MISSING).\n' +
     'A message over 1 MiB is decrypted as a stream into a private temporary file, shown or\n' +
-    'written only once every check passed; over 8 MiB it needs --out FILE (EOUT_REQUIRED).',
+    'written only once every check passed; over 8 MiB it needs --out FILE (EOUT_REQUIRED).\n' +
+    'FILE.eml may be - to read the message from standard input (a pipe or a redirected file).',
   options: {
     key: {
       type: 'string',

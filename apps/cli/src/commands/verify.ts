@@ -15,7 +15,7 @@ import {
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'Check the signature of a signed PGP/MIME, S/MIME or inline PGP message',
-  usage: 'sealpost verify FILE.eml [--key FILE]... [--anchor FILE]... [--out FILE] [--json]',
+  usage: 'sealpost verify FILE.eml|- [--key FILE]... [--anchor FILE]... [--out FILE] [--json]',
   description:
     "Checks the signature of a signed (not encrypted) message: against the signer's OpenPGP\n" +
     'public key (--key) for PGP/MIME, or, for S/MIME, the certificate carried in the message\n' +
@@ -27,7 +27,8 @@ export const verifyCommand: Command = {
     'Inline PGP (a cleartext-signed block in a text part): only the signed text is shown;\n' +
     'text around it, other parts and the header fields are not covered.\n' +
     'A message over 1 MiB is checked as a stream; over 8 MiB its body is not printed\n' +
-    '(--out FILE writes it).',
+    '(--out FILE writes it).\n' +
+    'FILE.eml may be - to read the message from standard input (a pipe or a redirected file).',
   options: {
     key: {
       type: 'string',

@@ -7,7 +7,7 @@ import type { LoadOpenKeysInput, OpenKeys } from '@sealpost/keystore';
 import type { OpenedMessage, OpenedMessageFile, OpenOptions } from '@sealpost/pipeline/recipient';
 import type { CommandContext, OptionSpec } from '../command.js';
 import { keyringPaths } from '../keystore/keyring-dir.js';
-import { messageFileSize, readMessageFile } from '../message-file.js';
+import { messageFileSize, readMessageFile, reopenablePath } from '../message-file.js';
 import { readSecret } from '../secrets.js';
 
 export const OPEN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -101,7 +101,7 @@ export function passphraseReader(ctx: CommandContext): () => Promise<string | un
 }
 
 export async function messageBytes(ctx: CommandContext): Promise<Uint8Array> {
-  return readMessageFile(ctx.cwd, ctx.positionals[0]!);
+  return readMessageFile(ctx.cwd, ctx.positionals[0]!, () => ctx.stdin);
 }
 
 /**
@@ -114,7 +114,8 @@ export async function largeMessageFile(
   ctx: CommandContext,
   recipient: typeof import('@sealpost/pipeline/recipient'),
 ): Promise<import('./open-large.js').LargeMessageFile | undefined> {
-  const path = resolve(ctx.cwd, ctx.positionals[0]!);
+  const path = reopenablePath(ctx.cwd, ctx.positionals[0]!);
+  if (path === undefined) return undefined;
   const size = await messageFileSize(path);
   if (size === undefined || size <= recipient.STREAMED_OPEN_THRESHOLD) return undefined;
   try {
