@@ -64,13 +64,15 @@ async function bundleForSnapshot() {
   });
 }
 
-/** The V8 flags the launcher starts node with (its `v8_flags='…'` line): the builder's too. */
+/** The V8 flags the launcher starts the snapshot with (`v8_flags`, `snapshot_v8_flags`): the builder's too. */
 function launcherV8Flags() {
-  const line = /^v8_flags='([^']*)'$/m.exec(
-    readFileSync(join(root, 'scripts', 'launcher.sh'), 'utf8'),
-  );
-  if (!line) throw new Error("scripts/launcher.sh has no v8_flags='…' line");
-  return line[1].split(' ').filter(Boolean);
+  const launcher = readFileSync(join(root, 'scripts', 'launcher.sh'), 'utf8');
+  // The flags the launcher starts the snapshot with: v8_flags, then snapshot_v8_flags.
+  return ['v8_flags', 'snapshot_v8_flags'].flatMap((name) => {
+    const line = new RegExp(`^${name}='([^']*)'$`, 'm').exec(launcher);
+    if (!line) throw new Error(`scripts/launcher.sh has no ${name}='…' line`);
+    return line[1].split(' ').filter(Boolean);
+  });
 }
 
 /** dist/sealpost.blob and dist/sealpost.stamp, or an error saying why not. */
