@@ -9,12 +9,18 @@ export const MAX_MESSAGE_FILE = 256 * 1024 * 1024;
 
 /**
  * The path to open for the message FILE a command was given, for the streamed reader of a
- * large message, which opens it more than once: any name relative to `cwd`; `-` (standard
- * input) only when stdin is a redirected regular file (through /dev/stdin), else undefined:
- * a pipe or a socket can be read only once, so it takes the in-memory path.
+ * large message, which opens it more than once: any name relative to `cwd`; `-` only when
+ * `stdin` is the process's own fd 0 and that is a redirected regular file (opened again
+ * through /dev/stdin), else undefined: a pipe, a socket or a stream a caller of main gave can
+ * be read only once, so it takes the in-memory path.
  */
-export function reopenablePath(cwd: string, file: string): string | undefined {
+export function reopenablePath(
+  cwd: string,
+  file: string,
+  stdin: () => NodeJS.ReadableStream,
+): string | undefined {
   if (file !== '-') return resolve(cwd, file);
+  if ((stdin() as { fd?: unknown }).fd !== 0) return undefined;
   try {
     return fstatSync(0).isFile() ? '/dev/stdin' : undefined;
   } catch {
@@ -22,13 +28,11 @@ export function reopenablePath(cwd: string, file: string): string | undefined {
   }
 }
 
-function tooLarge(file: string): SealpostError {
-  const what = file === '-' ? 'The message on standard input' : quoteUntrusted(file);
-  return new SealpostError('EIO', `${what} is larger than ${MAX_MESSAGE_FILE / 1024 / 1024} MiB.`);
-}
-
-/** All of standard input, refused past MAX_MESSAGE_FILE octets. */
-async function readStdin(stream: NodeJS.ReadableStream): Promise<Buffer> {
+/**
+ * All of `stream` (standard input: a message, or a body), refused with EIO past
+ * MAX_MESSAGE_FILE octets, as a file of that size is.
+ */
+export async function readAllOfStdin(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
@@ -38,6 +42,11 @@ async function readStdin(stream: NodeJS.ReadableStream): Promise<Buffer> {
     chunks.push(bytes);
   }
   return Buffer.concat(chunks);
+}
+
+function tooLarge(file: string): SealpostError {
+  const what = file === '-' ? 'Standard input' : quoteUntrusted(file);
+  return new SealpostError('EIO', `${what} is larger than ${MAX_MESSAGE_FILE / 1024 / 1024} MiB.`);
 }
 
 /**
@@ -51,7 +60,7 @@ export async function readMessageFile(
 ): Promise<Uint8Array> {
   let bytes: Buffer;
   try {
-    bytes = file === '-' ? await readStdin(stdin()) : await readFile(resolve(cwd, file));
+    bytes = file === '-' ? await readAllOfStdin(stdin()) : await readFile(resolve(cwd, file));
   } catch (cause) {
     if (cause instanceof SealpostError) throw cause;
     const what = file === '-' ? 'on standard input' : `file ${quoteUntrusted(file)}`;

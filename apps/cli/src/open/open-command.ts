@@ -114,7 +114,7 @@ export async function largeMessageFile(
   ctx: CommandContext,
   recipient: typeof import('@sealpost/pipeline/recipient'),
 ): Promise<import('./open-large.js').LargeMessageFile | undefined> {
-  const path = reopenablePath(ctx.cwd, ctx.positionals[0]!);
+  const path = reopenablePath(ctx.cwd, ctx.positionals[0]!, () => ctx.stdin);
   if (path === undefined) return undefined;
   const size = await messageFileSize(path);
   if (size === undefined || size <= recipient.STREAMED_OPEN_THRESHOLD) return undefined;

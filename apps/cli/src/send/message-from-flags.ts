@@ -4,6 +4,7 @@ import { access, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { MessageInput } from '@sealpost/compose';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
+import { readAllOfStdin } from '../message-file.js';
 
 export interface MessageFlags {
   readonly from?: string;
@@ -92,11 +93,7 @@ async function readText(
   what: string,
   stdin: () => NodeJS.ReadableStream,
 ): Promise<string> {
-  if (path === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of stdin()) chunks.push(Buffer.from(chunk as Buffer));
-    return Buffer.concat(chunks).toString('utf8');
-  }
+  if (path === '-') return (await readAllOfStdin(stdin())).toString('utf8');
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
