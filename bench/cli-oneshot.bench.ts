@@ -58,7 +58,13 @@ async function main() {
       join(dir, 'prepared.eml'),
       `From: me@example.net\nTo: alice@example.org\nSubject: bench\n\n${body}`,
     );
-    writeMsmtpRc(join(dir, 'msmtprc'), postfix, join(dir, 'ca.pem'));
+    writeMsmtpRc(join(dir, 'msmtprc'), {
+      host: postfix.host,
+      port: postfix.startTlsPort,
+      caFile: join(dir, 'ca.pem'),
+      from: 'me@example.net',
+      auth: { user: postfix.user, password: postfix.password },
+    });
     // What a gpg user scripts: PGP/MIME needs a multipart wrapper (RFC 3156 §4); the armored
     // block goes in its second part.
     const gpgScript = [

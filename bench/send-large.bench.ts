@@ -148,7 +148,13 @@ async function startPostfixSink() {
   });
   writeFileSync(file('server-ca.pem'), postfix.caPem);
   // The peer's way to the same server: its output, under a header, piped to msmtp.
-  writeMsmtpRc(file('msmtprc'), postfix, file('server-ca.pem'));
+  writeMsmtpRc(file('msmtprc'), {
+    host: postfix.host,
+    port: postfix.startTlsPort,
+    caFile: file('server-ca.pem'),
+    from: 'me@example.net',
+    auth: { user: postfix.user, password: postfix.password },
+  });
   const incoming = join(postfix.maildir, 'new');
   return {
     args: [

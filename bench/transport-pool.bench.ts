@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sharedTestCa, startSubmissionServer } from '@sealpost/testkit';
 import { createSmtpTransport } from '@sealpost/transport';
+import { writeMsmtpRc } from './msmtp.js';
 
 const run = promisify(execFile);
 const total = Number(process.env.BENCH_MESSAGES ?? 2000);
@@ -67,24 +68,13 @@ async function main() {
   );
 
   const config = join(dir, 'msmtprc');
-  writeFileSync(
-    config,
-    [
-      'defaults',
-      'tls on',
-      'tls_starttls on',
-      `tls_trust_file ${caFile}`,
-      'tls_min_dh_prime_bits 2048',
-      'account bench',
-      `host ${sink.host}`,
-      `port ${sink.port}`,
-      'from bench@example.test',
-      'auth off',
-      'account default : bench',
-      '',
-    ].join('\n'),
-    { mode: 0o600 },
-  );
+  writeMsmtpRc(config, {
+    host: sink.host,
+    port: sink.port,
+    caFile,
+    from: 'bench@example.test',
+    extra: ['tls_min_dh_prime_bits 2048'],
+  });
   const messageFile = join(dir, 'message.eml');
   writeFileSync(messageFile, message(0));
   results.push(
