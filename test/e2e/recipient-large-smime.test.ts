@@ -38,12 +38,8 @@ beforeAll(async () => {
     ca.issueEmailCertificate('me@example.net', { keyType: 'rsa-2048' }),
   ]);
   writeFileSync(file('ca.pem'), ca.certPem);
-  writeFileSync(file('alice.pem'), alice.certPem);
-  writeFileSync(file('alice.key'), alice.keyPem);
-  writeFileSync(file('alice-identity.pem'), `${alice.certPem}${alice.keyPem}`);
-  writeFileSync(file('me.pem'), me.certPem);
-  writeFileSync(file('me.key'), me.keyPem);
-  writeFileSync(file('me-identity.pem'), `${me.certPem}${me.keyPem}`);
+  place.writeCertificate('alice', alice);
+  place.writeCertificate('me', me);
   keys = {
     ...NO_KEYS,
     smimeIdentities: [

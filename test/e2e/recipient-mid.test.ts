@@ -141,11 +141,8 @@ beforeAll(async () => {
   writeFileSync(file('me.asc'), me.armoredPublicKey);
   writeFileSync(file('me.sec.asc'), me.armoredPrivateKey);
   writeFileSync(file('ca.pem'), ca.certPem);
-  writeFileSync(file('alice.pem'), aliceCert.certPem);
-  writeFileSync(file('alice-identity.pem'), `${aliceCert.certPem}${aliceCert.keyPem}`);
-  writeFileSync(file('me.pem'), meCert.certPem);
-  writeFileSync(file('me.key'), meCert.keyPem);
-  writeFileSync(file('me-identity.pem'), `${meCert.certPem}${meCert.keyPem}`);
+  place.writeCertificate('alice', aliceCert);
+  place.writeCertificate('me', meCert);
   // 3 MiB of attachment: ~4 MiB signed, ~5.5 MiB signed and encrypted (armor / base64 of base64).
   writeFileSync(file('mid.bin'), randomBytes(3 * MIB));
   const send = (out: string, flags: string[]) =>

@@ -1,7 +1,7 @@
 // A private directory for one large-message suite: its files, a HOME and XDG directories that
 // hold no developer's settings, and the TMPDIR the binary spools into, so a suite can check
 // that nothing was left there.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -35,6 +35,15 @@ export class Workplace {
   readonly fresh = (name: string): string => this.file(`${name}-${++this.#runs}.eml`);
   /** A new numbered name without the .eml (directories, say). */
   readonly numbered = (name: string): string => this.file(`${name}-${++this.#runs}`);
+  /**
+   * An S/MIME identity's files: `name.pem` (the certificate, what others encrypt to or anchor
+   * on), `name.key` (its key) and `name-identity.pem` (both, what `--key` / `--sign-key` read).
+   */
+  readonly writeCertificate = (name: string, cert: { certPem: string; keyPem: string }): void => {
+    writeFileSync(this.file(`${name}.pem`), cert.certPem);
+    writeFileSync(this.file(`${name}.key`), cert.keyPem);
+    writeFileSync(this.file(`${name}-identity.pem`), `${cert.certPem}${cert.keyPem}`);
+  };
   readonly spoolIsEmpty = (): void => {
     expect(readdirSync(this.spoolBase())).toEqual([]);
   };
