@@ -3,7 +3,7 @@
 // process.stdin: what comes out must be exactly what the same bytes give through a pipe.
 // And `decrypt -`, `verify -`, `inspect -` read the message from stdin, either way.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pgp from '@sealpost/pgp';
@@ -126,6 +126,8 @@ describe('decrypt, verify and inspect with - for the message', () => {
         expect(r.code, r.stderr).toBe(0);
         expect(r.stdout).toBe(byPath.stdout);
       }
+      // A large piped message went through a private spool file in TMPDIR: it is gone.
+      expect(readdirSync(dir).filter((name) => name.startsWith('sealpost-'))).toEqual([]);
       const inspected = await runCli(['inspect', '-', '--json'], { env: env(), input });
       expect(inspected.code, inspected.stderr).toBe(0);
       expect(JSON.parse(inspected.stdout)).toMatchObject({ file: '-' });

@@ -50,3 +50,4 @@ export type {
   StreamedOpenSide,
   StreamedPayload,
 } from './schemes/streamed-open-side.js';
+export { createSpoolDir, type SpoolDir } from './spool/spool-dir.js';

@@ -1,6 +1,6 @@
 /** `sealpost decrypt FILE.eml --key FILE`: the recipient side, PGP/MIME, S/MIME or inline PGP. */
 import { SealpostError } from '@sealpost/errors';
-import type { Command } from '../command.js';
+import type { Command, CommandContext } from '../command.js';
 import {
   assertEncrypted,
   assertIntegrity,
@@ -15,6 +15,7 @@ import {
   passphraseReader,
   stringList,
 } from '../open/open-command.js';
+import { releaseStdinMessage } from '../open/stdin-message.js';
 
 export const decryptCommand: Command = {
   name: 'decrypt',
@@ -84,30 +85,39 @@ export const decryptCommand: Command = {
     },
   ],
   async run(ctx) {
-    const keyNames = stringList(ctx.values.key);
-    if (keyNames.length === 0) {
-      throw new SealpostError('EUSAGE', 'decrypt needs your private key: --key FILE.');
+    try {
+      return await decryptMessage(ctx);
+    } finally {
+      // A large message piped on stdin went to a private spool file: removed now.
+      await releaseStdinMessage(ctx);
     }
-    const recipient = await import('@sealpost/pipeline/recipient');
-    const large = await largeMessageFile(ctx, recipient);
-    if (large) return (await import('../open/open-large.js')).decryptLarge(ctx, recipient, large);
-    const passphrase = passphraseReader(ctx);
-    const bytes = await messageBytes(ctx);
-    // Before any key is unlocked: a message that is not encrypted needs no passphrase.
-    const layer = await recipient.findMessageProtection(bytes);
-    assertEncrypted(layer);
-    const keys = await loadKeys(ctx, {
-      decryptionKeyFiles: keyNames,
-      verificationKeyFiles: stringList(ctx.values['verify-key']),
-      passphrase,
-    });
-    assertKeyFor(layer, keys);
-    const opened = await recipient.openMessage(bytes, keys, OPENING_IN_NODE);
-    assertSignatures(opened, false);
-    if (ctx.values['require-integrity'] === true) {
-      assertIntegrity(opened, recipient.contentMalleable(opened));
-    }
-    await emitOpened(ctx, opened);
-    return 0;
   },
 };
+
+async function decryptMessage(ctx: CommandContext): Promise<number> {
+  const keyNames = stringList(ctx.values.key);
+  if (keyNames.length === 0) {
+    throw new SealpostError('EUSAGE', 'decrypt needs your private key: --key FILE.');
+  }
+  const recipient = await import('@sealpost/pipeline/recipient');
+  const large = await largeMessageFile(ctx, recipient);
+  if (large) return (await import('../open/open-large.js')).decryptLarge(ctx, recipient, large);
+  const passphrase = passphraseReader(ctx);
+  const bytes = await messageBytes(ctx);
+  // Before any key is unlocked: a message that is not encrypted needs no passphrase.
+  const layer = await recipient.findMessageProtection(bytes);
+  assertEncrypted(layer);
+  const keys = await loadKeys(ctx, {
+    decryptionKeyFiles: keyNames,
+    verificationKeyFiles: stringList(ctx.values['verify-key']),
+    passphrase,
+  });
+  assertKeyFor(layer, keys);
+  const opened = await recipient.openMessage(bytes, keys, OPENING_IN_NODE);
+  assertSignatures(opened, false);
+  if (ctx.values['require-integrity'] === true) {
+    assertIntegrity(opened, recipient.contentMalleable(opened));
+  }
+  await emitOpened(ctx, opened);
+  return 0;
+}

@@ -1,5 +1,5 @@
 /** `sealpost verify FILE.eml`: check a PGP/MIME, S/MIME or inline PGP signature on a message. */
-import type { Command } from '../command.js';
+import type { Command, CommandContext } from '../command.js';
 import {
   assertSignatures,
   assertSigned,
@@ -11,6 +11,7 @@ import {
   OPENING_IN_NODE,
   stringList,
 } from '../open/open-command.js';
+import { releaseStdinMessage } from '../open/stdin-message.js';
 
 export const verifyCommand: Command = {
   name: 'verify',
@@ -47,17 +48,26 @@ export const verifyCommand: Command = {
     },
   ],
   async run(ctx) {
-    const recipient = await import('@sealpost/pipeline/recipient');
-    const large = await largeMessageFile(ctx, recipient);
-    if (large) return (await import('../open/open-large.js')).verifyLarge(ctx, recipient, large);
-    const [bytes, keys] = await Promise.all([
-      messageBytes(ctx),
-      loadKeys(ctx, { verificationKeyFiles: stringList(ctx.values.key) }),
-    ]);
-    assertSigned(await recipient.findMessageProtection(bytes));
-    const opened = await recipient.openMessage(bytes, keys, OPENING_IN_NODE);
-    assertSignatures(opened, true);
-    await emitOpened(ctx, opened);
-    return 0;
+    try {
+      return await verifyMessage(ctx);
+    } finally {
+      // A large message piped on stdin went to a private spool file: removed now.
+      await releaseStdinMessage(ctx);
+    }
   },
 };
+
+async function verifyMessage(ctx: CommandContext): Promise<number> {
+  const recipient = await import('@sealpost/pipeline/recipient');
+  const large = await largeMessageFile(ctx, recipient);
+  if (large) return (await import('../open/open-large.js')).verifyLarge(ctx, recipient, large);
+  const [bytes, keys] = await Promise.all([
+    messageBytes(ctx),
+    loadKeys(ctx, { verificationKeyFiles: stringList(ctx.values.key) }),
+  ]);
+  assertSigned(await recipient.findMessageProtection(bytes));
+  const opened = await recipient.openMessage(bytes, keys, OPENING_IN_NODE);
+  assertSignatures(opened, true);
+  await emitOpened(ctx, opened);
+  return 0;
+}

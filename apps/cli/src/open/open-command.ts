@@ -9,6 +9,7 @@ import type { CommandContext, OptionSpec } from '../command.js';
 import { keyringPaths } from '../keystore/keyring-dir.js';
 import { messageFileSize, readMessageFile, reopenablePath } from '../message-file.js';
 import { readSecret } from '../secrets.js';
+import { takeStdinMessage } from './stdin-message.js';
 
 export const OPEN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   anchor: {
@@ -101,6 +102,12 @@ export function passphraseReader(ctx: CommandContext): () => Promise<string | un
 }
 
 export async function messageBytes(ctx: CommandContext): Promise<Uint8Array> {
+  if (ctx.positionals[0] === '-' && reopenablePath(ctx.cwd, '-', () => ctx.stdin) === undefined) {
+    // Read once per run: largeMessageFile, which decrypt and verify ask first, already did.
+    const message = await takeStdinMessage(ctx, await import('@sealpost/pipeline/recipient'));
+    if ('bytes' in message) return message.bytes;
+    return readMessageFile(ctx.cwd, message.path, () => ctx.stdin);
+  }
   return readMessageFile(ctx.cwd, ctx.positionals[0]!, () => ctx.stdin);
 }
 
@@ -114,8 +121,13 @@ export async function largeMessageFile(
   ctx: CommandContext,
   recipient: typeof import('@sealpost/pipeline/recipient'),
 ): Promise<import('./open-large.js').LargeMessageFile | undefined> {
-  const path = reopenablePath(ctx.cwd, ctx.positionals[0]!, () => ctx.stdin);
-  if (path === undefined) return undefined;
+  let path = reopenablePath(ctx.cwd, ctx.positionals[0]!, () => ctx.stdin);
+  if (path === undefined) {
+    // `-` from a pipe or a socket: a large message goes to a private spool file first.
+    const message = await takeStdinMessage(ctx, recipient);
+    if ('bytes' in message) return undefined;
+    path = message.path;
+  }
   const size = await messageFileSize(path);
   if (size === undefined || size <= recipient.STREAMED_OPEN_THRESHOLD) return undefined;
   try {
