@@ -77,8 +77,13 @@ describe('BullMqQueue with several consumers', () => {
     const producer = open('restart');
     const total = 200;
     for (let i = 0; i < total; i++) await producer.enqueue(job());
-    const consumers = [open('restart'), open('restart')];
-    const running = consumers.map((consumer) => drain(consumer, 3_000, 40_000));
+    // A completion sent while Redis is down may never reach it: that job stays active until
+    // its lock expires and the stalled-job check puts it back (at least once, not lost). Short
+    // locks, and an idle wait longer than lock + check, let the drains see it come back
+    // (with the 30 s defaults a clean-clone run once ended with one job still "sending").
+    const recovery = { lockDurationMs: 2_000, stalledIntervalMs: 1_000 };
+    const consumers = [open('restart', recovery), open('restart', recovery)];
+    const running = consumers.map((consumer) => drain(consumer, 6_000, 60_000));
     // Restart once the consumers are under way.
     while ((await producer.counts()).sent < 40) await new Promise((r) => setTimeout(r, 10));
     expect((await producer.counts()).sent).toBeLessThan(total);
