@@ -29,11 +29,16 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
- * The command line of the node process the launcher became: `sendmail -t` waits for its
- * message on stdin, so the process is still there to be looked at.
+ * The command line of the node process the launcher became. `args` must keep it waiting
+ * (`sendmail -t` and `inspect -` wait for stdin, `keys import FIFO` for a writer), so that the
+ * process is still there to be looked at.
  */
-async function nodeCommandLine(launcher: string, env: NodeJS.ProcessEnv = {}): Promise<string[]> {
-  const child: ChildProcess = spawn(launcher, ['sendmail', '-t'], {
+async function nodeCommandLine(
+  launcher: string,
+  env: NodeJS.ProcessEnv = {},
+  args: readonly string[] = ['sendmail', '-t'],
+): Promise<string[]> {
+  const child: ChildProcess = spawn(launcher, args, {
     env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: dir, ...env },
     stdio: ['pipe', 'ignore', 'ignore'],
   });
@@ -42,7 +47,7 @@ async function nodeCommandLine(launcher: string, env: NodeJS.ProcessEnv = {}): P
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'latin1').split('\0');
-      if (argv.includes('sendmail') && !argv.some((a) => a.endsWith('/sh') || a === 'sh')) {
+      if (argv.includes(args.at(-1)!) && !argv.some((a) => a.endsWith('/sh') || a === 'sh')) {
         // Once exec'd, argv[0] is node; the shell is gone.
         if (!/(^|\/)sh$/.test(argv[0] ?? '')) return argv.filter(Boolean);
       }
@@ -76,11 +81,52 @@ describe.runIf(linux)('the sealpost launcher', () => {
     const argv = await nodeCommandLine(bin);
     const at = argv.indexOf('--snapshot-blob');
     expect(at).toBeGreaterThan(0);
-    expect(argv.slice(at + 1)).toEqual([join(dist, 'sealpost.blob'), bin, 'sendmail', '-t']);
+    expect(argv.slice(at + 1)).toEqual([join(dist, 'sealpost-send.blob'), bin, 'sendmail', '-t']);
     // The V8 flags the blob was built with (launcher.sh's v8_flags): the young-generation
     // limit that keeps large messages under 150 MB, and baseline code from the first call.
     expect(argv.slice(1, at)).toEqual(['--max-semi-space-size=4', '--always-sparkplug']);
   }, 30_000);
+
+  it('starts each command from the smallest snapshot that holds it', async () => {
+    const fifo = join(dir, 'key-fifo');
+    spawnSync('mkfifo', [fifo]);
+    const link = join(dir, 'snapshot-sendmail', 'sendmail');
+    spawnSync('mkdir', ['-p', dirname(link)]);
+    symlinkSync(bin, link);
+    const cases: [string, string[], string][] = [
+      [bin, ['sendmail', '-t'], 'sealpost-send.blob'],
+      [link, ['-t'], 'sealpost-send.blob'],
+      [bin, ['inspect', '-'], 'sealpost-open.blob'],
+      [bin, ['keys', 'import', fifo], 'sealpost.blob'],
+    ];
+    for (const [launcher, args, blob] of cases) {
+      const argv = await nodeCommandLine(launcher, {}, args);
+      const at = argv.indexOf('--snapshot-blob');
+      expect(argv[at + 1], args.join(' ')).toBe(join(dist, blob));
+    }
+  }, 60_000);
+
+  it('answers the same from each snapshot as from bin.js', () => {
+    const env = { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: dir };
+    for (const args of [
+      ['send', '--help'],
+      ['sendmail', '--help'],
+      ['decrypt', '--help'],
+      ['verify', '--help'],
+      ['inspect', '--help'],
+      ['--help'],
+    ]) {
+      const fromSnapshot = spawnSync(bin, args, { encoding: 'utf8', env });
+      const fromBundle = spawnSync(process.execPath, [join(dist, 'bin.js'), ...args], {
+        encoding: 'utf8',
+        env,
+      });
+      expect(fromSnapshot.status, fromSnapshot.stderr).toBe(fromBundle.status);
+      expect(fromSnapshot.stderr).toBe(fromBundle.stderr);
+      expect(fromSnapshot.stdout, args.join(' ')).toBe(fromBundle.stdout);
+      expect(fromSnapshot.stdout.length).toBeGreaterThan(200);
+    }
+  }, 60_000);
 
   it('runs bin.js when the stamp names another node binary, with the same answer', async () => {
     const launcher = distCopy('other-node', {

@@ -1,7 +1,7 @@
 #!/bin/sh
-# sealpost: starts Node from the start-up snapshot next to this file (decision 0143) when that
-# snapshot was built by the very `node` found on PATH and NODE_OPTIONS is empty; otherwise it
-# runs bin.js, as before the snapshot. Copied to dist/sealpost by scripts/snapshot.mjs, which
+# sealpost: starts Node from a start-up snapshot next to this file (decision 0143) when the
+# snapshots were built by the very `node` found on PATH and NODE_OPTIONS is empty; otherwise it
+# runs bin.js, as before the snapshots. Copied to dist/sealpost by scripts/snapshot.mjs, which
 # also writes the stamp.
 self=$0
 if [ -L "$self" ]; then self=$(readlink -f -- "$self"); fi
@@ -18,6 +18,13 @@ v8_flags='--max-semi-space-size=4'
 # call (one-shot decrypt, verify and send --dry-run ~5-9 ms faster, large messages no slower;
 # decision 0143). bin.js, which compiles from source, is ~15 % slower with it.
 snapshot_v8_flags='--always-sparkplug'
+# The smallest snapshot that holds the command (scripts/snapshot.mjs, SNAPSHOTS, has the same
+# lists): a smaller heap is restored faster. Linked as sendmail, the command is sendmail.
+case ${0##*/}:${1-} in
+sendmail:* | sealpost-sendmail:* | *:send | *:sendmail) blob=$dist/sealpost-send.blob ;;
+*:decrypt | *:verify | *:inspect) blob=$dist/sealpost-open.blob ;;
+*) blob=$dist/sealpost.blob ;;
+esac
 node=$(command -v node) || {
   echo "sealpost: node is not on PATH (sealpost needs Node.js 20.19 or later)" >&2
   exit 127
@@ -25,12 +32,12 @@ node=$(command -v node) || {
 # NODE_OPTIONS may carry V8 flags (--max-old-space-size, …): Node then refuses the snapshot,
 # which was made without them, and it ignores --import preloads when starting from one.
 # A bin.js newer than the snapshot was built without it (tsc -b alone): the snapshot is stale.
-if [ -z "${NODE_OPTIONS-}" ] && [ -r "$dist/sealpost.stamp" ] && [ "$dist/sealpost.blob" -nt "$dist/bin.js" ]; then
+if [ -z "${NODE_OPTIONS-}" ] && [ -r "$dist/sealpost.stamp" ] && [ "$blob" -nt "$dist/bin.js" ]; then
   read -r built <"$dist/sealpost.stamp"
   # Device, inode, size, mtime, ctime of the node binary: any other or replaced node (an
   # upgrade, nvm, a container image) cannot read this snapshot and takes bin.js instead.
   if [ "$built" = "$(stat -L -c '%d %i %s %Y %Z' -- "$node" 2>/dev/null)" ]; then
-    exec "$node" $v8_flags $snapshot_v8_flags --snapshot-blob "$dist/sealpost.blob" "$0" "$@"
+    exec "$node" $v8_flags $snapshot_v8_flags --snapshot-blob "$blob" "$0" "$@"
   fi
 fi
 exec "$node" $v8_flags "$dist/bin.js" "$@"

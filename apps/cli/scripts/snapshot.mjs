@@ -1,15 +1,17 @@
 /**
- * Builds the `sealpost` start-up snapshot (docs/decisions/0143): `dist/snapshot.cjs` (the CLI
- * as one CommonJS bundle, entry src/snapshot/snapshot-entry.ts), `dist/sealpost.blob` (Node's
- * heap after that entry loaded the CLI and warmed up the recipient commands),
- * `dist/sealpost.stamp` (which node binary built it) and the launcher `dist/sealpost`.
+ * Builds the `sealpost` start-up snapshots (docs/decisions/0143): for each entry of
+ * {@link SNAPSHOTS}, `dist/<name>.cjs` (the CLI as one CommonJS bundle, entry
+ * src/snapshot/snapshot-entry.ts, holding only that snapshot's commands) and `dist/<name>.blob`
+ * (Node's heap after that entry loaded the CLI and warmed up those commands); then
+ * `dist/sealpost.stamp` (which node binary built them) and the launcher `dist/sealpost`, which
+ * picks the snapshot by the command.
  *
  * Runs after scripts/bundle.mjs; like it, reads the workspace libraries from their `dist`.
- * When the snapshot cannot be made (another Node, a warm-up that left data behind), the build
- * says why and goes on without it: the launcher then runs bin.js, and the e2e test that
+ * When the snapshots cannot be made (another Node, a warm-up that left data behind), the build
+ * says why and goes on without them: the launcher then runs bin.js, and the e2e test that
  * expects the snapshot fails, so CI does not miss it.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
@@ -40,18 +42,58 @@ const openpgpCjs = createRequire(createRequire(import.meta.url).resolve('@sealpo
   'openpgp',
 );
 
+/**
+ * The snapshots and the commands each holds (`null`: all). The heap a run starts from costs ~4 ms
+ * per MB to restore, so the commands scripts run one shot at a time get a smaller one of their
+ * own: `send` and `sendmail` leave out the recipient side, `decrypt`, `verify` and `inspect`
+ * leave out composing and SMTP. scripts/launcher.sh picks by the same lists.
+ */
+const SNAPSHOTS = [
+  { name: 'sealpost', commands: null },
+  { name: 'sealpost-send', commands: ['send', 'sendmail'] },
+  { name: 'sealpost-open', commands: ['decrypt', 'verify', 'inspect'] },
+];
+
 // A failed build must not leave the snapshot of an older one next to a newer bin.js: without
 // them the launcher runs bin.js.
-for (const name of ['sealpost.blob', 'sealpost.stamp']) rmSync(join(dist, name), { force: true });
+for (const name of [...SNAPSHOTS.map((s) => `${s.name}.blob`), 'sealpost.stamp']) {
+  rmSync(join(dist, name), { force: true });
+}
 copyFileSync(join(root, 'scripts', 'launcher.sh'), join(dist, 'sealpost'));
 chmodSync(join(dist, 'sealpost'), 0o755);
 
-/** dist/snapshot.cjs: the CLI as one CommonJS file, which `--build-snapshot` can run. */
-async function bundleForSnapshot() {
+/**
+ * An esbuild plugin that leaves out of a bundle the command modules main.ts would load for
+ * commands other than `commands`: each becomes a module that exports none (main.ts then finds
+ * no such command). The launcher never gives such a bundle's snapshot another command.
+ */
+function onlyCommands(commands) {
+  return {
+    name: 'sealpost-only-commands',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/commands\/[a-z]+\.js$/ }, (args) => {
+        if (!args.importer.endsWith(join('src', 'main.ts'))) return undefined;
+        const command = /([a-z]+)\.js$/.exec(args.path)[1];
+        return commands.includes(command)
+          ? undefined
+          : { path: command, namespace: 'sealpost-left-out' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'sealpost-left-out' }, () => ({
+        loader: 'js',
+        contents: 'export const COMMANDS = [];',
+      }));
+    },
+  };
+}
+
+/** dist/<name>.cjs: the CLI (or its `commands`) as one CommonJS file, which `--build-snapshot` can run. */
+async function bundleForSnapshot({ name, commands }) {
+  const options = cliBundleOptions(root);
   await build({
-    ...cliBundleOptions(root),
+    ...options,
+    plugins: commands ? [...options.plugins, onlyCommands(commands)] : options.plugins,
     entryPoints: ['src/snapshot/snapshot-entry.ts'],
-    outfile: join(dist, 'snapshot.cjs'),
+    outfile: join(dist, `${name}.cjs`),
     format: 'cjs',
     alias: { openpgp: openpgpCjs },
     define: { 'import.meta.url': 'globalThis.__sealpostModuleUrl' },
@@ -75,53 +117,83 @@ function launcherV8Flags() {
   });
 }
 
-/** dist/sealpost.blob and dist/sealpost.stamp, or an error saying why not. */
-async function buildSnapshot() {
-  // The builder runs in an empty directory with a minimal environment: nothing of the machine
+/** Runs a process to its end; resolves with its exit status (or signal) and what it printed. */
+function run(command, args, options) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (b) => {
+      output += b;
+    });
+    child.stderr.on('data', (b) => {
+      output += b;
+    });
+    child.on('error', reject);
+    child.on('close', (status, signal) => resolve({ status: status ?? signal, output }));
+  });
+}
+
+/**
+ * `<work>/<name>.blob` from dist/<name>.cjs, warmed up on `commands` (all when null), or an
+ * error saying why not.
+ */
+async function buildBlob(work, fixtures, mark, { name, commands }) {
+  const heap = join(work, `${name}.heapsnapshot`);
+  const built = await run(
+    process.execPath,
+    [
+      ...launcherV8Flags(),
+      '--snapshot-blob',
+      join(work, `${name}.blob`),
+      '--build-snapshot',
+      join(dist, `${name}.cjs`),
+    ],
+    {
+      cwd: work,
+      env: {
+        PATH: process.env.PATH ?? '',
+        TMPDIR: work,
+        SEALPOST_WARM_UP_DIR: fixtures,
+        SEALPOST_WARM_UP_COMMANDS: commands ? commands.join(',') : '',
+        SEALPOST_WARM_UP_HEAP: heap,
+      },
+    },
+  );
+  if (built.status !== 0) {
+    process.stderr.write(built.output);
+    throw new Error(`building the start-up snapshot ${name} failed (exit ${built.status})`);
+  }
+  // The heap after the warm-up, as a V8 heap snapshot (strings in clear): a cache or a
+  // module variable that kept a key, an address or a message of the warm-up would show here.
+  // (The blob itself is not searched: backing stores of live buffers may hold stale bytes of
+  // freed ones, which no code can read as data.)
+  if (readFileSync(heap, 'latin1').includes(mark)) {
+    throw new Error(
+      `the heap of ${name} still holds data of the snapshot warm-up; no snapshot was saved`,
+    );
+  }
+  rmSync(heap);
+}
+
+/** dist/<name>.blob for every snapshot and dist/sealpost.stamp, or an error saying why not. */
+async function buildSnapshots() {
+  // The builders run in an empty directory with a minimal environment: nothing of the machine
   // that builds (its settings, keyrings, HOME) can reach the heap that is saved.
   const work = mkdtempSync(join(tmpdir(), 'sealpost-snapshot-build-'));
-  const blob = join(dist, 'sealpost.blob');
-  // Every address and text of the warm-up carries this mark; none may stay in the heap.
+  // Every address and text of the warm-up carries this mark; none may stay in a heap.
   const mark = randomBytes(12).toString('hex');
   try {
     const fixtures = join(work, 'fixtures');
     mkdirSync(fixtures, { mode: 0o700 });
     await writeWarmUpFixtures(fixtures, mark);
-    const built = spawnSync(
-      process.execPath,
-      [
-        ...launcherV8Flags(),
-        '--snapshot-blob',
-        join(work, 'sealpost.blob'),
-        '--build-snapshot',
-        join(dist, 'snapshot.cjs'),
-      ],
-      {
-        cwd: work,
-        env: {
-          PATH: process.env.PATH ?? '',
-          TMPDIR: work,
-          SEALPOST_WARM_UP_DIR: fixtures,
-          SEALPOST_WARM_UP_HEAP: join(work, 'warm-up.heapsnapshot'),
-        },
-        encoding: 'utf8',
-      },
+    // All or none: a launcher that found one snapshot but not another would start some
+    // commands from a heap older than bin.js.
+    // Every builder ends before the work directory goes; the first failure is the one told.
+    const builds = await Promise.allSettled(
+      SNAPSHOTS.map((snapshot) => buildBlob(work, fixtures, mark, snapshot)),
     );
-    if (built.status !== 0) {
-      process.stderr.write(built.stdout + built.stderr);
-      throw new Error(
-        `building the start-up snapshot failed (exit ${built.status ?? built.signal})`,
-      );
-    }
-    // The heap after the warm-up, as a V8 heap snapshot (strings in clear): a cache or a
-    // module variable that kept a key, an address or a message of the warm-up would show here.
-    // (The blob itself is not searched: backing stores of live buffers may hold stale bytes of
-    // freed ones, which no code can read as data.)
-    if (readFileSync(join(work, 'warm-up.heapsnapshot'), 'latin1').includes(mark)) {
-      throw new Error(
-        'the heap still holds data of the snapshot warm-up; the snapshot was not saved',
-      );
-    }
+    const failed = builds.find((b) => b.status === 'rejected');
+    if (failed) throw failed.reason;
     // What the launcher compares with `stat -L -c '%d %i %s %Y %Z'` of the node it finds.
     const node = statSync(process.execPath, { bigint: true });
     const seconds = (ns) => (ns / 1_000_000_000n).toString();
@@ -129,17 +201,20 @@ async function buildSnapshot() {
       join(dist, 'sealpost.stamp'),
       `${node.dev} ${node.ino} ${node.size} ${seconds(node.mtimeNs)} ${seconds(node.ctimeNs)}\n`,
     );
-    // Last: the launcher also needs the blob to be newer than bin.js.
-    renameSync(join(work, 'sealpost.blob'), blob);
+    // Last: the launcher also needs each blob to be newer than bin.js.
+    for (const { name } of SNAPSHOTS) {
+      renameSync(join(work, `${name}.blob`), join(dist, `${name}.blob`));
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
 try {
-  await bundleForSnapshot();
-  await buildSnapshot();
+  for (const snapshot of SNAPSHOTS) await bundleForSnapshot(snapshot);
+  await buildSnapshots();
 } catch (err) {
+  for (const { name } of SNAPSHOTS) rmSync(join(dist, `${name}.blob`), { force: true });
   process.stderr.write(
     `\nsealpost: no start-up snapshot was built: ${err instanceof Error ? err.message : err}\n` +
       '  dist/sealpost runs dist/bin.js instead: the same commands, a slower start.\n\n',

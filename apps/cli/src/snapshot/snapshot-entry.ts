@@ -21,7 +21,9 @@ function writeHeapForCheck(): void {
 function startWarmUp(): void {
   const dir = process.env.SEALPOST_WARM_UP_DIR;
   if (!dir) throw new Error('SEALPOST_WARM_UP_DIR is not set (run scripts/snapshot.mjs)');
-  warmUp(dir)
+  // The commands of the snapshot being built (scripts/snapshot.mjs); empty: all.
+  const only = process.env.SEALPOST_WARM_UP_COMMANDS?.split(',').filter(Boolean);
+  warmUp(dir, only?.length ? only : undefined)
     .then(writeHeapForCheck)
     .catch((err: unknown) => {
       process.exitCode = 1;
