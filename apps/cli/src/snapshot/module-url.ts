@@ -11,8 +11,11 @@ declare global {
   var __sealpostModuleUrl: string | undefined;
 }
 
-/** The bundle's file sits next to the program (`dist/sealpost` or `dist/snapshot.cjs`). */
+/**
+ * The bundles sit next to the program (`dist/sealpost`); only the directory of the URL is used
+ * (`../package.json`), so it names the full one, `dist/sealpost.cjs`, for all three snapshots.
+ */
 export function setModuleUrl(programPath: string): void {
   const dist = dirname(realpathSync(programPath));
-  globalThis.__sealpostModuleUrl = pathToFileURL(join(dist, 'snapshot.cjs')).href;
+  globalThis.__sealpostModuleUrl = pathToFileURL(join(dist, 'sealpost.cjs')).href;
 }
