@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   copyFileSync,
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -188,9 +189,15 @@ async function buildSnapshots() {
     await writeWarmUpFixtures(fixtures, mark);
     // All or none: a launcher that found one snapshot but not another would start some
     // commands from a heap older than bin.js.
-    // Every builder ends before the work directory goes; the first failure is the one told.
+    // Each builder gets its own copy: the warm-up writes there (its --out file, the keyring's
+    // state, HOME), and the builders run side by side. Every builder ends before the work
+    // directory goes; the first failure is the one told.
     const builds = await Promise.allSettled(
-      SNAPSHOTS.map((snapshot) => buildBlob(work, fixtures, mark, snapshot)),
+      SNAPSHOTS.map((snapshot) => {
+        const own = join(work, `${snapshot.name}-fixtures`);
+        cpSync(fixtures, own, { recursive: true });
+        return buildBlob(work, own, mark, snapshot);
+      }),
     );
     const failed = builds.find((b) => b.status === 'rejected');
     if (failed) throw failed.reason;
