@@ -48,6 +48,17 @@ async function startTlsServer(maxVersion: 'TLSv1.2' | 'TLSv1.3') {
   };
 }
 
+/** A STARTTLS session with that server, trusting its CA. */
+function openOn(server: { port: number; caPem: string }) {
+  return openSession({
+    host: '127.0.0.1',
+    port: server.port,
+    mode: 'starttls',
+    ca: server.caPem,
+    clientName: 'client.test',
+  });
+}
+
 /** Records, in order, the client's session tickets and what it writes inside TLS. */
 function recordClientTls(): string[] {
   const seen: string[] = [];
@@ -81,13 +92,7 @@ describe('EHLO after STARTTLS', () => {
     const server = await startTlsServer('TLSv1.3');
     const seen = recordClientTls();
     try {
-      const session = await openSession({
-        host: '127.0.0.1',
-        port: server.port,
-        mode: 'starttls',
-        ca: server.caPem,
-        clientName: 'client.test',
-      });
+      const session = await openOn(server);
       expect(session.tls?.version).toBe('TLSv1.3');
       // Node's server sends two tickets; the EHLO inside TLS follows the first.
       expect(seen[0]).toBe('ticket');
@@ -102,13 +107,7 @@ describe('EHLO after STARTTLS', () => {
     const server = await startTlsServer('TLSv1.2');
     const seen = recordClientTls();
     try {
-      const session = await openSession({
-        host: '127.0.0.1',
-        port: server.port,
-        mode: 'starttls',
-        ca: server.caPem,
-        clientName: 'client.test',
-      });
+      const session = await openOn(server);
       expect(session.tls?.version).toBe('TLSv1.2');
       expect(seen).toContain('EHLO');
       session.connection.close();
