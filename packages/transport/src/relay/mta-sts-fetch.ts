@@ -4,7 +4,6 @@
  * no redirects, no HTTP caching, status 200, media type text/plain, bounded time and size.
  */
 import type { LookupAddress } from 'node:dns';
-import { request } from 'node:https';
 import { isIP } from 'node:net';
 import { type MtaStsPolicy, parseMtaStsPolicy } from './mta-sts-policy.js';
 import { type RelayResolver, resolveAddresses } from './relay-resolver.js';
@@ -80,6 +79,10 @@ export function createHttpsPolicyFetcher(
   return {
     fetchPolicy(policyDomain) {
       const host = policyHost(policyDomain);
+      // node:https (and node:http under it) is loaded on the first fetch, not with the
+      // transport: a submission never fetches a policy, and loading them costs a one-shot
+      // `send` ~3–5 ms of its start.
+      const { request } = process.getBuiltinModule('node:https');
       return new Promise((resolve, reject) => {
         const req = request(
           {
