@@ -11,7 +11,7 @@
  * says why and goes on without them: the launcher then runs bin.js, and the e2e test that
  * expects the snapshot fails, so CI does not miss it.
  */
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
@@ -29,6 +29,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { cliBundleOptions } from './bundle-options.mjs';
 import { writeWarmUpFixtures } from './snapshot-fixtures.mjs';
@@ -118,20 +119,21 @@ function launcherV8Flags() {
   });
 }
 
-/** Runs a process to its end; resolves with its exit status (or signal) and what it printed. */
-function run(command, args, options) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (b) => {
-      output += b;
-    });
-    child.stderr.on('data', (b) => {
-      output += b;
-    });
-    child.on('error', reject);
-    child.on('close', (status, signal) => resolve({ status: status ?? signal, output }));
-  });
+/**
+ * The launcher picks the snapshot with a `case` on the first argument; its lists must be
+ * SNAPSHOTS' lists, or a command would start from a heap whose bundle left it out.
+ */
+function checkLauncherPicks() {
+  const launcher = readFileSync(join(root, 'scripts', 'launcher.sh'), 'utf8');
+  for (const { name, commands } of SNAPSHOTS.filter((s) => s.commands)) {
+    const line = new RegExp(`^(.*)\\) blob=\\$dist/${name}\\.blob ;;$`, 'm').exec(launcher);
+    const picked = [...(line?.[1] ?? '').matchAll(/\*:([a-z]+)/g)].map((m) => m[1]);
+    if (picked.sort().join() !== [...commands].sort().join()) {
+      throw new Error(
+        `scripts/launcher.sh starts ${picked.join(', ') || 'nothing'} from ${name}.blob, which holds ${commands.join(', ')}`,
+      );
+    }
+  }
 }
 
 /**
@@ -140,29 +142,33 @@ function run(command, args, options) {
  */
 async function buildBlob(work, fixtures, mark, { name, commands }) {
   const heap = join(work, `${name}.heapsnapshot`);
-  const built = await run(
-    process.execPath,
-    [
-      ...launcherV8Flags(),
-      '--snapshot-blob',
-      join(work, `${name}.blob`),
-      '--build-snapshot',
-      join(dist, `${name}.cjs`),
-    ],
-    {
-      cwd: work,
-      env: {
-        PATH: process.env.PATH ?? '',
-        TMPDIR: work,
-        SEALPOST_WARM_UP_DIR: fixtures,
-        SEALPOST_WARM_UP_COMMANDS: commands ? commands.join(',') : '',
-        SEALPOST_WARM_UP_HEAP: heap,
+  try {
+    await promisify(execFile)(
+      process.execPath,
+      [
+        ...launcherV8Flags(),
+        '--snapshot-blob',
+        join(work, `${name}.blob`),
+        '--build-snapshot',
+        join(dist, `${name}.cjs`),
+      ],
+      {
+        cwd: work,
+        env: {
+          PATH: process.env.PATH ?? '',
+          TMPDIR: work,
+          SEALPOST_WARM_UP_DIR: fixtures,
+          SEALPOST_WARM_UP_COMMANDS: commands ? commands.join(',') : '',
+          SEALPOST_WARM_UP_HEAP: heap,
+        },
+        maxBuffer: 16 * 1024 * 1024,
       },
-    },
-  );
-  if (built.status !== 0) {
-    process.stderr.write(built.output);
-    throw new Error(`building the start-up snapshot ${name} failed (exit ${built.status})`);
+    );
+  } catch (err) {
+    process.stderr.write(`${err.stdout ?? ''}${err.stderr ?? ''}`);
+    throw new Error(
+      `building the start-up snapshot ${name} failed (exit ${err.code ?? err.signal})`,
+    );
   }
   // The heap after the warm-up, as a V8 heap snapshot (strings in clear): a cache or a
   // module variable that kept a key, an address or a message of the warm-up would show here.
@@ -218,6 +224,7 @@ async function buildSnapshots() {
 }
 
 try {
+  checkLauncherPicks();
   for (const snapshot of SNAPSHOTS) await bundleForSnapshot(snapshot);
   await buildSnapshots();
 } catch (err) {
