@@ -7,8 +7,8 @@
  * in a row: the ticket, then the EHLO reply. Postfix holds the reply back until the ticket is
  * acknowledged (Nagle's algorithm), and the client, which has nothing to send, delays that
  * acknowledgement: ~40 ms lost on every submission, a fifth of a one-shot `sealpost send` to a
- * local Postfix. Sent after the ticket, the EHLO carries the
- * acknowledgement and the reply comes at once.
+ * local Postfix. Sent after the ticket, the EHLO carries the acknowledgement and the reply
+ * comes at once.
  *
  * The wait is bounded by about one handshake time (the ticket is one round trip away), so a
  * server that sends no ticket costs at most that. TLS 1.2 ends its handshake with the ticket
