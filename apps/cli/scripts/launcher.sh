@@ -34,9 +34,10 @@ node=$(command -v node) || {
 # A bin.js newer than the snapshot was built without it (tsc -b alone): the snapshot is stale.
 if [ -z "${NODE_OPTIONS-}" ] && [ -r "$dist/sealpost.stamp" ] && [ "$blob" -nt "$dist/bin.js" ]; then
   read -r built <"$dist/sealpost.stamp"
-  # Device, inode, size, mtime, ctime of the node binary: any other or replaced node (an
-  # upgrade, nvm, a container image) cannot read this snapshot and takes bin.js instead.
-  if [ "$built" = "$(stat -L -c '%d %i %s %Y %Z' -- "$node" 2>/dev/null)" ]; then
+  # Device, inode, size and mtime of the node binary: any other or replaced node (an upgrade,
+  # nvm, a container image) cannot read this snapshot and takes bin.js instead. Not the ctime:
+  # a new hard link to node (perf's build-id cache makes one) changes it, not the binary.
+  if [ "$built" = "$(stat -L -c '%d %i %s %Y' -- "$node" 2>/dev/null)" ]; then
     exec "$node" $v8_flags $snapshot_v8_flags --snapshot-blob "$blob" "$0" "$@"
   fi
 fi

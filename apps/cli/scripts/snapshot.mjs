@@ -207,12 +207,12 @@ async function buildSnapshots() {
     );
     const failed = builds.find((b) => b.status === 'rejected');
     if (failed) throw failed.reason;
-    // What the launcher compares with `stat -L -c '%d %i %s %Y %Z'` of the node it finds.
+    // What the launcher compares with `stat -L -c '%d %i %s %Y'` of the node it finds.
     const node = statSync(process.execPath, { bigint: true });
     const seconds = (ns) => (ns / 1_000_000_000n).toString();
     writeFileSync(
       join(dist, 'sealpost.stamp'),
-      `${node.dev} ${node.ino} ${node.size} ${seconds(node.mtimeNs)} ${seconds(node.ctimeNs)}\n`,
+      `${node.dev} ${node.ino} ${node.size} ${seconds(node.mtimeNs)}\n`,
     );
     // Last: the launcher also needs each blob to be newer than bin.js.
     for (const { name } of SNAPSHOTS) {
