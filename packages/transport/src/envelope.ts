@@ -27,4 +27,10 @@ export interface SendInput {
    * self-check does): the DATA stream then only dot-stuffs and skips its own line-end scans.
    */
   readonly crlfChecked?: boolean;
+  /**
+   * The message's size in octets as given (CRLF line ends, before dot-stuffing), when known.
+   * MAIL FROM then declares it (RFC 1870 SIZE=), and a message larger than the limit the server
+   * announced in EHLO is refused before MAIL FROM: nothing of it is sent.
+   */
+  readonly size?: number;
 }

@@ -1,4 +1,5 @@
-// MAIL FROM parameters from the Envelope (RFC 6531 SMTPUTF8, RFC 6152 8BITMIME), seen on the wire
+// MAIL FROM parameters from the Envelope (RFC 6531 SMTPUTF8, RFC 6152 8BITMIME) and the message
+// size (RFC 1870 SIZE), seen on the wire
 // by a recording SMTP responder on loopback.
 import { createServer, type Server } from 'node:net';
 import { SealpostError } from '@sealpost/errors';
@@ -25,7 +26,7 @@ async function recordingServer(extensions: readonly string[]) {
   return { record, port };
 }
 
-async function send(port: number, envelope: Envelope) {
+async function send(port: number, envelope: Envelope, size?: number) {
   const transport = createSmtpTransport({
     host: '127.0.0.1',
     port,
@@ -34,7 +35,7 @@ async function send(port: number, envelope: Envelope) {
     timeouts,
   });
   try {
-    return await transport.send({ envelope, raw });
+    return await transport.send({ envelope, raw, ...(size === undefined ? {} : { size }) });
   } finally {
     await transport.close();
   }
@@ -83,5 +84,44 @@ describe('MAIL FROM parameters from the envelope', () => {
     expect((error as SealpostError).message).toContain('SMTPUTF8');
     expect(mailFrom(record)).toEqual([]);
     expect(record.messages).toEqual([]);
+  });
+
+  it('declares the size in MAIL FROM when the server offers SIZE, and not otherwise', async () => {
+    const envelope = { from: 'me@example.test', to: ['bob@example.test'] };
+    const limited = await recordingServer(['SIZE 1000']);
+    await send(limited.port, envelope, raw.length);
+    await send(limited.port, envelope);
+    expect(mailFrom(limited.record)).toEqual([
+      `MAIL FROM:<me@example.test> SIZE=${raw.length}`,
+      'MAIL FROM:<me@example.test>',
+    ]);
+    const without = await recordingServer(['8BITMIME']);
+    await send(without.port, envelope, raw.length);
+    expect(mailFrom(without.record)).toEqual(['MAIL FROM:<me@example.test>']);
+  });
+
+  it('refuses a message over the SIZE limit before MAIL FROM, with the limit and the size', async () => {
+    const { record, port } = await recordingServer(['SIZE 1000', '8BITMIME']);
+    const error = await send(
+      port,
+      { from: 'me@example.test', to: ['bob@example.test'] },
+      1001,
+    ).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(SealpostError);
+    expect((error as SealpostError).code).toBe('ETOOBIG');
+    expect((error as SealpostError).message).toMatch(
+      /at most 1000 octets .* has 1001; nothing was sent/,
+    );
+    expect((error as SealpostError).details).toMatchObject({ limit: 1000, size: 1001 });
+    expect(mailFrom(record)).toEqual([]);
+    expect(record.messages).toEqual([]);
+  });
+
+  it('takes any size when the server says SIZE without a limit, or SIZE 0', async () => {
+    for (const extension of ['SIZE', 'SIZE 0']) {
+      const { record, port } = await recordingServer([extension]);
+      await send(port, { from: 'me@example.test', to: ['bob@example.test'] }, 10_000_000);
+      expect(record.messages, extension).toHaveLength(1);
+    }
   });
 });

@@ -38,14 +38,36 @@ function offers(session: SmtpSession, keyword: string): boolean {
  * here, before MAIL FROM, so the reason is ours and not a server's puzzling 553.
  */
 export function checkExtensions(session: SmtpSession, input: SendInput): void {
+  const { host, port } = session.endpoint;
   if (input.envelope.smtputf8 && !offers(session, 'SMTPUTF8')) {
-    const { host, port } = session.endpoint;
     throw new SealpostError(
       'ESMTPUTF8',
       `${host}:${port} does not offer SMTPUTF8, which an address of this message needs (RFC 6531); nothing was sent.`,
       { details: { host, port } },
     );
   }
+  const limit = sizeLimit(session);
+  if (limit !== undefined && input.size !== undefined && input.size > limit) {
+    throw new SealpostError(
+      'ETOOBIG',
+      `${host}:${port} takes messages of at most ${limit} octets (SIZE, RFC 1870), and this one has ${input.size}; nothing was sent.`,
+      { details: { host, port, limit, size: input.size } },
+    );
+  }
+}
+
+/**
+ * The largest message the server takes, from its EHLO line "SIZE 52428800" (RFC 1870 §4);
+ * undefined without the extension or for "SIZE" / "SIZE 0" (no fixed limit).
+ */
+function sizeLimit(session: SmtpSession): number | undefined {
+  for (const line of session.capabilities) {
+    const [keyword, value] = line.trim().split(/\s+/);
+    if (keyword?.toUpperCase() !== 'SIZE' || value === undefined || !/^\d+$/.test(value)) continue;
+    const limit = Number(value);
+    return limit > 0 ? limit : undefined;
+  }
+  return undefined;
 }
 
 interface NodemailerCommands {
@@ -160,6 +182,8 @@ export async function sendOnSession(
           from: input.envelope.from,
           to: [...input.envelope.to],
           ...(input.envelope.eightBitMime ? { use8BitMime: true } : {}),
+          // MAIL FROM says SIZE=n when the server offers the extension (RFC 1870 §6).
+          ...(input.size !== undefined ? { size: input.size } : {}),
         },
         body,
         (err, result) => (err ? reject(err) : resolve(result as unknown as SendInfo)),

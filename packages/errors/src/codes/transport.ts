@@ -138,6 +138,14 @@ export const TRANSPORT_CODES = defineCodes({
     retry: 'permanent',
     category: 'transport',
   },
+  ETOOBIG: {
+    description:
+      'The message is larger than the server takes: it announced a size limit (SIZE, RFC 1870) below the size of the message, which was refused before anything of it was sent.',
+    action:
+      'Send large files another way (a link to them), or use a server that takes larger messages; the error names the limit and the size.',
+    retry: 'permanent',
+    category: 'transport',
+  },
   ERECIPIENT: {
     description: 'The server rejected one or more recipients.',
     action:
