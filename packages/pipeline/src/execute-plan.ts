@@ -8,7 +8,7 @@ import type { Transport } from '@sealpost/transport';
 import { type BuildOptions, type BuiltMessage, buildMessages } from './build-messages.js';
 import type { SendPlan } from './plan-send.js';
 import { type MessageReport, messageReport, type SendReport, sendWarnings } from './send-report.js';
-import { rawForTransport } from './spool/spooled-copy.js';
+import { rawForTransport, rawSize } from './spool/spooled-copy.js';
 
 export interface ExecuteOptions extends BuildOptions {
   /**
@@ -37,8 +37,10 @@ export async function executePlan(
 }
 
 /**
- * Sends messages already built (and self-checked) by buildMessages, one after another. If the
- * server fails part-way, the error says exactly which copies went out and which did not.
+ * Sends messages already built (and self-checked) by buildMessages, one after another, the
+ * largest first: a server's size limit (SIZE, RFC 1870) that refuses any copy refuses that one,
+ * before anything is sent. If the server fails part-way, the error says exactly which copies
+ * went out and which did not. The report lists the copies in the plan's order.
  */
 export async function sendBuilt(
   plan: SendPlan,
@@ -46,36 +48,44 @@ export async function sendBuilt(
   transport: Transport,
   options: { readonly onProgress?: (sent: number, total: number) => void } = {},
 ): Promise<SendReport> {
-  const reports: MessageReport[] = [];
-  for (const [index, message] of built.entries()) {
+  // A stable sort: copies of equal size keep the plan's order.
+  const order = [...built.keys()].sort((a, b) => rawSize(built[b]!.raw) - rawSize(built[a]!.raw));
+  const sent = new Map<number, MessageReport>();
+  for (const [position, index] of order.entries()) {
+    const message = built[index]!;
     try {
-      const sent = await transport.send({
+      const report = await transport.send({
         envelope: message.envelope,
         raw: rawForTransport(message.raw),
+        size: rawSize(message.raw),
         // Every built copy passed the self-check: CRLF only, no bare CR or LF.
         crlfChecked: true,
       });
-      reports.push(messageReport(message, sent));
-      options.onProgress?.(index + 1, built.length);
+      sent.set(index, messageReport(message, report));
+      options.onProgress?.(position + 1, built.length);
     } catch (err) {
-      if (index === 0) throw err;
-      const already = reports.flatMap((r) => r.envelope.to);
+      if (position === 0) throw err;
+      const already = [...sent.values()].flatMap((r) => r.envelope.to);
       const cause = isSealpostError(err)
         ? err
         : new SealpostError('EINTERNAL', String(err), { cause: err });
       throw new SealpostError(
         cause.code,
-        `Copy ${index + 1} of ${built.length} failed (${cause.message}); ${index} ${index === 1 ? 'copy was' : 'copies were'} already sent, to ${already.join(', ')}.`,
+        `Copy ${position + 1} of ${built.length} failed (${cause.message}); ${position} ${position === 1 ? 'copy was' : 'copies were'} already sent, to ${already.join(', ')}.`,
         {
           cause: err,
           ...(cause.command ? { command: cause.command } : {}),
           ...(cause.responseCode ? { responseCode: cause.responseCode } : {}),
           ...(cause.response ? { response: cause.response } : {}),
-          details: { sentTo: already, notSentTo: built.slice(index).flatMap((b) => b.envelope.to) },
+          details: {
+            sentTo: already,
+            notSentTo: order.slice(position).flatMap((i) => built[i]!.envelope.to),
+          },
         },
       );
     }
   }
+  const reports = [...built.keys()].map((i) => sent.get(i)!);
   return {
     from: plan.from,
     decisions: plan.decisions,

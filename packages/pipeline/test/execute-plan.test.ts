@@ -109,6 +109,15 @@ describe('executePlan', () => {
       ['pgp', ['dora@example.org'], true],
     ]);
     expect(server.messages).toHaveLength(3);
+    // The largest copy went out first (a server's SIZE limit would refuse it before anything
+    // was sent); the report keeps the plan's order.
+    const sizes = server.messages.map((m) => m.size);
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+    const receivedBy = (address: string) => {
+      const received = server.messages.find((m) => m.to.includes(address));
+      expect(received, address).toBeDefined();
+      return new Uint8Array(received!.raw);
+    };
     for (const received of server.messages) {
       const text = received.raw.toString('latin1');
       expect(text).not.toContain(SECRET);
@@ -119,7 +128,7 @@ describe('executePlan', () => {
       expect(received.secure).toBe(true);
     }
     // The To copy: alice decrypts it, dora (Bcc) cannot, and it names no Bcc.
-    const toCopy = new Uint8Array(server.messages[0]!.raw);
+    const toCopy = receivedBy('alice@example.org');
     const opened = await pgp.decryptMime(toCopy, {
       decryptionKeys: [alice.privateKey],
       verificationKeys: [sender.publicKey],
@@ -134,17 +143,18 @@ describe('executePlan', () => {
       pgp.decryptMime(toCopy, { decryptionKeys: [dora.privateKey] }),
     ).rejects.toMatchObject({ code: 'EDECRYPT' });
     // The Bcc copy is dora's alone.
-    const bccOpened = await pgp.decryptMime(new Uint8Array(server.messages[2]!.raw), {
+    const bccCopy = receivedBy('dora@example.org');
+    const bccOpened = await pgp.decryptMime(bccCopy, {
       decryptionKeys: [dora.privateKey],
     });
     expect(new TextDecoder().decode(bccOpened.entity.body)).toContain(SECRET);
     await expect(
-      pgp.decryptMime(new Uint8Array(server.messages[2]!.raw), {
+      pgp.decryptMime(bccCopy, {
         decryptionKeys: [alice.privateKey],
       }),
     ).rejects.toMatchObject({ code: 'EDECRYPT' });
     // The S/MIME copy opens with bob's key.
-    const smimeOpened = await smime.decryptMime(new Uint8Array(server.messages[1]!.raw), {
+    const smimeOpened = await smime.decryptMime(receivedBy('bob@example.org'), {
       privateKey: bobKey,
       certificate: bobCert,
     });
