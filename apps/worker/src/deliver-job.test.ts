@@ -14,6 +14,7 @@ function fakeLease(events: string[], markFails = false): Lease {
     attempt: 1,
     maxAttempts: 8,
     settled: false,
+    size: 20,
     openRaw: () => Readable.from([Buffer.from('Subject: x\r\n\r\nbody\r\n')]),
     markDataSent: async () => {
       events.push('mark');
@@ -39,6 +40,7 @@ function fakeTransport(events: string[], failures: string[] = []): Transport {
         (input.raw as Readable).destroy();
         throw new SealpostError(failure as 'ECONNLOST', 'lost');
       }
+      events.push(`size ${input.size}`);
       for await (const _ of input.raw as Readable) events.push('chunk');
       events.push('final dot');
       return { transport: 'stub', response: '250 ok' } as unknown as TransportReport;
@@ -48,17 +50,27 @@ function fakeTransport(events: string[], failures: string[] = []): Transport {
 }
 
 describe('deliverJob', () => {
-  it('marks the job data-sent before the stream ends, then completes it', async () => {
+  it('declares the job’s size, marks it data-sent before the stream ends, then completes it', async () => {
     const events: string[] = [];
     await deliverJob(fakeTransport(events))(fakeLease(events));
     expect(events.indexOf('mark')).toBeLessThan(events.indexOf('final dot'));
-    expect(events.filter((e) => e !== 'chunk')).toEqual(['mark', 'final dot', 'complete']);
+    expect(events.filter((e) => e !== 'chunk')).toEqual([
+      'size 20',
+      'mark',
+      'final dot',
+      'complete',
+    ]);
   });
 
   it('gives a job whose pooled session was closed while idle one fresh stream at once', async () => {
     const events: string[] = [];
     await deliverJob(fakeTransport(events, ['ECONNLOST']))(fakeLease(events));
-    expect(events.filter((e) => e !== 'chunk')).toEqual(['mark', 'final dot', 'complete']);
+    expect(events.filter((e) => e !== 'chunk')).toEqual([
+      'size 20',
+      'mark',
+      'final dot',
+      'complete',
+    ]);
   });
 
   it('does not retry other failures itself', async () => {

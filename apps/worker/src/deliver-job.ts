@@ -74,7 +74,7 @@ export function deliverJob(transport: Transport, observer: DeliveryObserver = {}
       );
       source.once('error', (err) => raw.destroy(err));
       source.pipe(raw);
-      return transport.send({ envelope: lease.envelope, raw });
+      return transport.send({ envelope: lease.envelope, raw, size: lease.size });
     };
     let sent: TransportReport;
     try {

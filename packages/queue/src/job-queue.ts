@@ -108,6 +108,8 @@ export interface Lease {
   readonly maxAttempts: number;
   /** True once one of the settling calls below has been made. */
   readonly settled: boolean;
+  /** The size of the message in octets (what `openRaw` streams). */
+  readonly size: number;
   /** The message bytes, streamed from the store. */
   openRaw(): Readable;
   /**

@@ -32,6 +32,7 @@ export class BullMqLease implements Lease {
   readonly report: unknown;
   readonly attempt: number;
   readonly maxAttempts: number;
+  readonly size: number;
   #dataSent = false;
   #settled = false;
   readonly #job: BullJob;
@@ -49,6 +50,7 @@ export class BullMqLease implements Lease {
     this.report = job.data.report;
     this.attempt = job.data.attempts.length - job.data.budgetFrom + 1;
     this.maxAttempts = job.opts.attempts ?? 1;
+    this.size = job.data.size;
     // Renew at half the lock time, as BullMQ's own processing loop does.
     this.#renewal = setInterval(() => {
       job.extendLock(token, context.lockDurationMs).catch(() => {});

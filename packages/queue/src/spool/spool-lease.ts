@@ -21,6 +21,7 @@ export class SpoolLease implements Lease {
   readonly report: unknown;
   readonly attempt: number;
   readonly maxAttempts: number;
+  readonly size: number;
   #record: SpoolRecord;
   #dataSent = false;
   #settled = false;
@@ -44,6 +45,7 @@ export class SpoolLease implements Lease {
     this.report = record.report;
     this.attempt = attemptsMade(record) + 1;
     this.maxAttempts = record.maxAttempts;
+    this.size = record.size;
   }
 
   get settled(): boolean {
