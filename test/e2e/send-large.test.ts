@@ -301,6 +301,36 @@ describe('sealpost send with a large attachment', () => {
     expect(Buffer.from(body, 'base64').equals(attachment)).toBe(true);
   }, 180_000);
 
+  it('refuses a copy over the server’s SIZE limit before MAIL FROM, and removes the spool', async () => {
+    const ca = await sharedTestCa();
+    const tls = await ca.issueServerCertificate();
+    const small = await startSubmissionServer({
+      mode: 'starttls',
+      certificate: { certPem: tls.certPem, keyPem: tls.keyPem, chainPem: tls.chainPem },
+      size: 10 * 1024 * 1024,
+    });
+    try {
+      const r = await runCli(
+        [
+          ...base('alice@example.org'),
+          ...['--encrypt', 'pgp', '--key', file('alice.asc')],
+          ...['--server', `127.0.0.1:${small.port}`, '--tls', 'starttls', '--ca', file('ca.pem')],
+        ],
+        { env: env(), timeoutMs: 120_000 },
+      );
+      expect(r.stderr).toContain('ETOOBIG');
+      expect(r.stderr).toContain(`at most ${10 * 1024 * 1024} octets`);
+      expect(r.code).not.toBe(0);
+      // The session went as far as EHLO after STARTTLS: no MAIL FROM, no DATA, no message.
+      expect(small.commands.map((c) => c.verb)).toContain('STARTTLS');
+      expect(small.commands.map((c) => c.verb)).not.toContain('MAIL');
+      expect(small.messages).toEqual([]);
+      spoolIsEmpty();
+    } finally {
+      await small.close();
+    }
+  }, 180_000);
+
   it('leaves no spool file after a refused plan', async () => {
     const r = await runCli([...base('nokey@example.org'), '--encrypt', 'pgp', '--dry-run'], {
       env: env(),
