@@ -319,7 +319,7 @@ describe('sealpost send with a large attachment', () => {
         { env: env(), timeoutMs: 120_000 },
       );
       expect(r.stderr).toContain('ETOOBIG');
-      expect(r.stderr).toContain(`at most ${10 * 1024 * 1024} octets`);
+      expect(r.stderr).toContain(`at most ${10 * 1024 * 1024} octets (10.0 MiB)`);
       expect(r.code).not.toBe(0);
       // The session went as far as EHLO after STARTTLS: no MAIL FROM, no DATA, no message.
       expect(small.commands.map((c) => c.verb)).toContain('STARTTLS');

@@ -110,7 +110,7 @@ describe('MAIL FROM parameters from the envelope', () => {
     expect(error).toBeInstanceOf(SealpostError);
     expect((error as SealpostError).code).toBe('ETOOBIG');
     expect((error as SealpostError).message).toMatch(
-      /at most 1000 octets .* has 1001; nothing was sent/,
+      /at most 1000 octets, as its EHLO says \(SIZE, RFC 1870\); this one has 1001 octets\. Nothing was sent\./,
     );
     expect((error as SealpostError).details).toMatchObject({ limit: 1000, size: 1001 });
     expect(mailFrom(record)).toEqual([]);

@@ -50,10 +50,23 @@ export function checkExtensions(session: SmtpSession, input: SendInput): void {
   if (limit !== undefined && input.size !== undefined && input.size > limit) {
     throw new SealpostError(
       'ETOOBIG',
-      `${host}:${port} takes messages of at most ${limit} octets (SIZE, RFC 1870), and this one has ${input.size}; nothing was sent.`,
+      `${host}:${port} takes messages of at most ${octets(limit)}, as its EHLO says (SIZE, RFC 1870); this one has ${octets(input.size)}. Nothing was sent.`,
       { details: { host, port, limit, size: input.size } },
     );
   }
+}
+
+/** "52428800 octets (50.0 MiB)": the exact count, and a size a person reads at a glance. */
+function octets(n: number): string {
+  const units = ['KiB', 'MiB', 'GiB'];
+  let value = n;
+  let unit = '';
+  for (const next of units) {
+    if (value < 1024) break;
+    value /= 1024;
+    unit = next;
+  }
+  return unit ? `${n} octets (${value.toFixed(1)} ${unit})` : `${n} octets`;
 }
 
 /**
