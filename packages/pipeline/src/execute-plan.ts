@@ -71,7 +71,7 @@ export async function sendBuilt(
         : new SealpostError('EINTERNAL', String(err), { cause: err });
       throw new SealpostError(
         cause.code,
-        `Copy ${position + 1} of ${built.length} failed (${cause.message}); ${position} ${position === 1 ? 'copy was' : 'copies were'} already sent, to ${already.join(', ')}.`,
+        `The copy to ${message.envelope.to.join(', ')} failed (${cause.message}); ${position} of ${built.length} copies ${position === 1 ? 'was' : 'were'} already sent, to ${already.join(', ')}.`,
         {
           cause: err,
           ...(cause.command ? { command: cause.command } : {}),

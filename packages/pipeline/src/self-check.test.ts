@@ -136,6 +136,9 @@ describe('executePlan never leaves a half-sent plan after a crypto error', () =>
     expect(error.code).toBe('ETEMPFAIL');
     expect(error.responseCode).toBe(451);
     expect(error.details).toEqual({ sentTo: ['a@example.org'], notSentTo: ['b@example.org'] });
+    expect(error.message).toMatch(
+      /^The copy to b@example\.org failed \(busy\); 1 of 2 copies was already sent, to a@example\.org\.$/,
+    );
     expect(transport.messages.map((m) => m.envelope.to)).toEqual([['a@example.org']]);
   });
 });
