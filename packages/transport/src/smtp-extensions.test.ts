@@ -2,6 +2,7 @@
 // size (RFC 1870 SIZE), seen on the wire
 // by a recording SMTP responder on loopback.
 import { createServer, type Server } from 'node:net';
+import { Readable } from 'node:stream';
 import { SealpostError } from '@sealpost/errors';
 import { type RawResponderRecord, respondSmtp } from '@sealpost/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -122,6 +123,31 @@ describe('MAIL FROM parameters from the envelope', () => {
       const { record, port } = await recordingServer([extension]);
       await send(port, { from: 'me@example.test', to: ['bob@example.test'] }, 10_000_000);
       expect(record.messages, extension).toHaveLength(1);
+    }
+  });
+
+  it('closes the stream of a message it refuses before MAIL FROM', async () => {
+    const { port } = await recordingServer(['SIZE 10']);
+    const transport = createSmtpTransport({
+      host: '127.0.0.1',
+      port,
+      mode: 'none',
+      allowCleartext: true,
+      timeouts,
+    });
+    try {
+      const stream = Readable.from([raw]);
+      const error = await transport
+        .send({
+          envelope: { from: 'me@example.test', to: ['bob@example.test'] },
+          raw: stream,
+          size: raw.length,
+        })
+        .catch((err: unknown) => err);
+      expect((error as SealpostError).code).toBe('ETOOBIG');
+      expect(stream.destroyed).toBe(true);
+    } finally {
+      await transport.close();
     }
   });
 });

@@ -34,8 +34,9 @@ function offers(session: SmtpSession, keyword: string): boolean {
 }
 
 /**
- * RFC 6531 §3.4: a non-ASCII address may only go to a server that offers SMTPUTF8. Refused
- * here, before MAIL FROM, so the reason is ours and not a server's puzzling 553.
+ * What the server must offer for this message, checked before MAIL FROM so the reason is ours
+ * and not a server's puzzling reply: SMTPUTF8 for a non-ASCII address (RFC 6531 §3.4), and a
+ * size limit (RFC 1870 SIZE) the message fits in.
  */
 export function checkExtensions(session: SmtpSession, input: SendInput): void {
   const { host, port } = session.endpoint;
@@ -168,9 +169,16 @@ export async function sendOnSession(
   opened: boolean,
   partialDelivery = false,
 ): Promise<TransportReport> {
-  checkEnvelope(input);
-  checkExtensions(session, input);
-  if (!partialDelivery) refusePartialEnvelopes(session);
+  try {
+    checkEnvelope(input);
+    checkExtensions(session, input);
+    if (!partialDelivery) refusePartialEnvelopes(session);
+  } catch (err) {
+    // Refused before MAIL FROM: the stream given is never read, so it is closed here (a file
+    // left open per refused message would pile up in a long-running worker).
+    if (input.raw instanceof Readable) input.raw.destroy();
+    throw err;
+  }
   const { endpoint } = session;
   let dataComplete = false;
   const body = new PassThrough();
