@@ -1,11 +1,16 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { SealpostError } from '@sealpost/errors';
 import type { Lease } from '@sealpost/queue';
 import type { SendInput, Transport, TransportReport } from '@sealpost/transport';
 import { describe, expect, it } from 'vitest';
 import { deliverJob } from './deliver-job.js';
 
-function fakeLease(events: string[], markFails = false): Lease {
+function fakeLease(
+  events: string[],
+  markFails = false,
+  streams: Readable[] = [],
+  open: () => Readable = () => Readable.from([Buffer.from('Subject: x\r\n\r\nbody\r\n')]),
+): Lease {
   return {
     id: 'j1',
     envelope: { from: 'a@example.org', to: ['b@example.org'] },
@@ -15,7 +20,11 @@ function fakeLease(events: string[], markFails = false): Lease {
     maxAttempts: 8,
     settled: false,
     size: 20,
-    openRaw: () => Readable.from([Buffer.from('Subject: x\r\n\r\nbody\r\n')]),
+    openRaw: () => {
+      const stream = open();
+      streams.push(stream);
+      return stream;
+    },
     markDataSent: async () => {
       events.push('mark');
       if (markFails) throw new Error('redis away');
@@ -87,5 +96,28 @@ describe('deliverJob', () => {
       code: 'EQUEUE_CLOSED',
     });
     expect(events).not.toContain('final dot');
+  });
+
+  it('closes the job’s stream when the transport refuses the message without reading it', async () => {
+    const streams: Readable[] = [];
+    const refusing: Transport = {
+      async send(input: SendInput) {
+        (input.raw as Readable).destroy();
+        throw new SealpostError('ETOOBIG', 'too big');
+      },
+      async close() {},
+    };
+    // A store stream that has more to give (a large file, say): nothing but a close ends it.
+    const store = () => {
+      const stream = new PassThrough();
+      stream.write('Subject: x\r\n\r\n');
+      return stream;
+    };
+    await expect(deliverJob(refusing)(fakeLease([], false, streams, store))).rejects.toMatchObject({
+      code: 'ETOOBIG',
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(streams).toHaveLength(1);
+    expect(streams[0]!.destroyed).toBe(true);
   });
 });

@@ -3,7 +3,7 @@
  * marks the job "data sent" right before the final "." (RFC 5321 §4.1.1.4) — the body stream
  * does not end until the mark is durable, and the transport writes the "." only after the end.
  */
-import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline, Transform, type TransformCallback } from 'node:stream';
 import { SealpostError } from '@sealpost/errors';
 import { exposureMatrix, linkFromTransport, type MessageReport } from '@sealpost/pipeline';
 import type { Lease } from '@sealpost/queue';
@@ -72,8 +72,9 @@ export function deliverJob(transport: Transport, observer: DeliveryObserver = {}
           },
         ),
       );
-      source.once('error', (err) => raw.destroy(err));
-      source.pipe(raw);
+      // A read error of the store fails the send; a send that ends without reading the stream
+      // (a refusal before MAIL FROM) closes the store's stream too.
+      pipeline(source, raw, () => {});
       return transport.send({ envelope: lease.envelope, raw, size: lease.size });
     };
     let sent: TransportReport;
