@@ -27,7 +27,12 @@ async function recordingServer(extensions: readonly string[]) {
   return { record, port };
 }
 
-async function send(port: number, envelope: Envelope, size?: number) {
+async function send(
+  port: number,
+  envelope: Envelope,
+  size?: number,
+  body: Uint8Array | Readable = raw,
+) {
   const transport = createSmtpTransport({
     host: '127.0.0.1',
     port,
@@ -36,7 +41,7 @@ async function send(port: number, envelope: Envelope, size?: number) {
     timeouts,
   });
   try {
-    return await transport.send({ envelope, raw, ...(size === undefined ? {} : { size }) });
+    return await transport.send({ envelope, raw: body, ...(size === undefined ? {} : { size }) });
   } finally {
     await transport.close();
   }
@@ -128,26 +133,10 @@ describe('MAIL FROM parameters from the envelope', () => {
 
   it('closes the stream of a message it refuses before MAIL FROM', async () => {
     const { port } = await recordingServer(['SIZE 10']);
-    const transport = createSmtpTransport({
-      host: '127.0.0.1',
-      port,
-      mode: 'none',
-      allowCleartext: true,
-      timeouts,
-    });
-    try {
-      const stream = Readable.from([raw]);
-      const error = await transport
-        .send({
-          envelope: { from: 'me@example.test', to: ['bob@example.test'] },
-          raw: stream,
-          size: raw.length,
-        })
-        .catch((err: unknown) => err);
-      expect((error as SealpostError).code).toBe('ETOOBIG');
-      expect(stream.destroyed).toBe(true);
-    } finally {
-      await transport.close();
-    }
+    const stream = Readable.from([raw]);
+    const envelope = { from: 'me@example.test', to: ['bob@example.test'] };
+    const error = await send(port, envelope, raw.length, stream).catch((err: unknown) => err);
+    expect((error as SealpostError).code).toBe('ETOOBIG');
+    expect(stream.destroyed).toBe(true);
   });
 });
