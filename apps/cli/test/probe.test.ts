@@ -31,7 +31,7 @@ beforeAll(async () => {
   await writeFile(caFile, ca.certPem);
   [implicit, starttls, refused] = await Promise.all([
     startSubmissionServer({ mode: 'implicit-tls', certificate, users: { u: 'p' } }),
-    startSubmissionServer({ mode: 'starttls', certificate, users: { u: 'p' } }),
+    startSubmissionServer({ mode: 'starttls', certificate, users: { u: 'p' }, size: 25 << 20 }),
     closedPort(),
   ]);
 });
@@ -129,6 +129,9 @@ describe('sealpost probe', () => {
     expect(out).toMatch(/SHA-256\s+([0-9A-F]{2}:){15}[0-9A-F]{2}:\s+([0-9A-F]{2}:){15}[0-9A-F]{2}/);
     expect(out).toMatch(/chain valid\s+yes/);
     expect(out).toMatch(/host name match\s+yes/);
+    expect(out).toMatch(
+      /largest message\s+26214400 octets \(25\.0 MiB\); larger ones are refused unsent/,
+    );
     expect(out).toMatch(/verdict\s+Usable with STARTTLS required/);
     expect(out).toContain('127.0.0.1 port 465  not usable');
     expect(out).toMatch(/RFC 8314 §3\.3 recommends it/);

@@ -1,4 +1,5 @@
 export type { Envelope, SendInput } from './envelope.js';
+export { formatOctets } from './octets.js';
 export { explainPort, PORTS, type PortInfo, type PortTlsMode } from './ports.js';
 export {
   DEFAULT_PROBE_PORTS,

@@ -7,6 +7,7 @@ import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import { smtpFailure } from './connection-errors.js';
 import { useFastDataStream } from './data-dot-stuffing.js';
 import type { SendInput } from './envelope.js';
+import { formatOctets } from './octets.js';
 import { parseQueueId, type TransportReport } from './report.js';
 import type { SmtpSession } from './smtp-session.js';
 
@@ -51,23 +52,10 @@ export function checkExtensions(session: SmtpSession, input: SendInput): void {
   if (limit !== undefined && input.size !== undefined && input.size > limit) {
     throw new SealpostError(
       'ETOOBIG',
-      `${host}:${port} takes messages of at most ${octets(limit)}, as its EHLO says (SIZE, RFC 1870); this one has ${octets(input.size)}. Nothing was sent.`,
+      `${host}:${port} takes messages of at most ${formatOctets(limit)}, as its EHLO says (SIZE, RFC 1870); this one has ${formatOctets(input.size)}. Nothing was sent.`,
       { details: { host, port, limit, size: input.size } },
     );
   }
-}
-
-/** "52428800 octets (50.0 MiB)": the exact count, and a size a person reads at a glance. */
-function octets(n: number): string {
-  const units = ['KiB', 'MiB', 'GiB'];
-  let value = n;
-  let unit = '';
-  for (const next of units) {
-    if (value < 1024) break;
-    value /= 1024;
-    unit = next;
-  }
-  return unit ? `${n} octets (${value.toFixed(1)} ${unit})` : `${n} octets`;
 }
 
 /**

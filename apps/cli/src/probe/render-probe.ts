@@ -1,5 +1,5 @@
 /** The human form of `sealpost probe`: one block per port, then what sealpost would use. */
-import type { PortProbeResult, ProbeReport } from '@sealpost/transport';
+import { formatOctets, type PortProbeResult, type ProbeReport } from '@sealpost/transport';
 import type { Output } from '../output.js';
 import { clean, colonHex, keyValueRows } from '../text/layout.js';
 
@@ -45,6 +45,9 @@ function portRows(port: ExplainedPort, out: Output, brief: boolean): [string, st
   if (port.banner !== null) rows.push(['banner', clean(port.banner)]);
   if (port.cleartextExtensions) rows.push(['before TLS', cleartextSummary(port, out)]);
   if (port.reachable === 'open') rows.push([port.tls ? 'EHLO in TLS' : 'EHLO', ehloSummary(port)]);
+  // SIZE n (RFC 1870): send refuses a larger copy before MAIL FROM (ETOOBIG); 0 is no limit.
+  const size = port.extensions?.size;
+  if (size) rows.push(['largest message', `${formatOctets(size)}; larger ones are refused unsent`]);
   const tls = port.tls;
   if (tls) {
     rows.push(['TLS', `${tls.version}, ${tls.cipher}, ALPN ${tls.alpn ?? 'none'}`]);
