@@ -7,6 +7,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { checkServerIdentity, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { SealpostError } from '@sealpost/errors';
 import { tlsOrNetworkError } from './connection-errors.js';
+import { ehloKeyword, ehloSize } from './ehlo-keywords.js';
 import { type CertificateSummary, normaliseFingerprint, summariseCertificate } from './report.js';
 import { SmtpReplyReader } from './smtp-reply-reader.js';
 import { type TlsTrustOptions, tlsConnectionOptions } from './tls-policy.js';
@@ -92,12 +93,11 @@ export const DEFAULT_PROBE_PORTS: readonly ProbePort[] = [
 
 export function parseEhlo(lines: readonly string[]): EhloExtensions {
   const keywords = lines.slice(1);
-  const find = (name: string) => keywords.find((l) => l.toUpperCase().split(' ')[0] === name);
-  const size = find('SIZE')?.split(' ')[1];
+  const find = (name: string) => ehloKeyword(keywords, name);
   return {
     starttls: find('STARTTLS') !== undefined,
     auth: (find('AUTH')?.split(' ').slice(1) ?? []).map((m) => m.toUpperCase()),
-    size: size === undefined || Number.isNaN(Number(size)) ? null : Number(size),
+    size: ehloSize(keywords),
     eightBitMime: find('8BITMIME') !== undefined,
     smtpUtf8: find('SMTPUTF8') !== undefined,
     pipelining: find('PIPELINING') !== undefined,

@@ -6,6 +6,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { quoteUntrusted, SealpostError } from '@sealpost/errors';
 import { smtpFailure } from './connection-errors.js';
 import { useFastDataStream } from './data-dot-stuffing.js';
+import { ehloKeyword, ehloSize } from './ehlo-keywords.js';
 import type { SendInput } from './envelope.js';
 import { formatOctets } from './octets.js';
 import { parseQueueId, type TransportReport } from './report.js';
@@ -29,9 +30,8 @@ export function checkEnvelope(input: SendInput): void {
   }
 }
 
-/** The extension keyword of an EHLO line ("SIZE 35882577" → "SIZE"), upper-cased. */
 function offers(session: SmtpSession, keyword: string): boolean {
-  return session.capabilities.some((line) => line.split(/\s/, 1)[0]?.toUpperCase() === keyword);
+  return ehloKeyword(session.capabilities, keyword) !== undefined;
 }
 
 /**
@@ -48,28 +48,14 @@ export function checkExtensions(session: SmtpSession, input: SendInput): void {
       { details: { host, port } },
     );
   }
-  const limit = sizeLimit(session);
-  if (limit !== undefined && input.size !== undefined && input.size > limit) {
+  const limit = ehloSize(session.capabilities);
+  if (limit && input.size !== undefined && input.size > limit) {
     throw new SealpostError(
       'ETOOBIG',
       `${host}:${port} takes messages of at most ${formatOctets(limit)}, as its EHLO says (SIZE, RFC 1870); this one has ${formatOctets(input.size)}. Nothing was sent.`,
       { details: { host, port, limit, size: input.size } },
     );
   }
-}
-
-/**
- * The largest message the server takes, from its EHLO line "SIZE 52428800" (RFC 1870 §4);
- * undefined without the extension or for "SIZE" / "SIZE 0" (no fixed limit).
- */
-function sizeLimit(session: SmtpSession): number | undefined {
-  for (const line of session.capabilities) {
-    const [keyword, value] = line.trim().split(/\s+/);
-    if (keyword?.toUpperCase() !== 'SIZE' || value === undefined || !/^\d+$/.test(value)) continue;
-    const limit = Number(value);
-    return limit > 0 ? limit : undefined;
-  }
-  return undefined;
 }
 
 interface NodemailerCommands {
