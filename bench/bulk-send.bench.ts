@@ -7,9 +7,9 @@
  *
  * Run: pnpm --filter @sealpost/bench exec tsx --conditions=@sealpost/source bulk-send.bench.ts
  * sealpost runs twice: everything on the main thread, and with createPgpCopyPool() (signing and
- * encryption on worker threads, one per core; compose, self-check and SMTP on the main thread).
+ * encryption on worker threads, one per core but one (at least one); compose, self-check and SMTP on the main thread).
  * Env: BENCH_MESSAGES (default 2000), BENCH_SAMPLE (default 30), BENCH_IN_FLIGHT (default 16),
- * BENCH_CONNECTIONS (default 5), BENCH_THREADS (pool size; default the number of cores).
+ * BENCH_CONNECTIONS (default 5), BENCH_THREADS (pool size; default the pool's own: cores − 1, at least 1).
  * Target: ≥ 400 messages/s and ≥ 50× the gpg | msmtp loop.
  *
  * smtp-server waits 100 ms before each greeting; the pool pays that once per connection.

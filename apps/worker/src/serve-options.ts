@@ -16,7 +16,8 @@ export interface ServeOptions {
   readonly apiProcesses: number;
   /**
    * Worker threads that sign and encrypt OpenPGP copies for the API (createPgpCopyPool);
-   * 0: on the API's main thread. Default: one per core, shared out among the API processes.
+   * 0: on the API's main thread. Default: one per core but one, shared out among the API
+   * processes (defaultPgpThreads).
    */
   readonly pgpThreads?: number;
   readonly tokenFile?: string;

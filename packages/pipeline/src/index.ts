@@ -64,6 +64,7 @@ export {
 export {
   type CopyBuilder,
   createPgpCopyPool,
+  defaultPoolThreads,
   type PgpCopyPool,
   type PgpCopyPoolOptions,
 } from './workers/pgp-copy-pool.js';

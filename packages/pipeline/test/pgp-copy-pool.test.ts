@@ -4,7 +4,12 @@ import { createMessage } from '@sealpost/compose';
 import type { KeySet, SignerKey } from '@sealpost/keystore';
 import * as pgp from '@sealpost/pgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgpCopyPool, type PgpCopyPool, prepareSend } from '../src/index.js';
+import {
+  createPgpCopyPool,
+  defaultPoolThreads,
+  type PgpCopyPool,
+  prepareSend,
+} from '../src/index.js';
 
 let alice: pgp.GeneratedKey;
 let me: pgp.GeneratedKey;
@@ -50,6 +55,11 @@ const message = (text: string) =>
   createMessage({ from: 'me@example.net', to: 'alice@example.org', subject: 'Falcon', text });
 
 describe('createPgpCopyPool', () => {
+  it('starts one thread per core but one by default, and at least one', () => {
+    // The calling thread composes, self-checks and submits; on 2 cores one thread was faster.
+    expect([1, 2, 4, 8].map((cores) => defaultPoolThreads(cores))).toEqual([1, 1, 3, 7]);
+  });
+
   it('signs and encrypts on worker threads: alice decrypts every copy and the signature verifies', async () => {
     const texts = ['one apple', 'two pears', 'three plums', 'four figs'];
     const prepared = await Promise.all(

@@ -25,8 +25,18 @@ export interface PgpCopyPool extends CopyBuilder {
 }
 
 export interface PgpCopyPoolOptions {
-  /** Worker threads; default the number of cores (os.availableParallelism()). */
+  /** Worker threads; default {@link defaultPoolThreads}: one per core but one, at least one. */
   readonly threads?: number;
+}
+
+/**
+ * The pool's default size: one thread per core but one (at least one), as the worker's
+ * `--pgp-threads` (decision 0135). The calling thread is busy too: it composes, self-checks
+ * and speaks SMTP for every copy. On 2 cores one thread sent more messages a second than two,
+ * for less CPU per message (decision 0111).
+ */
+export function defaultPoolThreads(cores = availableParallelism()): number {
+  return Math.max(1, cores - 1);
 }
 
 interface Pending {
@@ -120,7 +130,7 @@ function request(
 
 /** Starts `threads` workers (unreferenced while idle: an unused pool never keeps Node alive). */
 export function createPgpCopyPool(options: PgpCopyPoolOptions = {}): PgpCopyPool {
-  const size = Math.max(1, options.threads ?? availableParallelism());
+  const size = Math.max(1, options.threads ?? defaultPoolThreads());
   const location = workerLocation();
   let nextId = 0;
   let closed = false;
