@@ -82,9 +82,14 @@ describe.runIf(linux)('the sealpost launcher', () => {
     const at = argv.indexOf('--snapshot-blob');
     expect(at).toBeGreaterThan(0);
     expect(argv.slice(at + 1)).toEqual([join(dist, 'sealpost-send.blob'), bin, 'sendmail', '-t']);
-    // The V8 flags the blob was built with (launcher.sh's v8_flags): the young-generation
-    // limit that keeps large messages under 150 MB, and baseline code from the first call.
-    expect(argv.slice(1, at)).toEqual(['--max-semi-space-size=4', '--always-sparkplug']);
+    // The V8 flags the blob was built with (launcher.sh's v8_flags, snapshot_v8_flags and the
+    // send blob's own): the young-generation limit that keeps large messages under 150 MB,
+    // baseline code from the first call, and a young generation at that limit from the start.
+    expect(argv.slice(1, at)).toEqual([
+      '--max-semi-space-size=4',
+      '--always-sparkplug',
+      '--min-semi-space-size=4',
+    ]);
   }, 30_000);
 
   it('starts each command from the smallest snapshot that holds it', async () => {
@@ -93,16 +98,23 @@ describe.runIf(linux)('the sealpost launcher', () => {
     const link = join(dir, 'snapshot-sendmail', 'sendmail');
     spawnSync('mkdir', ['-p', dirname(link)]);
     symlinkSync(bin, link);
-    const cases: [string, string[], string][] = [
-      [bin, ['sendmail', '-t'], 'sealpost-send.blob'],
-      [link, ['-t'], 'sealpost-send.blob'],
-      [bin, ['inspect', '-'], 'sealpost-open.blob'],
-      [bin, ['keys', 'import', fifo], 'sealpost.blob'],
+    // Only the send snapshot starts with a 4 MB young generation (launcher.sh, blob_v8_flags).
+    const minYoung = ['--min-semi-space-size=4'];
+    const cases: [string, string[], string, string[]][] = [
+      [bin, ['sendmail', '-t'], 'sealpost-send.blob', minYoung],
+      [link, ['-t'], 'sealpost-send.blob', minYoung],
+      [bin, ['inspect', '-'], 'sealpost-open.blob', []],
+      [bin, ['keys', 'import', fifo], 'sealpost.blob', []],
     ];
-    for (const [launcher, args, blob] of cases) {
+    for (const [launcher, args, blob, own] of cases) {
       const argv = await nodeCommandLine(launcher, {}, args);
       const at = argv.indexOf('--snapshot-blob');
       expect(argv[at + 1], args.join(' ')).toBe(join(dist, blob));
+      expect(argv.slice(1, at), args.join(' ')).toEqual([
+        '--max-semi-space-size=4',
+        '--always-sparkplug',
+        ...own,
+      ]);
     }
   }, 60_000);
 

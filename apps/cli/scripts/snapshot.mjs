@@ -108,15 +108,29 @@ async function bundleForSnapshot({ name, commands }) {
   });
 }
 
-/** The V8 flags the launcher starts the snapshot with (`v8_flags`, `snapshot_v8_flags`): the builder's too. */
-function launcherV8Flags() {
+/** The launcher's line that picks `<name>.blob`: `<patterns>) blob=… blob_v8_flags='…' ;;`. */
+function launcherPick(launcher, name) {
+  const line = new RegExp(
+    `^(.*)\\) blob=\\$dist/${name}\\.blob blob_v8_flags='([^']*)' ;;$`,
+    'm',
+  ).exec(launcher);
+  if (!line) throw new Error(`scripts/launcher.sh has no line that picks ${name}.blob`);
+  return { patterns: line[1], flags: line[2].split(' ').filter(Boolean) };
+}
+
+/**
+ * The V8 flags the launcher starts `<name>.blob` with, which its builder must get too (Node
+ * refuses a snapshot under other flags): v8_flags, snapshot_v8_flags, then that blob's own
+ * blob_v8_flags.
+ */
+function launcherV8Flags(name) {
   const launcher = readFileSync(join(root, 'scripts', 'launcher.sh'), 'utf8');
-  // The flags the launcher starts the snapshot with: v8_flags, then snapshot_v8_flags.
-  return ['v8_flags', 'snapshot_v8_flags'].flatMap((name) => {
-    const line = new RegExp(`^${name}='([^']*)'$`, 'm').exec(launcher);
-    if (!line) throw new Error(`scripts/launcher.sh has no ${name}='…' line`);
+  const shared = ['v8_flags', 'snapshot_v8_flags'].flatMap((variable) => {
+    const line = new RegExp(`^${variable}='([^']*)'$`, 'm').exec(launcher);
+    if (!line) throw new Error(`scripts/launcher.sh has no ${variable}='…' line`);
     return line[1].split(' ').filter(Boolean);
   });
+  return [...shared, ...launcherPick(launcher, name).flags];
 }
 
 /**
@@ -126,8 +140,9 @@ function launcherV8Flags() {
 function checkLauncherPicks() {
   const launcher = readFileSync(join(root, 'scripts', 'launcher.sh'), 'utf8');
   for (const { name, commands } of SNAPSHOTS.filter((s) => s.commands)) {
-    const line = new RegExp(`^(.*)\\) blob=\\$dist/${name}\\.blob ;;$`, 'm').exec(launcher);
-    const picked = [...(line?.[1] ?? '').matchAll(/\*:([a-z]+)/g)].map((m) => m[1]);
+    const picked = [...launcherPick(launcher, name).patterns.matchAll(/\*:([a-z]+)/g)].map(
+      (m) => m[1],
+    );
     if (picked.sort().join() !== [...commands].sort().join()) {
       throw new Error(
         `scripts/launcher.sh starts ${picked.join(', ') || 'nothing'} from ${name}.blob, which holds ${commands.join(', ')}`,
@@ -146,7 +161,7 @@ async function buildBlob(work, fixtures, mark, { name, commands }) {
     await promisify(execFile)(
       process.execPath,
       [
-        ...launcherV8Flags(),
+        ...launcherV8Flags(name),
         '--snapshot-blob',
         join(work, `${name}.blob`),
         '--build-snapshot',
