@@ -36,6 +36,9 @@ import { writeWarmUpFixtures } from './snapshot-fixtures.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(root, 'dist');
+// The launcher's text: its `case` lines pick the snapshots, and its flag lines are the V8 flags
+// each builder must get (see launcherPick and launcherV8Flags).
+const launcher = readFileSync(join(root, 'scripts', 'launcher.sh'), 'utf8');
 
 // openpgp.js's ES module build, when its initialisation is deferred the way esbuild defers a
 // lazily imported module, leaves a native handle in the heap that V8 cannot serialise; its
@@ -109,7 +112,7 @@ async function bundleForSnapshot({ name, commands }) {
 }
 
 /** The launcher's line that picks `<name>.blob`: `<patterns>) blob=… blob_v8_flags='…' ;;`. */
-function launcherPick(launcher, name) {
+function launcherPick(name) {
   const line = new RegExp(
     `^(.*)\\) blob=\\$dist/${name}\\.blob blob_v8_flags='([^']*)' ;;$`,
     'm',
@@ -124,13 +127,12 @@ function launcherPick(launcher, name) {
  * blob_v8_flags.
  */
 function launcherV8Flags(name) {
-  const launcher = readFileSync(join(root, 'scripts', 'launcher.sh'), 'utf8');
   const shared = ['v8_flags', 'snapshot_v8_flags'].flatMap((variable) => {
     const line = new RegExp(`^${variable}='([^']*)'$`, 'm').exec(launcher);
     if (!line) throw new Error(`scripts/launcher.sh has no ${variable}='…' line`);
     return line[1].split(' ').filter(Boolean);
   });
-  return [...shared, ...launcherPick(launcher, name).flags];
+  return [...shared, ...launcherPick(name).flags];
 }
 
 /**
@@ -138,11 +140,8 @@ function launcherV8Flags(name) {
  * SNAPSHOTS' lists, or a command would start from a heap whose bundle left it out.
  */
 function checkLauncherPicks() {
-  const launcher = readFileSync(join(root, 'scripts', 'launcher.sh'), 'utf8');
   for (const { name, commands } of SNAPSHOTS.filter((s) => s.commands)) {
-    const picked = [...launcherPick(launcher, name).patterns.matchAll(/\*:([a-z]+)/g)].map(
-      (m) => m[1],
-    );
+    const picked = [...launcherPick(name).patterns.matchAll(/\*:([a-z]+)/g)].map((m) => m[1]);
     if (picked.sort().join() !== [...commands].sort().join()) {
       throw new Error(
         `scripts/launcher.sh starts ${picked.join(', ') || 'nothing'} from ${name}.blob, which holds ${commands.join(', ')}`,
